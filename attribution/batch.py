@@ -1,0 +1,212 @@
+"""Batch scoring: many articles through one loaded model, resumable, never storing an article twice.
+
+Sentences of many articles share forward passes (sorted by length, dynamic
+padding, int8 weights); each chunk of articles is written in one transaction,
+so a killed run leaves only whole articles behind and a rerun skips them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from attribution.ingest import Article, ReadFailure, iter_jsonl, read_inputs, read_jsonl_file
+from attribution.results import ArticleResult
+
+ARTICLE_FIELDS = ("id", "title", "text", "url", "published", "publisher", "author")
+BATCHES_PER_CHUNK = 8  # forward passes per scoring chunk, which is also one database transaction
+
+
+class BatchScorer:
+    """A callable scorer: ``__init__`` loads the model once, ``__call__`` scores a columnar batch.
+
+    The batch is ``{"id": [...], "text": [...], "title": [...], ...}``; the answer adds
+    ``content_hash``, ``model_version``, ``records`` (the JSONL contract) and ``result``.
+    The same class can run under a distributed engine's ``map_batches``.
+    """
+
+    def __init__(self, model_dir: Path | str | None = None, batch_size: int = 64, quantize: bool = True) -> None:
+        from attribution.pipeline import Tracker
+
+        self.tracker = Tracker(model_dir, quantize=quantize, batch_size=batch_size)
+        self.model_version = self.tracker.model_version
+
+    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
+        from attribution.ingest import article_from_text
+
+        size = len(batch["text"])
+        articles = [
+            article_from_text(
+                batch["text"][i],
+                str(batch.get("id", [None] * size)[i] or f"article-{i}"),
+                **{k: batch[k][i] for k in ("title", "url", "published", "publisher", "author") if k in batch},
+            )
+            for i in range(size)
+        ]
+        return self.score_articles(articles)
+
+    def score_articles(self, articles: list[Article]) -> dict[str, list]:
+        results = self.tracker.analyze_many(articles)
+        return {
+            "id": [r.article.document for r in results],
+            "content_hash": [r.article.content_hash for r in results],
+            "model_version": [r.model_version for r in results],
+            "records": [r.records() for r in results],
+            "result": results,
+        }
+
+
+@dataclass
+class BatchSummary:
+    scored: int = 0
+    skipped: int = 0
+    sentences: int = 0
+    seconds: float = 0.0
+    failures: list[ReadFailure] = field(default_factory=list)
+
+    def line(self) -> str:
+        rate = self.scored / self.seconds if self.seconds else 0.0
+        sentence_rate = self.sentences / self.seconds if self.seconds else 0.0
+        return (
+            f"scored {self.scored}, skipped {self.skipped} (already scored with this model), "
+            f"failed {len(self.failures)} in {self.seconds:.1f} s "
+            f"({rate:.1f} articles/s, {sentence_rate:.0f} sentences/s)"
+        )
+
+
+def read_batch_input(input_path: str) -> Iterator[Article | ReadFailure]:
+    """A folder (recursive), a JSONL file, a text file, or ``-`` for JSONL on stdin."""
+    if input_path == "-":
+        yield from iter_jsonl(sys.stdin, "<stdin>")
+    elif Path(input_path).suffix == ".jsonl" and Path(input_path).is_file():
+        yield from read_jsonl_file(Path(input_path))
+    else:
+        yield from read_inputs([input_path])
+
+
+def _chunks(articles: list[Article], sentence_budget: int) -> Iterator[list[Article]]:
+    from attribution.segment import split_sentences
+
+    chunk: list[Article] = []
+    sentences = 0
+    for article in articles:
+        chunk.append(article)
+        sentences += len(split_sentences(article.text))
+        if sentences >= sentence_budget:
+            yield chunk
+            chunk, sentences = [], 0
+    if chunk:
+        yield chunk
+
+
+_worker_scorer: BatchScorer | None = None
+
+
+def _init_worker(model_dir: str | None, batch_size: int, threads: int) -> None:
+    import torch
+
+    global _worker_scorer
+    torch.set_num_threads(threads)
+    _worker_scorer = BatchScorer(model_dir, batch_size=batch_size)
+
+
+def _score_in_worker(articles: list[Article]) -> list[ArticleResult]:
+    assert _worker_scorer is not None
+    return _worker_scorer.tracker.analyze_many(articles)
+
+
+def _progress(quiet: bool) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(file=sys.stderr)
+    return Progress(
+        TextColumn("scoring"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rates]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet or not sys.stderr.isatty(),
+        transient=False,
+    )
+
+
+def run_batch(
+    input_path: str,
+    db: str | None = None,
+    workers: int = 1,
+    batch_size: int = 64,
+    model_dir: Path | None = None,
+    quiet: bool = False,
+) -> BatchSummary:
+    """Score every article of ``input_path`` not yet in the database with this model version."""
+    from sqlmodel import Session, select
+
+    from attribution.db.engine import make_engine
+    from attribution.db.models import Article as ArticleRow
+    from attribution.db.models import Failure
+    from attribution.model import PACKAGED_MODEL_DIR, model_version
+    from attribution.store import save_results
+
+    started = time.time()
+    summary = BatchSummary()
+    engine = make_engine(db)
+    version = model_version(Path(model_dir) if model_dir else PACKAGED_MODEL_DIR)
+    with Session(engine) as session:
+        done = {h for h, v in session.exec(select(ArticleRow.content_hash, ArticleRow.model_version)).all() if v == version}
+    pending: list[Article] = []
+    seen: set[str] = set()
+    for item in read_batch_input(input_path):
+        if isinstance(item, ReadFailure):
+            summary.failures.append(item)
+        elif item.content_hash in done or item.content_hash in seen:
+            summary.skipped += 1
+        else:
+            seen.add(item.content_hash)
+            pending.append(item)
+    with Session(engine) as session:
+        for failure in summary.failures:
+            session.add(Failure(input=failure.input, reason=failure.reason))
+        session.commit()
+    if not pending:
+        summary.seconds = time.time() - started
+        return summary
+
+    chunks = list(_chunks(pending, batch_size * BATCHES_PER_CHUNK))
+    progress = _progress(quiet)
+    task = progress.add_task("scoring", total=len(pending), rates="")
+    pool = None
+    if workers > 1:
+        import os
+
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        context = multiprocessing.get_context("spawn")
+        pool = context.Pool(workers, _init_worker, (str(model_dir) if model_dir else None, batch_size, threads))
+        results_iter: Iterator[list[ArticleResult]] = pool.imap(_score_in_worker, chunks)
+    else:
+        scorer = BatchScorer(model_dir, batch_size=batch_size)
+        results_iter = (scorer.tracker.analyze_many(chunk) for chunk in chunks)
+    try:
+        with progress, Session(engine) as session:
+            for results in results_iter:
+                statuses = save_results(session, results)
+                summary.scored += sum(1 for s in statuses if s != "skipped")
+                summary.skipped += sum(1 for s in statuses if s == "skipped")
+                summary.sentences += sum(len(r.sentences) for r in results)
+                elapsed = max(1e-9, time.time() - started)
+                progress.update(
+                    task,
+                    advance=len(results),
+                    rates=f"{summary.scored / elapsed:.1f} art/s {summary.sentences / elapsed:.0f} sent/s, {len(summary.failures)} failed",
+                )
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    summary.seconds = time.time() - started
+    return summary

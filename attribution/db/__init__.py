@@ -1,0 +1,1 @@
+"""The claim graph's storage: tables in ``models``, the engine in ``engine``."""

@@ -1,0 +1,88 @@
+"""The database engine: a path or SQLAlchemy URL, SQLite tuned for one writer and many readers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
+from sqlmodel import SQLModel, create_engine
+
+from attribution.db import models  # noqa: F401  (registers the tables)
+
+DEFAULT_DB = "attribution.db"
+DB_ENV = "ATTRIBUTION_DB"
+BUSY_TIMEOUT_MS = 30_000
+
+# Full-text search over statements, kept in sync by triggers; views for Datasette and SQL users.
+_SCHEMA_EXTRAS = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS statement_fts USING fts5(
+        content, mention, content='statement', content_rowid='id', tokenize='porter unicode61')""",
+    """CREATE TRIGGER IF NOT EXISTS statement_fts_insert AFTER INSERT ON statement BEGIN
+        INSERT INTO statement_fts(rowid, content, mention) VALUES (new.id, new.content, new.mention); END""",
+    """CREATE TRIGGER IF NOT EXISTS statement_fts_delete AFTER DELETE ON statement BEGIN
+        INSERT INTO statement_fts(statement_fts, rowid, content, mention)
+        VALUES ('delete', old.id, old.content, old.mention); END""",
+    """CREATE TRIGGER IF NOT EXISTS statement_fts_update AFTER UPDATE OF content, mention ON statement BEGIN
+        INSERT INTO statement_fts(statement_fts, rowid, content, mention)
+        VALUES ('delete', old.id, old.content, old.mention);
+        INSERT INTO statement_fts(rowid, content, mention) VALUES (new.id, new.content, new.mention); END""",
+    """CREATE VIEW IF NOT EXISTS statements_by_source AS
+        SELECT source.name AS source, source.type AS source_type, statement.kind, statement.mention,
+               statement.content, via.name AS via, statement.confidence, statement.resolution,
+               article.title AS article, article.published, sentence.text AS sentence, statement.id AS statement_id
+        FROM statement
+        JOIN sentence ON sentence.id = statement.sentence_id
+        JOIN article ON article.id = statement.article_id
+        LEFT JOIN source ON source.id = statement.source_id
+        LEFT JOIN source AS via ON via.id = statement.via_source_id""",
+    """CREATE VIEW IF NOT EXISTS article_sentences AS
+        SELECT article.title AS article, article.published, sentence."index" AS sentence_index,
+               sentence.label, sentence.confidence, sentence.text, sentence.id AS sentence_id
+        FROM sentence JOIN article ON article.id = sentence.article_id""",
+]
+
+
+def database_url(db: str | os.PathLike | None = None) -> str:
+    """``--db`` value, else ``$ATTRIBUTION_DB``, else ``attribution.db``; a path or an SQLAlchemy URL."""
+    value = str(db) if db is not None else os.environ.get(DB_ENV) or DEFAULT_DB
+    if "://" in value:
+        return value
+    if value == ":memory:":
+        return "sqlite://"
+    return f"sqlite:///{Path(value).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(db: str | os.PathLike | None = None) -> Engine:
+    """Create the engine and the schema (idempotent)."""
+    url = database_url(db)
+    if url.startswith("sqlite"):
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        options: dict = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
+        if in_memory:
+            options["poolclass"] = StaticPool  # one shared connection, or each session sees an empty database
+        engine = create_engine(url, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url)
+    init_db(engine)
+    return engine
+
+
+def init_db(engine: Engine) -> None:
+    SQLModel.metadata.create_all(engine)
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as connection:
+            for statement in _SCHEMA_EXTRAS:
+                connection.execute(text(statement))

@@ -1,0 +1,96 @@
+"""Every table of the claim graph, in one module (SQLModel)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class Article(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(unique=True, index=True, description="SHA-256 of the article text")
+    document: str = Field(description="path or record id as given when scored")
+    title: str | None = Field(default=None, description="headline")
+    url: str | None = None
+    publisher: str | None = None
+    author: str | None = Field(default=None, description="byline author: the article's own voice")
+    published: str | None = Field(default=None, index=True, description="publication date, ISO 8601")
+    scored_at: datetime = Field(default_factory=utcnow)
+    model_version: str = Field(index=True)
+    text: str = Field(description="the original text; every offset refers to it")
+
+
+class Sentence(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    index: int = Field(description="position in the article, from 0")
+    start: int
+    end: int
+    text: str
+    label: str = Field(index=True, description="claim, quote or context")
+    confidence: float
+
+
+class Source(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True, description="canonical source name")
+    type: str = Field(default="unknown", index=True, description="person, organization, government, media, document, anonymous")
+    vague: bool = Field(default=False, index=True, description="anonymous or unnamed group")
+    role: str | None = Field(default=None, description="job title, e.g. spokesperson")
+    affiliation: str | None = None
+    first_name: str | None = None
+    surname: str | None = Field(default=None, index=True)
+
+
+class SourceAlias(SQLModel, table=True):
+    __tablename__ = "source_alias"
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", index=True, ondelete="CASCADE")
+    name: str = Field(index=True, description="a surface form seen for the source")
+    normalized: str = Field(index=True, description="lower-cased form used for matching")
+
+
+class Statement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    sentence_id: int = Field(foreign_key="sentence.id", index=True, ondelete="CASCADE")
+    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    kind: str = Field(index=True, description="claim or quote")
+    source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
+    via_source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
+    mention: str | None = Field(default=None, description="the source as written: 'he', 'the officials'")
+    mention_start: int | None = None
+    mention_end: int | None = None
+    cue: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    content: str | None = None
+    content_start: int | None = None
+    content_end: int | None = None
+    confidence: float
+    resolution: str = Field(description="named, alias, pronoun, description, continuation or unresolved")
+    embedding: bytes | None = Field(default=None, description="float32 sentence embedding of the content")
+
+
+class SourceDecision(SQLModel, table=True):
+    """An editor's merge or split; applied on every later save, so it survives re-scoring."""
+
+    __tablename__ = "source_decision"
+    id: int | None = Field(default=None, primary_key=True)
+    action: str = Field(description="merge: alias -> target; split: alias is its own source")
+    alias: str = Field(index=True, description="normalized name the decision applies to")
+    target: str | None = Field(default=None, description="canonical name it maps to (merge)")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Failure(SQLModel, table=True):
+    """An input that could not be scored in a batch run."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    input: str
+    reason: str
+    created_at: datetime = Field(default_factory=utcnow)

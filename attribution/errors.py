@@ -1,0 +1,17 @@
+"""Named exceptions; the CLI turns each into a one-line error and a non-zero exit."""
+
+
+class AttributionError(Exception):
+    """Base class for every error the tool reports to a user."""
+
+
+class InputError(AttributionError):
+    """An input file or record cannot be read: missing, empty, binary, not UTF-8, too large, malformed."""
+
+
+class ConfigError(AttributionError):
+    """A setting has a bad value; the message says how to fix it."""
+
+
+class ModelError(AttributionError):
+    """A model folder or base encoder cannot be loaded."""

@@ -1,0 +1,193 @@
+"""Export statements as JSONL, CSV, or schema.org ``Claim`` objects (JSON-LD) for ClaimReview tools.
+
+No rating is ever written: the tool records who said what, not whether it is true.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from typing import Any, Iterable, TextIO
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from attribution.db.models import Article, Sentence, Source, Statement
+from attribution.queries import NotFoundError, QueryError, find_article, matching_source_ids
+
+EXPORT_FORMATS = ("jsonl", "csv", "claimreview")
+EXPORT_COLUMNS = (
+    "statement_id",
+    "kind",
+    "source",
+    "source_type",
+    "source_role",
+    "source_affiliation",
+    "via",
+    "mention",
+    "cue",
+    "content",
+    "confidence",
+    "resolution",
+    "sentence",
+    "article_id",
+    "title",
+    "url",
+    "publisher",
+    "published",
+    "first_article_id",
+    "first_title",
+    "first_url",
+    "first_publisher",
+    "first_published",
+)
+PERSON_TYPES = ("person", "anonymous")  # an unnamed official is still a person, not an organisation
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+
+def claim_key(content: str | None) -> str:
+    """Content reduced to lower-case words, so quoting and punctuation do not hide a repeat."""
+    return " ".join(_NOT_WORD.sub(" ", (content or "").lower()).split())
+
+
+def _first_appearances(session: Session, keys: set[str]) -> dict[str, tuple[Any, ...]]:
+    """For each claim key, the earliest article (published, then scored) whose statement has it."""
+    earliest: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
+    rows = session.exec(
+        select(Statement.content, Article.id, Article.title, Article.url, Article.publisher, Article.published, Article.scored_at)
+        .join(Article, Article.id == Statement.article_id)
+        .where(col(Statement.content).is_not(None))
+    )
+    for content, *article in rows:
+        key = claim_key(content)
+        if key not in keys:
+            continue
+        order = (article[4] is None, article[4] or "", str(article[5]), article[0])
+        if key not in earliest or order < earliest[key][0]:
+            earliest[key] = (order, tuple(article[:5]))
+    return {key: value[1] for key, value in earliest.items()}
+
+
+def export_rows(session: Session, source: str | None = None, article: str | int | None = None) -> list[dict[str, Any]]:
+    """Flat statement records (``EXPORT_COLUMNS``), optionally for one source (name, alias or surname) or article."""
+    via = aliased(Source)
+    query = (
+        select(
+            Statement.id,
+            Statement.kind,
+            Source.name,
+            Source.type,
+            Source.role,
+            Source.affiliation,
+            via.name,
+            Statement.mention,
+            Statement.cue,
+            Statement.content,
+            Statement.confidence,
+            Statement.resolution,
+            Sentence.text,
+            Article.id,
+            Article.title,
+            Article.url,
+            Article.publisher,
+            Article.published,
+        )
+        .join(Sentence, Sentence.id == Statement.sentence_id)
+        .join(Article, Article.id == Statement.article_id)
+        .outerjoin(Source, Source.id == Statement.source_id)
+        .outerjoin(via, via.id == Statement.via_source_id)
+    )
+    if source is not None:
+        ids = matching_source_ids(session, source)
+        if not ids:
+            raise NotFoundError(f"no source matches {source!r}")
+        query = query.where(col(Statement.source_id).in_(ids))
+    if article is not None:
+        query = query.where(Statement.article_id == find_article(session, article).id)
+    query = query.order_by(col(Article.published).is_(None), Article.published, Article.id, Sentence.index, Statement.id)
+    rows = [dict(zip(EXPORT_COLUMNS[:18], row)) for row in session.exec(query).all()]
+    firsts = _first_appearances(session, {claim_key(r["content"]) for r in rows})
+    for row in rows:
+        first = firsts.get(claim_key(row["content"]), (None,) * 5)
+        row.update(zip(EXPORT_COLUMNS[18:], first))
+    return rows
+
+
+def _drop_empty(value: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in value.items() if v is not None and v != {}}
+
+
+def _news_article(url: str | None, headline: str | None, publisher: str | None, published: str | None) -> dict[str, Any]:
+    return _drop_empty(
+        {
+            "@type": "NewsArticle",
+            "url": url,
+            "headline": headline,
+            "publisher": {"@type": "Organization", "name": publisher} if publisher else None,
+            "datePublished": published,
+        }
+    )
+
+
+def claim_object(row: dict[str, Any]) -> dict[str, Any]:
+    """One export row as a schema.org ``Claim`` (JSON-LD); fields that are unknown are left out."""
+    author = None
+    if row.get("source"):
+        is_person = row.get("source_type") in PERSON_TYPES
+        author = _drop_empty(
+            {
+                "@type": "Person" if is_person else "Organization",
+                "name": row["source"],
+                "jobTitle": row.get("source_role") if is_person else None,
+                "affiliation": (
+                    {"@type": "Organization", "name": row["source_affiliation"]}
+                    if is_person and row.get("source_affiliation")
+                    else None
+                ),
+            }
+        )
+    appearance = _news_article(row.get("url"), row.get("title"), row.get("publisher"), row.get("published"))
+    first = None
+    if row.get("first_article_id") is not None:
+        first = _news_article(row.get("first_url"), row.get("first_title"), row.get("first_publisher"), row.get("first_published"))
+    return _drop_empty(
+        {
+            "@context": "https://schema.org",
+            "@type": "Claim",
+            "text": row.get("content"),
+            "author": author,
+            "appearance": appearance,
+            "firstAppearance": first,
+            # schema.org: the date the claim entered public discourse, i.e. its first appearance.
+            "datePublished": row.get("first_published") or row.get("published"),
+        }
+    )
+
+
+def claimreview_document(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [claim_object(row) for row in rows]
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
+    writer = csv.DictWriter(out, fieldnames=list(EXPORT_COLUMNS), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def write_claimreview(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
+    """One JSON document: a list of ``Claim`` objects."""
+    json.dump(claimreview_document(rows), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_export(rows: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
+    writers = {"jsonl": write_jsonl, "csv": write_csv, "claimreview": write_claimreview}
+    if fmt not in writers:
+        raise QueryError(f"export format {fmt!r} is unknown; use one of {', '.join(EXPORT_FORMATS)}")
+    writers[fmt](rows, out)

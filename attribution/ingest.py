@@ -1,0 +1,183 @@
+"""Read articles: plain-text files and JSONL records, with metadata and boilerplate lines.
+
+The text is kept exactly as read; every offset anywhere refers to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from attribution.errors import InputError
+
+MAX_ARTICLE_BYTES = 2_000_000  # a news article is tens of KB; anything this large is not one
+ARTICLE_SUFFIXES = (".txt", ".jsonl")
+
+_BYLINE = re.compile(r"^\s*By\s+(?P<name>[A-Z][^,\n]{1,80}?)\s*(?:,.*)?$")
+_DATE = re.compile(r"(?:Posted|Published|Updated)\s*(?:on)?\s*:?\s*(?P<date>\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+# Site furniture that must never be read as a claim.
+_BOILERPLATE = re.compile(
+    r"^\s*(related stories|most viewed articles|most read|read more|advertisement|share this|"
+    r"please direct questions or comments to\b.*|sign up for\b.*|follow us\b.*|copyright\b.*|all rights reserved.*|"
+    r"posted on\s*:.*|modified on\s*:.*|by\s+[A-Z].*)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Article:
+    """One article's text and what is known about it."""
+
+    text: str
+    document: str  # the path or record id as given
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    published: str | None = None
+    boilerplate: list[tuple[int, int]] = field(default_factory=list)  # line spans that stay context
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def _first_line(text: str) -> str | None:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return None
+
+
+def article_from_text(text: str, document: str, **metadata: str | None) -> Article:
+    """Recognise headline, byline, date and boilerplate lines of a plain-text article."""
+    if not text.strip():
+        raise InputError(f"{document}: empty article (no text)")
+    article = Article(text=text, document=document, **{k: v for k, v in metadata.items() if v})
+    if article.title is None:
+        article.title = _first_line(text)
+    for line in re.finditer(r"[^\n]+", text):
+        content = line.group(0)
+        if _BOILERPLATE.match(content):
+            article.boilerplate.append((line.start(), line.end()))
+        byline = _BYLINE.match(content)
+        if byline and article.author is None and len(content) < 120:
+            article.author = byline.group("name").strip()
+        date = _DATE.search(content)
+        if date and article.published is None:
+            article.published = date.group("date")
+    return article
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{name}: binary file, not a text article")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); convert it with iconv -t UTF-8") from exc
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_ARTICLE_BYTES:
+        raise InputError(
+            f"{name}: {size / 1e6:.1f} MB is too large for one article (limit {MAX_ARTICLE_BYTES / 1e6:.0f} MB)"
+        )
+
+
+def read_text_file(path: Path, document: str | None = None) -> Article:
+    document = document or str(path)
+    size = path.stat().st_size
+    _check_size(size, document)
+    if size == 0:
+        raise InputError(f"{document}: empty file")
+    text = _decode(path.read_bytes(), document)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return article_from_text(text, document)
+
+
+def article_from_record(record: object, where: str) -> Article:
+    """A JSONL record ``{"id", "title", "text", "url", "published", "publisher", "author"}``."""
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: record is not a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise InputError(f"{where}: record has no string field 'text'")
+    _check_size(len(text.encode("utf-8")), where)
+    document = str(record.get("id") or where)
+    metadata = {
+        key: (str(record[key]) if record.get(key) is not None else None)
+        for key in ("title", "url", "publisher", "author", "published")
+    }
+    return article_from_text(text, document, **metadata)
+
+
+@dataclass
+class ReadFailure:
+    """An input that could not be read; reported, never fatal for the others."""
+
+    input: str
+    reason: str
+
+
+def iter_jsonl(lines: Iterator[str] | list[str], name: str) -> Iterator[Article | ReadFailure]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            yield article_from_record(json.loads(line), where)
+        except json.JSONDecodeError as exc:
+            yield ReadFailure(where, f"malformed JSON ({exc.msg})")
+        except InputError as exc:
+            yield ReadFailure(where, str(exc).removeprefix(f"{where}: "))
+
+
+def read_jsonl_file(path: Path) -> Iterator[Article | ReadFailure]:
+    name = str(path)
+    raw = path.read_bytes()
+    if not raw.strip():
+        yield ReadFailure(name, "empty file")
+        return
+    try:
+        text = _decode(raw, name)
+    except InputError as exc:
+        yield ReadFailure(name, str(exc).removeprefix(f"{name}: "))
+        return
+    yield from iter_jsonl(text.splitlines(), name)
+
+
+def expand_inputs(paths: list[str]) -> Iterator[Path | ReadFailure]:
+    """Files as given; folders recursively (their .txt and .jsonl files)."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in ARTICLE_SUFFIXES)
+            if not files:
+                yield ReadFailure(given, "directory holds no .txt or .jsonl articles")
+            yield from files
+        elif path.exists():
+            yield path
+        else:
+            yield ReadFailure(given, "no such file or directory")
+
+
+def read_inputs(paths: list[str]) -> Iterator[Article | ReadFailure]:
+    """Every article of the given paths; unreadable ones come back as failures, in order."""
+    for item in expand_inputs(paths):
+        if isinstance(item, ReadFailure):
+            yield item
+        elif item.suffix == ".jsonl":
+            yield from read_jsonl_file(item)
+        else:
+            try:
+                yield read_text_file(item)
+            except InputError as exc:
+                yield ReadFailure(str(item), str(exc).removeprefix(f"{item}: "))
+            except OSError as exc:
+                yield ReadFailure(str(item), exc.strerror or str(exc))

@@ -1,0 +1,426 @@
+"""The attribution model: one encoder, a sentence head and a BIO span head.
+
+A sentence goes through the encoder once.  The sentence head (mean-pooled)
+labels it ``claim`` / ``quote`` / ``context``; the token head tags SOURCE, CUE
+and CONTENT spans in BIO, decoded with a BIO-constrained Viterbi over the
+first word piece of each word and mapped back to character offsets.
+
+A saved model is one folder: ``settings.json`` (shape and label maps),
+``adapter_model.safetensors`` + ``adapter_config.json`` (LoRA, via peft) or
+``encoder/`` (full fine-tuning), ``heads.safetensors`` and a ``README.md``
+model card.  The base encoder is never copied: it comes from ``base_model``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from attribution.config import ModelSettings, force_offline, resolve_base_model
+from attribution.errors import ModelError
+
+force_offline()
+
+from safetensors.torch import load_file, save_file  # noqa: E402
+from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase  # noqa: E402
+
+PACKAGED_MODEL_DIR = Path(__file__).parent / "weights"
+IGNORE_INDEX = -100
+
+# Case shapes of a word piece, read from the original text (the encoder is uncased).
+CASE_PAD, CASE_LOWER, CASE_TITLE, CASE_UPPER, CASE_OTHER = range(5)
+NUM_CASE_SHAPES = 5
+
+
+def tag_names(span_labels: Sequence[str]) -> list[str]:
+    return ["O"] + [f"{prefix}-{label}" for label in span_labels for prefix in ("B", "I")]
+
+
+def case_shape(piece: str) -> int:
+    letters = [ch for ch in piece if ch.isalpha()]
+    if not letters:
+        return CASE_OTHER
+    if all(ch.isupper() for ch in letters):
+        return CASE_UPPER if len(letters) > 1 else CASE_TITLE
+    if letters[0].isupper():
+        return CASE_TITLE
+    return CASE_LOWER
+
+
+class AttributionModel(nn.Module):
+    """Encoder plus sentence and token heads."""
+
+    def __init__(self, encoder: nn.Module, settings: ModelSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.encoder = encoder
+        hidden = encoder.config.hidden_size
+        self.dropout = nn.Dropout(0.1)
+        self.sentence_head = nn.Linear(hidden, len(settings.sentence_labels))
+        self.token_head = nn.Linear(hidden, len(tag_names(settings.span_labels)))
+        # Starts at zero so the pretrained embeddings are untouched until training moves it.
+        self.case_embedding = nn.Embedding(NUM_CASE_SHAPES, hidden) if settings.case_feature else None
+        if self.case_embedding is not None:
+            nn.init.zeros_(self.case_embedding.weight)
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        case_ids: torch.Tensor | None = None,
+        labels: torch.Tensor | None = None,
+        tag_labels: torch.Tensor | None = None,
+        span_loss_weight: float = 1.0,
+    ) -> dict[str, torch.Tensor]:
+        embeddings = self.encoder.get_input_embeddings()(input_ids)
+        if self.case_embedding is not None and case_ids is not None:
+            embeddings = embeddings + self.case_embedding(case_ids)
+        hidden = self.encoder(inputs_embeds=embeddings, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        out = {
+            "sentence_logits": self.sentence_head(self.dropout(pooled)),
+            "tag_logits": self.token_head(self.dropout(hidden)),
+        }
+        if labels is not None and tag_labels is not None:
+            loss_fn = nn.CrossEntropyLoss(ignore_index=IGNORE_INDEX)
+            sentence_loss = loss_fn(out["sentence_logits"], labels)
+            tag_loss = loss_fn(out["tag_logits"].reshape(-1, out["tag_logits"].size(-1)), tag_labels.reshape(-1))
+            out["loss"] = sentence_loss + span_loss_weight * tag_loss
+        return out
+
+    def head_state(self) -> dict[str, torch.Tensor]:
+        state = {f"sentence_head.{k}": v for k, v in self.sentence_head.state_dict().items()}
+        state.update({f"token_head.{k}": v for k, v in self.token_head.state_dict().items()})
+        if self.case_embedding is not None:
+            state["case_embedding.weight"] = self.case_embedding.weight
+        return {k: v.detach().contiguous().clone() for k, v in state.items()}
+
+
+def build_model(settings: ModelSettings, encoder: nn.Module | None = None) -> AttributionModel:
+    """A fresh model over the base encoder, LoRA-wrapped when ``lora_r > 0``."""
+    force_offline()
+    if encoder is None:
+        encoder = AutoModel.from_pretrained(resolve_base_model(settings.base_model), add_pooling_layer=False)
+    if settings.lora_r > 0:
+        from peft import LoraConfig, get_peft_model
+
+        lora = LoraConfig(
+            r=settings.lora_r,
+            lora_alpha=settings.lora_alpha,
+            lora_dropout=settings.lora_dropout,
+            target_modules=settings.lora_target_modules,
+        )
+        encoder = get_peft_model(encoder, lora)
+    return AttributionModel(encoder, settings)
+
+
+def load_tokenizer(settings: ModelSettings) -> PreTrainedTokenizerBase:
+    force_offline()
+    return AutoTokenizer.from_pretrained(resolve_base_model(settings.base_model))
+
+
+def save_model(model: AttributionModel, folder: Path, card: str | None = None) -> None:
+    """Write adapter (or full encoder), heads and settings; the base encoder is not copied."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = model.settings
+    if settings.lora_r > 0:
+        model.encoder.save_pretrained(str(folder))
+    else:
+        model.encoder.save_pretrained(str(folder / "encoder"))
+    save_file(model.head_state(), str(folder / "heads.safetensors"))
+    (folder / "settings.json").write_text(json.dumps(settings.to_dict(), indent=2) + "\n", encoding="utf-8")
+    if card is not None:
+        (folder / "README.md").write_text(card, encoding="utf-8")
+
+
+def read_settings(folder: Path) -> ModelSettings:
+    path = Path(folder) / "settings.json"
+    if not path.is_file():
+        raise ModelError(f"{folder}: not a model folder (no settings.json); train one with `attribution train`")
+    try:
+        return ModelSettings(**json.loads(path.read_text(encoding="utf-8")))
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"{path}: unreadable settings ({exc})") from exc
+
+
+def model_version(folder: Path) -> str:
+    """A stable identifier of a model folder's weights: its name plus a short content hash."""
+    import hashlib
+
+    folder = Path(folder)
+    digest = hashlib.sha256()
+    for name in ("settings.json", "heads.safetensors", "adapter_model.safetensors"):
+        path = folder / name
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return f"{folder.name}-{digest.hexdigest()[:10]}"
+
+
+def load_model(folder: Path, base_model: str | None = None) -> AttributionModel:
+    """Load a saved folder for inference: base encoder + adapter, merged."""
+    force_offline()
+    folder = Path(folder)
+    settings = read_settings(folder)
+    if base_model is not None:
+        settings.base_model = base_model
+    try:
+        if settings.lora_r > 0:
+            from peft import PeftModel
+
+            base = AutoModel.from_pretrained(resolve_base_model(settings.base_model), add_pooling_layer=False)
+            encoder = PeftModel.from_pretrained(base, str(folder)).merge_and_unload()
+        else:
+            encoder = AutoModel.from_pretrained(folder / "encoder", add_pooling_layer=False)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{folder}: cannot load the encoder ({exc})") from exc
+    inference_settings = ModelSettings(**{**settings.to_dict(), "lora_r": 0})
+    model = AttributionModel(encoder, inference_settings)
+    missing, unexpected = model.load_state_dict(load_file(str(folder / "heads.safetensors")), strict=False)
+    if unexpected or any(not k.startswith("encoder.") for k in missing):
+        raise ModelError(f"{folder}: heads do not match settings (missing {missing}, unexpected {unexpected})")
+    model.settings = settings
+    model.eval()
+    return model
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+@dataclass
+class Encoded:
+    """Model inputs for a batch of sentences, plus what decoding needs."""
+
+    input_ids: torch.Tensor
+    attention_mask: torch.Tensor
+    case_ids: torch.Tensor
+    offsets: list[list[tuple[int, int]]]
+    word_ids: list[list[int | None]]
+
+
+def encode(tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], max_length: int) -> Encoded:
+    """Tokenize with dynamic padding (to the longest sentence of the batch)."""
+    batch = tokenizer(
+        list(texts),
+        truncation=True,
+        max_length=max_length,
+        padding=True,
+        return_offsets_mapping=True,
+        return_tensors="pt",
+    )
+    offsets = [[(int(a), int(b)) for a, b in row] for row in batch["offset_mapping"].tolist()]
+    word_ids = [batch.word_ids(i) for i in range(len(texts))]
+    case_ids = torch.full_like(batch["input_ids"], CASE_PAD)
+    for i, text in enumerate(texts):
+        for j, (a, b) in enumerate(offsets[i]):
+            if word_ids[i][j] is not None and b > a:
+                case_ids[i, j] = case_shape(text[a:b])
+    return Encoded(batch["input_ids"], batch["attention_mask"], case_ids, offsets, word_ids)
+
+
+def tag_targets(encoded: Encoded, index: int, spans: Sequence[dict], tags: Sequence[str]) -> list[int]:
+    """BIO targets on the first word piece of each word; other pieces are ignored in the loss."""
+    tag_id = {t: i for i, t in enumerate(tags)}
+    targets: list[int] = []
+    previous_word: int | None = None
+    for word, (a, b) in zip(encoded.word_ids[index], encoded.offsets[index]):
+        if word is None or word == previous_word:
+            targets.append(IGNORE_INDEX)
+        else:
+            tag = "O"
+            for span in spans:
+                if span["start"] <= a < span["end"] or (a < span["start"] < b):
+                    tag = ("B-" if a <= span["start"] else "I-") + span["label"]
+                    break
+            targets.append(tag_id.get(tag, 0))
+        previous_word = word if word is not None else previous_word
+    return targets
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+@dataclass
+class SpanPrediction:
+    label: str
+    start: int  # character offsets into the sentence text
+    end: int
+    confidence: float
+
+
+@dataclass
+class SentencePrediction:
+    label: str
+    confidence: float
+    spans: list[SpanPrediction] = field(default_factory=list)
+    label_scores: dict[str, float] = field(default_factory=dict)
+
+
+def _allowed_transitions(tags: Sequence[str]) -> np.ndarray:
+    """``allowed[i, j]``: tag j may follow tag i (I-X only after B-X or I-X)."""
+    n = len(tags)
+    allowed = np.ones((n, n), dtype=bool)
+    for j, tag in enumerate(tags):
+        if tag.startswith("I-"):
+            for i, prev in enumerate(tags):
+                allowed[i, j] = prev in (f"B-{tag[2:]}", tag)
+    return allowed
+
+
+def viterbi(log_probs: np.ndarray, tags: Sequence[str], allowed: np.ndarray | None = None) -> list[int]:
+    """Best BIO-valid tag sequence for ``log_probs`` of shape (words, tags)."""
+    if len(log_probs) == 0:
+        return []
+    allowed = _allowed_transitions(tags) if allowed is None else allowed
+    penalty = np.where(allowed, 0.0, -np.inf)
+    start_ok = np.array([0.0 if not t.startswith("I-") else -np.inf for t in tags])
+    score = log_probs[0] + start_ok
+    back = np.zeros(log_probs.shape, dtype=np.int64)
+    for w in range(1, len(log_probs)):
+        candidates = score[:, None] + penalty
+        back[w] = candidates.argmax(0)
+        score = candidates.max(0) + log_probs[w]
+    path = [int(score.argmax())]
+    for w in range(len(log_probs) - 1, 0, -1):
+        path.append(int(back[w, path[-1]]))
+    return path[::-1]
+
+
+def decode_spans(
+    text: str,
+    tag_log_probs: np.ndarray,
+    offsets: list[tuple[int, int]],
+    word_ids: list[int | None],
+    tags: Sequence[str],
+    allowed: np.ndarray | None = None,
+) -> list[SpanPrediction]:
+    """Viterbi over words (each word takes its first piece's tag), then character spans."""
+    first_piece: list[int] = []
+    word_end: dict[int, int] = {}
+    for j, word in enumerate(word_ids):
+        if word is None:
+            continue
+        if word not in word_end:
+            first_piece.append(j)
+        word_end[word] = offsets[j][1]
+    if not first_piece:
+        return []
+    word_scores = tag_log_probs[first_piece]
+    path = viterbi(word_scores, tags, allowed)
+    spans: list[SpanPrediction] = []
+    current: dict[str, Any] | None = None
+    for position, (piece, tag_index) in enumerate(zip(first_piece, path)):
+        tag = tags[tag_index]
+        start, end = offsets[piece][0], word_end[word_ids[piece]]
+        probability = float(math.exp(word_scores[position, tag_index]))
+        if tag.startswith("I-") and current is not None and current["label"] == tag[2:]:
+            current["end"] = end
+            current["probs"].append(probability)
+            continue
+        if current is not None:
+            spans.append(current)
+            current = None
+        if tag.startswith("B-"):
+            current = {"label": tag[2:], "start": start, "end": end, "probs": [probability]}
+    if current is not None:
+        spans.append(current)
+    return [
+        SpanPrediction(s["label"], s["start"], s["end"], round(float(np.mean(s["probs"])), 4))
+        for s in spans
+        if s["end"] > s["start"] and text[s["start"] : s["end"]].strip()
+    ]
+
+
+class Predictor:
+    """Loads a model folder once and labels sentences; ``predict`` is pure (no storage)."""
+
+    def __init__(
+        self,
+        model: AttributionModel,
+        tokenizer: PreTrainedTokenizerBase,
+        batch_size: int = 32,
+        quantize: bool = False,
+    ) -> None:
+        self.settings = model.settings
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+        self.tags = tag_names(self.settings.span_labels)
+        self._allowed = _allowed_transitions(self.tags)
+        model.eval()
+        if quantize:
+            model = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+        self.model = model
+
+    @classmethod
+    def from_folder(
+        cls, folder: Path | None = None, base_model: str | None = None, batch_size: int = 32, quantize: bool = True
+    ) -> "Predictor":
+        folder = Path(folder) if folder is not None else PACKAGED_MODEL_DIR
+        model = load_model(folder, base_model)
+        return cls(model, load_tokenizer(model.settings), batch_size=batch_size, quantize=quantize)
+
+    @torch.inference_mode()
+    def predict(self, sentences: Sequence[str]) -> list[SentencePrediction]:
+        """Label sentences; batches are sorted by length so padding stays small."""
+        results: list[SentencePrediction | None] = [None] * len(sentences)
+        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        labels = self.settings.sentence_labels
+        for begin in range(0, len(order), self.batch_size):
+            chunk = order[begin : begin + self.batch_size]
+            texts = [sentences[i] for i in chunk]
+            encoded = encode(self.tokenizer, texts, self.settings.max_length)
+            out = self.model(encoded.input_ids, encoded.attention_mask, encoded.case_ids)
+            sentence_probs = out["sentence_logits"].softmax(-1).numpy()
+            tag_log_probs = out["tag_logits"].log_softmax(-1).numpy()
+            for row, index in enumerate(chunk):
+                best = int(sentence_probs[row].argmax())
+                spans = decode_spans(
+                    texts[row], tag_log_probs[row], encoded.offsets[row], encoded.word_ids[row], self.tags, self._allowed
+                )
+                results[index] = SentencePrediction(
+                    label=labels[best],
+                    confidence=round(float(sentence_probs[row, best]), 4),
+                    spans=spans,
+                    label_scores={lab: round(float(p), 4) for lab, p in zip(labels, sentence_probs[row])},
+                )
+        return [r for r in results if r is not None]
+
+
+def tiny_base_model(folder: Path, hidden_size: int = 32, layers: int = 2, heads: int = 2) -> Path:
+    """Write a small randomly initialised BERT with the packaged tokenizer: for fast tests, no download."""
+    from transformers import BertConfig, BertModel
+
+    force_offline()
+    tokenizer = AutoTokenizer.from_pretrained(resolve_base_model(ModelSettings().base_model))
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=hidden_size,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        intermediate_size=hidden_size * 2,
+        max_position_embeddings=512,
+    )
+    torch.manual_seed(0)
+    BertModel(config, add_pooling_layer=False).save_pretrained(str(folder))
+    tokenizer.save_pretrained(str(folder))
+    return Path(folder)
+
+
+__all__ = [
+    "AttributionModel",
+    "Predictor",
+    "SentencePrediction",
+    "SpanPrediction",
+    "build_model",
+    "load_model",
+    "save_model",
+    "tiny_base_model",
+]

@@ -1,0 +1,163 @@
+"""Text -> sentences -> labels and spans -> attributions -> resolved sources.
+
+``Tracker.analyze`` writes nothing; storing a result is ``store.save_result``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from attribution import link
+from attribution.ingest import Article, article_from_text
+from attribution.model import PACKAGED_MODEL_DIR, Predictor, SentencePrediction, SpanPrediction, model_version
+from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
+from attribution.segment import Span, split_sentences
+
+
+@lru_cache(maxsize=4)
+def _cached_predictor(folder: str, base_model: str | None, quantize: bool, batch_size: int) -> Predictor:
+    """The model is loaded once per process (per folder and settings)."""
+    return Predictor.from_folder(Path(folder), base_model=base_model, batch_size=batch_size, quantize=quantize)
+
+
+def _nearest(target: SpanPrediction, candidates: Sequence[SpanPrediction]) -> SpanPrediction | None:
+    def distance(span: SpanPrediction) -> int:
+        return max(span.start - target.end, target.start - span.end, 0)
+
+    return min(candidates, key=distance) if candidates else None
+
+
+def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> list[Attribution]:
+    """Group a sentence's SOURCE/CUE/CONTENT spans into attributions around their cues."""
+    by_label: dict[str, list[SpanPrediction]] = {"SOURCE": [], "CUE": [], "CONTENT": []}
+    for span in prediction.spans:
+        by_label.setdefault(span.label, []).append(span)
+    sources, cues, contents = by_label["SOURCE"], by_label["CUE"], by_label["CONTENT"]
+    anchors = cues or contents or sources
+    if not anchors:
+        return []
+    groups: dict[int, dict[str, list[SpanPrediction]]] = {id(a): {"SOURCE": [], "CUE": [], "CONTENT": []} for a in anchors}
+    for label, spans in (("SOURCE", sources), ("CUE", cues), ("CONTENT", contents)):
+        for span in spans:
+            anchor = span if span in anchors and label == anchors[0].label else _nearest(span, anchors)
+            groups[id(anchor)][label].append(span)
+
+    def text_span(spans: list[SpanPrediction]) -> TextSpan | None:
+        if not spans:
+            return None
+        start, end = sentence.start + min(s.start for s in spans), sentence.start + max(s.end for s in spans)
+        return TextSpan(start, end, text[start:end])
+
+    attributions = []
+    for anchor in anchors:
+        group = groups[id(anchor)]
+        members = [s for spans in group.values() for s in spans]
+        if not members:
+            continue
+        source = _nearest(anchor, group["SOURCE"]) if group["SOURCE"] else None
+        span_confidence = sum(s.confidence for s in members) / len(members)
+        attributions.append(
+            Attribution(
+                source=text_span([source]) if source else None,
+                cue=text_span(group["CUE"]),
+                content=text_span(group["CONTENT"]),
+                confidence=round(min(prediction.confidence, span_confidence), 4),
+            )
+        )
+    return attributions
+
+
+def merge_continuations(sentences: list[SentenceResult], text: str) -> None:
+    """A sentence that only carries on the previous statement ("..." he said. "More quote.") inherits its source.
+
+    When the previous content ran to the end of its sentence, the two contents become one
+    span shared by both sentences, so a statement spread over sentences stays one statement.
+    """
+    previous: Attribution | None = None
+    previous_sentence: SentenceResult | None = None
+    for sentence in sentences:
+        current = None
+        if sentence.label != "context" and sentence.attributions:
+            first = sentence.attributions[0]
+            continues = (
+                first.source is None
+                and first.cue is None
+                and first.content is not None
+                and previous is not None
+                and previous_sentence is not None
+                and previous_sentence.index == sentence.index - 1
+                and not text[sentence.start : first.content.start].strip(" \t\"'\u201c\u2018")
+            )
+            if continues:
+                assert previous is not None and previous_sentence is not None and first.content is not None
+                ran_to_end = previous.content is not None and not text[
+                    previous.content.end : previous_sentence.end
+                ].strip(" \t\"'\u201d\u2019.,")
+                if ran_to_end and previous.content is not None:
+                    start = previous.content.start
+                    merged = TextSpan(start, first.content.end, text[start : first.content.end])
+                    # Every sentence of the chain carries the same span, so it is one content.
+                    for earlier in sentences[: sentence.index]:
+                        for attribution in earlier.attributions:
+                            if attribution.content is not None and attribution.content.start == start:
+                                attribution.content = merged
+                    first.content = merged
+                first.source, first.cue = previous.source, previous.cue
+                first.resolution = "continuation"
+                first.continues = previous  # type: ignore[attr-defined]
+            current = sentence.attributions[-1]
+        previous, previous_sentence = (current, sentence) if current is not None else (None, None)
+
+
+class Tracker:
+    """Analyses articles with one loaded model."""
+
+    def __init__(
+        self,
+        model_dir: Path | str | None = None,
+        base_model: str | None = None,
+        quantize: bool = True,
+        batch_size: int = 32,
+        predictor: Predictor | None = None,
+        version: str = "unsaved",
+    ) -> None:
+        if predictor is not None:  # an in-memory model, e.g. during training
+            self.predictor, self.model_version = predictor, version
+            return
+        folder = Path(model_dir) if model_dir is not None else PACKAGED_MODEL_DIR
+        self.predictor = _cached_predictor(str(folder), base_model, quantize, batch_size)
+        self.model_version = model_version(folder)
+
+    def analyze(self, article: Article | str, document: str = "<text>") -> ArticleResult:
+        if isinstance(article, str):
+            article = article_from_text(article, document)
+        return self.analyze_many([article])[0]
+
+    def analyze_many(self, articles: Iterable[Article]) -> list[ArticleResult]:
+        """Sentences of all articles go through the model together, sorted by length."""
+        articles = list(articles)
+        spans_per_article = [split_sentences(a.text) for a in articles]
+        texts = [a.text[s.start : s.end] for a, spans in zip(articles, spans_per_article) for s in spans]
+        predictions = iter(self.predictor.predict(texts))
+        results = []
+        for article, spans in zip(articles, spans_per_article):
+            sentences = [
+                self._sentence(article, index, span, next(predictions)) for index, span in enumerate(spans)
+            ]
+            merge_continuations(sentences, article.text)
+            result = ArticleResult(article=article, sentences=sentences, model_version=self.model_version)
+            link.resolve_article(result)
+            results.append(result)
+        return results
+
+    @staticmethod
+    def _sentence(article: Article, index: int, span: Span, prediction: SentencePrediction) -> SentenceResult:
+        in_boilerplate = any(a <= span.start and span.end <= b for a, b in article.boilerplate)
+        label = "context" if in_boilerplate else prediction.label
+        confidence = 1.0 if in_boilerplate else prediction.confidence  # a rule, not the model
+        sentence = SentenceResult(index, span.start, span.end, span.text_of(article.text), label, confidence)
+        if label != "context":
+            sentence.attributions = group_spans(span, article.text, prediction)
+        return sentence

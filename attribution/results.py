@@ -1,0 +1,84 @@
+"""What analysing an article produces: plain data, no storage, no model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from attribution.ingest import Article
+
+
+@dataclass
+class TextSpan:
+    """Character offsets into the article text (not the sentence)."""
+
+    start: int
+    end: int
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Attribution:
+    """One who-said-what relation found in a sentence."""
+
+    source: TextSpan | None
+    cue: TextSpan | None
+    content: TextSpan | None
+    confidence: float
+    entity: str | None = None  # canonical source name once resolved
+    entity_type: str | None = None  # person, organization, government, media, document, anonymous
+    role: str | None = None  # "White House National Security Council spokesperson"
+    affiliation: str | None = None  # "White House"
+    vague: bool = False
+    via: str | None = None  # the outlet that reported it ("Interfax")
+    resolution: str = "unresolved"  # named, alias, pronoun, description, continuation, unresolved
+
+    def contract(self) -> dict[str, Any]:
+        source = None
+        if self.source is not None:
+            source = {**self.source.as_dict(), "entity": self.entity or self.source.text}
+        return {
+            "source": source,
+            "cue": self.cue.as_dict() if self.cue else None,
+            "content": self.content.as_dict() if self.content else None,
+            "via": self.via,
+            "resolution": self.resolution,
+            "confidence": self.confidence,
+        }
+
+
+@dataclass
+class SentenceResult:
+    index: int
+    start: int
+    end: int
+    text: str
+    label: str
+    confidence: float
+    attributions: list[Attribution] = field(default_factory=list)
+
+    def contract(self, document: str) -> dict[str, Any]:
+        """One record of the JSONL contract (see README)."""
+        return {
+            "document": document,
+            "sentence": self.index,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "label": self.label,
+            "confidence": self.confidence,
+            "attributions": [a.contract() for a in self.attributions] if self.label != "context" else [],
+        }
+
+
+@dataclass
+class ArticleResult:
+    article: Article
+    sentences: list[SentenceResult]
+    model_version: str
+
+    def records(self) -> list[dict[str, Any]]:
+        return [s.contract(self.article.document) for s in self.sentences]

@@ -1,0 +1,79 @@
+"""`attribution score`: analyse the given files, print them, store each article in its own transaction."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from attribution.errors import AttributionError
+from attribution.ingest import ReadFailure, read_inputs
+from attribution.results import ArticleResult
+
+
+def render_table(result: ArticleResult, out: TextIO) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{result.article.document}: {result.article.title or ''}", show_lines=False, expand=True)
+    table.add_column("#", justify="right", width=3)
+    table.add_column("label", width=7)
+    table.add_column("conf", width=4)
+    table.add_column("source", ratio=1)
+    table.add_column("sentence", ratio=3)
+    for sentence in result.sentences:
+        sources = "; ".join(
+            (a.entity or (a.source.text if a.source else "?")) + (f" (via {a.via})" if a.via else "")
+            for a in sentence.attributions
+        )
+        style = {"claim": "yellow", "quote": "cyan"}.get(sentence.label, "dim")
+        table.add_row(str(sentence.index), f"[{style}]{sentence.label}[/]", f"{sentence.confidence:.2f}", sources, sentence.text)
+    Console(file=out, width=160).print(table)
+
+
+def score_paths(
+    paths: list[str],
+    db: str | None = None,
+    store: bool = True,
+    model_dir: Path | None = None,
+    output_format: str = "table",
+    out: TextIO | None = None,
+) -> list[ReadFailure]:
+    """Score every readable input; return the ones that failed (the others are still scored and stored)."""
+    from attribution.pipeline import Tracker
+
+    out = out or sys.stdout
+    tracker = Tracker(model_dir)
+    session = None
+    if store:
+        from sqlmodel import Session
+
+        from attribution.db.engine import make_engine
+
+        session = Session(make_engine(db))
+    failures: list[ReadFailure] = []
+    try:
+        for item in read_inputs(paths):
+            if isinstance(item, ReadFailure):
+                failures.append(item)
+                continue
+            try:
+                result = tracker.analyze(item)
+                if session is not None:
+                    from attribution.store import save_result
+
+                    save_result(session, result)
+            except AttributionError as exc:
+                failures.append(ReadFailure(item.document, str(exc)))
+                continue
+            if output_format == "jsonl":
+                for record in result.records():
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                render_table(result, out)
+            out.flush()
+    finally:
+        if session is not None:
+            session.close()
+    return failures

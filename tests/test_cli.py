@@ -1,0 +1,146 @@
+"""Every command through typer's CliRunner: exit codes, messages, the JSONL contract, bad inputs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from attribution.cli import app
+from tests.conftest import PROJECT, SEED
+
+runner = CliRunner()
+CONTRACT = json.loads((PROJECT / "schemas" / "contract.schema.json").read_text())
+
+
+def run(*args: str, env: dict | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, [str(a) for a in args], env=env)
+
+
+def test_score_jsonl_follows_the_contract(tiny_model_dir: Path) -> None:
+    result = run("score", SEED, "--format", "jsonl", "--no-store", "--model", tiny_model_dir)
+    assert result.exit_code == 0, result.output
+    text = SEED.read_text(encoding="utf-8")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) > 20
+    for index, record in enumerate(records):
+        jsonschema.validate(record, CONTRACT)
+        assert record["document"] == str(SEED) and record["sentence"] == index
+        assert text[record["start"] : record["end"]] == record["text"]
+        assert record["label"] in ("claim", "quote", "context")
+        if record["label"] == "context":
+            assert record["attributions"] == []
+        for attribution in record["attributions"]:
+            for key in ("source", "cue", "content"):
+                if attribution[key]:
+                    assert text[attribution[key]["start"] : attribution[key]["end"]] == attribution[key]["text"]
+    # Boilerplate is context, never a claim.
+    by_text = {r["text"]: r for r in records}
+    assert by_text["Related stories"]["label"] == "context"
+    assert by_text["Please direct questions or comments to [english@hani.co.kr]"]["label"] == "context"
+
+
+def test_score_stores_and_queries_read_it(tiny_model_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "graph.db"
+    assert run("score", SEED, "--db", db, "--model", tiny_model_dir).exit_code == 0
+    again = run("score", SEED, "--db", db, "--model", tiny_model_dir)
+    assert again.exit_code == 0
+    shown = run("show", "1", "--db", db)
+    assert shown.exit_code == 0 and "Kim Jong-un likely to meet Putin" in shown.stdout
+    listed = run("sources", "--db", db, "--format", "json")
+    assert listed.exit_code == 0
+    json.loads(listed.stdout)
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select count(*) from article").fetchone()[0] == 1
+        assert connection.execute("select count(*) from sentence").fetchone()[0] > 20
+
+
+def test_database_from_environment(tiny_model_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "env.db"
+    result = run("score", SEED, "--model", tiny_model_dir, env={"ATTRIBUTION_DB": str(db)})
+    assert result.exit_code == 0 and db.exists()
+
+
+def test_bad_inputs_fail_alone(tiny_model_dir: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Officials said the bridge would reopen.\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\xff\x00PNG")
+    (tmp_path / "latin.txt").write_bytes("caf\u00e9 said yes".encode("latin-1"))
+    (tmp_path / "huge.txt").write_bytes(b"Words said here. " * 300_000)  # 5 MB
+    (tmp_path / "nothing").mkdir()
+    db = tmp_path / "graph.db"
+    result = run("score", good, tmp_path / "missing.txt", tmp_path / "empty.txt", tmp_path / "binary.txt",
+                 tmp_path / "latin.txt", tmp_path / "huge.txt", tmp_path / "nothing", "--db", db, "--model", tiny_model_dir)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    expected = {"missing.txt": "no such file", "empty.txt": "empty", "binary.txt": "binary", "latin.txt": "UTF-8",
+                "huge.txt": "too large", "nothing": "no .txt or .jsonl"}
+    assert len(errors) == len(expected)
+    for name, reason in expected.items():
+        assert any(name in line and reason in line for line in errors), (name, errors)
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select document from article").fetchall() == [(str(good),)]
+
+
+def test_usage_errors_exit_2(tiny_model_dir: Path) -> None:
+    assert run("score", SEED, "--format", "xml", "--model", tiny_model_dir).exit_code == 2
+    assert run("score").exit_code == 2
+
+
+def test_named_errors_become_one_line(tmp_path: Path) -> None:
+    result = run("score", SEED, "--model", tmp_path, "--no-store")
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0 and "Error:" in result.stderr and "settings.json" in result.stderr
+
+
+def test_sources_merge_and_split(tiny_model_dir: Path, tmp_path: Path) -> None:
+    from sqlmodel import Session
+
+    from attribution.db.engine import make_engine
+    from attribution.store import save_result
+    from tests.test_store import KIRBY, make_result
+
+    db = tmp_path / "graph.db"
+    with Session(make_engine(db)) as session:
+        save_result(session, KIRBY)
+        save_result(session, make_result("The NSC spokesman said no.", [
+            {"sentence": 0, "mention": "The NSC spokesman", "cue": "said", "content": "no", "entity": "NSC spokesman"}], document="x.txt"))
+    merged = run("sources", "merge", "NSC spokesman", "John Kirby", "--db", db)
+    assert merged.exit_code == 0 and "merged" in merged.stdout
+    missing = run("sources", "merge", "Nobody", "John Kirby", "--db", db)
+    assert missing.exit_code == 1 and "no source named 'Nobody'" in missing.stderr
+    split = run("sources", "split", "NSC spokesman", "--from", "John Kirby", "--db", db)
+    assert split.exit_code == 0 and "own source" in split.stdout
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    group = typer_group()
+    names = []
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            names += [f"{name} {sub}" for sub in command.commands] + [name]
+        else:
+            names.append(name)
+    for name in names:
+        assert re.search(rf"attribution {re.escape(name)}\b", readme), f"`attribution {name}` is not in the README"
+
+
+def typer_group():  # type: ignore[no-untyped-def]
+    import typer.main
+
+    return typer.main.get_group(app)
+
+
+def test_help_lists_commands() -> None:
+    result = run("--help")
+    assert result.exit_code == 0 and "score" in result.stdout and "who-said" in result.stdout

@@ -1,0 +1,98 @@
+"""Source resolution against a hand-written gold file of composed articles (tests/data/link_gold.json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from attribution.ingest import article_from_text
+from attribution.link import mention_kind, parse_named, resolve_article
+from attribution.pipeline import merge_continuations
+from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
+from attribution.segment import split_sentences
+
+GOLD = json.loads((Path(__file__).parent / "data" / "link_gold.json").read_text(encoding="utf-8"))
+
+
+def build_result(case: dict) -> tuple[ArticleResult, list[Attribution]]:
+    """An ArticleResult with the gold spans, as the model would hand them to the linker."""
+    text = case["text"]
+    spans = split_sentences(text)
+    sentences = [SentenceResult(i, s.start, s.end, s.text_of(text), "context", 0.9) for i, s in enumerate(spans)]
+    made = []
+    for statement in case["statements"]:
+        content_start = text.index(statement["content"])
+        sentence = next(s for s in sentences if s.start <= content_start < s.end)
+
+        def locate(part: str | None) -> TextSpan | None:
+            if part is None:
+                return None
+            start = text.index(part, sentence.start)
+            return TextSpan(start, start + len(part), part)
+
+        attribution = Attribution(
+            source=locate(statement["mention"]),
+            cue=locate(statement["cue"]),
+            content=TextSpan(content_start, content_start + len(statement["content"]), statement["content"]),
+            confidence=0.9,
+        )
+        sentence.label = "quote" if statement["content"][0] in "\u201c\"" else "claim"
+        sentence.attributions.append(attribution)
+        made.append(attribution)
+    for sentence in sentences:
+        sentence.attributions.sort(key=lambda a: a.content.start if a.content else 0)
+    merge_continuations(sentences, text)
+    result = ArticleResult(article_from_text(text, case["name"]), sentences, "test")
+    resolve_article(result)
+    return result, made
+
+
+@pytest.mark.parametrize("case", GOLD, ids=[c["name"] for c in GOLD])
+def test_gold_entities(case: dict) -> None:
+    _, attributions = build_result(case)
+    for statement, attribution in zip(case["statements"], attributions):
+        assert attribution.entity == statement["entity"], statement
+        assert attribution.resolution == statement["resolution"], statement
+        assert attribution.via == statement.get("via"), statement
+        for key in ("role", "affiliation", "vague"):
+            if key in statement:
+                assert getattr(attribution, key) == statement[key], (key, statement)
+        if "type" in statement:
+            assert attribution.entity_type == statement["type"]
+
+
+def test_gold_file_is_varied_enough() -> None:
+    resolutions = {s["resolution"] for case in GOLD for s in case["statements"]}
+    assert len(GOLD) >= 10
+    assert {"named", "alias", "pronoun", "description", "continuation"} <= resolutions
+    assert any(s.get("via") for case in GOLD for s in case["statements"])
+
+
+@pytest.mark.parametrize(
+    ("mention", "kind"),
+    [("he", "pronoun"), ("They", "pronoun"), ("the officials", "description"), ("The newspaper", "description"),
+     ("the New York Times", "named"), ("John Kirby", "named")],
+)
+def test_mention_kinds(mention: str, kind: str) -> None:
+    assert mention_kind(mention) == kind
+
+
+def test_titles_and_appositives() -> None:
+    kirby = parse_named("White House National Security Council spokesperson John Kirby")
+    assert (kirby.name, kirby.role, kirby.affiliation, kirby.type) == (
+        "John Kirby", "White House National Security Council spokesperson", "White House", "person")
+    matsegora = parse_named("Russian ambassador to North Korea Alexander Matsegora")
+    assert (matsegora.name, matsegora.affiliation) == ("Alexander Matsegora", "Russia")
+    smith = parse_named("Jane Smith, a spokeswoman for the Treasury")
+    assert (smith.name, smith.role, smith.affiliation) == ("Jane Smith", "spokeswoman for the Treasury", "Treasury")
+    assert parse_named("the New York Times").name == "New York Times"
+    assert parse_named("Mr. Blair").name == "Blair"
+
+
+def test_unresolvable_pronoun_stays_unresolved() -> None:
+    case = {"name": "x", "text": "He said the plan was dead.",
+            "statements": [{"mention": "He", "cue": "said", "content": "the plan was dead"}]}
+    _, (attribution,) = build_result(case)
+    assert (attribution.entity, attribution.resolution) == (None, "unresolved")

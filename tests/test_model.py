@@ -1,0 +1,104 @@
+"""The model: encoding and BIO decoding, save/load round trip, batch vs one-by-one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from attribution.config import ModelSettings
+from attribution.errors import ConfigError, ModelError
+from attribution.model import (
+    Predictor,
+    decode_spans,
+    encode,
+    load_model,
+    load_tokenizer,
+    model_version,
+    tag_names,
+    tag_targets,
+    viterbi,
+)
+from tests.conftest import tiny_records
+
+TAGS = tag_names(["SOURCE", "CUE", "CONTENT"])
+
+
+def test_targets_decode_back_to_the_same_character_spans(tiny_base: Path) -> None:
+    tokenizer = load_tokenizer(ModelSettings(base_model=str(tiny_base)))
+    record = tiny_records()[0]
+    encoded = encode(tokenizer, [record["text"]], 64)
+    targets = tag_targets(encoded, 0, record["spans"], TAGS)
+    # One-hot log-probabilities from the targets; pieces after a word's first take any tag.
+    log_probs = np.full((len(targets), len(TAGS)), -20.0)
+    for i, t in enumerate(targets):
+        log_probs[i, t if t >= 0 else 0] = 0.0
+    spans = decode_spans(record["text"], log_probs, encoded.offsets[0], encoded.word_ids[0], TAGS)
+    assert [(s.label, s.start, s.end) for s in spans] == [(s["label"], s["start"], s["end"]) for s in record["spans"]]
+
+
+def test_viterbi_never_starts_a_span_with_inside() -> None:
+    o, b_src, i_src = TAGS.index("O"), TAGS.index("B-SOURCE"), TAGS.index("I-SOURCE")
+    scores = np.log(np.full((3, len(TAGS)), 1e-3))
+    scores[0, o], scores[1, i_src], scores[2, o] = 0.0, 0.0, 0.0  # argmax would say O I-SOURCE O
+    scores[1, b_src] = np.log(0.5)
+    path = viterbi(scores, TAGS)
+    assert TAGS[path[1]] == "B-SOURCE"
+
+
+def test_save_load_gives_the_same_predictions(tiny_model_dir: Path) -> None:
+    sentences = [r["text"] for r in tiny_records()]
+    first = Predictor.from_folder(tiny_model_dir, quantize=False).predict(sentences)
+    second = Predictor.from_folder(tiny_model_dir, quantize=False).predict(sentences)
+    assert [(p.label, p.confidence, [(s.label, s.start, s.end) for s in p.spans]) for p in first] == [
+        (p.label, p.confidence, [(s.label, s.start, s.end) for s in p.spans]) for p in second
+    ]
+
+
+def test_a_batch_predicts_what_one_sentence_at_a_time_predicts(tiny_model_dir: Path) -> None:
+    predictor = Predictor.from_folder(tiny_model_dir, quantize=False, batch_size=8)
+    sentences = [r["text"] for r in tiny_records()]
+    together = predictor.predict(sentences)
+    alone = [predictor.predict([s])[0] for s in sentences]
+    for a, b in zip(together, alone):
+        assert a.label == b.label
+        assert a.label_scores == pytest.approx(b.label_scores, abs=1e-3)
+        assert [(s.label, s.start, s.end) for s in a.spans] == [(s.label, s.start, s.end) for s in b.spans]
+
+
+def test_tiny_model_learns_its_training_sentences(tiny_model_dir: Path) -> None:
+    records = tiny_records()
+    predictions = Predictor.from_folder(tiny_model_dir, quantize=False).predict([r["text"] for r in records])
+    correct = sum(p.label == r["label"] for p, r in zip(predictions, records))
+    assert correct >= len(records) - 1
+
+
+def test_label_map_is_read_from_the_model_folder(tiny_model_dir: Path) -> None:
+    settings = json.loads((tiny_model_dir / "settings.json").read_text())
+    assert settings["sentence_labels"] == ["claim", "quote", "context"]
+    assert load_model(tiny_model_dir).settings.sentence_labels == settings["sentence_labels"]
+    assert model_version(tiny_model_dir).startswith(tiny_model_dir.name)
+
+
+def test_model_folder_holds_adapter_heads_and_card_but_no_base(tiny_model_dir: Path) -> None:
+    names = {p.name for p in tiny_model_dir.iterdir()}
+    assert {"adapter_model.safetensors", "adapter_config.json", "heads.safetensors", "settings.json", "README.md"} <= names
+    assert "model.safetensors" not in names
+    card = (tiny_model_dir / "README.md").read_text()
+    assert card.startswith("---\n") and "base_model:" in card and "training_data_hash:" in card
+
+
+def test_not_a_model_folder(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no settings.json"):
+        load_model(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"max_length": 4}, "max_length"), ({"sentence_labels": ["claim", "quote"]}, "context"), ({"lora_r": -1}, "lora_r")],
+)
+def test_bad_settings_say_the_fix(kwargs: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        ModelSettings(**kwargs)
