@@ -29,10 +29,12 @@ class BatchScorer:
     The same class can run under a distributed engine's ``map_batches``.
     """
 
-    def __init__(self, model_dir: Path | str | None = None, batch_size: int = 64, quantize: bool = True) -> None:
+    def __init__(
+        self, model_dir: Path | str | None = None, batch_size: int = 64, quantize: bool = True, backend: str | None = None
+    ) -> None:
         from attribution.pipeline import Tracker
 
-        self.tracker = Tracker(model_dir, quantize=quantize, batch_size=batch_size)
+        self.tracker = Tracker(model_dir, quantize=quantize, batch_size=batch_size, backend=backend)
         self.model_version = self.tracker.model_version
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
@@ -106,12 +108,12 @@ def _chunks(articles: list[Article], sentence_budget: int) -> Iterator[list[Arti
 _worker_scorer: BatchScorer | None = None
 
 
-def _init_worker(model_dir: str | None, batch_size: int, threads: int) -> None:
+def _init_worker(model_dir: str | None, batch_size: int, threads: int, backend: str | None) -> None:
     import torch
 
     global _worker_scorer
     torch.set_num_threads(threads)
-    _worker_scorer = BatchScorer(model_dir, batch_size=batch_size)
+    _worker_scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
 
 
 def _score_in_worker(articles: list[Article]) -> list[ArticleResult]:
@@ -143,6 +145,7 @@ def run_batch(
     batch_size: int = 64,
     model_dir: Path | None = None,
     quiet: bool = False,
+    backend: str | None = None,
 ) -> BatchSummary:
     """Score every article of ``input_path`` not yet in the database with this model version."""
     from sqlmodel import Session, select
@@ -186,10 +189,10 @@ def run_batch(
 
         threads = max(1, (os.cpu_count() or 1) // workers)
         context = multiprocessing.get_context("spawn")
-        pool = context.Pool(workers, _init_worker, (str(model_dir) if model_dir else None, batch_size, threads))
+        pool = context.Pool(workers, _init_worker, (str(model_dir) if model_dir else None, batch_size, threads, backend))
         results_iter: Iterator[list[ArticleResult]] = pool.imap(_score_in_worker, chunks)
     else:
-        scorer = BatchScorer(model_dir, batch_size=batch_size)
+        scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
         results_iter = (scorer.tracker.analyze_many(chunk) for chunk in chunks)
     try:
         with progress, Session(engine) as session:

@@ -39,6 +39,7 @@ app.add_typer(data_app, name="data")
 DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or SQLAlchemy URL [default: $ATTRIBUTION_DB or ./attribution.db]")]
 ModelOption = Annotated[Optional[Path], typer.Option("--model", help="A trained model folder [default: the shipped model]")]
 FormatOption = Annotated[str, typer.Option("--format", help="table, json, jsonl or csv")]
+BackendOption = Annotated[Optional[str], typer.Option("--backend", help="onnx (int8, the default where onnxruntime is installed) or torch")]
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -54,9 +55,9 @@ def _session(db: str | None):  # type: ignore[no-untyped-def]
     return Session(make_engine(db))
 
 
-def _check_format(value: str, allowed: tuple[str, ...]) -> None:
+def _check_format(value: str, allowed: tuple[str, ...], option: str = "--format") -> None:
     if value not in allowed:
-        fail(f"--format must be one of {', '.join(allowed)}, not {value!r}", code=2)
+        fail(f"{option} must be one of {', '.join(allowed)}, not {value!r}", code=2)
 
 
 @app.command()
@@ -66,12 +67,15 @@ def score(
     output_format: Annotated[str, typer.Option("--format", help="table or jsonl (the JSONL contract)")] = "table",
     no_store: Annotated[bool, typer.Option("--no-store", help="Print only; write nothing to the database")] = False,
     model: ModelOption = None,
+    backend: BackendOption = None,
 ) -> None:
     """Tag every sentence claim / quote / context with its source, and store the claim graph."""
     from attribution.scoring import score_paths
 
     _check_format(output_format, ("table", "jsonl"))
-    failures = score_paths(paths, db=None if no_store else db, store=not no_store, model_dir=model, output_format=output_format)
+    if backend is not None:
+        _check_format(backend, ("onnx", "torch"), "--backend")
+    failures = score_paths(paths, db=None if no_store else db, store=not no_store, model_dir=model, output_format=output_format, backend=backend)
     for failure in failures:
         typer.echo(f"Error: {failure.input}: {failure.reason}", err=True)
     if failures:
@@ -135,11 +139,14 @@ def batch(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per forward pass")] = 64,
     model: ModelOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar")] = False,
+    backend: BackendOption = None,
 ) -> None:
     """Score many articles fast and resumably; already-scored articles are skipped."""
     from attribution.batch import run_batch
 
-    summary = run_batch(input_path, db=db, workers=workers, batch_size=batch_size, model_dir=model, quiet=quiet)
+    if backend is not None:
+        _check_format(backend, ("onnx", "torch"), "--backend")
+    summary = run_batch(input_path, db=db, workers=workers, batch_size=batch_size, model_dir=model, quiet=quiet, backend=backend)
     typer.echo(summary.line(), err=True)
     for failure in summary.failures:
         typer.echo(f"Error: {failure.input}: {failure.reason}", err=True)

@@ -8,8 +8,10 @@ resolved (``named``, ``alias``, ``pronoun``, ``description``, ``continuation``,
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from typing import Any, Iterator
 
 from attribution.results import ArticleResult, Attribution
 
@@ -78,6 +80,7 @@ KNOWN_INSTITUTIONS = (
     "European Union", "Home Office", "Foreign Office", "Treasury",
 )
 OUTLET_ALIASES = {"nyt": "New York Times", "the nyt": "New York Times", "ap": "Associated Press", "wapo": "Washington Post"}
+DEFINITE_DETERMINERS = {"the", "this", "that", "these", "those"}
 DETERMINERS = {"the", "a", "an", "these", "those", "this", "that", "another", "one", "two", "several", "some", "both"}
 _QUOTE_OR_PUNCT = " \t\n,.:;!?\"'\u201c\u201d\u2018\u2019()[]\u2014-"
 _NESTED_REPORT = re.compile(r"^(?P<outlet>.+?)\s+(?:story|report|article|piece)?\s*(?:quoting|citing)\s+(?P<source>.+)$", re.IGNORECASE)
@@ -189,31 +192,13 @@ def mention_kind(mention: str) -> str:
     if text in PRONOUNS:
         return "pronoun"
     words = text.split()
-    if words and words[0] in DETERMINERS and len(words) <= 4:
-        heads = [w for w in words[1:] if w in DESCRIPTION_HEADS]
+    # Only definite phrases point back ("the official"); "a senior official" introduces someone new.
+    if words and words[0] in DEFINITE_DETERMINERS and len(words) <= 4:
+        heads = [w.strip(".,") for w in words[1:] if w.strip(".,") in DESCRIPTION_HEADS]
         # "the officials" is a description; "the New York Times" is a name.
         if heads and not any(_is_capitalised(w) for w in clean_mention(mention).split()[1:]):
             return "description"
     return "named"
-
-
-def _compatible(kind: str, head: str, candidate: Entity) -> bool:
-    if kind == "pronoun":
-        wanted = PRONOUNS[head]
-        if wanted == "person":
-            return candidate.type == "person" and not candidate.vague
-        if wanted == "group":
-            return candidate.type in ("anonymous", "government", "organization", "media") or candidate.vague
-        return candidate.type in ("organization", "government", "media", "document")
-    expected = DESCRIPTION_HEADS.get(head)
-    name = candidate.name.lower()
-    if head in name.split() or (candidate.role and head in candidate.role.lower().split()):
-        return True
-    if expected == "media":
-        return candidate.type == "media"
-    if expected == "government":
-        return candidate.type == "government"
-    return False
 
 
 def _outlet_name(text: str) -> str:
@@ -221,29 +206,188 @@ def _outlet_name(text: str) -> str:
     return parse_named(" ".join(words)).name if words else text
 
 
-_NAME_RUN = re.compile(r"\b[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|[A-Z]\.))+")
+_NAME_TOKEN = r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St)\.|[A-Z]\.|[A-Z][\w-]*(?:['\u2019][A-Z][\w-]*)?)"
+_NAME_RUN = re.compile(
+    rf"\b{_NAME_TOKEN}(?:\s+(?:(?:of|for|on)(?:\s+the)?\s+|(?:de|van|von|der|da|di|du|le|la|al|bin)\s+)?{_NAME_TOKEN})+"
+)
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'-]+\b")
+FEMALE_NAMES = set("""
+hillary chelsea melania ivanka michelle nancy elizabeth sarah sara kellyanne megyn jill katy tina maria mary anne ann
+susan karen laura linda barbara patricia jennifer jessica ashley amanda emily emma olivia sophia isabella mia lisa
+nicole rebecca rachel hannah kate katherine catherine kathleen margaret helen dorothy carol ruth sharon deborah amy
+angela anna julia julie diane donna janet joyce kelly christina heather theresa denise martha andrea marie alice
+claire victoria grace tamara tammy debbie kim kimberly stephanie samantha natalie megan lauren brittany sandra carolyn
+virginia judy judith pamela cheryl cynthia teresa gloria evelyn jean joan ellen eleanor rosa elena leslie tyresha terry
+janice lena ana madeleine condoleezza loretta kamala dianne debbie marsha gina hope huma donna jane paula ruth
+theresa angela ursula christine marine nicola priscilla sheila beverly keisha loretta valerie vanessa yvonne wendy
+""".split())
+MALE_NAMES = set("""
+donald barack bill bernie mike michael john james robert william david richard joseph joe thomas charles christopher
+daniel matthew anthony mark paul steven steve andrew kenneth ken joshua kevin brian george timothy tim ronald ron
+jason edward jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel frank
+gregory raymond alexander patrick jack dennis jerry tyler aaron jose adam henry nathan douglas zachary peter kyle
+walter ethan jeremy harold keith christian roger noah gerald carl terry sean austin arthur lawrence jesse dylan bryan
+jordan billy bruce albert willie gabriel logan alan juan wayne roy ralph randy eugene vincent russell louis philip
+bobby johnny bradley rudy newt ted marco jeb chris reince rand mitch harry tim tom vladimir sergei kim xi shinzo
+mitt ben rick jim bob dick al sean eric hugh nick quentin aparna matt rush dan reid paul lindsey orrin corey steve
+barry boris emmanuel angela francois jean recep benjamin hassan ali mohammed muhammad ahmed omar abdul moon yoon
+""".split()) - {"angela", "jean", "terry", "kim"}
+SPEAKER_WEIGHT = 2.0
+SALIENCE_DECAY = 0.5  # per sentence back
+PLURAL_PRONOUNS = {"they", "them", "their", "we", "us", "our"}
+PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "who"}
+THING_PRONOUNS = {"it", "its", "which"}
+PRONOUNS.update({"his": "person", "hers": "person", "their": "group", "our": "group", "its": "organization",
+                 "who": "person", "which": "organization"})
+HEAD_SYNONYMS = {"judge": {"judge", "justice"}, "senator": {"senator", "sen"}, "governor": {"governor", "gov"},
+                 "representative": {"representative", "rep", "congressman", "congresswoman"},
+                 "congressman": {"congressman", "rep", "representative"}, "president": {"president", "pres"},
+                 "spokesman": {"spokesman", "spokesperson", "spokeswoman"}, "spokeswoman": {"spokeswoman", "spokesperson"},
+                 "court": {"court"}, "campaign": {"campaign"}}
+ORGANISATION_HEADS = {
+    "union": "organization", "company": "organization", "group": "organization", "association": "organization",
+    "campaign": "organization", "party": "organization", "firm": "organization", "alliance": "organization",
+    "organization": "organization", "organisation": "organization", "foundation": "organization", "bank": "organization",
+    "committee": "government", "agency": "government", "department": "government", "ministry": "government",
+    "court": "government", "administration": "government", "government": "government", "office": "government",
+    "council": "government", "state": "government", "city": "government", "website": "media", "site": "media",
+    "newspaper": "media", "paper": "media", "network": "media", "magazine": "media", "outlet": "media", "station": "media",
+}
+PERSON_HEADS = {
+    "mayor", "judge", "senator", "governor", "president", "candidate", "nominee", "spokesman", "spokeswoman",
+    "spokesperson", "minister", "ambassador", "secretary", "official", "lawmaker", "congressman", "congresswoman",
+    "representative", "leader", "chairman", "chief", "director", "businessman", "billionaire", "author", "writer",
+    "economist", "professor", "host", "actor", "actress", "star", "doctor", "physician", "lawyer", "attorney", "mogul",
+    "veteran", "democrat", "republican", "woman", "man", "singer", "founder", "executive", "analyst", "expert",
+}
+for _head in list(ORGANISATION_HEADS) + list(PERSON_HEADS):
+    DESCRIPTION_HEADS.setdefault(_head, "person" if _head in PERSON_HEADS else ORGANISATION_HEADS[_head])
 
 
-def people_named_in(text: str) -> dict[str, Entity]:
-    """Surname -> person, for people the article names in full anywhere ("Defense Minister Sergei Shoigu")."""
-    people: dict[str, Entity] = {}
-    ambiguous: set[str] = set()
-    for match in _NAME_RUN.finditer(text):
-        entity = parse_named(match.group(0))
-        words = entity.name.split()
-        if entity.type != "person" or not 2 <= len(words) <= 3 or not entity.role and len(match.group(0).split()) != len(words):
-            continue
-        surname = words[-1].lower()
-        if surname in people and people[surname].name != entity.name:
-            ambiguous.add(surname)  # two people share the surname: a bare surname stays unresolved here
-        people.setdefault(surname, entity)
-    return {k: v for k, v in people.items() if k not in ambiguous}
+def gender_of(entity: Entity, honorific: str | None = None) -> str | None:
+    if honorific in ("mrs", "ms", "miss"):
+        return "female"
+    if honorific == "mr":
+        return "male"
+    first = entity.name.split()[0].lower().strip(".") if entity.name else ""
+    if first in FEMALE_NAMES:
+        return "female"
+    if first in MALE_NAMES:
+        return "male"
+    return None
+
+
+@dataclass
+class Mention:
+    position: int
+    entity: Entity
+    weight: float = 1.0  # a mention as a quoted source counts more: speakers are what "he" usually means
+
+
+class ArticleIndex:
+    """Named people and organisations in reading order, so references resolve to what came before them."""
+
+    def __init__(self, text: str) -> None:
+        self.mentions: list[Mention] = []
+        self.by_surname: dict[str, Entity] = {}
+        self.gender: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        full: list[tuple[int, Entity]] = []
+        for match in _NAME_RUN.finditer(text):
+            raw = match.group(0)
+            honorific = raw.split()[0].lower().strip(".")
+            entity = parse_named(raw)
+            if entity.type == "person":
+                words = entity.name.split()
+                gender = gender_of(entity, honorific)
+                # A run of capitalised words is a person only with a known first name, a title or a role.
+                if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS):
+                    if gender:
+                        self.gender[entity.name] = gender
+                    surname = words[-1].lower()
+                    if surname in self.by_surname and self.by_surname[surname].name != entity.name:
+                        ambiguous.add(surname)
+                    self.by_surname.setdefault(surname, entity)
+                    full.append((match.start(), entity))
+                elif len(words) == 1 and honorific in HONORIFICS:
+                    full.append((match.start(), entity))
+                    if gender:
+                        self.gender.setdefault(entity.name, gender)
+            elif entity.type in ("organization", "government", "media") and len(entity.name) > 2:
+                full.append((match.start(), entity))
+        for surname in ambiguous:
+            del self.by_surname[surname]
+        covered = {(p, p + len(e.name)) for p, e in full}
+        for match in _CAPITALISED_WORD.finditer(text):
+            person = self.by_surname.get(match.group(0).lower())
+            if person is not None and not any(a <= match.start() < b + 40 and a != match.start() for a, b in covered if a <= match.start() < b):
+                full.append((match.start(), person))
+        self.mentions = [Mention(p, e) for p, e in sorted(full, key=lambda item: item[0])]
+        for mention in self.mentions:  # a surname mention carries its full name's known gender
+            if mention.entity.name in self.gender:
+                continue
+            surname = mention.entity.name.split()[-1].lower()
+            person = self.by_surname.get(surname)
+            if person is not None and person.name in self.gender:
+                self.gender[mention.entity.name] = self.gender[person.name]
+
+    def add(self, position: int, entity: Entity, weight: float = 1.0) -> None:
+        import bisect
+
+        bisect.insort(self.mentions, Mention(position, entity, weight), key=lambda m: m.position)
+
+    def salient(self, position: int, sentence_of: Any, skip: tuple[int, int] | None = None, window: int = 6) -> list[Entity]:
+        """Entities by salience at ``position``: recent, repeated and quoted ones first."""
+        here = sentence_of(position)
+        scores: dict[str, float] = {}
+        entities: dict[str, Entity] = {}
+        for mention in self.mentions:
+            if mention.position >= position or (skip and skip[0] <= mention.position < skip[1]):
+                continue
+            distance = here - sentence_of(mention.position)
+            if distance > window:
+                continue
+            name = mention.entity.name
+            scores[name] = scores.get(name, 0.0) + mention.weight * SALIENCE_DECAY**distance
+            entities.setdefault(name, mention.entity)
+        return [entities[n] for n in sorted(scores, key=lambda n: -scores[n])]
+
+    def before(self, position: int, skip: tuple[int, int] | None = None) -> Iterator[Entity]:
+        for mention in reversed(self.mentions):
+            if mention.position >= position or (skip and skip[0] <= mention.position < skip[1]):
+                continue
+            yield mention.entity
+
+
+def _pronoun_fits(pronoun: str, entity: Entity, gender: str | None) -> bool:
+    if pronoun in PERSON_PRONOUNS:
+        if entity.type != "person" or entity.vague:
+            return False
+        if pronoun in ("he", "him", "his"):
+            return gender != "female"
+        if pronoun in ("she", "her", "hers"):
+            return gender != "male"
+        return True
+    if pronoun in PLURAL_PRONOUNS:
+        return entity.type in ("anonymous", "government", "organization", "media") or entity.vague
+    return entity.type in ("organization", "government", "media", "document")
+
+
+def _description_fits(head: str, entity: Entity) -> bool:
+    words = set(HEAD_SYNONYMS.get(head, {head}))
+    name_words = {w.lower().strip(".") for w in entity.name.split()}
+    role_words = {w.lower().strip(".") for w in (entity.role or "").split()}
+    if words & (name_words | role_words):
+        return True
+    return False
 
 
 def resolve_article(result: ArticleResult) -> None:
     """Resolve every attribution's source mention, in reading order."""
-    seen: list[Entity] = []  # named sources so far, most recent last
-    by_surname: dict[str, Entity] = people_named_in(result.article.text)
+    index = ArticleIndex(result.article.text)
+    starts = [sentence.start for sentence in result.sentences]
+    index.sentence_of = lambda position: bisect.bisect_right(starts, position)  # type: ignore[attr-defined]
+    sources: list[Entity] = []  # resolved sources so far, most recent last
     for sentence in result.sentences:
         for attribution in sentence.attributions:
             previous = getattr(attribution, "continues", None)
@@ -254,44 +398,69 @@ def resolve_article(result: ArticleResult) -> None:
             if attribution.source is None:
                 attribution.resolution = "unresolved"
                 continue
-            entity, resolution = _resolve_mention(attribution.source.text, seen, by_surname)
+            skip = (attribution.content.start, attribution.content.end) if attribution.content else None
+            entity, resolution = _resolve_mention(attribution.source.text, attribution.source.start, index, sources, skip)
             if entity is None:
                 attribution.entity, attribution.resolution = None, "unresolved"
                 continue
             _set_entity(attribution, entity, resolution)
-            if resolution in ("named", "alias", "description") and entity.type != "unknown":
-                seen = [e for e in seen if e.name != entity.name] + [entity]
-                if entity.type == "person" and len(entity.name.split()) > 1:
-                    by_surname[entity.name.split()[-1].lower()] = entity
-        _nested_attribution(sentence.text, sentence.attributions, seen, by_surname)
+            sources = [e for e in sources if e.name != entity.name] + [entity]
+            # A speaker stays salient: "he ... he" continues from here.
+            index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT)
+            if entity.type == "person" and len(entity.name.split()) > 1:
+                index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
+        _nested_attribution(sentence.text, sentence.start, sentence.attributions, index, sources)
 
 
-def _resolve_mention(mention: str, seen: list[Entity], by_surname: dict[str, Entity]) -> tuple[Entity | None, str]:
+def _resolve_mention(
+    mention: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None = None
+) -> tuple[Entity | None, str]:
     kind = mention_kind(mention)
     text = clean_mention(mention)
-    if kind in ("pronoun", "description"):
-        words = text.lower().split()
-        heads = [w for w in words if w in PRONOUNS or w in DESCRIPTION_HEADS]
+    words = text.lower().split()
+    if kind == "pronoun":
+        pronoun = words[0]
+        sentence_of = getattr(index, "sentence_of", None)
+        if pronoun in PERSON_PRONOUNS and sentence_of is not None:
+            pool = index.salient(position, sentence_of, skip)
+        else:
+            pool = list(index.before(position, skip)) if pronoun in PERSON_PRONOUNS else []
+        pool += list(reversed(sources))
+        for candidate in pool:
+            if _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)):
+                return candidate, "pronoun"
+        return None, "unresolved"
+    if kind == "description":
+        heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
         head = heads[-1] if heads else words[-1]
-        for candidate in reversed(seen):
-            if _compatible(kind, head, candidate):
-                return candidate, kind
-        if kind == "pronoun":
-            return None, "unresolved"
+        candidates = list(reversed(sources)) + list(index.before(position, skip))
+        for candidate in candidates:
+            if candidate.name.lower() != text.lower() and _description_fits(head, candidate):
+                return candidate, "description"
+        wanted = DESCRIPTION_HEADS.get(head)
+        if head in PERSON_HEADS:
+            # "the senator": the most recent named person quoted, when nobody carries that title.
+            for candidate in reversed(sources):
+                if candidate.type == "person" and not candidate.vague:
+                    return candidate, "description"
+        elif wanted in ("organization", "government", "media"):
+            for candidate in candidates:
+                if candidate.type == wanted and not candidate.vague:
+                    return candidate, "description"
         entity_type, vague = classify(text)
         return Entity(text[0].upper() + text[1:], entity_type, vague), "named"
     nested = _NESTED_REPORT.match(text)
     if nested:
-        entity, resolution = _resolve_mention(nested.group("source"), seen, by_surname)
+        entity, resolution = _resolve_mention(nested.group("source"), position, index, sources, skip)
         if entity is not None:
             entity = Entity(entity.name, entity.type, entity.vague, entity.role, entity.affiliation)
             entity.via = _outlet_name(nested.group("outlet"))  # type: ignore[attr-defined]
         return entity, resolution
     entity = parse_named(text)
-    words = entity.name.split()
-    if len(words) == 1 and words[0].lower() in by_surname:
-        return by_surname[words[0].lower()], "alias"
-    for candidate in reversed(seen):
+    name_words = entity.name.split()
+    if len(name_words) == 1 and name_words[0].lower() in index.by_surname:
+        return index.by_surname[name_words[0].lower()], "alias"
+    for candidate in reversed(sources):
         if candidate.name.lower() == entity.name.lower():
             return candidate, "alias" if candidate.name != text else "named"
     return entity, "named"
@@ -314,7 +483,7 @@ def _copy_entity(source: Attribution, target: Attribution) -> None:
         setattr(target, name, getattr(source, name))
 
 
-def _nested_attribution(text: str, attributions: list[Attribution], seen: list[Entity], by_surname: dict[str, Entity]) -> None:
+def _nested_attribution(text: str, offset: int, attributions: list[Attribution], index: ArticleIndex, sources: list[Entity]) -> None:
     """'Interfax reported that ... Shoigu responded' -> Shoigu's statement comes via Interfax.
 
     Likewise 'the New York Times reported ..., citing these officials' -> the officials, via the Times.
@@ -329,7 +498,7 @@ def _nested_attribution(text: str, attributions: list[Attribution], seen: list[E
     if len(attributions) == 1 and attributions[0].entity_type == "media" and attributions[0].source is not None:
         citing = _CITING.search(text)
         if citing:
-            entity, resolution = _resolve_mention(citing.group("mention"), seen, by_surname)
+            entity, resolution = _resolve_mention(citing.group("mention"), offset + citing.start("mention"), index, sources)
             if entity is not None and entity.type != "media":
                 outlet = attributions[0].entity
                 _set_entity(attributions[0], entity, resolution)

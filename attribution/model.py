@@ -30,6 +30,7 @@ force_offline()
 
 from safetensors.torch import load_file, save_file  # noqa: E402
 from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase  # noqa: E402
+from transformers.utils import logging as transformers_logging  # noqa: E402
 
 PACKAGED_MODEL_DIR = Path(__file__).parent / "weights"
 IGNORE_INDEX = -100
@@ -168,6 +169,7 @@ def model_version(folder: Path) -> str:
 def load_model(folder: Path, base_model: str | None = None) -> AttributionModel:
     """Load a saved folder for inference: base encoder + adapter, merged."""
     force_offline()
+    transformers_logging.set_verbosity_error()  # the base's unused pooler is reported otherwise
     folder = Path(folder)
     settings = read_settings(folder)
     if base_model is not None:
@@ -348,6 +350,8 @@ class Predictor:
         tokenizer: PreTrainedTokenizerBase,
         batch_size: int = 32,
         quantize: bool = False,
+        backend: str = "torch",
+        version: str = "unsaved",
     ) -> None:
         self.settings = model.settings
         self.tokenizer = tokenizer
@@ -355,17 +359,30 @@ class Predictor:
         self.tags = tag_names(self.settings.span_labels)
         self._allowed = _allowed_transitions(self.tags)
         model.eval()
-        if quantize:
-            model = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+        if backend == "onnx":
+            from attribution.onnx_backend import OnnxForward
+
+            self._forward: Any = OnnxForward(model, version, quantize)
+        elif backend == "torch":
+            if quantize:
+                model = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+            self._forward = model
+        else:
+            raise ModelError(f"unknown backend {backend!r}; use 'torch' or 'onnx'")
         self.model = model
 
     @classmethod
     def from_folder(
-        cls, folder: Path | None = None, base_model: str | None = None, batch_size: int = 32, quantize: bool = True
+        cls,
+        folder: Path | None = None,
+        base_model: str | None = None,
+        batch_size: int = 32,
+        quantize: bool = True,
+        backend: str = "torch",
     ) -> "Predictor":
         folder = Path(folder) if folder is not None else PACKAGED_MODEL_DIR
         model = load_model(folder, base_model)
-        return cls(model, load_tokenizer(model.settings), batch_size=batch_size, quantize=quantize)
+        return cls(model, load_tokenizer(model.settings), batch_size, quantize, backend, model_version(folder))
 
     @torch.inference_mode()
     def predict(self, sentences: Sequence[str]) -> list[SentencePrediction]:
@@ -377,9 +394,9 @@ class Predictor:
             chunk = order[begin : begin + self.batch_size]
             texts = [sentences[i] for i in chunk]
             encoded = encode(self.tokenizer, texts, self.settings.max_length)
-            out = self.model(encoded.input_ids, encoded.attention_mask, encoded.case_ids)
-            sentence_probs = out["sentence_logits"].softmax(-1).numpy()
-            tag_log_probs = out["tag_logits"].log_softmax(-1).numpy()
+            out = self._forward(encoded.input_ids, encoded.attention_mask, encoded.case_ids)
+            sentence_probs = _softmax(np.asarray(out["sentence_logits"], dtype=np.float32))
+            tag_log_probs = _log_softmax(np.asarray(out["tag_logits"], dtype=np.float32))
             for row, index in enumerate(chunk):
                 best = int(sentence_probs[row].argmax())
                 spans = decode_spans(
@@ -392,6 +409,15 @@ class Predictor:
                     label_scores={lab: round(float(p), 4) for lab, p in zip(labels, sentence_probs[row])},
                 )
         return [r for r in results if r is not None]
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(-1, keepdims=True))
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    return np.exp(_log_softmax(logits))
 
 
 def tiny_base_model(folder: Path, hidden_size: int = 32, layers: int = 2, heads: int = 2) -> Path:

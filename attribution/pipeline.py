@@ -16,10 +16,17 @@ from attribution.results import ArticleResult, Attribution, SentenceResult, Text
 from attribution.segment import Span, split_sentences
 
 
+def default_backend() -> str:
+    """ONNX Runtime int8 where installed (fastest on CPU), else torch int8."""
+    from attribution.onnx_backend import available
+
+    return "onnx" if available() else "torch"
+
+
 @lru_cache(maxsize=4)
-def _cached_predictor(folder: str, base_model: str | None, quantize: bool, batch_size: int) -> Predictor:
+def _cached_predictor(folder: str, base_model: str | None, quantize: bool, batch_size: int, backend: str) -> Predictor:
     """The model is loaded once per process (per folder and settings)."""
-    return Predictor.from_folder(Path(folder), base_model=base_model, batch_size=batch_size, quantize=quantize)
+    return Predictor.from_folder(Path(folder), base_model, batch_size, quantize, backend)
 
 
 def _nearest(target: SpanPrediction, candidates: Sequence[SpanPrediction]) -> SpanPrediction | None:
@@ -122,12 +129,13 @@ class Tracker:
         batch_size: int = 32,
         predictor: Predictor | None = None,
         version: str = "unsaved",
+        backend: str | None = None,
     ) -> None:
         if predictor is not None:  # an in-memory model, e.g. during training
             self.predictor, self.model_version = predictor, version
             return
         folder = Path(model_dir) if model_dir is not None else PACKAGED_MODEL_DIR
-        self.predictor = _cached_predictor(str(folder), base_model, quantize, batch_size)
+        self.predictor = _cached_predictor(str(folder), base_model, quantize, batch_size, backend or default_backend())
         self.model_version = model_version(folder)
 
     def analyze(self, article: Article | str, document: str = "<text>") -> ArticleResult:

@@ -39,12 +39,13 @@ def score_paths(
     model_dir: Path | None = None,
     output_format: str = "table",
     out: TextIO | None = None,
+    backend: str | None = None,
 ) -> list[ReadFailure]:
     """Score every readable input; return the ones that failed (the others are still scored and stored)."""
     from attribution.pipeline import Tracker
 
     out = out or sys.stdout
-    tracker = Tracker(model_dir)
+    tracker = Tracker(model_dir, backend=backend)
     session = None
     if store:
         from sqlmodel import Session

@@ -102,3 +102,17 @@ def test_not_a_model_folder(tmp_path: Path) -> None:
 def test_bad_settings_say_the_fix(kwargs: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         ModelSettings(**kwargs)
+
+
+def test_onnx_int8_backend_agrees_with_torch(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("onnxruntime")
+    monkeypatch.setenv("ATTRIBUTION_CACHE", str(tmp_path))
+    sentences = [r["text"] for r in tiny_records()] + ["A much longer sentence, said the officials on Monday, than any other here."]
+    torch_predictions = Predictor.from_folder(tiny_model_dir, quantize=False).predict(sentences)
+    onnx_predictor = Predictor.from_folder(tiny_model_dir, quantize=True, backend="onnx")
+    assert onnx_predictor._forward.path.parent == tmp_path  # exported once into the cache
+    onnx_predictions = onnx_predictor.predict(sentences)
+    agree = sum(a.label == b.label for a, b in zip(torch_predictions, onnx_predictions))
+    assert agree >= len(sentences) - 1
+    for a, b in zip(torch_predictions, onnx_predictions):
+        assert a.label_scores == pytest.approx(b.label_scores, abs=0.05)

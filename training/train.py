@@ -6,6 +6,7 @@ import json
 import math
 import platform
 import random
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,7 +165,7 @@ def train(
     best_step = 0
     started = time.time()
     step = 0
-    bar = tqdm(total=total_steps, desc="training", disable=not progress, unit="step")
+    bar = tqdm(total=total_steps, desc="training", disable=not progress, unit="step", file=sys.stderr)
     pad_id = tokenizer.pad_token_id or 0
 
     def checkpoint() -> None:
@@ -172,7 +173,8 @@ def train(
         metrics = dev_evaluator(model, tokenizer) if dev_evaluator else {}
         metrics_row = {"step": step, "seconds": round(time.time() - started, 1), **metrics}
         history.append(metrics_row)
-        bar.write(json.dumps(metrics_row))
+        if progress:
+            bar.write(json.dumps(metrics_row), file=sys.stderr)
         key = lambda m: (m.get("sentence_macro_f1", 0.0), m.get("source_exact", [0, 0, 0])[2])  # noqa: E731
         if not best or key(metrics) >= key(best):
             best, best_step = metrics, step

@@ -1,0 +1,92 @@
+"""ONNX Runtime inference: the merged model exported once per model version, int8-quantized, cached.
+
+The exported file is about 23 MB (int8), too large to ship in the package, so it is built from the
+shipped adapter on first use (a few seconds) and kept in ``$ATTRIBUTION_CACHE`` (default
+``~/.cache/attribution``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from attribution.errors import ModelError
+
+INPUTS = ("input_ids", "attention_mask", "case_ids")
+OUTPUTS = ("sentence_logits", "tag_logits")
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("ATTRIBUTION_CACHE") or Path.home() / ".cache" / "attribution")
+
+
+def available() -> bool:
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class _Exportable(torch.nn.Module):
+    """Tuple outputs, which the exporter needs."""
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, case_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        out = self.model(input_ids, attention_mask, case_ids)
+        return out["sentence_logits"], out["tag_logits"]
+
+
+def export(model: torch.nn.Module, path: Path, quantize: bool = True) -> Path:
+    """Write the model as ONNX (int8 weights when ``quantize``), atomically."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    example = (torch.tensor([[101, 2056, 102]]), torch.ones(1, 3, dtype=torch.long), torch.ones(1, 3, dtype=torch.long))
+    axes = {name: {0: "batch", 1: "length"} for name in INPUTS} | {"sentence_logits": {0: "batch"}, "tag_logits": {0: "batch", 1: "length"}}
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        fp32 = Path(tmp) / "model.onnx"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(_Exportable(model).eval(), example, str(fp32), input_names=list(INPUTS),
+                              output_names=list(OUTPUTS), dynamic_axes=axes, opset_version=17, dynamo=False)
+        final = Path(tmp) / "final.onnx"
+        if quantize:
+            quantize_dynamic(str(fp32), str(final), weight_type=QuantType.QInt8)
+        else:
+            fp32.rename(final)
+        os.replace(final, path)  # another worker may have written it too: either copy is complete
+    return path
+
+
+class OnnxForward:
+    """Runs the exported model; returns numpy logits like the torch forward."""
+
+    def __init__(self, model: torch.nn.Module, version: str, quantize: bool = True) -> None:
+        if not available():
+            raise ModelError("the ONNX backend needs onnx and onnxruntime: pip install onnx onnxruntime")
+        import onnxruntime as ort
+
+        path = cache_dir() / f"{version}.{'int8' if quantize else 'fp32'}.onnx"
+        if not path.is_file():
+            export(model, path, quantize)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = torch.get_num_threads()
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.path = path
+
+    def __call__(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, case_ids: torch.Tensor) -> dict[str, Any]:
+        feeds = {"input_ids": input_ids.numpy(), "attention_mask": attention_mask.numpy(), "case_ids": case_ids.numpy()}
+        sentence_logits, tag_logits = self.session.run(list(OUTPUTS), feeds)
+        return {"sentence_logits": np.asarray(sentence_logits), "tag_logits": np.asarray(tag_logits)}

@@ -1,0 +1,101 @@
+"""Source resolution on PolNeAR dev: pronoun and description sources vs hand judgements.
+
+    python benchmarks/resolution_accuracy.py [--show-errors]
+
+``tests/data/polnear_dev_resolution_judgements.jsonl`` holds, for pronoun and description sources of
+PolNeAR dev (article name + offsets, never the text), the named entity a reader resolves them to.
+The linker runs on the gold source/cue/content spans, so this measures resolution alone. A judged
+entity counts as found when the linker's entity matches it: same name ignoring case and a leading
+"the", or the same surname for people ("Clinton" = "Hillary Clinton").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+JUDGEMENTS = ROOT / "tests" / "data" / "polnear_dev_resolution_judgements.jsonl"
+DEV = ROOT.parent / "shared" / "data" / "polnear" / "dev"
+
+
+def _norm(name: str) -> str:
+    name = name.lower().replace("\u2019", "'").replace(".", "").strip()
+    for prefix in ("the ", "a ", "an "):
+        name = name.removeprefix(prefix)
+    return " ".join(name.split())
+
+
+def same_entity(found: str | None, judged: str) -> bool:
+    if not found:
+        return False
+    a, b = _norm(found), _norm(judged)
+    return a == b or a.split()[-1] == b.split()[-1] or (len(a) > 3 and (a in b or b in a))
+
+
+def gold_results(dev: Path) -> dict[str, object]:
+    """Per article: an ArticleResult carrying the gold spans, resolved by the linker."""
+    from attribution.ingest import article_from_text
+    from attribution.link import resolve_article
+    from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
+    from training.data import brat_attributions, label_sentences, polnear_articles
+
+    results = {}
+    for name, text, ann in polnear_articles(dev):
+        sentences = []
+        for index, record in enumerate(label_sentences(name, text, brat_attributions(text, ann))):
+            sentence = SentenceResult(index, record["start"], record["end"], record["text"], record["label"], 1.0)
+            groups: dict[int, dict[str, TextSpan]] = {}
+            for span in record["spans"]:
+                a, b = record["start"] + span["start"], record["start"] + span["end"]
+                groups.setdefault(span["attribution"], {}).setdefault(span["label"], TextSpan(a, b, text[a:b]))
+            sentence.attributions = [
+                Attribution(g.get("SOURCE"), g.get("CUE"), g.get("CONTENT"), 1.0) for _, g in sorted(groups.items())
+            ]
+            sentences.append(sentence)
+        result = ArticleResult(article_from_text(text, name), sentences, "gold")
+        resolve_article(result)
+        results[name] = result
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--show-errors", action="store_true")
+    args = parser.parse_args()
+    judgements = [json.loads(line) for line in JUDGEMENTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    results = gold_results(DEV)
+    tally: Counter = Counter()
+    for judged in judgements:
+        if not judged["named"] or not judged["entity"]:
+            continue
+        result = results[judged["article"]]
+        found = None
+        located = False
+        for sentence in result.sentences:  # type: ignore[attr-defined]
+            for attribution in sentence.attributions:
+                source = attribution.source
+                if source is not None and source.start <= judged["start"] < source.end + 1 and judged["end"] <= source.end + 1:
+                    found, located = attribution.entity, True
+        kind = judged["kind"]
+        tally[(kind, "total")] += 1
+        if not located:
+            tally[(kind, "span not in a sentence")] += 1
+        ok = same_entity(found, judged["entity"])
+        tally[(kind, "right")] += ok
+        if args.show_errors and not ok:
+            print(f"  {judged['article']} {judged['start']}-{judged['end']}: judged {judged['entity']!r}, linker {found!r}")
+    for kind in ("pronoun", "description"):
+        total = tally[(kind, "total")]
+        print(f"{kind}: {tally[(kind, 'right')]}/{total} = {tally[(kind, 'right')] / max(1, total):.1%} resolved to the judged named entity")
+    total = tally[("pronoun", "total")] + tally[("description", "total")]
+    right = tally[("pronoun", "right")] + tally[("description", "right")]
+    print(f"all: {right}/{total} = {right / max(1, total):.1%} (named referents only; {len(judgements)} judgements in all)")
+
+
+if __name__ == "__main__":
+    main()
