@@ -30,7 +30,7 @@ class BatchScorer:
     """
 
     def __init__(
-        self, model_dir: Path | str | None = None, batch_size: int = 64, quantize: bool = True, backend: str | None = None
+        self, model_dir: Path | str | None = None, batch_size: int = 32, quantize: bool = True, backend: str | None = None
     ) -> None:
         from attribution.pipeline import Tracker
 
@@ -142,7 +142,7 @@ def run_batch(
     input_path: str,
     db: str | None = None,
     workers: int = 1,
-    batch_size: int = 64,
+    batch_size: int = 32,
     model_dir: Path | None = None,
     quiet: bool = False,
     backend: str | None = None,

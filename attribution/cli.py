@@ -136,7 +136,7 @@ def batch(
     input_path: Annotated[str, typer.Argument(metavar="INPUT", help="A folder (recursive .txt/.jsonl), a JSONL file, or - for JSONL on stdin")],
     db: DbOption = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Scoring processes, each with its own model")] = 1,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per forward pass")] = 64,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per forward pass")] = 32,
     model: ModelOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar")] = False,
     backend: BackendOption = None,
@@ -182,17 +182,22 @@ def train(
 
 @app.command()
 def evaluate(
-    model: Annotated[Path, typer.Option("--model", help="Model folder to evaluate")] = Path(""),
+    model: ModelOption = None,
     data: Annotated[Path, typer.Option("--data", help="A PolNeAR-style split: text/ and attributions/")] = Path("../shared/data/polnear/dev"),
     output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
     predictions: Annotated[Optional[Path], typer.Option("--predictions", help="Also write the JSONL predictions here")] = None,
+    backend: BackendOption = None,
+    fp32: Annotated[bool, typer.Option("--fp32", help="Full-precision weights instead of int8")] = False,
 ) -> None:
     """Sentence macro-F1, per-label F1, source/cue exact and source/content overlap F1 on a labelled split."""
     from attribution.model import PACKAGED_MODEL_DIR
     from training.evaluate import evaluate_model, format_report
 
     _check_format(output_format, ("table", "json"))
-    metrics = evaluate_model(model if str(model) not in ("", ".") else PACKAGED_MODEL_DIR, data, predictions)
+    if backend is not None:
+        _check_format(backend, ("onnx", "torch"), "--backend")
+    folder = model or PACKAGED_MODEL_DIR
+    metrics = evaluate_model(folder, data, predictions, quantize=not fp32, backend=backend)
     typer.echo(json.dumps(metrics) if output_format == "json" else format_report(metrics))
 
 

@@ -79,7 +79,9 @@ KNOWN_INSTITUTIONS = (
     "White House", "State Department", "Pentagon", "Kremlin", "Downing Street", "Blue House", "United Nations",
     "European Union", "Home Office", "Foreign Office", "Treasury",
 )
-OUTLET_ALIASES = {"nyt": "New York Times", "the nyt": "New York Times", "ap": "Associated Press", "wapo": "Washington Post"}
+OUTLET_ALIASES = {"nyt": "New York Times", "the nyt": "New York Times", "ap": "Associated Press", "wapo": "Washington Post",
+                  "wsj": "Wall Street Journal", "kcna": "Korean Central News Agency"}
+REPORT_WORDS = {"story", "report", "article", "piece", "interview", "broadcast", "editorial", "reporting", "reports"}
 DEFINITE_DETERMINERS = {"the", "this", "that", "these", "those"}
 DETERMINERS = {"the", "a", "an", "these", "those", "this", "that", "another", "one", "two", "several", "some", "both"}
 _QUOTE_OR_PUNCT = " \t\n,.:;!?\"'\u201c\u201d\u2018\u2019()[]\u2014-"
@@ -183,6 +185,13 @@ def parse_named(mention: str) -> Entity:
         name = name[4:]  # "the New York Times" -> "New York Times"
     name = name[:1].upper() + name[1:]
     entity_type, vague = classify(name)
+    if entity_type == "media":
+        # "a New York Times story", "The NYT report": the outlet is the source.
+        outlet = [w for w in name.split() if w.lower() not in DETERMINERS and w.lower() not in REPORT_WORDS]
+        if outlet and len(outlet) < len(name.split()):
+            return parse_named(" ".join(outlet))
+        if name.lower() in OUTLET_ALIASES:
+            return Entity(OUTLET_ALIASES[name.lower()], "media")
     return Entity(name, entity_type, vague)
 
 

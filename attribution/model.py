@@ -45,14 +45,14 @@ def tag_names(span_labels: Sequence[str]) -> list[str]:
 
 
 def case_shape(piece: str) -> int:
-    letters = [ch for ch in piece if ch.isalpha()]
-    if not letters:
-        return CASE_OTHER
-    if all(ch.isupper() for ch in letters):
-        return CASE_UPPER if len(letters) > 1 else CASE_TITLE
-    if letters[0].isupper():
+    """Lower, Title, UPPER (two or more letters) or other; str methods keep this fast on the hot path."""
+    if piece.islower():
+        return CASE_LOWER
+    if piece.isupper():
+        return CASE_UPPER if sum(ch.isalpha() for ch in piece) > 1 else CASE_TITLE
+    if piece[:1].isupper():
         return CASE_TITLE
-    return CASE_LOWER
+    return CASE_LOWER if any(ch.isalpha() for ch in piece) else CASE_OTHER
 
 
 class AttributionModel(nn.Module):
@@ -108,6 +108,8 @@ class AttributionModel(nn.Module):
 def build_model(settings: ModelSettings, encoder: nn.Module | None = None) -> AttributionModel:
     """A fresh model over the base encoder, LoRA-wrapped when ``lora_r > 0``."""
     force_offline()
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
     if encoder is None:
         encoder = AutoModel.from_pretrained(resolve_base_model(settings.base_model), add_pooling_layer=False)
     if settings.lora_r > 0:
@@ -170,6 +172,7 @@ def load_model(folder: Path, base_model: str | None = None) -> AttributionModel:
     """Load a saved folder for inference: base encoder + adapter, merged."""
     force_offline()
     transformers_logging.set_verbosity_error()  # the base's unused pooler is reported otherwise
+    transformers_logging.disable_progress_bar()
     folder = Path(folder)
     settings = read_settings(folder)
     if base_model is not None:
@@ -218,13 +221,13 @@ def encode(tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], max_length:
         return_offsets_mapping=True,
         return_tensors="pt",
     )
-    offsets = [[(int(a), int(b)) for a, b in row] for row in batch["offset_mapping"].tolist()]
+    offsets = [[(a, b) for a, b in row] for row in batch["offset_mapping"].tolist()]
     word_ids = [batch.word_ids(i) for i in range(len(texts))]
-    case_ids = torch.full_like(batch["input_ids"], CASE_PAD)
-    for i, text in enumerate(texts):
-        for j, (a, b) in enumerate(offsets[i]):
-            if word_ids[i][j] is not None and b > a:
-                case_ids[i, j] = case_shape(text[a:b])
+    case_rows = [
+        [case_shape(text[a:b]) if word is not None and b > a else CASE_PAD for (a, b), word in zip(row, words)]
+        for text, row, words in zip(texts, offsets, word_ids)
+    ]
+    case_ids = torch.tensor(case_rows, dtype=batch["input_ids"].dtype)
     return Encoded(batch["input_ids"], batch["attention_mask"], case_ids, offsets, word_ids)
 
 
@@ -296,15 +299,8 @@ def viterbi(log_probs: np.ndarray, tags: Sequence[str], allowed: np.ndarray | No
     return path[::-1]
 
 
-def decode_spans(
-    text: str,
-    tag_log_probs: np.ndarray,
-    offsets: list[tuple[int, int]],
-    word_ids: list[int | None],
-    tags: Sequence[str],
-    allowed: np.ndarray | None = None,
-) -> list[SpanPrediction]:
-    """Viterbi over words (each word takes its first piece's tag), then character spans."""
+def _first_pieces(offsets: list[tuple[int, int]], word_ids: list[int | None]) -> tuple[list[int], dict[int, int]]:
+    """Index of each word's first piece, and where each word ends in the text."""
     first_piece: list[int] = []
     word_end: dict[int, int] = {}
     for j, word in enumerate(word_ids):
@@ -313,15 +309,41 @@ def decode_spans(
         if word not in word_end:
             first_piece.append(j)
         word_end[word] = offsets[j][1]
-    if not first_piece:
-        return []
-    word_scores = tag_log_probs[first_piece]
-    path = viterbi(word_scores, tags, allowed)
-    spans: list[SpanPrediction] = []
+    return first_piece, word_end
+
+
+def viterbi_batch(log_probs: np.ndarray, lengths: np.ndarray, tags: Sequence[str], allowed: np.ndarray) -> list[list[int]]:
+    """``viterbi`` for a padded batch (batch, words, tags) at once; rows end at ``lengths``."""
+    penalty = np.where(allowed, 0.0, -np.inf)
+    start_ok = np.array([0.0 if not t.startswith("I-") else -np.inf for t in tags])
+    batch, width, _ = log_probs.shape
+    score = log_probs[:, 0] + start_ok
+    back = np.zeros(log_probs.shape, dtype=np.int64)
+    for w in range(1, width):
+        candidates = score[:, :, None] + penalty
+        back[:, w] = candidates.argmax(1)
+        score = np.where((w < lengths)[:, None], candidates.max(1) + log_probs[:, w], score)
+    paths = []
+    for b in range(batch):
+        if lengths[b] == 0:
+            paths.append([])
+            continue
+        path = [int(score[b].argmax())]
+        for w in range(int(lengths[b]) - 1, 0, -1):
+            path.append(int(back[b, w, path[-1]]))
+        paths.append(path[::-1])
+    return paths
+
+
+def _spans_from_path(
+    text: str, word_scores: np.ndarray, path: list[int], first_piece: list[int], word_end: dict[int, int],
+    offsets: list[tuple[int, int]], word_ids: list[int | None], tags: Sequence[str],
+) -> list[SpanPrediction]:
+    spans: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
     for position, (piece, tag_index) in enumerate(zip(first_piece, path)):
         tag = tags[tag_index]
-        start, end = offsets[piece][0], word_end[word_ids[piece]]
+        start, end = offsets[piece][0], word_end[word_ids[piece]]  # type: ignore[index]
         probability = float(math.exp(word_scores[position, tag_index]))
         if tag.startswith("I-") and current is not None and current["label"] == tag[2:]:
             current["end"] = end
@@ -338,6 +360,40 @@ def decode_spans(
         SpanPrediction(s["label"], s["start"], s["end"], round(float(np.mean(s["probs"])), 4))
         for s in spans
         if s["end"] > s["start"] and text[s["start"] : s["end"]].strip()
+    ]
+
+
+def decode_spans(
+    text: str,
+    tag_log_probs: np.ndarray,
+    offsets: list[tuple[int, int]],
+    word_ids: list[int | None],
+    tags: Sequence[str],
+    allowed: np.ndarray | None = None,
+) -> list[SpanPrediction]:
+    """Viterbi over words (each word takes its first piece's tag), then character spans."""
+    first_piece, word_end = _first_pieces(offsets, word_ids)
+    if not first_piece:
+        return []
+    word_scores = tag_log_probs[first_piece]
+    path = viterbi(word_scores, tags, allowed)
+    return _spans_from_path(text, word_scores, path, first_piece, word_end, offsets, word_ids, tags)
+
+
+def decode_batch(
+    texts: Sequence[str], tag_log_probs: np.ndarray, encoded: "Encoded", tags: Sequence[str], allowed: np.ndarray
+) -> list[list[SpanPrediction]]:
+    """``decode_spans`` for every row of a batch, with one vectorised Viterbi pass."""
+    pieces = [_first_pieces(encoded.offsets[i], encoded.word_ids[i]) for i in range(len(texts))]
+    lengths = np.array([len(first) for first, _ in pieces])
+    width = max(1, int(lengths.max(initial=0)))
+    gathered = np.zeros((len(texts), width, len(tags)), dtype=tag_log_probs.dtype)
+    for i, (first, _) in enumerate(pieces):
+        gathered[i, : len(first)] = tag_log_probs[i, first]
+    paths = viterbi_batch(gathered, lengths, tags, allowed)
+    return [
+        _spans_from_path(texts[i], gathered[i, : lengths[i]], paths[i], first, ends, encoded.offsets[i], encoded.word_ids[i], tags)
+        for i, (first, ends) in enumerate(pieces)
     ]
 
 
@@ -397,15 +453,13 @@ class Predictor:
             out = self._forward(encoded.input_ids, encoded.attention_mask, encoded.case_ids)
             sentence_probs = _softmax(np.asarray(out["sentence_logits"], dtype=np.float32))
             tag_log_probs = _log_softmax(np.asarray(out["tag_logits"], dtype=np.float32))
+            spans_per_row = decode_batch(texts, tag_log_probs, encoded, self.tags, self._allowed)
             for row, index in enumerate(chunk):
                 best = int(sentence_probs[row].argmax())
-                spans = decode_spans(
-                    texts[row], tag_log_probs[row], encoded.offsets[row], encoded.word_ids[row], self.tags, self._allowed
-                )
                 results[index] = SentencePrediction(
                     label=labels[best],
                     confidence=round(float(sentence_probs[row, best]), 4),
-                    spans=spans,
+                    spans=spans_per_row[row],
                     label_scores={lab: round(float(p), 4) for lab, p in zip(labels, sentence_probs[row])},
                 )
         return [r for r in results if r is not None]

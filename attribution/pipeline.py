@@ -36,10 +36,21 @@ def _nearest(target: SpanPrediction, candidates: Sequence[SpanPrediction]) -> Sp
     return min(candidates, key=distance) if candidates else None
 
 
+_FUNCTION_WORDS = frozenset("the a an this that these those of to in on and or but it's its".split())
+
+
+def _has_content_word(text: str) -> bool:
+    words = [w.strip(".,;:\"'\u201c\u201d\u2019()").lower() for w in text.split()]
+    pronoun_like = {"he", "she", "they", "it", "we", "i", "you", "who"}
+    return any(w and (w not in _FUNCTION_WORDS or w in pronoun_like) for w in words)
+
+
 def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> list[Attribution]:
     """Group a sentence's SOURCE/CUE/CONTENT spans into attributions around their cues."""
     by_label: dict[str, list[SpanPrediction]] = {"SOURCE": [], "CUE": [], "CONTENT": []}
     for span in prediction.spans:
+        if span.label == "SOURCE" and not _has_content_word(text[sentence.start + span.start : sentence.start + span.end]):
+            continue  # a stray "The" or "it's" is no source
         by_label.setdefault(span.label, []).append(span)
     sources, cues, contents = by_label["SOURCE"], by_label["CUE"], by_label["CONTENT"]
     anchors = cues or contents or sources
@@ -63,7 +74,8 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
         members = [s for spans in group.values() for s in spans]
         if not members:
             continue
-        source = _nearest(anchor, group["SOURCE"]) if group["SOURCE"] else None
+        # A cue without its own source shares the sentence's ("X said ..., urging ...").
+        source = _nearest(anchor, group["SOURCE"] or sources)
         span_confidence = sum(s.confidence for s in members) / len(members)
         attributions.append(
             Attribution(

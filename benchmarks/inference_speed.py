@@ -1,9 +1,9 @@
-"""Model inference speed at batch 32 on 2 cores: fp32 vs int8 (torch dynamic quantization), same run.
+"""Model inference speed at batch 32 on 2 cores: torch fp32 (baseline), torch int8, ONNX Runtime int8, one run.
 
     python benchmarks/inference_speed.py [--model DIR] [--sentences N]
 
 Sentences come from PolNeAR dev (or the seed article, repeated, where the corpus is absent).
-Also reports how many sentence labels int8 changes against fp32 on those sentences.
+Also reports how many sentence labels each int8 path changes against fp32 on those sentences.
 """
 
 from __future__ import annotations
@@ -50,10 +50,11 @@ def main() -> None:
     items = sentences(args.sentences)
     print(f"{len(items)} sentences, batch 32, {torch.get_num_threads()} torch threads")
     fp32_rate, fp32 = timed(Predictor.from_folder(folder, quantize=False, batch_size=32), items)
-    int8_rate, int8 = timed(Predictor.from_folder(folder, quantize=True, batch_size=32), items)
-    changed = sum(a.label != b.label for a, b in zip(fp32, int8))
-    print(f"fp32: {fp32_rate:.0f} sentences/s")
-    print(f"int8: {int8_rate:.0f} sentences/s ({int8_rate / fp32_rate:.2f}x fp32); labels changed by int8: {changed} of {len(items)}")
+    print(f"torch fp32: {fp32_rate:.0f} sentences/s")
+    for name, backend in (("torch int8", "torch"), ("onnxruntime int8", "onnx")):
+        rate, predictions = timed(Predictor.from_folder(folder, quantize=True, batch_size=32, backend=backend), items)
+        changed = sum(a.label != b.label for a, b in zip(fp32, predictions))
+        print(f"{name}: {rate:.0f} sentences/s ({rate / fp32_rate:.2f}x fp32); labels changed vs fp32: {changed} of {len(items)}")
 
 
 if __name__ == "__main__":

@@ -83,7 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=0, help="articles to score (0 = all)")
     parser.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped model)")
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--skip-naive", action="store_true")
     args = parser.parse_args()
     import torch

@@ -116,3 +116,14 @@ def test_onnx_int8_backend_agrees_with_torch(tiny_model_dir: Path, tmp_path: Pat
     assert agree >= len(sentences) - 1
     for a, b in zip(torch_predictions, onnx_predictions):
         assert a.label_scores == pytest.approx(b.label_scores, abs=0.05)
+
+
+def test_batched_viterbi_matches_one_at_a_time() -> None:
+    from attribution.model import _allowed_transitions, viterbi_batch
+
+    rng = np.random.default_rng(0)
+    allowed = _allowed_transitions(TAGS)
+    lengths = np.array([5, 1, 0, 9])
+    scores = np.log(rng.dirichlet(np.ones(len(TAGS)), size=(4, 9)))
+    batched = viterbi_batch(scores, lengths, TAGS, allowed)
+    assert batched == [viterbi(scores[i, : lengths[i]], TAGS) for i in range(4)]

@@ -157,11 +157,18 @@ def predict_split(tracker: Any, gold_dir: Path, max_articles: int = 0) -> list[d
     return [record for result in tracker.analyze_many(articles) for record in result.records()]
 
 
-def evaluate_model(model_dir: Path, data_dir: Path, predictions_out: Path | None = None, max_articles: int = 0) -> dict[str, Any]:
-    """Score a model folder on a split; optionally keep the predictions as JSONL."""
+def evaluate_model(
+    model_dir: Path,
+    data_dir: Path,
+    predictions_out: Path | None = None,
+    max_articles: int = 0,
+    quantize: bool = True,
+    backend: str | None = None,
+) -> dict[str, Any]:
+    """Score a model folder on a split as `attribution score` would run it; optionally keep the predictions."""
     from attribution.pipeline import Tracker
 
-    tracker = Tracker(model_dir, quantize=False)
+    tracker = Tracker(model_dir, quantize=quantize, backend=backend)
     records = predict_split(tracker, data_dir, max_articles)
     if predictions_out is not None:
         with open(predictions_out, "w", encoding="utf-8") as handle:
