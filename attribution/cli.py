@@ -47,14 +47,6 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _session(db: str | None):  # type: ignore[no-untyped-def]
-    from sqlmodel import Session
-
-    from attribution.db.engine import make_engine
-
-    return Session(make_engine(db))
-
-
 def _check_format(value: str, allowed: tuple[str, ...], option: str = "--format") -> None:
     if value not in allowed:
         fail(f"{option} must be one of {', '.join(allowed)}, not {value!r}", code=2)
@@ -94,11 +86,11 @@ def sources(
     """Each source with its counts of claims and quotes, first and last seen."""
     if ctx.invoked_subcommand is not None:
         return
-    from attribution.query_cli import render_sources
+    from attribution.query_cli import open_session, render_sources
     from attribution.queries import list_sources
 
     _check_format(output_format, ("table", "json", "jsonl", "csv"))
-    with _session(db) as session:
+    with open_session(db) as session:
         rows = list_sources(session, type=source_type, vague=vague, min_statements=min_statements)
     render_sources(rows, output_format)
 
@@ -110,9 +102,10 @@ def sources_merge(
     db: DbOption = None,
 ) -> None:
     """Merge source NAME into INTO: NAME becomes an alias, now and after any re-scoring."""
+    from attribution.query_cli import open_session
     from attribution.store import merge_sources
 
-    with _session(db) as session:
+    with open_session(db) as session:
         target = merge_sources(session, name, into)
         typer.echo(f"merged {name!r} into {target.name!r}")
 
@@ -124,9 +117,10 @@ def sources_split(
     db: DbOption = None,
 ) -> None:
     """Split ALIAS off into a source of its own, now and after any re-scoring."""
+    from attribution.query_cli import open_session
     from attribution.store import split_alias
 
-    with _session(db) as session:
+    with open_session(db) as session:
         new = split_alias(session, alias, source)
         typer.echo(f"split {alias!r} into its own source {new.name!r}")
 
@@ -226,9 +220,10 @@ def review(
     db: DbOption = None,
 ) -> None:
     """Export the least confident sentences as Label Studio tasks with the model's predictions pre-filled."""
+    from attribution.query_cli import open_session
     from attribution.review import export_review_tasks
 
-    with _session(db) as session:
+    with open_session(db) as session:
         count = export_review_tasks(session, uncertain, output)
     typer.echo(f"{count} tasks written to {output}", err=True)
 

@@ -53,13 +53,28 @@ def _first_line(text: str) -> str | None:
     return None
 
 
+MAX_TITLE = 150
+
+
+def _headline(text: str) -> str | None:
+    """The first line; a scraped text whose headline runs into the body is cut at its first sentence."""
+    line = _first_line(text)
+    if line is None or len(line) <= MAX_TITLE:
+        return line
+    from attribution.segment import split_sentences
+
+    first = split_sentences(line)
+    title = first[0].text_of(line) if first else line
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
 def article_from_text(text: str, document: str, **metadata: str | None) -> Article:
     """Recognise headline, byline, date and boilerplate lines of a plain-text article."""
     if not text.strip():
         raise InputError(f"{document}: empty article (no text)")
     article = Article(text=text, document=document, **{k: v for k, v in metadata.items() if v})
     if article.title is None:
-        article.title = _first_line(text)
+        article.title = _headline(text)
     for line in re.finditer(r"[^\n]+", text):
         content = line.group(0)
         if _BOILERPLATE.match(content):

@@ -82,6 +82,20 @@ KNOWN_INSTITUTIONS = (
 OUTLET_ALIASES = {"nyt": "New York Times", "the nyt": "New York Times", "ap": "Associated Press", "wapo": "Washington Post",
                   "wsj": "Wall Street Journal", "kcna": "Korean Central News Agency"}
 REPORT_WORDS = {"story", "report", "article", "piece", "interview", "broadcast", "editorial", "reporting", "reports"}
+PLACES = set("""
+afghanistan albania algeria argentina armenia australia austria azerbaijan bahrain bangladesh belarus belgium bolivia
+bosnia brazil britain bulgaria cambodia canada chile china colombia croatia cuba cyprus czechia denmark egypt england
+estonia ethiopia finland france georgia germany ghana greece hungary iceland india indonesia iran iraq ireland israel
+italy japan jordan kazakhstan kenya korea kosovo kuwait laos latvia lebanon libya lithuania malaysia mexico moldova
+mongolia morocco myanmar burma nepal netherlands nigeria norway pakistan palestine panama peru philippines poland
+portugal qatar romania russia rwanda scotland serbia singapore slovakia slovenia somalia spain sudan sweden
+switzerland syria taiwan thailand tunisia turkey ukraine uganda uzbekistan venezuela vietnam wales yemen zimbabwe
+america us u.s. usa uk u.k. eu europe africa asia pyongyang seoul moscow beijing tokyo washington london paris berlin
+kyiv kiev tehran brussels
+""".split()) | {
+    "north korea", "south korea", "united states", "united kingdom", "saudi arabia", "new zealand", "south africa",
+    "north macedonia",
+}
 DEFINITE_DETERMINERS = {"the", "this", "that", "these", "those"}
 DETERMINERS = {"the", "a", "an", "these", "those", "this", "that", "another", "one", "two", "several", "some", "both"}
 _QUOTE_OR_PUNCT = " \t\n,.:;!?\"'\u201c\u201d\u2018\u2019()[]\u2014-"
@@ -115,6 +129,8 @@ def _is_capitalised(word: str) -> bool:
 def classify(name: str, role: str | None = None) -> tuple[str, bool]:
     """(type, vague) of a canonical name."""
     lower = name.lower()
+    if lower.removeprefix("the ") in PLACES:
+        return "government", False  # "Russia did not discount ...": a country speaks through its government
     words = [w.strip(".").lower() for w in _words(name)]
     head = words[-1] if words else ""
     if head in GROUP_NOUNS and not any(w in MEDIA_NAMES for w in words):
@@ -178,6 +194,11 @@ def parse_named(mention: str) -> Entity:
         role = " ".join(words[: len(words) - size])
         role = role[4:] if role.lower().startswith("the ") else role
         return Entity(name, "person", False, role, _affiliation(role))
+    if run >= 2 and any(w.islower() and w not in DETERMINERS for w in before):
+        # "North Korean state-run Korea Central News Agency" -> the name is the capitalised tail.
+        tail = Entity(" ".join(words[len(words) - run :]), *classify(" ".join(words[len(words) - run :])))
+        if tail.type in ("media", "organization", "government"):
+            return tail
     if words and words[0].lower().strip(".") in HONORIFICS and len(words) > 1:
         words = words[1:]
     name = " ".join(words)
@@ -313,10 +334,13 @@ class ArticleIndex:
                 if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS):
                     if gender:
                         self.gender[entity.name] = gender
-                    surname = words[-1].lower()
-                    if surname in self.by_surname and self.by_surname[surname].name != entity.name:
-                        ambiguous.add(surname)
-                    self.by_surname.setdefault(surname, entity)
+                    surnames = [words[-1].lower()]
+                    if re.fullmatch(r"[A-Z][a-z]+-[a-z]+", words[-1]):
+                        surnames.append(words[0].lower())  # "Kim Jong-un", "Ban Ki-moon": family name first
+                    for surname in surnames:
+                        if surname in self.by_surname and self.by_surname[surname].name != entity.name:
+                            ambiguous.add(surname)
+                        self.by_surname.setdefault(surname, entity)
                     full.append((match.start(), entity))
                 elif len(words) == 1 and honorific in HONORIFICS:
                     full.append((match.start(), entity))

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -79,13 +80,29 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
         span_confidence = sum(s.confidence for s in members) / len(members)
         attributions.append(
             Attribution(
-                source=text_span([source]) if source else None,
+                source=_complete_name(text_span([source]), text) if source else None,
                 cue=text_span(group["CUE"]),
                 content=text_span(group["CONTENT"]),
                 confidence=round(min(prediction.confidence, span_confidence), 4),
             )
         )
     return attributions
+
+
+_NEXT_NAME_WORD = re.compile(r" [A-Z][\w'\u2019-]*\b(?![\u2019']s\b)")
+
+
+def _complete_name(span: TextSpan | None, text: str) -> TextSpan | None:
+    """A source cut inside a name ("The White" | "House") is extended to the end of the name."""
+    if span is None or not span.text.split() or not span.text.split()[-1][:1].isupper():
+        return span
+    end = span.end
+    for _ in range(3):
+        match = _NEXT_NAME_WORD.match(text, end)
+        if match is None:
+            break
+        end = match.end()
+    return span if end == span.end else TextSpan(span.start, end, text[span.start : end])
 
 
 def merge_continuations(sentences: list[SentenceResult], text: str) -> None:

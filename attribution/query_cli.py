@@ -237,7 +237,7 @@ def register(app: typer.Typer) -> None:
         since: Annotated[Optional[str], typer.Option(help="Only articles published on or after this date (YYYY-MM-DD)")] = None,
         until: Annotated[Optional[str], typer.Option(help="Only articles published on or before this date (YYYY-MM-DD)")] = None,
         kind: Annotated[Optional[KindChoice], typer.Option(help="Only claims or only quotes")] = None,
-        limit: Annotated[Optional[int], typer.Option(min=1, help="At most this many statements")] = None,
+        limit: Annotated[Optional[int], typer.Option(min=1, help="At most this many statements, newest first")] = 200,
         db: DbOption = None,
         fmt: FormatOption = OutputFormat.table,
     ) -> None:

@@ -43,11 +43,11 @@ def score_paths(
 ) -> list[ReadFailure]:
     """Score every readable input; return the ones that failed (the others are still scored and stored)."""
     from attribution.pipeline import Tracker
+    from attribution.store import save_result
 
     out = out or sys.stdout
-    tracker = Tracker(model_dir, backend=backend)
     session = None
-    if store:
+    if store:  # open the database first: a bad --db fails before the model loads
         from sqlmodel import Session
 
         from attribution.db.engine import make_engine
@@ -55,6 +55,7 @@ def score_paths(
         session = Session(make_engine(db))
     failures: list[ReadFailure] = []
     try:
+        tracker = Tracker(model_dir, backend=backend)
         for item in read_inputs(paths):
             if isinstance(item, ReadFailure):
                 failures.append(item)
@@ -62,8 +63,6 @@ def score_paths(
             try:
                 result = tracker.analyze(item)
                 if session is not None:
-                    from attribution.store import save_result
-
                     save_result(session, result)
             except AttributionError as exc:
                 failures.append(ReadFailure(item.document, str(exc)))

@@ -37,13 +37,13 @@ from attribution.errors import ModelError
 from attribution.queries import QueryError
 
 # Measured on tests/data/claim_pairs.jsonl with the shipped MiniLM (see threshold_report).
+MIN_CLAIM_CHARS = 30  # shorter contents take no part in repeats
 DEFAULT_THRESHOLD = 0.70
 MEASURED_PRECISION = 0.909  # 20 of 22 pairs at or above 0.70 are true paraphrases
 MEASURED_RECALL = 0.833  # 20 of the 24 paraphrase pairs reach 0.70
 MIN_PRECISION = 0.9
 THRESHOLD_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(41))  # 0.50 .. 0.90
 ENCODE_BATCH = 64
-_BLOCK = 512  # rows of the similarity matrix held at once: 512 x 100k float32 is 200 MB at most
 
 
 class EmbedderLike(Protocol):
@@ -149,9 +149,13 @@ def ensure_embeddings(session: Session, embedder: EmbedderLike, batch_size: int 
     return len(missing)
 
 
-def _matrix(session: Session, embedder: EmbedderLike, kind: str | None = None) -> tuple[list[int], np.ndarray]:
+def _matrix(
+    session: Session, embedder: EmbedderLike, kind: str | None = None, min_chars: int = 0
+) -> tuple[list[int], np.ndarray]:
     ensure_embeddings(session, embedder)
     query = select(Statement.id, Statement.embedding).where(col(Statement.embedding).is_not(None))
+    if min_chars:
+        query = query.where(func.length(Statement.content) >= min_chars)
     if kind is not None:
         query = query.where(Statement.kind == kind)
     rows = session.exec(query.order_by(Statement.id)).all()
@@ -243,24 +247,6 @@ def _appearance(row: tuple[Any, ...], similarity: float) -> Appearance:
     return Appearance(*row[:9], similarity=round(float(similarity), 4))
 
 
-class _UnionFind:
-    def __init__(self, size: int) -> None:
-        self.parent = np.arange(size)
-
-    def find(self, item: int) -> int:
-        root = item
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[item] != root:
-            self.parent[item], item = root, self.parent[item]
-        return int(root)
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def repeats(
     session: Session,
     embedder: EmbedderLike,
@@ -268,22 +254,32 @@ def repeats(
     min_articles: int = 2,
     kind: str | None = None,
 ) -> list[RepeatGroup]:
-    """Groups of statements with cosine >= ``threshold`` (single linkage) spanning >= ``min_articles`` articles."""
-    ids, matrix = _matrix(session, embedder, kind)
+    """Groups of statements with cosine >= ``threshold`` to their group's first appearance, over >= ``min_articles`` articles.
+
+    Statements are taken in order of appearance; each joins the earlier group whose first statement it is
+    most similar to, or starts a group.  Comparing with the first appearance, not with any member, keeps
+    groups from chaining into one topic-wide blob.
+    """
+    # Fragments ("the plans", "it") match everything; a repeated claim says something.
+    ids, matrix = _matrix(session, embedder, kind, min_chars=MIN_CLAIM_CHARS)
     if not ids:
         return []
-    groups = _UnionFind(len(ids))
-    for start in range(0, len(ids), _BLOCK):
-        block = matrix[start : start + _BLOCK] @ matrix.T
-        rows, columns = np.nonzero(block >= threshold)
-        keep = columns > rows + start  # each pair once, never a statement with itself
-        for row, column in zip((rows[keep] + start).tolist(), columns[keep].tolist()):
-            groups.union(row, column)
+    details = _details(session, ids)
+    order = sorted((p for p in range(len(ids)) if ids[p] in details), key=lambda p: _chronological(details[ids[p]]))
+    leaders = np.zeros((len(ids), matrix.shape[1]), dtype=matrix.dtype)
+    leader_positions: list[int] = []
     members: dict[int, list[int]] = {}
-    for position in range(len(ids)):
-        members.setdefault(groups.find(position), []).append(position)
+    for position in order:
+        if leader_positions:
+            similarities = leaders[: len(leader_positions)] @ matrix[position]
+            best = int(similarities.argmax())
+            if similarities[best] >= threshold:
+                members[leader_positions[best]].append(position)
+                continue
+        leaders[len(leader_positions)] = matrix[position]
+        leader_positions.append(position)
+        members[position] = [position]
     candidates = [positions for positions in members.values() if len(positions) > 1]
-    details = _details(session, (ids[p] for group in candidates for p in group))
     result: list[RepeatGroup] = []
     for positions in candidates:
         by_id = {ids[p]: p for p in positions}

@@ -144,3 +144,12 @@ def typer_group():  # type: ignore[no-untyped-def]
 def test_help_lists_commands() -> None:
     result = run("--help")
     assert result.exit_code == 0 and "score" in result.stdout and "who-said" in result.stdout
+
+
+def test_unusable_database_is_a_one_line_error(tmp_path: Path) -> None:
+    missing = run("sources", "--db", tmp_path / "none.db")
+    assert missing.exit_code == 1 and "does not exist" in missing.stderr
+    driver = run("score", SEED, "--db", "postgresql://nobody@127.0.0.1:1/x", "--no-store")
+    assert driver.exit_code == 0  # --no-store never opens it
+    bad = run("score", SEED, "--db", "postgresql://nobody@127.0.0.1:1/x")
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error: postgresql://") and bad.stderr.count("\n") == 1

@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 
 from sqlalchemy import event, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from attribution.db import models  # noqa: F401  (registers the tables)
+from attribution.errors import InputError
 
 DEFAULT_DB = "attribution.db"
 DB_ENV = "ATTRIBUTION_DB"
@@ -65,8 +67,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def make_engine(db: str | os.PathLike | None = None) -> Engine:
-    """Create the engine and the schema (idempotent)."""
+    """Create the engine and the schema (idempotent); an unusable database is an ``InputError``."""
     url = database_url(db)
+    try:
+        return _make_engine(url)
+    except ImportError as exc:
+        raise InputError(f"{db or url}: the database driver is not installed ({exc.name})") from exc
+    except SQLAlchemyError as exc:
+        raise InputError(f"{db or url}: cannot open the database ({exc.__class__.__name__}: {str(exc).splitlines()[0]})") from exc
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         options: dict = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
