@@ -2,7 +2,7 @@
 
     python benchmarks/resolution_accuracy.py [--show-errors]
 
-``tests/data/polnear_dev_resolution_judgements.jsonl`` holds, for pronoun and description sources of
+``tests/data/dev_resolution_judgements.jsonl`` holds, for pronoun and description sources of
 PolNeAR dev (article name + offsets, never the text), the named entity a reader resolves them to.
 The linker runs on the gold source/cue/content spans, so this measures resolution alone. A judged
 entity counts as found when the linker's entity matches it: same name ignoring case and a leading
@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-JUDGEMENTS = ROOT / "tests" / "data" / "polnear_dev_resolution_judgements.jsonl"
+JUDGEMENTS = ROOT / "tests" / "data" / "dev_resolution_judgements.jsonl"
 DEV = ROOT.parent / "shared" / "data" / "polnear" / "dev"
 
 

@@ -96,3 +96,26 @@ def test_unresolvable_pronoun_stays_unresolved() -> None:
             "statements": [{"mention": "He", "cue": "said", "content": "the plan was dead"}]}
     _, (attribution,) = build_result(case)
     assert (attribution.entity, attribution.resolution) == (None, "unresolved")
+
+
+def test_polnear_dev_pronoun_and_description_resolution_holds() -> None:
+    """The hand-checked PolNeAR dev judgements (benchmarks/resolution_accuracy.py); a floor against regressions."""
+    import sys
+
+    from tests.conftest import POLNEAR, PROJECT
+
+    if not (POLNEAR / "dev").is_dir():
+        pytest.skip(f"PolNeAR dev not found at {POLNEAR}")
+    sys.path.insert(0, str(PROJECT / "benchmarks"))
+    from resolution_accuracy import JUDGEMENTS, gold_results, same_entity
+
+    judged = [json.loads(line) for line in JUDGEMENTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    named = [j for j in judged if j["named"] and j["entity"]]
+    results = gold_results(POLNEAR / "dev")
+    right = 0
+    for j in named:
+        found = {a.entity for s in results[j["article"]].sentences for a in s.attributions
+                 if a.source is not None and a.source.start <= j["start"] and j["end"] <= a.source.end + 1}
+        right += any(same_entity(f, j["entity"]) for f in found)
+    assert len(named) >= 150
+    assert right / len(named) >= 0.65
