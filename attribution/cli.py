@@ -7,7 +7,6 @@ nowhere else.  Training code is imported only inside the commands that need it.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 

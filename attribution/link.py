@@ -67,7 +67,7 @@ DESCRIPTION_HEADS = {
     "campaign": "organization", "group": "organization", "statement": "document", "outlet": "media",
     "daily": "media", "lawmaker": "person", "senator": "person", "governor": "person", "leader": "person",
     "candidate": "person", "nominee": "person", "analysts": "group", "experts": "group", "intelligence": "government",
-    "white": "government", "broadcaster": "media", "diplomat": "person", "envoy": "person", "secretary": "person",
+    "broadcaster": "media", "diplomat": "person", "envoy": "person", "secretary": "person",
 }
 DEMONYMS = {
     "russian": "Russia", "american": "United States", "us": "United States", "u.s.": "United States",
@@ -262,12 +262,13 @@ bobby johnny bradley rudy newt ted marco jeb chris reince rand mitch harry tim t
 mitt ben rick jim bob dick al sean eric hugh nick quentin aparna matt rush dan reid paul lindsey orrin corey steve
 barry boris emmanuel angela francois jean recep benjamin hassan ali mohammed muhammad ahmed omar abdul moon yoon
 """.split()) - {"angela", "jean", "terry", "kim"}
+FIRST_PERSON = {"i", "me", "my"}
 SPEAKER_WEIGHT = 2.0
 SALIENCE_DECAY = 0.5  # per sentence back
 PLURAL_PRONOUNS = {"they", "them", "their", "we", "us", "our"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "who"}
 THING_PRONOUNS = {"it", "its", "which"}
-PRONOUNS.update({"his": "person", "hers": "person", "their": "group", "our": "group", "its": "organization",
+PRONOUNS.update({"me": "person", "my": "person", "his": "person", "hers": "person", "their": "group", "our": "group", "its": "organization",
                  "who": "person", "which": "organization"})
 HEAD_SYNONYMS = {"judge": {"judge", "justice"}, "senator": {"senator", "sen"}, "governor": {"governor", "gov"},
                  "representative": {"representative", "rep", "congressman", "congresswoman"},
@@ -418,6 +419,7 @@ def _description_fits(head: str, entity: Entity) -> bool:
 def resolve_article(result: ArticleResult) -> None:
     """Resolve every attribution's source mention, in reading order."""
     index = ArticleIndex(result.article.text)
+    index.author = result.article.author  # type: ignore[attr-defined]
     starts = [sentence.start for sentence in result.sentences]
     index.sentence_of = lambda position: bisect.bisect_right(starts, position)  # type: ignore[attr-defined]
     sources: list[Entity] = []  # resolved sources so far, most recent last
@@ -453,6 +455,10 @@ def _resolve_mention(
     words = text.lower().split()
     if kind == "pronoun":
         pronoun = words[0]
+        if pronoun in FIRST_PERSON:
+            # Outside a quotation "I" is the article's own voice: its byline author, when known.
+            author = getattr(index, "author", None)
+            return (Entity(author, "person"), "pronoun") if author else (None, "unresolved")
         sentence_of = getattr(index, "sentence_of", None)
         if pronoun in PERSON_PRONOUNS and sentence_of is not None:
             pool = index.salient(position, sentence_of, skip)

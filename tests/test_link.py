@@ -119,3 +119,11 @@ def test_polnear_dev_pronoun_and_description_resolution_holds() -> None:
         right += any(same_entity(f, j["entity"]) for f in found)
     assert len(named) >= 150
     assert right / len(named) >= 0.65
+
+
+def test_first_person_is_the_byline_author() -> None:
+    case = {"name": "oped", "text": "Why the bridge must stay\nBy Ana Ruiz\nI believe the bridge is worth saving.",
+            "statements": [{"mention": "I", "cue": "believe", "content": "the bridge is worth saving"}]}
+    result, (attribution,) = build_result(case)
+    assert result.article.author == "Ana Ruiz"
+    assert (attribution.entity, attribution.resolution) == ("Ana Ruiz", "pronoun")
