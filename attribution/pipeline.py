@@ -90,19 +90,24 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
 
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w'\u2019-]*\b(?![\u2019']s\b)")
+# Words that cannot end a source's name: first halves of names ("The White" | "House", "Mr." | "Obama").
+_NAME_PREFIXES = frozenset(
+    "white new united north south supreme national european prime wall downing hong los san las st mr mrs ms dr "
+    "sen rep gov gen".split()
+)
 
 
 def _complete_name(span: TextSpan | None, text: str) -> TextSpan | None:
-    """A source cut inside a name ("The White" | "House") is extended to the end of the name."""
-    if span is None or not span.text.split() or not span.text.split()[-1][:1].isupper():
+    """A source cut inside a name is extended by the name's next word."""
+    if span is None or not span.text.split():
         return span
-    end = span.end
-    for _ in range(3):
-        match = _NEXT_NAME_WORD.match(text, end)
-        if match is None:
-            break
-        end = match.end()
-    return span if end == span.end else TextSpan(span.start, end, text[span.start : end])
+    last = span.text.split()[-1].lower().strip(".")
+    if last not in _NAME_PREFIXES and last not in link.FEMALE_NAMES and last not in link.MALE_NAMES:
+        return span
+    match = _NEXT_NAME_WORD.match(text, span.end)
+    if match is None:
+        return span
+    return TextSpan(span.start, match.end(), text[span.start : match.end()])
 
 
 def merge_continuations(sentences: list[SentenceResult], text: str) -> None:
