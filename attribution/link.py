@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Iterator, Sequence
 
 from attribution.results import ArticleResult, Attribution
 
@@ -110,6 +110,7 @@ class Entity:
     vague: bool = False
     role: str | None = None
     affiliation: str | None = None
+    via: str | None = None  # the outlet a nested mention was reported through
 
 
 def clean_mention(text: str) -> str:
@@ -318,7 +319,9 @@ class Mention:
 class ArticleIndex:
     """Named people and organisations in reading order, so references resolve to what came before them."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, sentence_starts: Sequence[int] = (), author: str | None = None) -> None:
+        self.sentence_starts = list(sentence_starts)
+        self.author = author  # the article's own voice: who "I" is outside quotations
         self.mentions: list[Mention] = []
         self.by_surname: dict[str, Entity] = {}
         self.gender: dict[str, str] = {}
@@ -370,8 +373,12 @@ class ArticleIndex:
 
         bisect.insort(self.mentions, Mention(position, entity, weight), key=lambda m: m.position)
 
-    def salient(self, position: int, sentence_of: Any, skip: tuple[int, int] | None = None, window: int = 6) -> list[Entity]:
+    def sentence_of(self, position: int) -> int:
+        return bisect.bisect_right(self.sentence_starts, position)
+
+    def salient(self, position: int, skip: tuple[int, int] | None = None, window: int = 6) -> list[Entity]:
         """Entities by salience at ``position``: recent, repeated and quoted ones first."""
+        sentence_of = self.sentence_of
         here = sentence_of(position)
         scores: dict[str, float] = {}
         entities: dict[str, Entity] = {}
@@ -418,14 +425,11 @@ def _description_fits(head: str, entity: Entity) -> bool:
 
 def resolve_article(result: ArticleResult) -> None:
     """Resolve every attribution's source mention, in reading order."""
-    index = ArticleIndex(result.article.text)
-    index.author = result.article.author  # type: ignore[attr-defined]
-    starts = [sentence.start for sentence in result.sentences]
-    index.sentence_of = lambda position: bisect.bisect_right(starts, position)  # type: ignore[attr-defined]
+    index = ArticleIndex(result.article.text, [s.start for s in result.sentences], result.article.author)
     sources: list[Entity] = []  # resolved sources so far, most recent last
     for sentence in result.sentences:
         for attribution in sentence.attributions:
-            previous = getattr(attribution, "continues", None)
+            previous = attribution.continues
             if attribution.resolution == "continuation" and previous is not None:
                 _copy_entity(previous, attribution)
                 attribution.resolution = "continuation"
@@ -457,13 +461,8 @@ def _resolve_mention(
         pronoun = words[0]
         if pronoun in FIRST_PERSON:
             # Outside a quotation "I" is the article's own voice: its byline author, when known.
-            author = getattr(index, "author", None)
-            return (Entity(author, "person"), "pronoun") if author else (None, "unresolved")
-        sentence_of = getattr(index, "sentence_of", None)
-        if pronoun in PERSON_PRONOUNS and sentence_of is not None:
-            pool = index.salient(position, sentence_of, skip)
-        else:
-            pool = list(index.before(position, skip)) if pronoun in PERSON_PRONOUNS else []
+            return (Entity(index.author, "person"), "pronoun") if index.author else (None, "unresolved")
+        pool = index.salient(position, skip) if pronoun in PERSON_PRONOUNS else []
         pool += list(reversed(sources))
         for candidate in pool:
             if _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)):
@@ -492,8 +491,8 @@ def _resolve_mention(
     if nested:
         entity, resolution = _resolve_mention(nested.group("source"), position, index, sources, skip)
         if entity is not None:
-            entity = Entity(entity.name, entity.type, entity.vague, entity.role, entity.affiliation)
-            entity.via = _outlet_name(nested.group("outlet"))  # type: ignore[attr-defined]
+            entity = Entity(entity.name, entity.type, entity.vague, entity.role, entity.affiliation,
+                            via=_outlet_name(nested.group("outlet")))
         return entity, resolution
     entity = parse_named(text)
     name_words = entity.name.split()
@@ -512,9 +511,8 @@ def _set_entity(attribution: Attribution, entity: Entity, resolution: str) -> No
     attribution.role = entity.role
     attribution.affiliation = entity.affiliation
     attribution.resolution = resolution
-    via = getattr(entity, "via", None)
-    if via:
-        attribution.via = via
+    if entity.via:
+        attribution.via = entity.via
 
 
 def _copy_entity(source: Attribution, target: Attribution) -> None:

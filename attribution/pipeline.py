@@ -147,7 +147,7 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> None:
                     first.content = merged
                 first.source, first.cue = previous.source, previous.cue
                 first.resolution = "continuation"
-                first.continues = previous  # type: ignore[attr-defined]
+                first.continues = previous
             current = sentence.attributions[-1]
         previous, previous_sentence = (current, sentence) if current is not None else (None, None)
 

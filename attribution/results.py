@@ -35,6 +35,7 @@ class Attribution:
     vague: bool = False
     via: str | None = None  # the outlet that reported it ("Interfax")
     resolution: str = "unresolved"  # named, alias, pronoun, description, continuation, unresolved
+    continues: Attribution | None = field(default=None, repr=False, compare=False)  # the statement it carries on
 
     def contract(self) -> dict[str, Any]:
         source = None
