@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import jsonschema
@@ -14,13 +15,25 @@ from attribution.errors import InputError
 from training.importers import ImportReport, import_labels, read_canonical, validate_record, write_jsonl
 
 DATA = Path(__file__).parent / "data"
+
+
+def _brat_example() -> Path:
+    """The composed brat example as a folder of .txt + .ann (kept as .standoff in the repository, so
+    no file there looks like corpus annotations)."""
+    folder = Path(tempfile.mkdtemp(prefix="brat-example-"))
+    shutil.copy(DATA / "brat" / "example.txt", folder / "example.txt")
+    shutil.copy(DATA / "brat" / "example_ab12.standoff", folder / "example_ab12.ann")
+    return folder
+
+
+BRAT = _brat_example()
 SCHEMA = json.loads((Path(__file__).parent.parent / "schemas" / "labels.schema.json").read_text(encoding="utf-8"))
 EXAMPLES = [
     (DATA / "labelstudio_export.json", "labelstudio"),
     (DATA / "doccano.jsonl", "doccano"),
     (DATA / "prodigy.jsonl", "prodigy"),
-    (DATA / "brat" / "example_ab12.ann", "brat"),
-    (DATA / "brat", "brat"),
+    (BRAT / "example_ab12.ann", "brat"),
+    (BRAT, "brat"),
 ]
 
 
@@ -211,25 +224,25 @@ def check_brat_records(records: list[dict]) -> None:
 
 
 def test_brat_single_ann_file() -> None:
-    report = import_labels(DATA / "brat" / "example_ab12.ann", "brat", strict=True)
+    report = import_labels(BRAT / "example_ab12.ann", "brat", strict=True)
     assert report.skipped == []
     check_brat_records(report.records)
 
 
 def test_brat_folder_of_pairs() -> None:
-    check_brat_records(import_labels(DATA / "brat", "brat", strict=True).records)
+    check_brat_records(import_labels(BRAT, "brat", strict=True).records)
 
 
 def test_brat_polnear_split(tmp_path: Path) -> None:
     (tmp_path / "text").mkdir()
     (tmp_path / "attributions").mkdir()
-    shutil.copy(DATA / "brat" / "example.txt", tmp_path / "text" / "example.txt")
-    shutil.copy(DATA / "brat" / "example_ab12.ann", tmp_path / "attributions" / "example_ab12.ann")
+    shutil.copy(BRAT / "example.txt", tmp_path / "text" / "example.txt")
+    shutil.copy(BRAT / "example_ab12.ann", tmp_path / "attributions" / "example_ab12.ann")
     check_brat_records(import_labels(tmp_path, "brat", strict=True).records)
 
 
 def test_brat_ann_without_text_raises(tmp_path: Path) -> None:
-    shutil.copy(DATA / "brat" / "example_ab12.ann", tmp_path / "lonely_ab12.ann")
+    shutil.copy(BRAT / "example_ab12.ann", tmp_path / "lonely_ab12.ann")
     with pytest.raises(InputError, match="no text file"):
         import_labels(tmp_path / "lonely_ab12.ann", "brat")
 
@@ -253,8 +266,8 @@ def test_unknown_label_with_known_labels() -> None:
         (DATA / "doccano.jsonl", "labelstudio", "not a Label Studio JSON export"),
         (DATA / "labelstudio_export.json", "doccano", "not a doccano JSONL export"),
         (DATA / "labelstudio_export.json", "prodigy", "not a Prodigy JSONL file"),
-        (DATA / "brat" / "example.txt", "brat", "not a brat annotation"),
-        (DATA / "brat" / "example.txt", "canonical", "not a canonical labels JSONL file"),
+        (BRAT / "example.txt", "brat", "not a brat annotation"),
+        (BRAT / "example.txt", "canonical", "not a canonical labels JSONL file"),
     ],
 )
 def test_wrong_format_raises(path: Path, fmt: str, message: str) -> None:
@@ -343,7 +356,7 @@ def test_validate_names_the_field(record: dict, field: str) -> None:
 
 
 def test_canonical_round_trip(tmp_path: Path) -> None:
-    records = import_labels(DATA / "brat", "brat").records
+    records = import_labels(BRAT, "brat").records
     records += import_labels(DATA / "labelstudio_export.json", "labelstudio").records
     path = tmp_path / "out" / "labels.jsonl"
     write_jsonl(records, path)
