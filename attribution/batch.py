@@ -8,6 +8,8 @@ so a killed run leaves only whole articles behind and a rerun skips them.
 from __future__ import annotations
 
 import multiprocessing
+import re
+from concurrent.futures import Future, ThreadPoolExecutor
 import sys
 import time
 from dataclasses import dataclass, field
@@ -90,14 +92,16 @@ def read_batch_input(input_path: str) -> Iterator[Article | ReadFailure]:
         yield from read_inputs([input_path])
 
 
-def _chunks(articles: list[Article], sentence_budget: int) -> Iterator[list[Article]]:
-    from attribution.segment import split_sentences
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?:\s|$)")
 
+
+def _chunks(articles: list[Article], sentence_budget: int) -> Iterator[list[Article]]:
+    """Groups of articles holding about ``sentence_budget`` sentences (counted roughly: the scorer segments them)."""
     chunk: list[Article] = []
     sentences = 0
     for article in articles:
         chunk.append(article)
-        sentences += len(split_sentences(article.text))
+        sentences += max(1, len(_SENTENCE_END.findall(article.text)))
         if sentences >= sentence_budget:
             yield chunk
             chunk, sentences = [], 0
@@ -194,19 +198,29 @@ def run_batch(
     else:
         scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
         results_iter = (scorer.tracker.analyze_many(chunk) for chunk in chunks)
+    def record(write: Future, results: list[ArticleResult]) -> None:
+        statuses = write.result()  # re-raises a failed write here
+        summary.scored += sum(1 for s in statuses if s != "skipped")
+        summary.skipped += sum(1 for s in statuses if s == "skipped")
+        summary.sentences += sum(len(r.sentences) for r in results)
+        elapsed = max(1e-9, time.time() - started)
+        progress.update(
+            task,
+            advance=len(results),
+            rates=f"{summary.scored / elapsed:.1f} art/s {summary.sentences / elapsed:.0f} sent/s, {len(summary.failures)} failed",
+        )
+
     try:
-        with progress, Session(engine) as session:
+        # One writer thread stores a chunk while the next one is scored (the model runs outside the GIL);
+        # at most one chunk waits, and each chunk is still one transaction.
+        with progress, Session(engine) as session, ThreadPoolExecutor(1, thread_name_prefix="writer") as writer:
+            waiting: tuple[Future, list[ArticleResult]] | None = None
             for results in results_iter:
-                statuses = save_results(session, results)
-                summary.scored += sum(1 for s in statuses if s != "skipped")
-                summary.skipped += sum(1 for s in statuses if s == "skipped")
-                summary.sentences += sum(len(r.sentences) for r in results)
-                elapsed = max(1e-9, time.time() - started)
-                progress.update(
-                    task,
-                    advance=len(results),
-                    rates=f"{summary.scored / elapsed:.1f} art/s {summary.sentences / elapsed:.0f} sent/s, {len(summary.failures)} failed",
-                )
+                if waiting is not None:
+                    record(*waiting)
+                waiting = (writer.submit(save_results, session, results), results)
+            if waiting is not None:
+                record(*waiting)
     finally:
         if pool is not None:
             pool.close()

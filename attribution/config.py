@@ -59,6 +59,7 @@ class ModelSettings:
     lora_alpha: int = 32
     lora_dropout: float = 0.1
     lora_target_modules: list[str] = field(default_factory=lambda: ["query", "key", "value", "dense"])
+    left_context: bool = False  # read each sentence after its previous sentence (twice the tokens per sentence)
 
     def __post_init__(self) -> None:
         if not 8 <= self.max_length <= 512:

@@ -36,6 +36,8 @@ GROUP_NOUNS = {
     "aides", "insiders", "supporters", "opponents", "voters", "lawmakers", "authorities", "investigators",
     "scientists", "economists", "witnesses", "police", "officers", "democrats", "republicans", "members",
     "staff", "activists", "leaders", "advisers", "advisors", "allies", "others", "some", "many", "critics",
+    "doctors", "physicians", "researchers", "students", "teachers", "workers", "families", "parents", "employees",
+    "colleagues", "friends", "americans", "citizens", "protesters", "protestors", "conservatives", "liberals",
 }
 VAGUE_SINGULAR = {"official", "source", "person", "someone", "insider", "aide", "expert", "analyst", "diplomat"}
 MEDIA_WORDS = {
@@ -57,8 +59,15 @@ GOVERNMENT_WORDS = {
     "military", "army", "navy", "police", "court", "state department", "bureau", "office", "embassy", "fbi", "cia",
     "nis", "un", "united nations", "nato", "eu", "treasury", "downing street", "whitehall", "home office",
 }
-DOCUMENT_WORDS = {"report", "study", "statement", "survey", "poll", "letter", "document", "data", "memo", "filing", "analysis", "records", "figures"}
-ORGANIZATION_WORDS = {"inc", "corp", "company", "party", "association", "union", "committee", "campaign", "group", "foundation", "institute", "university", "bank", "firm", "club", "organization", "organisation", "coalition", "network", "center", "centre"}
+# Any of these anywhere in a name makes it a public body ("Department of Veterans Affairs").
+GOVERNMENT_NAME_WORDS = {
+    "department", "ministry", "agency", "bureau", "commission", "administration", "court", "senate", "congress",
+    "parliament", "embassy", "pentagon", "kremlin", "treasury", "army", "navy", "military", "government", "homeland",
+}
+DOCUMENT_WORDS = {"speech", "report", "study", "statement", "survey", "poll", "letter", "document", "data", "memo", "filing", "analysis", "records", "figures"}
+ORGANIZATION_WORDS = {"inc", "corp", "company", "party", "association", "union", "committee", "campaign", "group", "foundation", "institute", "university", "bank", "firm", "club", "organization", "organisation", "coalition", "network", "center", "centre",
+                      "fund", "reserve", "board", "authority", "trust", "society", "league", "federation", "forum",
+                      "exchange", "alliance", "institution", "partnership", "project", "program", "programme"}
 DESCRIPTION_HEADS = {
     "officials": "group", "official": "person", "sources": "group", "source": "person", "newspaper": "media",
     "paper": "media", "agency": "media", "spokesperson": "person", "spokesman": "person", "spokeswoman": "person",
@@ -82,7 +91,7 @@ KNOWN_INSTITUTIONS = (
 OUTLET_ALIASES = {"nyt": "New York Times", "the nyt": "New York Times", "ap": "Associated Press", "wapo": "Washington Post",
                   "wsj": "Wall Street Journal", "kcna": "Korean Central News Agency"}
 REPORT_WORDS = {"story", "report", "article", "piece", "interview", "broadcast", "editorial", "reporting", "reports"}
-PLACES = set("""
+COUNTRIES = set("""
 afghanistan albania algeria argentina armenia australia austria azerbaijan bahrain bangladesh belarus belgium bolivia
 bosnia brazil britain bulgaria cambodia canada chile china colombia croatia cuba cyprus czechia denmark egypt england
 estonia ethiopia finland france georgia germany ghana greece hungary iceland india indonesia iran iraq ireland israel
@@ -90,16 +99,40 @@ italy japan jordan kazakhstan kenya korea kosovo kuwait laos latvia lebanon liby
 mongolia morocco myanmar burma nepal netherlands nigeria norway pakistan palestine panama peru philippines poland
 portugal qatar romania russia rwanda scotland serbia singapore slovakia slovenia somalia spain sudan sweden
 switzerland syria taiwan thailand tunisia turkey ukraine uganda uzbekistan venezuela vietnam wales yemen zimbabwe
-america us u.s. usa uk u.k. eu europe africa asia pyongyang seoul moscow beijing tokyo washington london paris berlin
-kyiv kiev tehran brussels
-""".split()) | {
-    "north korea", "south korea", "united states", "united kingdom", "saudi arabia", "new zealand", "south africa",
-    "north macedonia",
-}
+america us u.s. usa uk u.k. eu europe africa asia crimea gaza
+""".split()) | {"north korea", "south korea", "united states", "united kingdom", "saudi arabia", "new zealand", "south africa", "north macedonia"}
+CITIES = set("""
+pyongyang seoul moscow beijing tokyo washington london paris berlin kyiv kiev tehran brussels rome madrid vienna
+warsaw prague budapest athens ankara istanbul cairo baghdad damascus kabul islamabad delhi mumbai bangkok manila
+jakarta sydney toronto ottawa montreal havana caracas riyadh doha dubai jerusalem aleppo mosul donetsk minsk geneva
+chicago houston phoenix philadelphia dallas austin charlotte detroit boston seattle denver atlanta miami cleveland
+baltimore milwaukee pittsburgh cincinnati columbus indianapolis nashville memphis louisville portland sacramento
+orlando tampa richmond charleston raleigh newark minneapolis omaha albuquerque tucson fresno tulsa
+""".split()) | {"los angeles", "san francisco", "san diego", "san antonio", "las vegas", "new orleans", "st. louis",
+               "kansas city", "salt lake city", "hong kong", "mexico city", "tel aviv"}
+US_STATES = set("""
+alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho illinois indiana iowa
+kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri montana nebraska nevada
+ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia wisconsin wyoming
+""".split()) | {"new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota", "rhode island",
+               "south carolina", "south dakota", "west virginia"}
+PLACES = COUNTRIES | CITIES | US_STATES
+
+
+def place_kind(name: str) -> str | None:
+    """country, city or state, for a place name."""
+    lower = name.lower().removeprefix("the ")
+    if lower in CITIES:
+        return "city"
+    if lower in US_STATES:
+        return "state"
+    return "country" if lower in COUNTRIES else None
 DEFINITE_DETERMINERS = {"the", "this", "that", "these", "those"}
 DETERMINERS = {"the", "a", "an", "these", "those", "this", "that", "another", "one", "two", "several", "some", "both"}
 _QUOTE_OR_PUNCT = " \t\n,.:;!?\"'\u201c\u201d\u2018\u2019()[]\u2014-"
 _NESTED_REPORT = re.compile(r"^(?P<outlet>.+?)\s+(?:story|report|article|piece)?\s*(?:quoting|citing)\s+(?P<source>.+)$", re.IGNORECASE)
+_POSSESSOR = re.compile(r"^((?:the|this|that)\s+[\w-]+)['\u2019]s\s+\S", re.IGNORECASE)
+_LISTED = re.compile(r"\b(?:like|including|such as)\s+(.+)$")
 _CITING = re.compile(r"\b(?:citing|quoting)\s+(?P<mention>(?:the|these|those|a|an|unnamed|anonymous)?\s*[\w\s.\u2019'-]{2,60}?)(?=[,.;]|$)", re.IGNORECASE)
 
 
@@ -111,6 +144,8 @@ class Entity:
     role: str | None = None
     affiliation: str | None = None
     via: str | None = None  # the outlet a nested mention was reported through
+    members: str | None = None  # for a "group" of named referents: the type of its members
+    place: str | None = None  # country, state or city: "the state" may mean it, "the agency" may not
 
 
 def clean_mention(text: str) -> str:
@@ -144,7 +179,7 @@ def classify(name: str, role: str | None = None) -> tuple[str, bool]:
         return "anonymous", True
     if head in DOCUMENT_WORDS:
         return "document", False
-    if any(g in lower for g in GOVERNMENT_WORDS if " " in g) or head in GOVERNMENT_WORDS:
+    if any(g in lower for g in GOVERNMENT_WORDS if " " in g) or head in GOVERNMENT_WORDS or GOVERNMENT_NAME_WORDS & set(words):
         return "government", False
     if head in ORGANIZATION_WORDS:
         return "organization", False
@@ -152,8 +187,16 @@ def classify(name: str, role: str | None = None) -> tuple[str, bool]:
     if role or (2 <= len(caps) == len(words) <= 4):
         return "person", False
     if len(words) == 1 and caps:
+        if name.isupper() and len(name) >= 2:
+            return "organization", False  # "IMF", "NATO": an acronym names a body
         return "person", False  # a bare surname; store-time matching may merge it
     return "organization", False
+
+
+def _is_role(word: str) -> bool:
+    """A job title word, singular or plural ("Senator", "Senators")."""
+    word = word.lower().strip(".")
+    return word in ROLE_WORDS or (word.endswith("s") and word[:-1] in ROLE_WORDS)
 
 
 def _affiliation(role: str) -> str | None:
@@ -171,6 +214,13 @@ def _affiliation(role: str) -> str | None:
 def parse_named(mention: str) -> Entity:
     """Split titles and appositives: 'White House ... spokesperson John Kirby' -> John Kirby, role, affiliation."""
     text = clean_mention(mention)
+    listed = _LISTED.search(text)
+    if listed:  # "Critics, like Senators Charles E. Grassley, Republican of Iowa, and Patrick J. Leahy" -> the people named
+        people = [e for e in (parse_named(m.group(0)) for m in _NAME_RUN.finditer(listed.group(1))) if e.type == "person" and " " in e.name]
+        if len(people) == 1:
+            return people[0]
+        if len(people) > 1:
+            return Entity(" and ".join(p.name for p in people), "group", members="person")
     if ", " in text:  # "John Smith, a spokesman for X" -> name first, role after
         name_part, _, appositive = text.partition(", ")
         if _is_capitalised(name_part) and len(_words(name_part)) <= 4:
@@ -184,13 +234,14 @@ def parse_named(mention: str) -> Entity:
         return Entity(OUTLET_ALIASES[lowered], "media")
     words = text.split(" ")
     run = 0  # trailing capitalised words: the name, possibly after a job title
-    while run < len(words) and _is_capitalised(words[-1 - run]) and words[-1 - run].lower().strip(".") not in ROLE_WORDS:
+    while run < len(words) and _is_capitalised(words[-1 - run]) and not _is_role(words[-1 - run]):
         run += 1
     before = [w.lower().strip(".") for w in words[: len(words) - run]]
-    if run and any(w in ROLE_WORDS for w in before):
+    last = words[-1].lower().strip(".")
+    if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS and not (run == 1 and last in GOVERNMENT_WORDS):
         # "spokesperson John Kirby": the run is the name; "ambassador to North Korea Alexander
         # Matsegora": a place runs into the name, so keep its last two words.
-        size = run if before[-1] in ROLE_WORDS and run <= 3 else min(2, run)
+        size = run if _is_role(before[-1]) and run <= 3 else min(2, run)
         name = " ".join(words[len(words) - size :])
         role = " ".join(words[: len(words) - size])
         role = role[4:] if role.lower().startswith("the ") else role
@@ -227,7 +278,7 @@ def mention_kind(mention: str) -> str:
     if words and words[0] in DEFINITE_DETERMINERS and len(words) <= 4:
         heads = [w.strip(".,") for w in words[1:] if w.strip(".,") in DESCRIPTION_HEADS]
         # "the officials" is a description; "the New York Times" is a name.
-        if heads and not any(_is_capitalised(w) for w in clean_mention(mention).split()[1:]):
+        if heads and len(words) <= 4 and not any(_is_capitalised(w) for w in clean_mention(mention).split()[1:]):
             return "description"
     return "named"
 
@@ -242,14 +293,16 @@ _NAME_RUN = re.compile(
     rf"\b{_NAME_TOKEN}(?:\s+(?:(?:of|for|on)(?:\s+the)?\s+|(?:de|van|von|der|da|di|du|le|la|al|bin)\s+)?{_NAME_TOKEN})+"
 )
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'-]+\b")
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+NOT_ORGANISATIONS = {"CEO", "TV", "GDP", "AM", "PM", "OK", "II", "III", "IV", "CFO", "COO", "MP", "DC", "NY", "PS", "ET", "PT", "GMT", "UTC", "I", "A"}
 FEMALE_NAMES = set("""
 hillary chelsea melania ivanka michelle nancy elizabeth sarah sara kellyanne megyn jill katy tina maria mary anne ann
 susan karen laura linda barbara patricia jennifer jessica ashley amanda emily emma olivia sophia isabella mia lisa
 nicole rebecca rachel hannah kate katherine catherine kathleen margaret helen dorothy carol ruth sharon deborah amy
 angela anna julia julie diane donna janet joyce kelly christina heather theresa denise martha andrea marie alice
 claire victoria grace tamara tammy debbie kim kimberly stephanie samantha natalie megan lauren brittany sandra carolyn
-virginia judy judith pamela cheryl cynthia teresa gloria evelyn jean joan ellen eleanor rosa elena leslie tyresha terry
-janice lena ana madeleine condoleezza loretta kamala dianne debbie marsha gina hope huma donna jane paula ruth
+virginia judy judith pamela cheryl cynthia teresa gloria evelyn jean joan ellen eleanor rosa elena leslie tyresha
+janice lena ana aparna madeleine condoleezza loretta kamala dianne debbie marsha gina hope huma donna jane paula ruth
 theresa angela ursula christine marine nicola priscilla sheila beverly keisha loretta valerie vanessa yvonne wendy
 """.split())
 MALE_NAMES = set("""
@@ -260,12 +313,22 @@ gregory raymond alexander patrick jack dennis jerry tyler aaron jose adam henry 
 walter ethan jeremy harold keith christian roger noah gerald carl terry sean austin arthur lawrence jesse dylan bryan
 jordan billy bruce albert willie gabriel logan alan juan wayne roy ralph randy eugene vincent russell louis philip
 bobby johnny bradley rudy newt ted marco jeb chris reince rand mitch harry tim tom vladimir sergei kim xi shinzo
-mitt ben rick jim bob dick al sean eric hugh nick quentin aparna matt rush dan reid paul lindsey orrin corey steve
+mitt ben rick jim bob dick al sean eric hugh nick quentin matt rush dan reid paul lindsey orrin corey steve
 barry boris emmanuel angela francois jean recep benjamin hassan ali mohammed muhammad ahmed omar abdul moon yoon
+ed ted fred
 """.split()) - {"angela", "jean", "terry", "kim"}
 FIRST_PERSON = {"i", "me", "my"}
+FIRST_PERSON_PLURAL = {"we", "us", "our"}
+PLACE_HEADS = {"state": {"state", "country"}, "city": {"city"}, "town": {"city"}, "capital": {"city"},
+               "country": {"country"}, "nation": {"country"}}
+# Plural description heads that point back to two named referents ("the two men" -> "Cruz and Trump").
+PLURAL_HEADS = {"men": "person", "women": "person", "senators": "person", "candidates": "person", "leaders": "person",
+                "researchers": "organization", "countries": "government", "nations": "government", "governments": "government",
+                "pair": None, "sides": None, "departments": "government", "agencies": "government",
+                "firms": "organization", "companies": "organization", "groups": "organization"}
 SPEAKER_WEIGHT = 2.0
 SALIENCE_DECAY = 0.5  # per sentence back
+SAME_SENTENCE_WEIGHT = 3.0
 PLURAL_PRONOUNS = {"they", "them", "their", "we", "us", "our"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "who"}
 THING_PRONOUNS = {"it", "its", "which"}
@@ -283,6 +346,7 @@ ORGANISATION_HEADS = {
     "committee": "government", "agency": "government", "department": "government", "ministry": "government",
     "court": "government", "administration": "government", "government": "government", "office": "government",
     "council": "government", "state": "government", "city": "government", "website": "media", "site": "media",
+    "country": "government", "nation": "government", "town": "government", "capital": "government",
     "newspaper": "media", "paper": "media", "network": "media", "magazine": "media", "outlet": "media", "station": "media",
 }
 PERSON_HEADS = {
@@ -291,9 +355,102 @@ PERSON_HEADS = {
     "representative", "leader", "chairman", "chief", "director", "businessman", "billionaire", "author", "writer",
     "economist", "professor", "host", "actor", "actress", "star", "doctor", "physician", "lawyer", "attorney", "mogul",
     "veteran", "democrat", "republican", "woman", "man", "singer", "founder", "executive", "analyst", "expert",
+    "surgeon", "anchor", "commentator", "columnist", "pundit", "activist", "historian", "scholar", "journalist",
 }
 for _head in list(ORGANISATION_HEADS) + list(PERSON_HEADS):
     DESCRIPTION_HEADS.setdefault(_head, "person" if _head in PERSON_HEADS else ORGANISATION_HEADS[_head])
+for _head in PLURAL_HEADS:
+    DESCRIPTION_HEADS.setdefault(_head, "group")
+
+
+_APPOSITIVE_ROLE = re.compile(  # "Ban Ki-moon, the secretary general", "Mehmet Oz — Ivy League-trained surgeon"
+    r"(?:,\s+(?:the|a|an)|\s+[\u2014\u2013-]+\s+(?:the|a|an)?)\s*(?:[\w.\u2019'-]+\s+){0,4}?(?:"
+    + "|".join(sorted(PERSON_HEADS | {"secretary", "spokesman"})) + r")\b"
+)
+_SIGNATURE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.\u2019'-]*[ \t]+){1,3}[A-Z][\w\u2019'-]*|@\w+)\.?(?:[;,][^\n]{0,40})?[ \t]*$")
+_CONJOINED_GAP = re.compile(r"(?:,[^.;\n]{0,60},)?\s+(?:and|&)\s+(?:the\s+)?$")
+
+
+SENTENCE_OPENERS = {
+    "in", "but", "on", "at", "and", "as", "after", "before", "when", "while", "if", "for", "with", "from", "by", "to",
+    "so", "yet", "then", "since", "during", "under", "over", "this", "that", "these", "those", "there", "here", "it",
+    "his", "her", "their", "our", "my", "its", "a", "an", "asked", "like", "unlike", "although", "though", "because",
+    "meanwhile", "still", "also", "now", "last", "next", "every", "each", "both", "even", "only", "not", "or", "nor",
+}
+
+
+CALENDAR_WORDS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
+    "may", "june", "july", "august", "september", "october", "november", "december", "christmas", "easter",
+}
+_DATE_TAIL = re.compile(
+    r"\s+(?:on|in|of)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December)\b.*$"
+)
+
+
+def _strip_sentence_opener(raw: str, start: int) -> tuple[str, int]:
+    """'But Donald Trump' -> 'Donald Trump': a capitalised sentence opener is not part of a name, nor a date after it."""
+    raw = _DATE_TAIL.sub("", raw)
+    words = raw.split(" ")
+    while words and words[0].lower() in SENTENCE_OPENERS:
+        start += len(words[0]) + 1
+        words = words[1:]
+    return " ".join(words), start
+
+
+def _is_heading(raw: str) -> bool:
+    """'HE'S BEEN CALLED OUT BY FELLOW DOCTORS': words in capitals are a heading, not a name."""
+    words = [w for w in raw.split() if w.isalpha()]
+    return len(words) >= 2 and all(w.isupper() and len(w) >= 3 for w in words)
+
+
+def _initials(name: str) -> str:
+    """'International Monetary Fund' -> 'IMF' (function words skipped)."""
+    return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in ("of", "the", "for", "and"))
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
+
+
+def _letter_signatures(text: str) -> list[tuple[int, str]]:
+    """Signature lines ("Chris Smith." alone on a line) of a letters page; none unless there are two or more."""
+    found = [(m.start(), m.group(1)) for m in _SIGNATURE.finditer(text)
+             if not any(w.lower().strip(".") in ROLE_WORDS | MEDIA_NAMES for w in m.group(1).split())]
+    return found if len(found) >= 2 else []
+
+
+def _conjoined(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """'Mexico and the United States', 'Mr. Grassley and Mr. Leahy': two named referents acting together."""
+    pairs: list[Mention] = []
+    for first, second in zip(mentions, mentions[1:]):
+        if first.end < 0 or first.entity.name == second.entity.name or first.entity.type != second.entity.type:
+            continue
+        if first.entity.type not in ("person", "government", "organization") or second.position - first.end > 70:
+            continue
+        if _CONJOINED_GAP.fullmatch(text, first.end, second.position):
+            name = f"{first.entity.name} and {second.entity.name}"
+            pairs.append(Mention(first.position, Entity(name, "group", members=first.entity.type), 1.0, second.end))
+    return pairs
+
+
+def _affiliation_mentions(found: Sequence[tuple[int, int, Entity]]) -> list[tuple[int, int, Entity]]:
+    """'Wells Fargo CEO John Stumpf' mentions Wells Fargo too."""
+    bodies: list[tuple[int, int, Entity]] = []
+    for a, _, entity in found:
+        if entity.type == "person" and entity.affiliation and entity.affiliation.lower() not in PLACES:
+            body = Entity(entity.affiliation, *classify(entity.affiliation))
+            if body.type != "person":
+                bodies.append((a, a + len(entity.affiliation), body))
+    return bodies
 
 
 def gender_of(entity: Entity, honorific: str | None = None) -> str | None:
@@ -314,59 +471,136 @@ class Mention:
     position: int
     entity: Entity
     weight: float = 1.0  # a mention as a quoted source counts more: speakers are what "he" usually means
+    end: int = -1  # where the mention ends in the text (-1: not known)
 
 
 class ArticleIndex:
     """Named people and organisations in reading order, so references resolve to what came before them."""
 
-    def __init__(self, text: str, sentence_starts: Sequence[int] = (), author: str | None = None) -> None:
+    def __init__(
+        self, text: str, sentence_starts: Sequence[int] = (), author: str | None = None, publisher: str | None = None
+    ) -> None:
         self.sentence_starts = list(sentence_starts)
         self.author = author  # the article's own voice: who "I" is outside quotations
+        self.publisher = publisher  # and who "we" is
         self.mentions: list[Mention] = []
         self.by_surname: dict[str, Entity] = {}
         self.gender: dict[str, str] = {}
-        ambiguous: set[str] = set()
-        full: list[tuple[int, Entity]] = []
-        for match in _NAME_RUN.finditer(text):
-            raw = match.group(0)
-            honorific = raw.split()[0].lower().strip(".")
-            entity = parse_named(raw)
-            if entity.type == "person":
-                words = entity.name.split()
-                gender = gender_of(entity, honorific)
-                # A run of capitalised words is a person only with a known first name, a title or a role.
-                if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS):
-                    if gender:
-                        self.gender[entity.name] = gender
-                    surnames = [words[-1].lower()]
-                    if re.fullmatch(r"[A-Z][a-z]+-[a-z]+", words[-1]):
-                        surnames.append(words[0].lower())  # "Kim Jong-un", "Ban Ki-moon": family name first
-                    for surname in surnames:
-                        if surname in self.by_surname and self.by_surname[surname].name != entity.name:
-                            ambiguous.add(surname)
-                        self.by_surname.setdefault(surname, entity)
-                    full.append((match.start(), entity))
-                elif len(words) == 1 and honorific in HONORIFICS:
-                    full.append((match.start(), entity))
-                    if gender:
-                        self.gender.setdefault(entity.name, gender)
-            elif entity.type in ("organization", "government", "media") and len(entity.name) > 2:
-                full.append((match.start(), entity))
-        for surname in ambiguous:
-            del self.by_surname[surname]
-        covered = {(p, p + len(e.name)) for p, e in full}
-        for match in _CAPITALISED_WORD.finditer(text):
-            person = self.by_surname.get(match.group(0).lower())
-            if person is not None and not any(a <= match.start() < b + 40 and a != match.start() for a, b in covered if a <= match.start() < b):
-                full.append((match.start(), person))
-        self.mentions = [Mention(p, e) for p, e in sorted(full, key=lambda item: item[0])]
+        self.signatures = _letter_signatures(text)
+        found, titled = self._named_runs(text)
+        self._merge_titled_surnames(found, titled)
+        found += self._single_words(text, [(a, b) for a, b, _ in found])
+        # "IMF" is the "International Monetary Fund" the article names in full.
+        self.acronyms = {_initials(e.name): e for _, _, e in found if e.type != "person" and len(_initials(e.name)) >= 2}
+        found += self._acronym_mentions(text)
+        found += _affiliation_mentions(found)
+        for _, _, entity in found:  # "the United States", "North Korea"
+            entity.place = entity.place or place_kind(entity.name)
+        found.sort(key=lambda item: item[0])
+        self.mentions = [Mention(a, e, 1.0, b) for a, b, e in found]
+        self.mentions += _conjoined(text, self.mentions)
+        self.mentions.sort(key=lambda m: m.position)
         for mention in self.mentions:  # a surname mention carries its full name's known gender
             if mention.entity.name in self.gender:
                 continue
-            surname = mention.entity.name.split()[-1].lower()
-            person = self.by_surname.get(surname)
+            person = self.by_surname.get(mention.entity.name.split()[-1].lower())
             if person is not None and person.name in self.gender:
                 self.gender[mention.entity.name] = self.gender[person.name]
+
+    def _named_runs(self, text: str) -> tuple[list[tuple[int, int, Entity]], dict[int, str]]:
+        """Runs of capitalised words that name a person or a body; fills ``by_surname`` and ``gender``."""
+        found: list[tuple[int, int, Entity]] = []
+        titled: dict[int, str] = {}  # position -> honorific of a one-word name ("Mr. Obama")
+        self._ambiguous: set[str] = set()
+        for match in _NAME_RUN.finditer(text):
+            raw, start = _strip_sentence_opener(match.group(0), match.start())
+            if not raw or _is_heading(raw):
+                continue
+            honorific = raw.split()[0].lower().strip(".")
+            entity = parse_named(raw)
+            if entity.type != "person":
+                if entity.type in ("organization", "government", "media") and len(entity.name) > 2:
+                    found.append((start, match.end(), entity))
+                continue
+            words = entity.name.split()
+            gender = gender_of(entity, honorific)
+            # A run of capitalised words is a person only with a known first name, a title or a role
+            # ("Ban Ki-moon, the secretary general").
+            role_after = _APPOSITIVE_ROLE.match(text, match.end())
+            if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS or role_after):
+                if gender:
+                    self.gender[entity.name] = gender
+                surnames = [words[-1].lower()]
+                if re.fullmatch(r"[A-Z][a-z]+-[a-z]+", words[-1]):
+                    surnames.append(words[0].lower())  # "Kim Jong-un", "Ban Ki-moon": family name first
+                for surname in surnames:
+                    if surname in self.by_surname and self.by_surname[surname].name != entity.name:
+                        self._ambiguous.add(surname)
+                    self.by_surname.setdefault(surname, entity)
+                found.append((start, match.end(), entity))
+            elif len(words) == 1 and (honorific in HONORIFICS or entity.role):  # "Mr. Ban", "President Obama"
+                found.append((start, match.end(), entity))
+                titled[start] = honorific
+                if gender:
+                    self.gender.setdefault(entity.name, gender)
+        return found, titled
+
+    def _merge_titled_surnames(self, found: list[tuple[int, int, Entity]], titled: dict[int, str]) -> None:
+        """'Mr. Ban' is the 'Ban Ki-moon' named elsewhere, unless the title says another gender (two Obamas)."""
+
+        def clashes(position: int, entity: Entity, named: Entity) -> bool:
+            said = gender_of(entity, titled.get(position))
+            return bool(said and self.gender.get(named.name, said) != said)
+
+        for a, _, entity in found:
+            named = self.by_surname.get(entity.name.lower()) if " " not in entity.name else None
+            if named is not None and clashes(a, entity, named):
+                self._ambiguous.add(entity.name.lower())
+        for surname in self._ambiguous:
+            del self.by_surname[surname]
+        for i, (a, b, entity) in enumerate(found):
+            named = self.by_surname.get(entity.name.lower()) if entity.type == "person" and " " not in entity.name else None
+            if named is not None and not clashes(a, entity, named):
+                found[i] = (a, b, Entity(named.name, "person", False, entity.role or named.role, named.affiliation))
+
+    def _single_words(self, text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, Entity]]:
+        """Bare surnames of people named in full ("Kirby"), and places ("Mexico")."""
+        found: list[tuple[int, int, Entity]] = []
+        for match in _CAPITALISED_WORD.finditer(text):
+            word, at = match.group(0), match.start()
+            person = self.by_surname.get(word.lower())
+            if person is not None and not any(a <= at < b and a != at for a, b in covered):
+                found.append((at, match.end(), person))
+            elif word.lower() in PLACES and not any(a <= at < b for a, b in covered):
+                found.append((at, match.end(), Entity(word, "government", place=place_kind(word))))
+        return found
+
+    def _acronym_mentions(self, text: str) -> list[tuple[int, int, Entity]]:
+        found: list[tuple[int, int, Entity]] = []
+        for match in _ACRONYM.finditer(text):  # "IMF", "NATO"
+            acronym = match.group(0)
+            nearby = text[max(0, match.start() - 20) : match.end() + 20]
+            in_heading = len(re.findall(r"\b[A-Z]{2,}\b", nearby)) > 1  # "HE'S BEEN CALLED OUT"
+            if acronym.lower() not in PLACES and acronym not in NOT_ORGANISATIONS and not in_heading:
+                found.append((match.start(), match.end(), self.acronyms.get(acronym) or Entity(acronym, *classify(acronym))))
+        return found
+
+    def person_by_surname(self, word: str) -> Entity | None:
+        """The person a bare surname names; one letter off counts ("Wines" for "Wimes") when only one fits."""
+        word = word.lower()
+        if word in self.by_surname:
+            return self.by_surname[word]
+        if len(word) < 5:
+            return None
+        near = {e.name: e for s, e in self.by_surname.items() if s[0] == word[0] and len(s) >= 5 and _one_edit_apart(s, word)}
+        return next(iter(near.values())) if len(near) == 1 else None
+
+    def signature_after(self, position: int) -> str | None:
+        """On a letters page, the signature that closes the letter holding ``position``."""
+        for start, name in self.signatures:
+            if start > position:
+                return name
+        return None
 
     def add(self, position: int, entity: Entity, weight: float = 1.0) -> None:
         import bisect
@@ -381,17 +615,22 @@ class ArticleIndex:
         sentence_of = self.sentence_of
         here = sentence_of(position)
         scores: dict[str, float] = {}
+        last: dict[str, int] = {}
         entities: dict[str, Entity] = {}
         for mention in self.mentions:
             if mention.position >= position or (skip and skip[0] <= mention.position < skip[1]):
                 continue
+            name = mention.entity.name
             distance = here - sentence_of(mention.position)
             if distance > window:
                 continue
-            name = mention.entity.name
-            scores[name] = scores.get(name, 0.0) + mention.weight * SALIENCE_DECAY**distance
+            # Earlier in the same sentence binds tightest: "McAuliffe has said ..., but he refuses".
+            weight = mention.weight * (SAME_SENTENCE_WEIGHT if distance == 0 else SALIENCE_DECAY**distance)
+            scores[name] = scores.get(name, 0.0) + weight
+            last[name] = mention.position
             entities.setdefault(name, mention.entity)
-        return [entities[n] for n in sorted(scores, key=lambda n: -scores[n])]
+        ranked = sorted(scores, key=lambda n: (-scores[n], -last[n]))
+        return [entities[n] for n in ranked]
 
     def before(self, position: int, skip: tuple[int, int] | None = None) -> Iterator[Entity]:
         for mention in reversed(self.mentions):
@@ -409,12 +648,16 @@ def _pronoun_fits(pronoun: str, entity: Entity, gender: str | None) -> bool:
         if pronoun in ("she", "her", "hers"):
             return gender != "male"
         return True
-    if pronoun in PLURAL_PRONOUNS:
-        return entity.type in ("anonymous", "government", "organization", "media") or entity.vague
+    if pronoun in PLURAL_PRONOUNS:  # "they" is seldom a country or a city
+        return (entity.type in ("anonymous", "government", "organization", "media", "group") or entity.vague) and not entity.place
     return entity.type in ("organization", "government", "media", "document")
 
 
 def _description_fits(head: str, entity: Entity) -> bool:
+    if head in ORGANISATION_HEADS and entity.type == "person":
+        return False  # "the state" is not "Secretary of State Jon Husted"
+    if head in PLACE_HEADS:
+        return entity.place in PLACE_HEADS[head]
     words = set(HEAD_SYNONYMS.get(head, {head}))
     name_words = {w.lower().strip(".") for w in entity.name.split()}
     role_words = {w.lower().strip(".") for w in (entity.role or "").split()}
@@ -425,7 +668,8 @@ def _description_fits(head: str, entity: Entity) -> bool:
 
 def resolve_article(result: ArticleResult) -> None:
     """Resolve every attribution's source mention, in reading order."""
-    index = ArticleIndex(result.article.text, [s.start for s in result.sentences], result.article.author)
+    article = result.article
+    index = ArticleIndex(article.text, [s.start for s in result.sentences], article.author, article.publisher)
     sources: list[Entity] = []  # resolved sources so far, most recent last
     for sentence in result.sentences:
         for attribution in sentence.attributions:
@@ -454,15 +698,28 @@ def resolve_article(result: ArticleResult) -> None:
 def _resolve_mention(
     mention: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None = None
 ) -> tuple[Entity | None, str]:
+    possessor = _POSSESSOR.match(clean_mention(mention))
+    if possessor:  # "the agency's mammoth bureaucracy" speaks for the agency
+        mention = possessor.group(1)
     kind = mention_kind(mention)
     text = clean_mention(mention)
     words = text.lower().split()
     if kind == "pronoun":
         pronoun = words[0]
-        if pronoun in FIRST_PERSON:
-            # Outside a quotation "I" is the article's own voice: its byline author, when known.
-            return (Entity(index.author, "person"), "pronoun") if index.author else (None, "unresolved")
-        pool = index.salient(position, skip) if pronoun in PERSON_PRONOUNS else []
+        if pronoun in FIRST_PERSON | FIRST_PERSON_PLURAL:
+            # Outside a quotation "I" is the article's own voice: its byline author (on a letters page, the
+            # letter's signature); "we" is the publisher, or the author.
+            if pronoun in FIRST_PERSON_PLURAL and index.publisher:
+                return Entity(index.publisher, "media"), "pronoun"
+            voice = index.signature_after(position) or index.author
+            if voice:
+                return Entity(voice, "person"), "pronoun"
+            if pronoun in FIRST_PERSON:
+                return None, "unresolved"
+        if pronoun in PERSON_PRONOUNS:
+            pool = index.salient(position, skip)
+        else:  # "it", "they": a named body of the same or the previous sentence, then earlier sources
+            pool = [e for e in index.salient(position, skip, window=1) if e.type != "person"]
         pool += list(reversed(sources))
         for candidate in pool:
             if _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)):
@@ -471,10 +728,28 @@ def _resolve_mention(
     if kind == "description":
         heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
         head = heads[-1] if heads else words[-1]
-        candidates = list(reversed(sources)) + list(index.before(position, skip))
-        for candidate in candidates:
-            if candidate.name.lower() != text.lower() and _description_fits(head, candidate):
-                return candidate, "description"
+        # Most recent first; sources were added to the index where they were quoted.
+        candidates = list(index.before(position, skip)) + list(reversed(sources))
+        if head in PLURAL_HEADS:
+            # "the two men", "the senators": two named referents mentioned together not long before.
+            here = index.sentence_of(position)
+            for mention in reversed(index.mentions):
+                group = mention.entity
+                if mention.position < position and group.type == "group" and here - index.sentence_of(mention.position) <= 8:
+                    if PLURAL_HEADS[head] in (None, group.members):
+                        return group, "description"
+            if PLURAL_HEADS[head] == "person":
+                # "the two men" with no pair named together: the two people the last sentences were about.
+                earlier = index.sentence_starts[here - 1] if 0 < here <= len(index.sentence_starts) else position
+                people = [e for e in index.salient(earlier, window=3) if e.type == "person" and not e.vague][:2]
+                if len(people) == 2:
+                    return Entity(f"{people[0].name} and {people[1].name}", "group", members="person"), "description"
+        fitting = [c for c in candidates if c.name.lower() != text.lower() and _description_fits(head, c)]
+        if fitting:
+            # "the appeals court": the nearest court that also shares "appeals", else the nearest court.
+            others = {w.rstrip("s") for w in words[1:] if w not in DETERMINERS and w.strip(".,") != head}
+            best = max(fitting, key=lambda c: len(others & {w.lower().rstrip("s") for w in c.name.split()}))
+            return best, "description"
         wanted = DESCRIPTION_HEADS.get(head)
         if head in PERSON_HEADS:
             # "the senator": the most recent named person quoted, when nobody carries that title.
@@ -482,8 +757,10 @@ def _resolve_mention(
                 if candidate.type == "person" and not candidate.vague:
                     return candidate, "description"
         elif wanted in ("organization", "government", "media"):
+            # a news agency or a government one; an alliance of states or of groups
+            accepted = {"agency": {"government", "media"}, "alliance": {"government", "organization"}}.get(head, {wanted})
             for candidate in candidates:
-                if candidate.type == wanted and not candidate.vague:
+                if candidate.type in accepted and not candidate.vague and (candidate.place in PLACE_HEADS[head] if head in PLACE_HEADS else not candidate.place):
                     return candidate, "description"
         entity_type, vague = classify(text)
         return Entity(text[0].upper() + text[1:], entity_type, vague), "named"
@@ -496,8 +773,12 @@ def _resolve_mention(
         return entity, resolution
     entity = parse_named(text)
     name_words = entity.name.split()
-    if len(name_words) == 1 and name_words[0].lower() in index.by_surname:
-        return index.by_surname[name_words[0].lower()], "alias"
+    if entity.name in index.acronyms:
+        return index.acronyms[entity.name], "alias"
+    if len(name_words) == 1:
+        person = index.person_by_surname(name_words[0])
+        if person is not None:
+            return person, "alias"
     for candidate in reversed(sources):
         if candidate.name.lower() == entity.name.lower():
             return candidate, "alias" if candidate.name != text else "named"

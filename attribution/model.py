@@ -14,7 +14,6 @@ model card.  The base encoder is never copied: it comes from ``base_model``.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -211,24 +210,54 @@ class Encoded:
     word_ids: list[list[int | None]]
 
 
-def encode(tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], max_length: int) -> Encoded:
-    """Tokenize with dynamic padding (to the longest sentence of the batch)."""
-    batch = tokenizer(
-        list(texts),
-        truncation=True,
-        max_length=max_length,
-        padding=True,
-        return_offsets_mapping=True,
-        return_tensors="pt",
-    )
-    offsets = [[(a, b) for a, b in row] for row in batch["offset_mapping"].tolist()]
-    word_ids = [batch.word_ids(i) for i in range(len(texts))]
-    case_rows = [
-        [case_shape(text[a:b]) if word is not None and b > a else CASE_PAD for (a, b), word in zip(row, words)]
-        for text, row, words in zip(texts, offsets, word_ids)
-    ]
-    case_ids = torch.tensor(case_rows, dtype=batch["input_ids"].dtype)
-    return Encoded(batch["input_ids"], batch["attention_mask"], case_ids, offsets, word_ids)
+def encode(
+    tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], max_length: int, contexts: Sequence[str] | None = None
+) -> Encoded:
+    """Tokenize with dynamic padding (to the longest sentence of the batch).
+
+    With ``contexts`` each sentence follows its context (the previous sentence) as the second segment;
+    context pieces get no word ids, so they are never tagged or decoded.  Calls the Rust tokenizer
+    directly: the ``transformers`` wrapper's tensor conversion cost more than tokenizing.
+    """
+    backend = _batch_tokenizer(tokenizer, max_length)
+    if contexts is None:
+        encodings = backend.encode_batch(list(texts))
+    else:  # the context's last 300 characters are plenty, and keep long ones from crowding the sentence out
+        encodings = backend.encode_batch([(c[-300:], t) for c, t in zip(contexts, texts)])
+    input_ids = np.array([e.ids for e in encodings], dtype=np.int64).reshape(len(encodings), -1)
+    attention_mask = np.array([e.attention_mask for e in encodings], dtype=np.int64).reshape(len(encodings), -1)
+    offsets = [e.offsets for e in encodings]
+    if contexts is None:
+        word_ids = [e.word_ids for e in encodings]
+        case_rows = [
+            [case_shape(text[a:b]) if word is not None and b > a else CASE_PAD for (a, b), word in zip(row, words)]
+            for text, row, words in zip(texts, offsets, word_ids)
+        ]
+    else:
+        word_ids = [[w if s == 1 else None for w, s in zip(e.word_ids, e.sequence_ids)] for e in encodings]
+        case_rows = [
+            [CASE_PAD if s is None or b <= a else case_shape((text if s == 1 else context[-300:])[a:b])
+             for (a, b), s in zip(e.offsets, e.sequence_ids)]
+            for text, context, e in zip(texts, contexts, encodings)
+        ]
+    case_ids = np.array(case_rows, dtype=np.int64).reshape(input_ids.shape)
+    return Encoded(torch.from_numpy(input_ids), torch.from_numpy(attention_mask), torch.from_numpy(case_ids), offsets, word_ids)
+
+
+_BATCH_TOKENIZERS: dict[tuple[int, int], Any] = {}
+
+
+def _batch_tokenizer(tokenizer: PreTrainedTokenizerBase, max_length: int) -> Any:
+    """A copy of the fast tokenizer's Rust core that truncates to ``max_length`` and pads to the longest."""
+    key = (id(tokenizer), max_length)
+    if key not in _BATCH_TOKENIZERS:
+        from tokenizers import Tokenizer
+
+        backend = Tokenizer.from_str(tokenizer.backend_tokenizer.to_str())
+        backend.enable_truncation(max_length=max_length)
+        backend.enable_padding(pad_id=tokenizer.pad_token_id or 0, pad_token=tokenizer.pad_token or "[PAD]")
+        _BATCH_TOKENIZERS[key] = backend
+    return _BATCH_TOKENIZERS[key]
 
 
 def tag_targets(encoded: Encoded, index: int, spans: Sequence[dict], tags: Sequence[str]) -> list[int]:
@@ -323,16 +352,16 @@ def viterbi_batch(log_probs: np.ndarray, lengths: np.ndarray, tags: Sequence[str
         candidates = score[:, :, None] + penalty
         back[:, w] = candidates.argmax(1)
         score = np.where((w < lengths)[:, None], candidates.max(1) + log_probs[:, w], score)
-    paths = []
-    for b in range(batch):
-        if lengths[b] == 0:
-            paths.append([])
-            continue
-        path = [int(score[b].argmax())]
-        for w in range(int(lengths[b]) - 1, 0, -1):
-            path.append(int(back[b, w, path[-1]]))
-        paths.append(path[::-1])
-    return paths
+    # Walk back from each row's best last tag, all rows at once.
+    rows = np.arange(batch)
+    current = score.argmax(1)
+    chosen = np.zeros((batch, width), dtype=np.int64)
+    for w in range(width - 1, -1, -1):
+        inside = w < lengths - 1
+        if w + 1 < width:
+            current = np.where(inside, back[rows, w + 1, current], current)
+        chosen[:, w] = current
+    return [chosen[b, : int(lengths[b])].tolist() for b in range(batch)]
 
 
 def _spans_from_path(
@@ -341,10 +370,13 @@ def _spans_from_path(
 ) -> list[SpanPrediction]:
     spans: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
+    probabilities = np.exp(word_scores[np.arange(len(path)), path].astype(np.float64)).tolist() if path else []
     for position, (piece, tag_index) in enumerate(zip(first_piece, path)):
         tag = tags[tag_index]
+        if tag == "O" and current is None:
+            continue
         start, end = offsets[piece][0], word_end[word_ids[piece]]  # type: ignore[index]
-        probability = float(math.exp(word_scores[position, tag_index]))
+        probability = probabilities[position]
         if tag.startswith("I-") and current is not None and current["label"] == tag[2:]:
             current["end"] = end
             current["probs"].append(probability)
@@ -357,7 +389,7 @@ def _spans_from_path(
     if current is not None:
         spans.append(current)
     return [
-        SpanPrediction(s["label"], s["start"], s["end"], round(float(np.mean(s["probs"])), 4))
+        SpanPrediction(s["label"], s["start"], s["end"], round(sum(s["probs"]) / len(s["probs"]), 4))
         for s in spans
         if s["end"] > s["start"] and text[s["start"] : s["end"]].strip()
     ]
@@ -441,15 +473,23 @@ class Predictor:
         return cls(model, load_tokenizer(model.settings), batch_size, quantize, backend, model_version(folder))
 
     @torch.inference_mode()
-    def predict(self, sentences: Sequence[str]) -> list[SentencePrediction]:
-        """Label sentences; batches are sorted by length so padding stays small."""
+    def predict(self, sentences: Sequence[str], contexts: Sequence[str] | None = None) -> list[SentencePrediction]:
+        """Label sentences; batches are sorted by length so padding stays small.
+
+        ``contexts`` (each sentence's previous sentence) is used only by a model trained with
+        ``left_context``; other models ignore it.
+        """
         results: list[SentencePrediction | None] = [None] * len(sentences)
-        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        use_context = self.settings.left_context
+        if use_context and contexts is None:
+            contexts = [""] + list(sentences[:-1])
+        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]) + (len(contexts[i]) if use_context else 0))  # type: ignore[index]
         labels = self.settings.sentence_labels
         for begin in range(0, len(order), self.batch_size):
             chunk = order[begin : begin + self.batch_size]
             texts = [sentences[i] for i in chunk]
-            encoded = encode(self.tokenizer, texts, self.settings.max_length)
+            chunk_contexts = [contexts[i] for i in chunk] if use_context else None  # type: ignore[index]
+            encoded = encode(self.tokenizer, texts, self.settings.max_length, chunk_contexts)
             out = self._forward(encoded.input_ids, encoded.attention_mask, encoded.case_ids)
             sentence_probs = _softmax(np.asarray(out["sentence_logits"], dtype=np.float32))
             tag_log_probs = _log_softmax(np.asarray(out["tag_logits"], dtype=np.float32))

@@ -38,6 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     from attribution.config import ModelSettings, TrainingSettings
     from training.data import read_polnear
+    from training.evaluate import summary_line
     from training.train import train
 
     records = read_polnear(POLNEAR / "train")
@@ -51,10 +52,7 @@ def main() -> None:
         started = time.time()
         with tempfile.TemporaryDirectory() as tmp:
             result = train(settings, training, Path(tmp) / "m", records=records, progress=False)
-        m = result.best_metrics
-        print(f"{name:28s} macro-F1 {m['sentence_macro_f1']:.4f}  source {m['source_exact'][2]:.4f}  "
-              f"cue {m['cue_exact'][2]:.4f}  content {m['content_overlap_f1']:.4f}  "
-              f"({result.steps} steps, {time.time() - started:.0f} s)", flush=True)
+        print(f"{name:28s} {summary_line(result.best_metrics)}  ({result.steps} steps, {time.time() - started:.0f} s)", flush=True)
 
 
 if __name__ == "__main__":

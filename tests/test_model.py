@@ -127,3 +127,53 @@ def test_batched_viterbi_matches_one_at_a_time() -> None:
     scores = np.log(rng.dirichlet(np.ones(len(TAGS)), size=(4, 9)))
     batched = viterbi_batch(scores, lengths, TAGS, allowed)
     assert batched == [viterbi(scores[i, : lengths[i]], TAGS) for i in range(4)]
+
+
+def test_encode_matches_the_transformers_tokenizer_call(tiny_base: Path) -> None:
+    """``encode`` calls the Rust tokenizer directly; it must give what the transformers call gives."""
+    tokenizer = load_tokenizer(ModelSettings(base_model=str(tiny_base)))
+    texts = ["WALLACE: Yes.", "", "Ünïcödé “quoted” — dash, said Mr. Kim Jong-un.", "word " * 200, "a"]
+    encoded = encode(tokenizer, texts, 32)
+    expected = tokenizer(texts, truncation=True, max_length=32, padding=True, return_offsets_mapping=True, return_tensors="np")
+    assert encoded.input_ids.numpy().tolist() == expected["input_ids"].tolist()
+    assert encoded.attention_mask.numpy().tolist() == expected["attention_mask"].tolist()
+    assert [list(map(tuple, row)) for row in encoded.offsets] == [[tuple(p) for p in row] for row in expected["offset_mapping"].tolist()]
+    assert encoded.word_ids == [expected.word_ids(i) for i in range(len(texts))]
+    assert encoded.input_ids.shape[1] == 32  # the long text is truncated, the others padded to it
+
+
+def test_left_context_pieces_are_never_tagged(tiny_base: Path) -> None:
+    tokenizer = load_tokenizer(ModelSettings(base_model=str(tiny_base)))
+    texts, contexts = ["Ruiz said it was safe.", "Traffic was light."], ["The bridge opened in 1931.", ""]
+    encoded = encode(tokenizer, texts, 64, contexts)
+    for row, text in enumerate(texts):
+        words = [w for w in encoded.word_ids[row] if w is not None]
+        assert words and words[0] == 0  # word ids count the sentence's words only
+        for (a, b), word in zip(encoded.offsets[row], encoded.word_ids[row]):
+            if word is not None:
+                assert text[a:b].strip()  # offsets of tagged pieces point into the sentence, not the context
+    with_context = int(encoded.attention_mask[0].sum())
+    alone = int(encode(tokenizer, texts[:1], 64).attention_mask[0].sum())
+    assert with_context > alone  # the context pieces are there, in front of the sentence
+
+
+def test_a_left_context_model_trains_saves_and_predicts(tiny_base: Path, tmp_path: Path) -> None:
+    from attribution.config import TrainingSettings
+    from training.train import previous_sentences, train
+
+    records = tiny_records()
+    for i, record in enumerate(records):  # one article in reading order
+        record["start"] = i * 100
+    assert previous_sentences(records)[:2] == ["", records[0]["text"]]
+    settings = ModelSettings(base_model=str(tiny_base), lora_r=4, lora_alpha=8, max_length=64, left_context=True)
+    training = TrainingSettings(train_data=[], dev_data="", epochs=40, batch_size=3, learning_rate=5e-3, head_learning_rate=1e-2)
+    train(settings, training, tmp_path / "m", records=records * 2, progress=False)
+    predictor = Predictor.from_folder(tmp_path / "m", quantize=False)
+    assert predictor.settings.left_context
+    sentences = [r["text"] for r in records]
+    predictions = predictor.predict(sentences, [""] + sentences[:-1])
+    assert [p.label for p in predictions] == [r["label"] for r in records]
+    # Without contexts the previous sentences of the list are used.
+    assert [p.label_scores for p in predictor.predict(sentences)] == [p.label_scores for p in predictions]
+    for prediction, sentence in zip(predictions, sentences):
+        assert all(0 <= s.start < s.end <= len(sentence) for s in prediction.spans)

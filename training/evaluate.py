@@ -213,3 +213,9 @@ def evaluate_records(predictor: Any, records: list[dict[str, Any]]) -> dict[str,
         "per_label_f1": f1s,
         "span_exact_f1": round(_prf(len(gold_spans & pred_spans), len(pred_spans), len(gold_spans))[2], 4),
     }
+
+
+def summary_line(metrics: dict[str, Any]) -> str:
+    """The four headline figures on one line, for benchmarks and logs."""
+    return (f"macro-F1 {metrics['sentence_macro_f1']:.4f}  source {metrics['source_exact'][2]:.4f}  "
+            f"cue {metrics['cue_exact'][2]:.4f}  content {metrics['content_overlap_f1']:.4f}")

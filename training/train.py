@@ -46,9 +46,11 @@ def featurize(records: Sequence[dict], tokenizer: Any, settings: ModelSettings, 
     label_id = {label: i for i, label in enumerate(settings.sentence_labels)}
     tags = tag_names(settings.span_labels)
     examples: list[Example] = []
+    contexts = [r.get("context", "") for r in records] if settings.left_context else None
     for begin in range(0, len(records), chunk):
         batch = records[begin : begin + chunk]
-        encoded = encode(tokenizer, [r["text"] for r in batch], settings.max_length)
+        batch_contexts = contexts[begin : begin + chunk] if contexts is not None else None
+        encoded = encode(tokenizer, [r["text"] for r in batch], settings.max_length, batch_contexts)
         for i, record in enumerate(batch):
             if record["label"] not in label_id:
                 raise ConfigError(
@@ -65,6 +67,20 @@ def featurize(records: Sequence[dict], tokenizer: Any, settings: ModelSettings, 
                 )
             )
     return examples
+
+
+def previous_sentences(records: Sequence[dict]) -> list[str]:
+    """The sentence before each record in its document ("" for the first), from ``document`` + ``id`` order."""
+    contexts: list[str] = []
+    previous: dict | None = None
+    for record in records:
+        same_document = (
+            previous is not None and record.get("document") is not None and previous.get("document") == record.get("document")
+            and previous.get("start", -1) < record.get("start", 0)  # a second annotator's copy starts over
+        )
+        contexts.append(previous["text"] if same_document and previous is not None else "")
+        previous = record
+    return contexts
 
 
 def collate(examples: Sequence[Example], pad_id: int) -> dict[str, torch.Tensor]:
@@ -131,6 +147,8 @@ def train(
             if not Path(path).exists():
                 raise ConfigError(f"training data {path} not found; set train_data in the config to a PolNeAR copy")
         records = [r for path in training.train_data for r in read_polnear(Path(path), training.all_annotators)]
+    if model_settings.left_context:  # before any sampling, while records are in reading order
+        records = [{**r, "context": c} for r, c in zip(records, previous_sentences(records))]
     if training.max_train_sentences:
         records = random.Random(training.seed).sample(records, min(len(records), training.max_train_sentences))
     tokenizer = load_tokenizer(model_settings)
