@@ -125,6 +125,17 @@ def _score_in_worker(articles: list[Article]) -> list[ArticleResult]:
     return _worker_scorer.tracker.analyze_many(articles)
 
 
+def _resolve_and_save(session: Any, results: list[ArticleResult]) -> list[str]:
+    """Resolve sources (where the scorer left it undone) and store the chunk in one transaction."""
+    from attribution.link import resolve_article
+    from attribution.store import save_results
+
+    for result in results:
+        if not result.resolved:
+            resolve_article(result)
+    return save_results(session, results)
+
+
 def _progress(quiet: bool) -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -197,7 +208,7 @@ def run_batch(
         results_iter: Iterator[list[ArticleResult]] = pool.imap(_score_in_worker, chunks)
     else:
         scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
-        results_iter = (scorer.tracker.analyze_many(chunk) for chunk in chunks)
+        results_iter = (scorer.tracker.analyze_many(chunk, resolve=False) for chunk in chunks)
     def record(write: Future, results: list[ArticleResult]) -> None:
         statuses = write.result()  # re-raises a failed write here
         summary.scored += sum(1 for s in statuses if s != "skipped")
@@ -218,7 +229,7 @@ def run_batch(
             for results in results_iter:
                 if waiting is not None:
                     record(*waiting)
-                waiting = (writer.submit(save_results, session, results), results)
+                waiting = (writer.submit(_resolve_and_save, session, results), results)
             if waiting is not None:
                 record(*waiting)
     finally:

@@ -669,6 +669,7 @@ def _description_fits(head: str, entity: Entity) -> bool:
 def resolve_article(result: ArticleResult) -> None:
     """Resolve every attribution's source mention, in reading order."""
     article = result.article
+    result.resolved = True
     index = ArticleIndex(article.text, [s.start for s in result.sentences], article.author, article.publisher)
     sources: list[Entity] = []  # resolved sources so far, most recent last
     for sentence in result.sentences:
@@ -813,11 +814,21 @@ def _nested_attribution(text: str, offset: int, attributions: list[Attribution],
                 continue
             if outlet.source.start < inner.source.start:  # type: ignore[union-attr]
                 inner.via = outlet.entity
-    if len(attributions) == 1 and attributions[0].entity_type == "media" and attributions[0].source is not None:
+    sourced = [a for a in attributions if a.source is not None]
+    # Every statement of the sentence is the outlet's ("a Times story quoting unnamed sources"): the cited source speaks.
+    if sourced and all(a.entity_type == "media" and a.entity == sourced[0].entity for a in sourced):
         citing = _CITING.search(text)
         if citing:
             entity, resolution = _resolve_mention(citing.group("mention"), offset + citing.start("mention"), index, sources)
             if entity is not None and entity.type != "media":
-                outlet = attributions[0].entity
-                _set_entity(attributions[0], entity, resolution)
-                attributions[0].via = outlet
+                mention_start, mention_end = offset + citing.start("mention"), offset + citing.end("mention")
+                for attribution in sourced:
+                    content = attribution.content
+                    if content is not None and mention_start <= content.start and content.end <= mention_end + 1:
+                        attributions.remove(attribution)  # "quoting [unnamed sources]" is who speaks, not what was said
+                        continue
+                    outlet = attribution.entity
+                    _set_entity(attribution, entity, resolution)
+                    attribution.via = outlet
+                sources.append(entity)  # "The sources also said ..." points back here
+                index.add(mention_start, entity, weight=SPEAKER_WEIGHT)

@@ -177,8 +177,12 @@ class Tracker:
             article = article_from_text(article, document)
         return self.analyze_many([article])[0]
 
-    def analyze_many(self, articles: Iterable[Article]) -> list[ArticleResult]:
-        """Sentences of all articles go through the model together, sorted by length."""
+    def analyze_many(self, articles: Iterable[Article], resolve: bool = True) -> list[ArticleResult]:
+        """Sentences of all articles go through the model together, sorted by length.
+
+        ``resolve=False`` leaves source resolution (``link.resolve_article``) to the caller, so that a
+        batch can resolve and store one chunk while the model scores the next.
+        """
         articles = list(articles)
         spans_per_article = [split_sentences(a.text) for a in articles]
         texts = [a.text[s.start : s.end] for a, spans in zip(articles, spans_per_article) for s in spans]
@@ -192,7 +196,8 @@ class Tracker:
             ]
             merge_continuations(sentences, article.text)
             result = ArticleResult(article=article, sentences=sentences, model_version=self.model_version)
-            link.resolve_article(result)
+            if resolve:
+                link.resolve_article(result)
             results.append(result)
         return results
 

@@ -80,6 +80,7 @@ class ArticleResult:
     article: Article
     sentences: list[SentenceResult]
     model_version: str
+    resolved: bool = False  # whether link.resolve_article has run
 
     def records(self) -> list[dict[str, Any]]:
         return [s.contract(self.article.document) for s in self.sentences]

@@ -212,7 +212,9 @@ def _write(session: Session, result: ArticleResult, resolver: SourceResolver, em
     for number, (sentence, sentence_id, attribution, match, via) in enumerate(pending):
         if match is not None and attribution.source is not None and attribution.resolution in MENTION_RESOLUTIONS:
             surface = attribution.source.text.strip()
-            if normalize(surface) != normalize(match.source.name):
+            # "a New York Times story quoting unnamed sources": the mention names the outlet, not the speaker.
+            names_outlet = bool(attribution.via) and normalize(attribution.via) in normalize(surface)
+            if normalize(surface) != normalize(match.source.name) and not names_outlet:
                 aliases.add((match.source.id, surface))  # type: ignore[arg-type]
         source, cue, content = attribution.source, attribution.cue, attribution.content
         statements.append({
