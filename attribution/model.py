@@ -14,6 +14,7 @@ model card.  The base encoder is never copied: it comes from ``base_model``.
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -244,20 +245,21 @@ def encode(
     return Encoded(torch.from_numpy(input_ids), torch.from_numpy(attention_mask), torch.from_numpy(case_ids), offsets, word_ids)
 
 
-_BATCH_TOKENIZERS: dict[tuple[int, int], Any] = {}
+# Per tokenizer object (weakly held, so a freed tokenizer's copy goes with it), per max_length.
+_BATCH_TOKENIZERS: "weakref.WeakKeyDictionary[PreTrainedTokenizerBase, dict[int, Any]]" = weakref.WeakKeyDictionary()
 
 
 def _batch_tokenizer(tokenizer: PreTrainedTokenizerBase, max_length: int) -> Any:
     """A copy of the fast tokenizer's Rust core that truncates to ``max_length`` and pads to the longest."""
-    key = (id(tokenizer), max_length)
-    if key not in _BATCH_TOKENIZERS:
+    copies = _BATCH_TOKENIZERS.setdefault(tokenizer, {})
+    if max_length not in copies:
         from tokenizers import Tokenizer
 
         backend = Tokenizer.from_str(tokenizer.backend_tokenizer.to_str())
         backend.enable_truncation(max_length=max_length)
         backend.enable_padding(pad_id=tokenizer.pad_token_id or 0, pad_token=tokenizer.pad_token or "[PAD]")
-        _BATCH_TOKENIZERS[key] = backend
-    return _BATCH_TOKENIZERS[key]
+        copies[max_length] = backend
+    return copies[max_length]
 
 
 def tag_targets(encoded: Encoded, index: int, spans: Sequence[dict], tags: Sequence[str]) -> list[int]:
