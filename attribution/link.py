@@ -294,7 +294,7 @@ _NAME_RUN = re.compile(
 )
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'-]+\b")
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
-NOT_ORGANISATIONS = {"CEO", "TV", "GDP", "AM", "PM", "OK", "II", "III", "IV", "CFO", "COO", "MP", "DC", "NY", "PS", "ET", "PT", "GMT", "UTC", "I", "A"}
+NOT_ORGANISATIONS = {"CEO", "TV", "GDP", "AM", "PM", "OK", "II", "III", "IV", "CFO", "COO", "MP", "DC", "NY", "PS", "ET", "PT", "GMT", "UTC"}
 FEMALE_NAMES = set("""
 hillary chelsea melania ivanka michelle nancy elizabeth sarah sara kellyanne megyn jill katy tina maria mary anne ann
 susan karen laura linda barbara patricia jennifer jessica ashley amanda emily emma olivia sophia isabella mia lisa
@@ -379,10 +379,6 @@ SENTENCE_OPENERS = {
 }
 
 
-CALENDAR_WORDS = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
-    "may", "june", "july", "august", "september", "october", "november", "december", "christmas", "easter",
-}
 _DATE_TAIL = re.compile(
     r"\s+(?:on|in|of)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
     r"July|August|September|October|November|December)\b.*$"
@@ -486,6 +482,7 @@ class ArticleIndex:
         self.mentions: list[Mention] = []
         self.by_surname: dict[str, Entity] = {}
         self.gender: dict[str, str] = {}
+        self._ambiguous: set[str] = set()  # surnames two named people share: a bare one resolves to neither
         self.signatures = _letter_signatures(text)
         found, titled = self._named_runs(text)
         self._merge_titled_surnames(found, titled)
@@ -511,7 +508,6 @@ class ArticleIndex:
         """Runs of capitalised words that name a person or a body; fills ``by_surname`` and ``gender``."""
         found: list[tuple[int, int, Entity]] = []
         titled: dict[int, str] = {}  # position -> honorific of a one-word name ("Mr. Obama")
-        self._ambiguous: set[str] = set()
         for match in _NAME_RUN.finditer(text):
             raw, start = _strip_sentence_opener(match.group(0), match.start())
             if not raw or _is_heading(raw):
