@@ -1,12 +1,14 @@
-"""Source resolution on PolNeAR dev: pronoun and description sources vs hand judgements.
+"""Source resolution on PolNeAR: pronoun and description sources vs hand judgements.
 
-    python benchmarks/resolution_accuracy.py [--show-errors]
+    python benchmarks/resolution_accuracy.py [--set dev|train|final|all] [--show-errors]
 
-``tests/data/dev_resolution_judgements.jsonl`` holds, for pronoun and description sources of
-PolNeAR dev (article name + offsets, never the text), the named entity a reader resolves them to.
-The linker runs on the gold source/cue/content spans, so this measures resolution alone. A judged
-entity counts as found when the linker's entity matches it: same name ignoring case and a leading
-"the", or the same surname for people ("Clinton" = "Hillary Clinton").
+Three judgement files in ``tests/data/`` (article name + offsets + the named entity a reader resolves the
+source to, never the text): ``dev_resolution_judgements.jsonl`` (PolNeAR dev; the rules were written
+while reading its misses), ``train_resolution_judgements.jsonl`` (a first blind set on train articles,
+used to reject rules that only helped dev) and ``final_resolution_judgements.jsonl`` (a second blind set,
+scored once after the rules were frozen). The linker runs on the gold source/cue/content spans, so this
+measures resolution alone. A judged entity counts as found when the linker's entity matches it: same name
+ignoring case and a leading "the", or the same surname for people ("Clinton" = "Hillary Clinton").
 """
 
 from __future__ import annotations
