@@ -222,26 +222,39 @@ def encode(
     """
     backend = _batch_tokenizer(tokenizer, max_length)
     if contexts is None:
-        encodings = backend.encode_batch(list(texts))
-    else:  # the context's last 300 characters are plenty, and keep long ones from crowding the sentence out
-        encodings = backend.encode_batch([(c[-300:], t) for c, t in zip(contexts, texts)])
-    input_ids = np.array([e.ids for e in encodings], dtype=np.int64).reshape(len(encodings), -1)
-    attention_mask = np.array([e.attention_mask for e in encodings], dtype=np.int64).reshape(len(encodings), -1)
-    offsets = [e.offsets for e in encodings]
-    if contexts is None:
-        word_ids = [e.word_ids for e in encodings]
-        case_rows = [
-            [case_shape(text[a:b]) if word is not None and b > a else CASE_PAD for (a, b), word in zip(row, words)]
-            for text, row, words in zip(texts, offsets, word_ids)
-        ]
-    else:
-        word_ids = [[w if s == 1 else None for w, s in zip(e.word_ids, e.sequence_ids)] for e in encodings]
-        case_rows = [
-            [CASE_PAD if s is None or b <= a else case_shape((text if s == 1 else context[-300:])[a:b])
-             for (a, b), s in zip(e.offsets, e.sequence_ids)]
-            for text, context, e in zip(texts, contexts, encodings)
-        ]
-    case_ids = np.array(case_rows, dtype=np.int64).reshape(input_ids.shape)
+        return pad_encodings(backend.encode_batch(list(texts)), texts, tokenizer.pad_token_id or 0)
+    # The context's last 300 characters are plenty, and keep long ones from crowding the sentence out.
+    encodings = backend.encode_batch([(c[-300:], t) for c, t in zip(contexts, texts)])
+    return pad_encodings(encodings, texts, tokenizer.pad_token_id or 0, [c[-300:] for c in contexts])
+
+
+def pad_encodings(encodings: Sequence[Any], texts: Sequence[str], pad_id: int, contexts: Sequence[str] | None = None) -> Encoded:
+    """Model inputs from unpadded Rust encodings, padded to the longest (pads: no word, empty offsets)."""
+    width = max((len(e.ids) for e in encodings), default=0)
+    input_ids = np.full((len(encodings), width), pad_id, dtype=np.int64)
+    attention_mask = np.zeros((len(encodings), width), dtype=np.int64)
+    case_ids = np.full((len(encodings), width), CASE_PAD, dtype=np.int64)
+    offsets: list[list[tuple[int, int]]] = []
+    word_ids: list[list[int | None]] = []
+    for row, (encoding, text) in enumerate(zip(encodings, texts)):
+        length = len(encoding.ids)
+        input_ids[row, :length] = encoding.ids
+        attention_mask[row, :length] = 1
+        padding = width - length
+        offsets.append(encoding.offsets + [(0, 0)] * padding)
+        if contexts is None:
+            words = encoding.word_ids
+            case_ids[row, :length] = [
+                case_shape(text[a:b]) if word is not None and b > a else CASE_PAD for (a, b), word in zip(encoding.offsets, words)
+            ]
+        else:
+            sequences = encoding.sequence_ids
+            words = [w if s == 1 else None for w, s in zip(encoding.word_ids, sequences)]
+            case_ids[row, :length] = [
+                CASE_PAD if s is None or b <= a else case_shape((text if s == 1 else contexts[row])[a:b])
+                for (a, b), s in zip(encoding.offsets, sequences)
+            ]
+        word_ids.append(list(words) + [None] * padding)
     return Encoded(torch.from_numpy(input_ids), torch.from_numpy(attention_mask), torch.from_numpy(case_ids), offsets, word_ids)
 
 
@@ -250,14 +263,14 @@ _BATCH_TOKENIZERS: "weakref.WeakKeyDictionary[PreTrainedTokenizerBase, dict[int,
 
 
 def _batch_tokenizer(tokenizer: PreTrainedTokenizerBase, max_length: int) -> Any:
-    """A copy of the fast tokenizer's Rust core that truncates to ``max_length`` and pads to the longest."""
+    """A copy of the fast tokenizer's Rust core that truncates to ``max_length`` and does not pad."""
     copies = _BATCH_TOKENIZERS.setdefault(tokenizer, {})
     if max_length not in copies:
         from tokenizers import Tokenizer
 
         backend = Tokenizer.from_str(tokenizer.backend_tokenizer.to_str())
         backend.enable_truncation(max_length=max_length)
-        backend.enable_padding(pad_id=tokenizer.pad_token_id or 0, pad_token=tokenizer.pad_token or "[PAD]")
+        backend.no_padding()  # pad_encodings pads each batch to its own longest
         copies[max_length] = backend
     return copies[max_length]
 
@@ -485,13 +498,19 @@ class Predictor:
         use_context = self.settings.left_context
         if use_context and contexts is None:
             contexts = [""] + list(sentences[:-1])
-        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]) + (len(contexts[i]) if use_context else 0))  # type: ignore[index]
         labels = self.settings.sentence_labels
+        if use_context:
+            order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]) + len(contexts[i]))  # type: ignore[index]
+        else:  # tokenize everything once, then batch by number of pieces: the least padding
+            pieces = _batch_tokenizer(self.tokenizer, self.settings.max_length).encode_batch(list(sentences))
+            order = sorted(range(len(sentences)), key=lambda i: len(pieces[i].ids))
         for begin in range(0, len(order), self.batch_size):
             chunk = order[begin : begin + self.batch_size]
             texts = [sentences[i] for i in chunk]
-            chunk_contexts = [contexts[i] for i in chunk] if use_context else None  # type: ignore[index]
-            encoded = encode(self.tokenizer, texts, self.settings.max_length, chunk_contexts)
+            if use_context:
+                encoded = encode(self.tokenizer, texts, self.settings.max_length, [contexts[i] for i in chunk])  # type: ignore[index]
+            else:
+                encoded = pad_encodings([pieces[i] for i in chunk], texts, self.tokenizer.pad_token_id or 0)
             out = self._forward(encoded.input_ids, encoded.attention_mask, encoded.case_ids)
             sentence_probs = _softmax(np.asarray(out["sentence_logits"], dtype=np.float32))
             tag_log_probs = _log_softmax(np.asarray(out["tag_logits"], dtype=np.float32))
