@@ -186,8 +186,9 @@ class Tracker:
         articles = list(articles)
         spans_per_article = [split_sentences(a.text) for a in articles]
         texts = [a.text[s.start : s.end] for a, spans in zip(articles, spans_per_article) for s in spans]
-        # Each sentence's previous sentence in its own article (used by models trained with left context).
-        contexts = [a.text[spans[i - 1].start : spans[i - 1].end] if i else "" for a, spans in zip(articles, spans_per_article) for i in range(len(spans))]
+        contexts = None
+        if self.predictor.settings.left_context:  # each sentence's previous sentence in its own article
+            contexts = [a.text[spans[i - 1].start : spans[i - 1].end] if i else "" for a, spans in zip(articles, spans_per_article) for i in range(len(spans))]
         predictions = iter(self.predictor.predict(texts, contexts))
         results = []
         for article, spans in zip(articles, spans_per_article):
