@@ -20,7 +20,7 @@ from attribution.ingest import Article, ReadFailure, iter_jsonl, read_inputs, re
 from attribution.results import ArticleResult
 
 ARTICLE_FIELDS = ("id", "title", "text", "url", "published", "publisher", "author")
-BATCHES_PER_CHUNK = 8  # forward passes per scoring chunk, which is also one database transaction
+BATCHES_PER_CHUNK = 128  # forward passes per scoring chunk (one transaction): sorting 4,096 sentences pads 2%, 256 pad 15%
 
 
 class BatchScorer:

@@ -9,13 +9,13 @@ by first name, role and affiliation), after the editors' merge/split decisions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Iterable, Iterator, Literal
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, text
 from sqlmodel import Session, delete, select
 
 from attribution.db.models import Article, Sentence, Source, SourceAlias, SourceDecision, Statement, utcnow
-from attribution.results import ArticleResult, Attribution
+from attribution.results import ArticleResult, Attribution, SentenceResult
 
 SaveStatus = Literal["stored", "skipped", "replaced"]
 MENTION_RESOLUTIONS = ("named", "alias")  # only these surface forms become aliases
@@ -31,17 +31,82 @@ class SourceMatch:
     how: str  # exact, alias, surname, decision, new
 
 
-class SourceResolver:
-    """Finds or creates ``Source`` rows for one transaction, caching lookups (a batch resolves thousands)."""
+class IdAllocator:
+    """Primary keys handed out within one transaction, so that bulk inserts need no ``RETURNING``.
+
+    SQLite runs an ``INSERT ... RETURNING`` row by row when the ids must come back in order; with the
+    ids chosen here a chunk's rows go in as one ``executemany``.  The first id taken also takes
+    SQLite's write lock (a write statement that changes nothing), so no other writer can use the ids
+    before this transaction ends.  Other databases assign their own ids (``take`` gives ``None``s).
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.enabled = session.get_bind().dialect.name == "sqlite"
+        self._locked = False
+        self._next: dict[type, int] = {}
+
+    def take(self, table: type[Article] | type[Sentence] | type[Source] | type[SourceAlias], count: int) -> list[int | None]:
+        if not self.enabled:
+            return [None] * count
+        if not self._locked:
+            self.session.execute(text("UPDATE article SET id = id WHERE 0"))
+            self._locked = True
+        if table not in self._next:
+            self._next[table] = (self.session.exec(select(func.max(table.id))).one() or 0) + 1  # type: ignore[arg-type]
+        first = self._next[table]
+        self._next[table] += count
+        return list(range(first, first + count))
+
+
+class SourceResolver:
+    """Finds or creates ``Source`` rows for one transaction, caching lookups (a batch resolves thousands)."""
+
+    def __init__(self, session: Session, ids: IdAllocator | None = None) -> None:
+        self.session = session
+        self.ids = ids or IdAllocator(session)
         self.decisions: dict[str, SourceDecision] = {}
         for decision in session.exec(select(SourceDecision).order_by(SourceDecision.id)).all():  # type: ignore[arg-type]
             self.decisions[decision.alias] = decision  # the latest decision per name wins
         self._by_name: dict[str, Source | None] = {}
         self._by_alias: dict[str, Source | None] = {}
         self._by_surname: dict[str, list[Source]] = {}
+
+    def prefetch(self, attributions: Iterable[Attribution]) -> None:
+        """Look up every name, alias and surname a chunk needs in a few queries, instead of one query each."""
+        names: set[str] = set()
+        surnames: set[str] = set()
+        for attribution in attributions:
+            for entity, entity_type in ((attribution.entity, attribution.entity_type), (attribution.via, "media")):
+                if not entity:
+                    continue
+                names.add(entity)
+                decision = self.decisions.get(normalize(entity))
+                if decision is not None and decision.target:
+                    names.add(decision.target)
+                words = entity.split()
+                if entity_type == "person" and len(words) == 1:
+                    surnames.add(words[0])
+        wanted_names = names - self._by_name.keys()
+        self._by_name.update(dict.fromkeys(wanted_names))
+        for group in _in_groups(wanted_names):
+            self._by_name.update((s.name, s) for s in self.session.exec(select(Source).where(Source.name.in_(group))))  # type: ignore[attr-defined]
+        wanted_aliases = {normalize(n) for n in names} - self._by_alias.keys()
+        self._by_alias.update(dict.fromkeys(wanted_aliases))
+        for group in _in_groups(wanted_aliases):
+            query = (
+                select(SourceAlias.normalized, Source)
+                .join(Source, Source.id == SourceAlias.source_id)  # type: ignore[arg-type]
+                .where(SourceAlias.normalized.in_(group))  # type: ignore[attr-defined]
+                .order_by(SourceAlias.id.desc())  # type: ignore[union-attr]
+            )
+            self._by_alias.update(self.session.exec(query).all())  # newest first, so the oldest alias wins, as in by_alias
+        wanted_surnames = surnames - self._by_surname.keys()
+        for surname in wanted_surnames:
+            self._by_surname[surname] = []
+        for group in _in_groups(wanted_surnames):
+            for source in self.session.exec(select(Source).where(Source.surname.in_(group), Source.type == "person")):  # type: ignore[union-attr]
+                self._by_surname[source.surname].append(source)  # type: ignore[index]
 
     def by_name(self, name: str) -> Source | None:
         if name not in self._by_name:
@@ -95,6 +160,7 @@ class SourceResolver:
         words = name.split()
         is_person = attribution.entity_type == "person"
         source = Source(
+            id=self.ids.take(Source, 1)[0],
             name=name,
             type=attribution.entity_type or "unknown",
             vague=attribution.vague,
@@ -105,16 +171,9 @@ class SourceResolver:
         )
         self.session.add(source)
         self._by_name[name] = source
-        if source.surname:
-            self.people_with_surname(source.surname).append(source)
+        if source.surname in self._by_surname:  # prefetch cached every surname the chunk looks up
+            self._by_surname[source.surname].append(source)
         return source
-
-
-def find_or_create_source(session: Session, attribution: Attribution) -> SourceMatch | None:
-    """The ``Source`` row for an attribution's resolved entity (created and flushed when new)."""
-    match = SourceResolver(session).resolve(attribution)
-    session.flush()
-    return match
 
 
 def _agrees(candidate: Source, attribution: Attribution) -> bool:
@@ -149,13 +208,33 @@ def save_result(session: Session, result: ArticleResult, embeddings: dict[int, b
 def save_results(
     session: Session, results: list[ArticleResult], embeddings: list[dict[int, bytes]] | None = None
 ) -> list[SaveStatus]:
-    """Store several articles in one transaction: all of them or, if anything fails, none."""
+    """Store several articles in one transaction: all of them or, if anything fails, none.
+
+    A chunk costs a handful of queries whatever its size: known articles and sources are looked up
+    once for the whole chunk, and sentences, sources and statements go in as bulk inserts.  The same
+    text twice in one chunk is stored once (the second is ``skipped``).
+    """
+    per_article = embeddings or [{} for _ in results]
     try:
         with session.no_autoflush:
-            resolver = SourceResolver(session)
-            statuses = [
-                _write(session, result, resolver, (embeddings or [{}] * len(results))[i]) for i, result in enumerate(results)
+            ids = IdAllocator(session)
+            statuses, rows = _article_rows(session, results, ids)
+            session.flush()  # the new articles, with their ids
+            written = [(result, row, per_article[i]) for i, (result, row) in enumerate(zip(results, rows)) if statuses[i] != "skipped"]
+            sentence_ids = _insert_sentences(session, [(result, row) for result, row, _ in written], ids)
+            resolver = SourceResolver(session, ids)
+            resolver.prefetch(a for result, _, _ in written for s in result.sentences if s.label != "context" for a in s.attributions)
+            resolved = [_resolve_sources(resolver, result, ids) for (result, _, _), ids in zip(written, sentence_ids)]
+            session.flush()  # the new sources
+            aliases: set[tuple[int, str]] = set()
+            statements = [
+                statement
+                for (_, row, article_embeddings), pending in zip(written, resolved)
+                for statement in _statement_rows(pending, row, article_embeddings, aliases)
             ]
+            if statements:
+                session.execute(insert(Statement), statements)
+            _add_aliases(session, aliases, ids)
         session.commit()
         return statuses
     except BaseException:
@@ -163,41 +242,82 @@ def save_results(
         raise
 
 
-def _write(session: Session, result: ArticleResult, resolver: SourceResolver, embeddings: dict[int, bytes]) -> SaveStatus:
-    article = result.article
-    row = session.exec(select(Article).where(Article.content_hash == article.content_hash)).first()
-    if row is not None and row.model_version == result.model_version:
-        return "skipped"
-    status: SaveStatus = "stored"
-    if row is not None:
-        status = "replaced"
-        session.exec(delete(Statement).where(Statement.article_id == row.id))  # type: ignore[arg-type]
-        session.exec(delete(Sentence).where(Sentence.article_id == row.id))  # type: ignore[arg-type]
-        row.model_version, row.scored_at = result.model_version, utcnow()
+def _in_groups(values: Iterable[Any], size: int = 500) -> Iterator[list[Any]]:
+    """``IN (...)`` lists of a bounded size (SQLite limits the number of parameters)."""
+    values = list(values)
+    for begin in range(0, len(values), size):
+        yield values[begin : begin + size]
+
+
+def _article_rows(session: Session, results: list[ArticleResult], ids: IdAllocator) -> tuple[list[SaveStatus], list[Article]]:
+    """The ``Article`` row of each result (new rows added, not flushed) and whether it is stored, replaced or skipped."""
+    existing: dict[str, Article] = {}
+    for hashes in _in_groups({r.article.content_hash for r in results}):
+        existing.update((row.content_hash, row) for row in session.exec(select(Article).where(Article.content_hash.in_(hashes))))  # type: ignore[attr-defined]
+    created: set[str] = set()
+    replaced: list[int] = []
+    statuses: list[SaveStatus] = []
+    rows: list[Article] = []
+    for result in results:
+        article = result.article
+        row = existing.get(article.content_hash)
+        if row is not None and (row.model_version == result.model_version or article.content_hash in created):
+            statuses.append("skipped")
+        elif row is not None:
+            statuses.append("replaced")
+            replaced.append(row.id)  # type: ignore[arg-type]
+            row.model_version, row.scored_at = result.model_version, utcnow()
+            session.add(row)
+        else:
+            row = Article(
+                id=ids.take(Article, 1)[0],
+                content_hash=article.content_hash,
+                document=article.document,
+                title=article.title,
+                url=article.url,
+                publisher=article.publisher,
+                author=article.author,
+                published=article.published,
+                model_version=result.model_version,
+                text=article.text,
+            )
+            session.add(row)
+            existing[article.content_hash] = row
+            created.add(article.content_hash)
+            statuses.append("stored")
+        rows.append(row)
+    for ids in _in_groups(replaced):  # a new model version's sentences and statements replace the old ones
+        session.exec(delete(Statement).where(Statement.article_id.in_(ids)))  # type: ignore[call-overload, attr-defined]
+        session.exec(delete(Sentence).where(Sentence.article_id.in_(ids)))  # type: ignore[call-overload, attr-defined]
+    return statuses, rows
+
+
+def _insert_sentences(session: Session, written: list[tuple[ArticleResult, Article]], ids: IdAllocator) -> list[list[int]]:
+    """One bulk insert for every sentence of the chunk; the new ids, per article."""
+    rows = [
+        {"article_id": row.id, "index": s.index, "start": s.start, "end": s.end, "text": s.text,
+         "label": s.label, "confidence": s.confidence}
+        for result, row in written
+        for s in result.sentences
+    ]
+    if not rows:
+        return [[] for _ in written]
+    new_ids = ids.take(Sentence, len(rows))
+    if new_ids[0] is not None:
+        for row, new_id in zip(rows, new_ids):
+            row["id"] = new_id
+        session.execute(insert(Sentence), rows)
     else:
-        row = Article(
-            content_hash=article.content_hash,
-            document=article.document,
-            title=article.title,
-            url=article.url,
-            publisher=article.publisher,
-            author=article.author,
-            published=article.published,
-            model_version=result.model_version,
-            text=article.text,
-        )
-        session.add(row)
-    session.flush()
-    # Core bulk inserts: thousands of rows per batch without building an ORM object for each.
-    sentence_ids = session.execute(
-        insert(Sentence).returning(Sentence.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
-        [
-            {"article_id": row.id, "index": s.index, "start": s.start, "end": s.end, "text": s.text,
-             "label": s.label, "confidence": s.confidence}
-            for s in result.sentences
-        ],
-    ).scalars().all() if result.sentences else []
-    # Resolve every source first, then one flush gives ids to the new sources.
+        new_ids = session.execute(insert(Sentence).returning(Sentence.id, sort_by_parameter_order=True), rows).scalars().all()  # type: ignore[arg-type]
+    taken = iter(new_ids)
+    return [[next(taken) for _ in result.sentences] for result, _ in written]  # type: ignore[misc]
+
+
+Pending = tuple[SentenceResult, int, Attribution, "SourceMatch | None", "SourceMatch | None"]
+
+
+def _resolve_sources(resolver: SourceResolver, result: ArticleResult, sentence_ids: list[int]) -> list[Pending]:
+    """Each attribution with its sentence id, its source and the outlet it came through (new ones not flushed)."""
     pending = []
     for sentence, sentence_id in zip(result.sentences, sentence_ids):
         if sentence.label == "context":
@@ -206,8 +326,11 @@ def _write(session: Session, result: ArticleResult, resolver: SourceResolver, em
             match = resolver.resolve(attribution)
             via = resolver.resolve(Attribution(None, None, None, 0.0, entity=attribution.via, entity_type="media")) if attribution.via else None
             pending.append((sentence, sentence_id, attribution, match, via))
-    session.flush()
-    aliases: set[tuple[int, str]] = set()
+    return pending
+
+
+def _statement_rows(pending: list[Pending], row: Article, embeddings: dict[int, bytes], aliases: set[tuple[int, str]]) -> list[dict]:
+    """Statement rows of one article; new named surface forms are added to ``aliases``."""
     statements = []
     for number, (sentence, sentence_id, attribution, match, via) in enumerate(pending):
         if match is not None and attribution.source is not None and attribution.resolution in MENTION_RESOLUTIONS:
@@ -236,13 +359,10 @@ def _write(session: Session, result: ArticleResult, resolver: SourceResolver, em
             "resolution": attribution.resolution,
             "embedding": embeddings.get(number),
         })
-    if statements:
-        session.execute(insert(Statement), statements)
-    _add_aliases(session, aliases)
-    return status
+    return statements
 
 
-def _add_aliases(session: Session, aliases: set[tuple[int, str]]) -> None:
+def _add_aliases(session: Session, aliases: set[tuple[int, str]], ids: IdAllocator) -> None:
     """New surface forms as aliases, with one query for the ones already known."""
     if not aliases:
         return
@@ -252,11 +372,17 @@ def _add_aliases(session: Session, aliases: set[tuple[int, str]]) -> None:
             select(SourceAlias.source_id, SourceAlias.normalized).where(SourceAlias.source_id.in_(source_ids))  # type: ignore[attr-defined]
         ).all()
     )
-    for source_id, surface in sorted(aliases):
+    new = []
+    for source_id, surface in sorted(aliases):  # sorted: the same aliases whatever the order of the chunk
         key = (source_id, normalize(surface))
         if key not in known:
             known.add(key)
-            session.add(SourceAlias(source_id=source_id, name=surface, normalized=key[1]))
+            new.append({"source_id": source_id, "name": surface, "normalized": key[1]})
+    for row, new_id in zip(new, ids.take(SourceAlias, len(new))):
+        if new_id is not None:
+            row["id"] = new_id
+    if new:
+        session.execute(insert(SourceAlias), new)
 
 
 def already_scored(session: Session, content_hash: str, version: str) -> bool:

@@ -7,7 +7,8 @@ where that corpus is absent) into a fresh SQLite database twice:
 
 - batch path: `attribution batch` (sentences of many articles per forward pass, sorted by length,
   dynamic padding, int8 weights, chunked transactions);
-- naive path: one article at a time, fp32 weights, one transaction per article.
+- naive path: one article at a time, the model as trained (torch fp32), one transaction per article
+  (``--naive-backend onnx`` runs the fp32 model through ONNX Runtime instead).
 
 Prints articles/s, sentences/s and peak RSS for each, and the ratio.  Storage and loading the model are
 included in both; the one-time ONNX export of a new model version is done before timing.
@@ -62,7 +63,7 @@ def batch_path(source: Path, db: Path, model: Path | None, batch_size: int) -> d
     return {"articles": summary.scored, "sentences": summary.sentences, "seconds": summary.seconds}
 
 
-def naive_path(rows: list[dict], db: Path, model: Path | None) -> dict:
+def naive_path(rows: list[dict], db: Path, model: Path | None, backend: str) -> dict:
     from sqlmodel import Session
 
     from attribution.db.engine import make_engine
@@ -71,7 +72,7 @@ def naive_path(rows: list[dict], db: Path, model: Path | None) -> dict:
     from attribution.store import save_result
 
     started = time.time()
-    tracker = Tracker(model, quantize=False, batch_size=32)
+    tracker = Tracker(model, quantize=False, batch_size=32, backend=backend)
     sentences = 0
     with Session(make_engine(db)) as session:
         for n, row in enumerate(rows):
@@ -87,6 +88,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped model)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--naive-backend", choices=("torch", "onnx"), default="torch", help="fp32 runtime of the naive path")
     args = parser.parse_args()
     import torch
 
@@ -105,8 +107,8 @@ def main() -> None:
         report("batch (int8, cross-article batches)", batch, batch_rss)
         if args.skip_naive:
             return
-        naive = naive_path(rows, Path(tmp) / "naive.db", args.model)
-        report("naive (fp32, one article at a time)", naive, peak_rss_mb())
+        naive = naive_path(rows, Path(tmp) / "naive.db", args.model, args.naive_backend)
+        report(f"naive ({args.naive_backend} fp32, one article at a time)", naive, peak_rss_mb())
     ratio = (batch["sentences"] / batch["seconds"]) / (naive["sentences"] / naive["seconds"])
     print(f"speed-up of the batch path over the naive path: {ratio:.2f}x")
 

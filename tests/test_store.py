@@ -125,3 +125,73 @@ def test_via_outlet_is_its_own_source(session: Session) -> None:
     assert session.get(Source, statement.source_id).name == "Sergei Shoigu"
     via = session.get(Source, statement.via_source_id)
     assert (via.name, via.type) == ("Interfax", "media")
+
+
+def _chunk(count: int, version: str = "v1") -> list[ArticleResult]:
+    """``count`` articles, each quoting a new person and John Kirby (known by surname once stored)."""
+    return [
+        make_result(f"Analyst Person{n} Lee{n} said rates rose.\nKirby said talks went on {n}.", [
+            {"sentence": 0, "mention": f"Analyst Person{n} Lee{n}", "cue": "said", "content": "rates rose", "entity": f"Person{n} Lee{n}", "role": "Analyst"},
+            {"sentence": 1, "mention": "Kirby", "cue": "said", "content": f"talks went on {n}", "entity": "Kirby"}], version, f"{n}.txt")
+        for n in range(count)
+    ]
+
+
+def _queries_to_save(session: Session, results: list[ArticleResult]) -> tuple[list[str], int]:
+    from sqlalchemy import event
+
+    engine = session.get_bind()
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]).split()[0])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        statuses = save_results(session, results)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return statuses, len(statements)
+
+
+def test_a_chunk_costs_the_same_few_queries_whatever_its_size(session: Session) -> None:
+    save_result(session, KIRBY)
+    small_statuses, small = _queries_to_save(session, _chunk(3))
+    assert small_statuses == ["stored"] * 3
+    large_statuses, large = _queries_to_save(session, [r for r in _chunk(40) if r.article.document not in {"0.txt", "1.txt", "2.txt"}])
+    assert large_statuses == ["stored"] * 37
+    assert large == small < 20
+    # Looked up in bulk, resolved as one by one: the bare surname joins the known John Kirby, each analyst is new.
+    kirby = session.exec(select(Source).where(Source.name == "John Kirby")).one()
+    assert len(session.exec(select(Statement).where(Statement.source_id == kirby.id)).all()) == 2 + 40
+    assert len(session.exec(select(Source)).all()) == 1 + 40
+
+
+def test_one_chunk_with_a_repeated_text_and_a_rescored_article(session: Session) -> None:
+    save_results(session, _chunk(2))
+    rescored = _chunk(1, "v2")[0]
+    statuses = save_results(session, [rescored, KIRBY, _chunk(2)[1], KIRBY])
+    assert statuses == ["replaced", "stored", "skipped", "skipped"]
+    assert len(session.exec(select(Article)).all()) == 3
+    assert len(session.exec(select(Sentence)).all()) == 2 + 2 + 3
+    versions = {a.document: a.model_version for a in session.exec(select(Article)).all()}
+    assert versions == {"0.txt": "v2", "1.txt": "v1", "a.txt": "v1"}
+
+
+def test_databases_that_assign_their_own_ids_get_the_same_graph(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from attribution import store
+
+    original = store.IdAllocator.__init__
+
+    def database_assigns_ids(self: store.IdAllocator, session: Session) -> None:
+        original(self, session)
+        self.enabled = False  # as on databases other than SQLite: RETURNING and autoincrement instead
+
+    monkeypatch.setattr(store.IdAllocator, "__init__", database_assigns_ids)
+    assert save_results(session, [KIRBY, *_chunk(3)]) == ["stored"] * 4
+    kirby = session.exec(select(Source).where(Source.name == "John Kirby")).one()
+    assert len(session.exec(select(Statement).where(Statement.source_id == kirby.id)).all()) == 2 + 3
+    sentence_ids = {s.id for s in session.exec(select(Sentence)).all()}
+    assert {s.sentence_id for s in session.exec(select(Statement)).all()} <= sentence_ids and len(sentence_ids) == 3 + 3 * 2
+    kirby_aliases = session.exec(select(SourceAlias.name).where(SourceAlias.source_id == kirby.id)).all()
+    assert sorted(kirby_aliases) == ["Kirby", "Spokesperson John Kirby"]
