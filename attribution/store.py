@@ -8,13 +8,22 @@ by first name, role and affiliation), after the editors' merge/split decisions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, Literal
 
 from sqlalchemy import func, insert, text
 from sqlmodel import Session, delete, select
 
-from attribution.db.models import Article, Sentence, Source, SourceAlias, SourceDecision, Statement, utcnow
+from attribution.db.models import (
+    Article,
+    Sentence,
+    Source,
+    SourceAlias,
+    SourceDecision,
+    Statement,
+    utcnow,
+)
 from attribution.results import ArticleResult, Attribution, SentenceResult
 
 SaveStatus = Literal["stored", "skipped", "replaced"]
@@ -46,7 +55,7 @@ class IdAllocator:
         self._locked = False
         self._next: dict[type, int] = {}
 
-    def take(self, table: type[Article] | type[Sentence] | type[Source] | type[SourceAlias], count: int) -> list[int | None]:
+    def take(self, table: type[Article | Sentence | Source | SourceAlias], count: int) -> list[int | None]:
         if not self.enabled:
             return [None] * count
         if not self._locked:
@@ -224,7 +233,7 @@ def save_results(
             sentence_ids = _insert_sentences(session, [(result, row) for result, row, _ in written], ids)
             resolver = SourceResolver(session, ids)
             resolver.prefetch(a for result, _, _ in written for s in result.sentences if s.label != "context" for a in s.attributions)
-            resolved = [_resolve_sources(resolver, result, ids) for (result, _, _), ids in zip(written, sentence_ids)]
+            resolved = [_resolve_sources(resolver, result, article_sentence_ids) for (result, _, _), article_sentence_ids in zip(written, sentence_ids)]
             session.flush()  # the new sources
             aliases: set[tuple[int, str]] = set()
             statements = [
@@ -286,9 +295,9 @@ def _article_rows(session: Session, results: list[ArticleResult], ids: IdAllocat
             created.add(article.content_hash)
             statuses.append("stored")
         rows.append(row)
-    for ids in _in_groups(replaced):  # a new model version's sentences and statements replace the old ones
-        session.exec(delete(Statement).where(Statement.article_id.in_(ids)))  # type: ignore[call-overload, attr-defined]
-        session.exec(delete(Sentence).where(Sentence.article_id.in_(ids)))  # type: ignore[call-overload, attr-defined]
+    for group in _in_groups(replaced):  # a new model version's sentences and statements replace the old ones
+        session.exec(delete(Statement).where(Statement.article_id.in_(group)))  # type: ignore[call-overload, attr-defined]
+        session.exec(delete(Sentence).where(Sentence.article_id.in_(group)))  # type: ignore[call-overload, attr-defined]
     return statuses, rows
 
 
