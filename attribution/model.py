@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -504,8 +505,8 @@ class Predictor:
         else:  # tokenize everything once, then batch by number of pieces: the least padding
             pieces = _batch_tokenizer(self.tokenizer, self.settings.max_length).encode_batch(list(sentences))
             order = sorted(range(len(sentences)), key=lambda i: len(pieces[i].ids))
-        for begin in range(0, len(order), self.batch_size):
-            chunk = order[begin : begin + self.batch_size]
+
+        def score(chunk: list[int]) -> list[SentencePrediction]:
             texts = [sentences[i] for i in chunk]
             if use_context:
                 encoded = encode(self.tokenizer, texts, self.settings.max_length, [contexts[i] for i in chunk])  # type: ignore[index]
@@ -515,14 +516,26 @@ class Predictor:
             sentence_probs = _softmax(np.asarray(out["sentence_logits"], dtype=np.float32))
             tag_log_probs = _log_softmax(np.asarray(out["tag_logits"], dtype=np.float32))
             spans_per_row = decode_batch(texts, tag_log_probs, encoded, self.tags, self._allowed)
-            for row, index in enumerate(chunk):
-                best = int(sentence_probs[row].argmax())
-                results[index] = SentencePrediction(
-                    label=labels[best],
-                    confidence=round(float(sentence_probs[row, best]), 4),
-                    spans=spans_per_row[row],
-                    label_scores={lab: round(float(p), 4) for lab, p in zip(labels, sentence_probs[row])},
+            return [
+                SentencePrediction(
+                    label=labels[int(probs.argmax())],
+                    confidence=round(float(probs.max()), 4),
+                    spans=spans,
+                    label_scores={lab: round(float(p), 4) for lab, p in zip(labels, probs)},
                 )
+                for probs, spans in zip(sentence_probs, spans_per_row)
+            ]
+
+        batches = [order[begin : begin + self.batch_size] for begin in range(0, len(order), self.batch_size)]
+        parallel = getattr(self._forward, "parallel", 1)  # the ONNX backend runs several batches at once
+        if parallel > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(parallel) as pool:
+                scored = list(pool.map(score, batches))
+        else:
+            scored = [score(batch) for batch in batches]
+        for chunk, predictions in zip(batches, scored):
+            for index, prediction in zip(chunk, predictions):
+                results[index] = prediction
         return [r for r in results if r is not None]
 
 

@@ -118,6 +118,31 @@ def test_onnx_int8_backend_agrees_with_torch(tiny_model_dir: Path, tmp_path: Pat
         assert a.label_scores == pytest.approx(b.label_scores, abs=0.05)
 
 
+def test_onnx_runs_batches_at_once_through_single_threaded_sessions(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("onnxruntime")
+    import torch
+
+    from attribution.onnx_backend import OnnxForward
+
+    monkeypatch.setenv("ATTRIBUTION_CACHE", str(tmp_path))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        parallel = Predictor.from_folder(tiny_model_dir, batch_size=2, backend="onnx")
+        monkeypatch.setattr(OnnxForward, "MAX_SESSIONS", 1)
+        sequential = Predictor.from_folder(tiny_model_dir, batch_size=2, backend="onnx")
+    finally:
+        torch.set_num_threads(threads)
+    assert (parallel._forward.parallel, sequential._forward.parallel) == (2, 1)
+    sentences = [r["text"] for r in tiny_records()] * 3  # nine batches of two, sorted by length
+    # The same batches, so the same predictions, in the caller's order, whichever session ran each.
+    for a, b in zip(parallel.predict(sentences), sequential.predict(sentences), strict=True):
+        assert (a.label, [(s.label, s.start, s.end) for s in a.spans]) == (b.label, [(s.label, s.start, s.end) for s in b.spans])
+        assert a.label_scores == pytest.approx(b.label_scores, abs=1e-3)
+
+
 def test_batched_viterbi_matches_one_at_a_time() -> None:
     from attribution.model import _allowed_transitions, viterbi_batch
 
