@@ -69,11 +69,15 @@ class IdAllocator:
 
 
 class SourceResolver:
-    """Finds or creates ``Source`` rows for one transaction, caching lookups (a batch resolves thousands)."""
+    """Finds or creates ``Source`` rows for one transaction.
 
-    def __init__(self, session: Session, ids: IdAllocator | None = None) -> None:
+    ``prefetch`` looks up, in a few queries, every name a chunk needs; ``resolve`` then reads only
+    those caches (a chunk resolves thousands of attributions).
+    """
+
+    def __init__(self, session: Session, ids: IdAllocator) -> None:
         self.session = session
-        self.ids = ids or IdAllocator(session)
+        self.ids = ids
         self.decisions: dict[str, SourceDecision] = {}
         for decision in session.exec(select(SourceDecision).order_by(SourceDecision.id)).all():  # type: ignore[arg-type]
             self.decisions[decision.alias] = decision  # the latest decision per name wins
@@ -109,31 +113,13 @@ class SourceResolver:
                 .where(SourceAlias.normalized.in_(group))  # type: ignore[attr-defined]
                 .order_by(SourceAlias.id.desc())  # type: ignore[union-attr]
             )
-            self._by_alias.update(self.session.exec(query).all())  # newest first, so the oldest alias wins, as in by_alias
+            self._by_alias.update(self.session.exec(query).all())  # newest first, so the oldest alias wins
         wanted_surnames = surnames - self._by_surname.keys()
         for surname in wanted_surnames:
             self._by_surname[surname] = []
         for group in _in_groups(wanted_surnames):
             for source in self.session.exec(select(Source).where(Source.surname.in_(group), Source.type == "person")):  # type: ignore[union-attr]
                 self._by_surname[source.surname].append(source)  # type: ignore[index]
-
-    def by_name(self, name: str) -> Source | None:
-        if name not in self._by_name:
-            self._by_name[name] = self.session.exec(select(Source).where(Source.name == name)).first()
-        return self._by_name[name]
-
-    def by_alias(self, normalized: str) -> Source | None:
-        if normalized not in self._by_alias:
-            alias = self.session.exec(select(SourceAlias).where(SourceAlias.normalized == normalized)).first()
-            self._by_alias[normalized] = self.session.get(Source, alias.source_id) if alias else None
-        return self._by_alias[normalized]
-
-    def people_with_surname(self, surname: str) -> list[Source]:
-        if surname not in self._by_surname:
-            self._by_surname[surname] = list(
-                self.session.exec(select(Source).where(Source.surname == surname, Source.type == "person")).all()
-            )
-        return self._by_surname[surname]
 
     def resolve(self, attribution: Attribution) -> SourceMatch | None:
         """The ``Source`` for an attribution's resolved entity, created when new (not yet flushed)."""
@@ -143,24 +129,24 @@ class SourceResolver:
         normalized = normalize(name)
         decision = self.decisions.get(normalized)
         if decision is not None and decision.action == "merge" and decision.target:
-            target = self.by_name(decision.target)
+            target = self._by_name.get(decision.target)
             if target is not None:
                 return SourceMatch(target, "decision")
         split = decision is not None and decision.action == "split"
         if split and decision is not None and decision.target:
             name = decision.target
-        exact = self.by_name(name)
+        exact = self._by_name.get(name)
         if exact is not None:
             _fill_missing(exact, attribution)
             return SourceMatch(exact, "exact")
         if not split:
-            aliased = self.by_alias(normalized)
+            aliased = self._by_alias.get(normalized)
             if aliased is not None:
                 return SourceMatch(aliased, "alias")
             words = name.split()
             if attribution.entity_type == "person" and len(words) == 1:
                 # A bare surname: the one known person with it, unless role or affiliation disagree.
-                candidates = [c for c in self.people_with_surname(words[0]) if _agrees(c, attribution)]
+                candidates = [c for c in self._by_surname.get(words[0], []) if _agrees(c, attribution)]
                 if len(candidates) == 1:
                     return SourceMatch(candidates[0], "surname")
         return SourceMatch(self._create(name, attribution), "new")
@@ -180,8 +166,8 @@ class SourceResolver:
         )
         self.session.add(source)
         self._by_name[name] = source
-        if source.surname in self._by_surname:  # prefetch cached every surname the chunk looks up
-            self._by_surname[source.surname].append(source)
+        if source.surname:
+            self._by_surname.setdefault(source.surname, []).append(source)
         return source
 
 
