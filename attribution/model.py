@@ -13,6 +13,7 @@ model card.  The base encoder is never copied: it comes from ``base_model``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import weakref
 from concurrent.futures import ThreadPoolExecutor
@@ -158,8 +159,6 @@ def read_settings(folder: Path) -> ModelSettings:
 
 def model_version(folder: Path) -> str:
     """A stable identifier of a model folder's weights: its name plus a short content hash."""
-    import hashlib
-
     folder = Path(folder)
     digest = hashlib.sha256()
     for name in ("settings.json", "heads.safetensors", "adapter_model.safetensors"):
@@ -457,23 +456,24 @@ class Predictor:
         backend: str = "torch",
         version: str = "unsaved",
     ) -> None:
-        self.settings = model.settings
-        self.tokenizer = tokenizer
-        self.batch_size = batch_size
-        self.tags = tag_names(self.settings.span_labels)
-        self._allowed = _allowed_transitions(self.tags)
         model.eval()
         if backend == "onnx":
             from attribution.onnx_backend import OnnxForward
 
-            self._forward: Any = OnnxForward(model, version, quantize)
+            forward: Any = OnnxForward.for_model(model, version, quantize)
         elif backend == "torch":
-            if quantize:
-                model = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
-            self._forward = model
+            forward = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8) if quantize else model
         else:
             raise ModelError(f"unknown backend {backend!r}; use 'torch' or 'onnx'")
-        self.model = model
+        self._setup(model.settings, tokenizer, batch_size, forward)
+
+    def _setup(self, settings: ModelSettings, tokenizer: PreTrainedTokenizerBase, batch_size: int, forward: Any) -> None:
+        self.settings = settings
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+        self.tags = tag_names(settings.span_labels)
+        self._allowed = _allowed_transitions(self.tags)
+        self._forward = forward
 
     @classmethod
     def from_folder(
@@ -485,8 +485,22 @@ class Predictor:
         backend: str = "torch",
     ) -> "Predictor":
         folder = Path(folder) if folder is not None else PACKAGED_MODEL_DIR
+        version = model_version(folder)
+        if base_model is not None:  # the same adapter on another base is another model: its own export
+            version += "-base-" + hashlib.sha256(str(resolve_base_model(base_model)).encode()).hexdigest()[:8]
+        if backend == "onnx":
+            from attribution.onnx_backend import OnnxForward, export_path
+
+            exported = export_path(version, quantize)
+            if exported.is_file():  # no need to build the torch model: about 3 s and 300 MB saved
+                settings = read_settings(folder)
+                if base_model is not None:
+                    settings.base_model = base_model
+                predictor = cls.__new__(cls)
+                predictor._setup(settings, load_tokenizer(settings), batch_size, OnnxForward(exported))
+                return predictor
         model = load_model(folder, base_model)
-        return cls(model, load_tokenizer(model.settings), batch_size, quantize, backend, model_version(folder))
+        return cls(model, load_tokenizer(model.settings), batch_size, quantize, backend, version)
 
     @torch.inference_mode()
     def predict(self, sentences: Sequence[str], contexts: Sequence[str] | None = None) -> list[SentencePrediction]:

@@ -28,6 +28,11 @@ def cache_dir() -> Path:
     return Path(os.environ.get("ATTRIBUTION_CACHE") or Path.home() / ".cache" / "attribution")
 
 
+def export_path(key: str, quantize: bool = True) -> Path:
+    """Where the export of one model version (``key``) is cached."""
+    return cache_dir() / f"{key}.{EXPORT_FORMAT}.{'int8' if quantize else 'fp32'}.onnx"
+
+
 def available() -> bool:
     try:
         import onnx  # noqa: F401
@@ -86,14 +91,11 @@ class OnnxForward:
 
     MAX_SESSIONS = 4  # each holds its own copy of the weights (23 MB int8) and working memory
 
-    def __init__(self, model: torch.nn.Module, version: str, quantize: bool = True) -> None:
+    def __init__(self, path: Path) -> None:
         if not available():
             raise ModelError("the ONNX backend needs onnx and onnxruntime: pip install onnx onnxruntime")
         import onnxruntime as ort
 
-        path = cache_dir() / f"{version}.{EXPORT_FORMAT}.{'int8' if quantize else 'fp32'}.onnx"
-        if not path.is_file():
-            export(model, path, quantize)
         threads = max(1, torch.get_num_threads())
         self.parallel = min(threads, self.MAX_SESSIONS)
         options = ort.SessionOptions()
@@ -103,6 +105,14 @@ class OnnxForward:
         for _ in range(self.parallel):
             self._sessions.put(ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"]))
         self.path = path
+
+    @classmethod
+    def for_model(cls, model: torch.nn.Module, key: str, quantize: bool = True) -> "OnnxForward":
+        """Sessions over ``model``'s export, written to the cache first if it is not there yet."""
+        path = export_path(key, quantize)
+        if not path.is_file():
+            export(model, path, quantize)
+        return cls(path)
 
     def __call__(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, case_ids: torch.Tensor) -> dict[str, Any]:
         feeds = {"input_ids": input_ids.numpy(), "attention_mask": attention_mask.numpy(), "case_ids": case_ids.numpy()}

@@ -104,6 +104,34 @@ def test_bad_settings_say_the_fix(kwargs: dict, message: str) -> None:
         ModelSettings(**kwargs)
 
 
+def test_onnx_backend_reuses_the_cached_export_without_building_the_torch_model(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("onnxruntime")
+    import attribution.model as model_module
+    from attribution.model import tiny_base_model
+
+    monkeypatch.setenv("ATTRIBUTION_CACHE", str(tmp_path / "cache"))
+    sentences = [r["text"] for r in tiny_records()]
+    first = Predictor.from_folder(tiny_model_dir, backend="onnx")  # exports
+    assert list((tmp_path / "cache").iterdir()) == [first._forward.path]
+
+    built: list[str] = []
+    load_model = model_module.load_model
+    monkeypatch.setattr(model_module, "load_model", lambda folder, base=None: built.append(str(base)) or load_model(folder, base))
+    again = Predictor.from_folder(tiny_model_dir, backend="onnx")
+    assert built == []  # the torch model is not built when its export is cached
+    assert again._forward.path == first._forward.path
+    assert again.settings == first.settings
+    for a, b in zip(first.predict(sentences), again.predict(sentences), strict=True):
+        assert (a.label, a.label_scores, a.spans) == (b.label, b.label_scores, b.spans)
+    # The same adapter on another base is another model, with its own export.
+    other_base = str(tiny_base_model(tmp_path / "other-base"))
+    other = Predictor.from_folder(tiny_model_dir, base_model=other_base, backend="onnx")
+    assert built == [other_base]
+    assert other._forward.path != first._forward.path and other._forward.path.is_file()
+
+
 def test_onnx_int8_backend_agrees_with_torch(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("onnxruntime")
     monkeypatch.setenv("ATTRIBUTION_CACHE", str(tmp_path))
