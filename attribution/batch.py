@@ -9,24 +9,18 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 import sys
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Iterator
 
 from attribution.ingest import Article, ReadFailure, iter_jsonl, read_inputs, read_jsonl_file
 from attribution.results import ArticleResult
 
-T = TypeVar("T")
-R = TypeVar("R")
-
 ARTICLE_FIELDS = ("id", "title", "text", "url", "published", "publisher", "author")
 BATCHES_PER_CHUNK = 128  # forward passes per scoring chunk (one transaction): sorting 4,096 sentences pads 2%, 256 pad 15%
-CHUNKS_IN_FLIGHT = 2
 
 
 class BatchScorer:
@@ -113,17 +107,6 @@ def _chunks(articles: list[Article], sentence_budget: int) -> Iterator[list[Arti
             chunk, sentences = [], 0
     if chunk:
         yield chunk
-
-
-def _in_order(executor: Executor, score: Callable[[T], R], items: Iterable[T], depth: int) -> Iterator[R]:
-    """``executor.map`` with at most ``depth`` items submitted ahead, so finished chunks cannot pile up."""
-    waiting: deque[Future[R]] = deque()
-    for item in items:
-        waiting.append(executor.submit(score, item))
-        if len(waiting) >= depth:
-            yield waiting.popleft().result()
-    while waiting:
-        yield waiting.popleft().result()
 
 
 _worker_scorer: BatchScorer | None = None
@@ -216,7 +199,6 @@ def run_batch(
     progress = _progress(quiet)
     task = progress.add_task("scoring", total=len(pending), rates="")
     pool = None
-    scoring = None
     if workers > 1:
         import os
 
@@ -226,10 +208,7 @@ def run_batch(
         results_iter: Iterator[list[ArticleResult]] = pool.imap(_score_in_worker, chunks)
     else:
         scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
-        # Two chunks in flight: while one is segmented, tokenized or grouped (single-threaded Python),
-        # the other's batches keep the model's sessions busy.
-        scoring = ThreadPoolExecutor(CHUNKS_IN_FLIGHT, thread_name_prefix="scorer")
-        results_iter = _in_order(scoring, lambda chunk: scorer.tracker.analyze_many(chunk, resolve=False), chunks, CHUNKS_IN_FLIGHT)
+        results_iter = (scorer.tracker.analyze_many(chunk, resolve=False) for chunk in chunks)
     def record(write: Future, results: list[ArticleResult]) -> None:
         statuses = write.result()  # re-raises a failed write here
         summary.scored += sum(1 for s in statuses if s != "skipped")
@@ -257,7 +236,5 @@ def run_batch(
         if pool is not None:
             pool.close()
             pool.join()
-        if scoring is not None:
-            scoring.shutdown(cancel_futures=True)
     summary.seconds = time.time() - started
     return summary

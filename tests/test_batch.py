@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from attribution.batch import BatchScorer, run_batch
@@ -130,55 +129,3 @@ def test_reader_queries_while_a_batch_writes(tiny_model_dir: Path, tmp_path: Pat
         reads += 1
     assert process.returncode == 0, process.stderr.read().decode()
     assert reads > 1 and counts(db)[0] == 40
-
-
-def test_in_order_keeps_order_and_a_bounded_number_ahead() -> None:
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    from attribution.batch import _in_order
-
-    lock = threading.Lock()
-    started: list[int] = []
-    consumed: list[int] = []
-    most_ahead = 0
-
-    def score(n: int) -> int:
-        nonlocal most_ahead
-        with lock:
-            started.append(n)
-            most_ahead = max(most_ahead, len(started) - len(consumed))
-        time.sleep(0.02 if n % 3 == 0 else 0.0)  # some finish after later ones
-        return n * n
-
-    with ThreadPoolExecutor(2) as executor:
-        for value in _in_order(executor, score, range(12), depth=2):
-            consumed.append(value)
-    assert consumed == [n * n for n in range(12)]
-    assert most_ahead <= 2
-
-
-def test_chunks_scored_at_once_store_what_one_at_a_time_stores(
-    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import attribution.batch as batch
-
-    folder = tmp_path / "in"
-    write_articles(folder, 9)
-    monkeypatch.setattr(batch, "BATCHES_PER_CHUNK", 3)  # chunks of about 12 sentences: several in flight
-
-    def graph(db: Path) -> list[tuple]:
-        with sqlite3.connect(db) as c:
-            return c.execute(
-                "select a.document, s.[index], s.label, s.confidence, st.kind, st.mention, st.cue, st.content, so.name "
-                "from sentence s join article a on a.id = s.article_id left join statement st on st.sentence_id = s.id "
-                "left join source so on so.id = st.source_id order by a.document, s.[index], st.id"
-            ).fetchall()
-
-    parallel = run_batch(str(folder), db=str(tmp_path / "p.db"), model_dir=tiny_model_dir, batch_size=4, quiet=True)
-    monkeypatch.setattr(batch, "CHUNKS_IN_FLIGHT", 1)
-    sequential = run_batch(str(folder), db=str(tmp_path / "s.db"), model_dir=tiny_model_dir, batch_size=4, quiet=True)
-    assert parallel.scored == sequential.scored == 9
-    rows = graph(tmp_path / "p.db")
-    assert len({r[0] for r in rows}) == 9 and any(r[4] for r in rows)
-    assert rows == graph(tmp_path / "s.db")
