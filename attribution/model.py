@@ -492,7 +492,7 @@ class Predictor:
             from attribution.onnx_backend import OnnxForward, export_path
 
             exported = export_path(version, quantize)
-            if exported.is_file():  # no need to build the torch model: about 3 s and 300 MB saved
+            if exported.is_file():  # no need to build the torch model: 3.3 s and about 150 MB saved
                 settings = read_settings(folder)
                 if base_model is not None:
                     settings.base_model = base_model
