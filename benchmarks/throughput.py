@@ -148,7 +148,8 @@ def main() -> None:
                 print(f"round {r + 1}: " + "; ".join(f"{p} {rate(f):.0f} sentences/s" for p, f in figures.items()) + ratio_text(figures))
         finally:
             for process, connection in workers.values():
-                connection.send(None)
+                if process.is_alive():  # a crashed one has already said why on stderr
+                    connection.send(None)
                 process.join()
     report("batch (int8 ONNX, cross-article batches)", totals["batch"])
     if "naive" in totals:
