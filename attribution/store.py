@@ -358,26 +358,26 @@ def _statement_rows(pending: list[Pending], row: Article, embeddings: dict[int, 
 
 
 def _add_aliases(session: Session, aliases: set[tuple[int, str]], ids: IdAllocator) -> None:
-    """New surface forms as aliases, with one query for the ones already known."""
+    """New surface forms as aliases, with one query (per 500 sources) for the ones already known."""
     if not aliases:
         return
-    source_ids = {source_id for source_id, _ in aliases}
-    known = set(
-        session.exec(
-            select(SourceAlias.source_id, SourceAlias.normalized).where(SourceAlias.source_id.in_(source_ids))  # type: ignore[attr-defined]
-        ).all()
-    )
+    known: set[tuple[int, str]] = set()
+    for group in _in_groups({source_id for source_id, _ in aliases}):
+        known.update(session.exec(
+            select(SourceAlias.source_id, SourceAlias.normalized).where(SourceAlias.source_id.in_(group))  # type: ignore[attr-defined]
+        ).all())
     new = []
     for source_id, surface in sorted(aliases):  # sorted: the same aliases whatever the order of the chunk
         key = (source_id, normalize(surface))
         if key not in known:
             known.add(key)
             new.append({"source_id": source_id, "name": surface, "normalized": key[1]})
+    if not new:
+        return
     for row, new_id in zip(new, ids.take(SourceAlias, len(new))):
         if new_id is not None:
             row["id"] = new_id
-    if new:
-        session.execute(insert(SourceAlias), new)
+    session.execute(insert(SourceAlias), new)
 
 
 def already_scored(session: Session, content_hash: str, version: str) -> bool:
