@@ -1,0 +1,313 @@
+"""Who said what on unseen BBC articles: every stored statement against a blind gold set.
+
+    python benchmarks/statement_correctness.py [--db DB] [--show-errors]
+    python benchmarks/statement_correctness.py convert JUDGE.jsonl... -o tests/data/bbc_statement_gold.jsonl
+
+The gold set (``tests/data/bbc_statement_gold.jsonl``) lists every statement of 102 BBC politics articles
+(records 151 onwards of the politics category, which the resolution rules were never written on), judged
+by annotators who never saw the tool's code or output, following ``docs/statement-judging.md``. It keeps
+article ids, character offsets, speaker names and kinds; no corpus text.
+
+The articles are scored with ``attribution batch`` into a fresh database (or ``--db``; batch skips what
+is already scored there),
+and every stored statement of them is judged against the gold:
+
+- *is a statement*: its content overlaps a gold statement's content;
+- *right speaker*: the stored source (or, for a vague gold speaker, its description) names the gold
+  speaker: equal ignoring case, titles and a leading article, one of the gold aliases, or the gold name's
+  surname alone;
+- *right kind*: claim or quote as the gold says; where the gold content is reported speech with quoted
+  words inside it (it does not open with a quotation mark), either kind counts, since the guideline's
+  "contains quotation marks" and the tool's "a direct quotation" differ there;
+- *content*: at least 70% of the stored content lies inside the gold content, and it covers at least half
+  of the gold part(s) it touches; a second stored statement of the same gold statement is a *duplicate*.
+
+A statement is **correct** when all four hold and it is not a duplicate. The benchmark prints the share
+correct, each criterion, recall of the gold statements, and a reliability table by stored confidence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT.parent / "shared" / "data" / "bbc-news" / "articles.jsonl"
+GOLD = ROOT / "tests" / "data" / "bbc_statement_gold.jsonl"
+TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame", "rev", "professor", "prof"}
+ARTICLES = {"the", "a", "an"}
+CONFIDENCE_BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0001)
+
+
+def read_corpus(ids: set[str] | None = None) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    with CORPUS.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if ids is None or record["id"] in ids:
+                texts[record["id"]] = record["text"]
+    return texts
+
+
+# --- gold ---------------------------------------------------------------------------------------------
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    found, start = [], text.find(part)
+    while start >= 0:
+        found.append(start)
+        start = text.find(part, start + 1)
+    return found
+
+
+def _locate(text: str, part: str, near: int | None) -> tuple[int, int] | None:
+    """Offsets of ``part`` in ``text``; the occurrence nearest ``near`` when it occurs more than once."""
+    starts = _occurrences(text, part)
+    if not starts:
+        return None
+    start = min(starts, key=lambda s: abs(s - near)) if near is not None else starts[0]
+    return start, start + len(part)
+
+
+def convert(judge_files: list[Path], output: Path) -> None:
+    """Judges' JSONL (with quoted text) -> gold JSONL with offsets only."""
+    judged = [json.loads(line) for path in judge_files for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = read_corpus({row["article"] for row in judged})
+    rows, problems = [], 0
+    for row in judged:
+        text = texts[row["article"]]
+        if row.get("none"):
+            rows.append({"article": row["article"], "none": True})
+            continue
+        content = _locate(text, row["content"], None)
+        cue = _locate(text, row["cue"], content[0] if content else None) if row.get("cue") else None
+        if content is None:
+            problems += 1
+            print(f"{row['article']}: content not found verbatim, skipped", file=sys.stderr)
+            continue
+        if cue is not None:  # the content nearest the cue, when the same words occur twice
+            content = _locate(text, row["content"], cue[0]) or content
+        parts = [content]
+        for more in row.get("more_content") or []:
+            found = _locate(text, more, parts[-1][1])
+            if found is None:
+                problems += 1
+                print(f"{row['article']}: a continuation not found verbatim, skipped", file=sys.stderr)
+                continue
+            parts.append(found)
+        rows.append({
+            "article": row["article"], "speaker": row["speaker"], "aliases": row.get("aliases") or [],
+            "vague": bool(row.get("vague")), "via": row.get("via"), "kind": row["kind"],
+            "cue": list(cue) if cue else None, "content": [list(p) for p in parts],
+        })
+    output.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"wrote {len(rows)} rows for {len({r['article'] for r in rows})} articles to {output} ({problems} problems)")
+
+
+@dataclass(frozen=True)
+class GoldStatement:
+    key: int
+    article: str
+    speaker: str
+    aliases: tuple[str, ...]
+    vague: bool
+    kind: str
+    parts: tuple[tuple[int, int], ...]
+    mixed: bool  # reported speech with quoted words inside: claim or quote both right
+
+
+QUOTE_MARKS = ("\"", "'", "\u201c", "\u2018")
+DOUBLE_QUOTES = ("\"", "\u201c", "\u201d")
+
+
+def read_gold(path: Path = GOLD) -> tuple[set[str], list[GoldStatement]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    articles = {row["article"] for row in rows}
+    texts = read_corpus(articles)
+    statements = []
+    for key, row in enumerate(rows):
+        if row.get("none"):
+            continue
+        text, (start, end) = texts[row["article"]], row["content"][0]
+        opens_quoted = text[start:start + 1] in QUOTE_MARKS or (start > 0 and text[start - 1] in QUOTE_MARKS)
+        mixed = not opens_quoted and any(mark in text[start:end] for mark in DOUBLE_QUOTES)
+        statements.append(GoldStatement(key, row["article"], row["speaker"], tuple(row["aliases"]), row["vague"],
+                                        row["kind"], tuple((s, e) for s, e in row["content"]), mixed))
+    return articles, statements
+
+
+# --- matching -----------------------------------------------------------------------------------------
+
+
+def normalize_name(name: str) -> str:
+    words = name.lower().replace("\u2019", "'").replace(".", "").replace("'s ", " ").split()
+    while words and (words[0] in ARTICLES or words[0] in TITLES):
+        words = words[1:]
+    return " ".join(words)
+
+
+def names_speaker(found: str | None, gold: GoldStatement) -> bool:
+    if not found:
+        return False
+    name = normalize_name(found)
+    forms = {normalize_name(gold.speaker), *(normalize_name(a) for a in gold.aliases)}
+    if name in forms:
+        return True
+    full = normalize_name(gold.speaker).split()
+    if not gold.vague and len(full) > 1 and name == full[-1]:  # "Blair" for Tony Blair
+        return True
+    return gold.vague and any(name and (name in form or form in name) for form in forms)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+@dataclass
+class Judged:
+    statement_id: int
+    confidence: float
+    is_statement: bool
+    speaker: bool
+    kind: bool
+    content: bool
+    duplicate: bool
+    gold: GoldStatement | None
+    source: str | None
+
+    @property
+    def correct(self) -> bool:
+        return self.is_statement and self.speaker and self.kind and self.content and not self.duplicate
+
+
+def judge(stored: list[dict], gold: list[GoldStatement]) -> list[Judged]:
+    by_article: dict[str, list[GoldStatement]] = defaultdict(list)
+    for g in gold:
+        by_article[g.article].append(g)
+    seen: set[int] = set()
+    judged = []
+    for row in sorted(stored, key=lambda r: (r["article"], r["content_start"] or 0)):
+        span = (row["content_start"] or 0, row["content_end"] or 0)
+        best, best_overlap = None, 0
+        for g in by_article.get(row["article"], []):
+            overlap = sum(_overlap(span, part) for part in g.parts)
+            if overlap > best_overlap:
+                best, best_overlap = g, overlap
+        if best is None:
+            judged.append(Judged(row["id"], row["confidence"], False, False, False, False, False, None, row["source"]))
+            continue
+        touched = [p for p in best.parts if _overlap(span, p)]
+        length = max(1, span[1] - span[0])
+        content_ok = best_overlap / length >= 0.7 and best_overlap >= 0.5 * sum(e - s for s, e in touched) and length >= 12
+        duplicate = best.key in seen
+        seen.add(best.key)
+        judged.append(Judged(row["id"], row["confidence"], True, names_speaker(row["source"], best), row["kind"] == best.kind or best.mixed,
+                             content_ok, duplicate, best, row["source"]))
+    return judged
+
+
+# --- scoring ------------------------------------------------------------------------------------------
+
+
+def score_articles(ids: set[str], db: Path) -> None:
+    texts = read_corpus(ids)
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as handle:
+        for article_id, text in texts.items():
+            handle.write(json.dumps({"id": article_id, "text": text}, ensure_ascii=False) + "\n")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    subprocess.run([sys.executable, "-m", "attribution.cli", "batch", handle.name, "--db", str(db), "--quiet"],
+                   check=True, env=env)
+    os.unlink(handle.name)
+
+
+def read_stored(db: Path, ids: set[str]) -> list[dict]:
+    from sqlalchemy.orm import aliased
+    from sqlmodel import Session, select
+
+    from attribution.db.engine import make_engine
+    from attribution.db.models import Article, Source, Statement
+
+    source = aliased(Source)
+    query = (
+        select(Statement.id, Article.document, Statement.kind, Statement.confidence, Statement.content_start,
+               Statement.content_end, source.name)
+        .join(Article, Article.id == Statement.article_id)
+        .outerjoin(source, source.id == Statement.source_id)
+        .where(Article.document.in_(sorted(ids)))
+    )
+    with Session(make_engine(str(db))) as session:
+        return [
+            {"id": r.id, "article": r.document, "kind": r.kind, "confidence": r.confidence,
+             "content_start": r.content_start, "content_end": r.content_end, "source": r.name}
+            for r in session.exec(query)
+        ]
+
+
+def share(part: int, whole: int) -> str:
+    return f"{part / whole:.1%} ({part}/{whole})" if whole else "n/a"
+
+
+def report(judged: list[Judged], gold: list[GoldStatement], articles: set[str], show_errors: bool) -> None:
+    total = len(judged)
+    print(f"{total} stored statements in {len(articles)} judged articles ({len(gold)} gold statements)")
+    print(f"correct (statement, speaker, kind, content, not duplicate): {share(sum(j.correct for j in judged), total)}")
+    print(f"  is a statement: {share(sum(j.is_statement for j in judged), total)}")
+    print(f"  right speaker:  {share(sum(j.speaker for j in judged), total)}")
+    print(f"  right kind:     {share(sum(j.kind for j in judged), total)}")
+    print(f"  content:        {share(sum(j.content for j in judged), total)}")
+    print(f"  duplicates:     {share(sum(j.duplicate for j in judged), total)}")
+    print(f"  right speaker ignoring kind and content: "
+          f"{share(sum(j.is_statement and j.speaker and not j.duplicate for j in judged), total)}")
+    found = {j.gold.key for j in judged if j.gold and j.speaker}
+    print(f"gold statements found with the right speaker (recall): {share(len(found), len(gold))}")
+    print("\nreliability (stored confidence -> share correct):")
+    print("| confidence | statements | correct | right speaker |")
+    print("|---|---|---|---|")
+    for low, high in zip(CONFIDENCE_BINS, CONFIDENCE_BINS[1:]):
+        rows = [j for j in judged if low <= j.confidence < high]
+        if rows:
+            print(f"| {low:.2f}-{min(high, 1.0):.2f} | {len(rows)} | {share(sum(j.correct for j in rows), len(rows))} "
+                  f"| {share(sum(j.speaker for j in rows), len(rows))} |")
+    high = [j for j in judged if j.confidence >= 0.9]
+    print(f"\nat confidence >= 0.90: {share(sum(j.correct for j in high), len(high))} correct")
+    if show_errors:
+        for j in judged:
+            if not j.correct:
+                gold_speaker = j.gold.speaker if j.gold else "-"
+                reasons = [name for name, ok in (("statement", j.is_statement), ("speaker", j.speaker), ("kind", j.kind),
+                                                 ("content", j.content), ("unique", not j.duplicate)) if not ok]
+                print(f"statement {j.statement_id} ({j.confidence:.2f}): stored {j.source!r}, gold {gold_speaker!r}: "
+                      f"{', '.join(reasons)}")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "convert":
+        parser = argparse.ArgumentParser(description="Turn judges' JSONL into the offsets-only gold file")
+        parser.add_argument("command")
+        parser.add_argument("judged", nargs="+", type=Path)
+        parser.add_argument("-o", "--output", type=Path, default=GOLD)
+        args = parser.parse_args()
+        convert(args.judged, args.output)
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="Score into (or read from) this database [default: a new one]")
+    parser.add_argument("--gold", type=Path, default=GOLD)
+    parser.add_argument("--show-errors", action="store_true")
+    args = parser.parse_args()
+    articles, gold = read_gold(args.gold)
+    db = args.db or Path(tempfile.mkdtemp()) / "gold.db"
+    score_articles(articles, db)  # batch skips the articles already scored with this model
+    report(judge(read_stored(db, articles), gold), gold, articles, args.show_errors)
+
+
+if __name__ == "__main__":
+    main()
