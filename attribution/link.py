@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Sequence
 
-from attribution.results import ArticleResult, Attribution
+from attribution.results import ArticleResult, Attribution, SentenceResult
 
 PRONOUNS = {
     "he": "person", "him": "person", "she": "person", "her": "person", "i": "person",
@@ -662,15 +662,19 @@ def _description_fits(head: str, entity: Entity) -> bool:
     return False
 
 
-def resolve_article(result: ArticleResult) -> None:
-    """Resolve every attribution's source mention, in reading order."""
+def resolve_article(result: ArticleResult) -> ArticleResult:
+    """Resolve every attribution's source mention, in reading order, in one pass.
+
+    Returns a new ``ArticleResult`` whose attributions carry their entities; ``result`` is left as it is.
+    """
     article = result.article
-    result.resolved = True
-    index = ArticleIndex(article.text, [s.start for s in result.sentences], article.author, article.publisher)
+    sentences = [replace(s, attributions=[replace(a) for a in s.attributions]) for s in result.sentences]
+    by_index = {s.index: s for s in sentences}
+    index = ArticleIndex(article.text, [s.start for s in sentences], article.author, article.publisher)
     sources: list[Entity] = []  # resolved sources so far, most recent last
-    for sentence in result.sentences:
+    for sentence in sentences:
         for attribution in sentence.attributions:
-            previous = attribution.continues
+            previous = _continued(attribution, by_index)
             if attribution.resolution == "continuation" and previous is not None:
                 _copy_entity(previous, attribution)
                 attribution.resolution = "continuation"
@@ -690,6 +694,18 @@ def resolve_article(result: ArticleResult) -> None:
             if entity.type == "person" and len(entity.name.split()) > 1:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
         _nested_attribution(sentence.text, sentence.start, sentence.attributions, index, sources)
+    return replace(result, sentences=sentences, resolved=True)
+
+
+def _continued(attribution: Attribution, sentences: dict[int, SentenceResult]) -> Attribution | None:
+    """The (already resolved) attribution that ``attribution`` carries on, if any."""
+    if attribution.continues is None:
+        return None
+    sentence_index, position = attribution.continues
+    sentence = sentences.get(sentence_index)
+    if sentence is None or position >= len(sentence.attributions):
+        return None
+    return sentence.attributions[position]
 
 
 def _resolve_mention(

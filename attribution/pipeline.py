@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -110,46 +111,53 @@ def _complete_name(span: TextSpan | None, text: str) -> TextSpan | None:
     return TextSpan(span.start, match.end(), text[span.start : match.end()])
 
 
-def merge_continuations(sentences: list[SentenceResult], text: str) -> None:
+def merge_continuations(sentences: list[SentenceResult], text: str) -> list[SentenceResult]:
     """A sentence that only carries on the previous statement ("..." he said. "More quote.") inherits its source.
 
-    When the previous content ran to the end of its sentence, the two contents become one
-    span shared by both sentences, so a statement spread over sentences stays one statement.
+    Returns new sentences (the given ones are left as they are).  When the previous content ran to the
+    end of its sentence, the two contents become one span shared by every sentence of the chain, and the
+    carrying-on attribution points back (``continues``: sentence and attribution index) to the one it
+    carries on, so that the chain is stored as one statement.
     """
-    previous: Attribution | None = None
-    previous_sentence: SentenceResult | None = None
-    for sentence in sentences:
+    out = [replace(s, attributions=[replace(a) for a in s.attributions]) for s in sentences]
+    previous: tuple[int, int] | None = None  # (position in ``out``, attribution index)
+    for position, sentence in enumerate(out):
         current = None
         if sentence.label != "context" and sentence.attributions:
             first = sentence.attributions[0]
+            before = out[previous[0]].attributions[previous[1]] if previous is not None else None
             continues = (
                 first.source is None
                 and first.cue is None
                 and first.content is not None
+                and before is not None
                 and previous is not None
-                and previous_sentence is not None
-                and previous_sentence.index == sentence.index - 1
+                and out[previous[0]].index == sentence.index - 1
                 and not text[sentence.start : first.content.start].strip(" \t\"'\u201c\u2018")
             )
             if continues:
-                assert previous is not None and previous_sentence is not None and first.content is not None
-                ran_to_end = previous.content is not None and not text[
-                    previous.content.end : previous_sentence.end
+                assert before is not None and previous is not None and first.content is not None
+                before_sentence = out[previous[0]]
+                ran_to_end = before.content is not None and not text[
+                    before.content.end : before_sentence.end
                 ].strip(" \t\"'\u201d\u2019.,")
-                if ran_to_end and previous.content is not None:
-                    start = previous.content.start
-                    merged = TextSpan(start, first.content.end, text[start : first.content.end])
+                content = first.content
+                if ran_to_end and before.content is not None:
+                    start = before.content.start
+                    content = TextSpan(start, first.content.end, text[start : first.content.end])
                     # Every sentence of the chain carries the same span, so it is one content.
-                    for earlier in sentences[: sentence.index]:
-                        for attribution in earlier.attributions:
-                            if attribution.content is not None and attribution.content.start == start:
-                                attribution.content = merged
-                    first.content = merged
-                first.source, first.cue = previous.source, previous.cue
-                first.resolution = "continuation"
-                first.continues = previous
-            current = sentence.attributions[-1]
-        previous, previous_sentence = (current, sentence) if current is not None else (None, None)
+                    for earlier in out[:position]:
+                        earlier.attributions = [
+                            replace(a, content=content) if a.content is not None and a.content.start == start else a
+                            for a in earlier.attributions
+                        ]
+                sentence.attributions[0] = replace(
+                    first, content=content, source=before.source, cue=before.cue, resolution="continuation",
+                    continues=(before_sentence.index, previous[1]),
+                )
+            current = (position, len(sentence.attributions) - 1)
+        previous = current
+    return out
 
 
 class Tracker:
@@ -195,10 +203,10 @@ class Tracker:
             sentences = [
                 self._sentence(article, index, span, next(predictions)) for index, span in enumerate(spans)
             ]
-            merge_continuations(sentences, article.text)
+            sentences = merge_continuations(sentences, article.text)
             result = ArticleResult(article=article, sentences=sentences, model_version=self.model_version)
             if resolve:
-                link.resolve_article(result)
+                result = link.resolve_article(result)
             results.append(result)
         return results
 

@@ -35,7 +35,8 @@ class Attribution:
     vague: bool = False
     via: str | None = None  # the outlet that reported it ("Interfax")
     resolution: str = "unresolved"  # named, alias, pronoun, description, continuation, unresolved
-    continues: Attribution | None = field(default=None, repr=False, compare=False)  # the statement it carries on
+    # The attribution it carries on: (sentence index, attribution index), earlier in the same article.
+    continues: tuple[int, int] | None = None
 
     def contract(self) -> dict[str, Any]:
         source = None

@@ -314,14 +314,29 @@ Pending = tuple[SentenceResult, int, Attribution, "SourceMatch | None", "SourceM
 def _resolve_sources(resolver: SourceResolver, result: ArticleResult, sentence_ids: list[int]) -> list[Pending]:
     """Each attribution with its sentence id, its source and the outlet it came through (new ones not flushed)."""
     pending = []
+    by_index = {s.index: s for s in result.sentences}
     for sentence, sentence_id in zip(result.sentences, sentence_ids):
         if sentence.label == "context":
             continue
         for attribution in sentence.attributions:
+            if _repeats_chain(attribution, by_index):
+                continue  # a quotation over several sentences is one statement, stored with its first sentence
             match = resolver.resolve(attribution)
             via = resolver.resolve(Attribution(None, None, None, 0.0, entity=attribution.via, entity_type="media")) if attribution.via else None
             pending.append((sentence, sentence_id, attribution, match, via))
     return pending
+
+
+def _repeats_chain(attribution: Attribution, sentences: dict[int, SentenceResult]) -> bool:
+    """Whether ``attribution`` carries on an earlier one whose content span is the same (already stored)."""
+    if attribution.continues is None or attribution.content is None:
+        return False
+    sentence_index, position = attribution.continues
+    earlier = sentences.get(sentence_index)
+    if earlier is None or position >= len(earlier.attributions) or earlier.label == "context":
+        return False
+    content = earlier.attributions[position].content
+    return content is not None and (content.start, content.end) == (attribution.content.start, attribution.content.end)
 
 
 def _statement_rows(pending: list[Pending], row: Article, embeddings: dict[int, bytes], aliases: set[tuple[int, str]]) -> list[dict]:
