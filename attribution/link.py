@@ -9,11 +9,30 @@ resolved (``named``, ``alias``, ``pronoun``, ``description``, ``continuation``,
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from dataclasses import dataclass, replace
-from typing import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Iterator, Sequence
 
 from attribution.results import ArticleResult, Attribution, SentenceResult
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _data(name: str) -> Any:
+    """A word list shipped with the package (``attribution/data``)."""
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+_ROLES = _data("roles.json")
+_FIRST_NAMES = _data("first_names.json")
+# Public offices with one holder at a time ("the chancellor"): named only on evidence, never by recency.
+OFFICES = frozenset(_ROLES["offices"])
+ROLE_SYNONYMS: dict[str, str] = _ROLES["role_synonyms"]
+QUANTIFIERS = frozenset(_ROLES["quantifiers"])
+NAME_OPENERS = frozenset(_ROLES["sentence_openers"])
+PARTIES = frozenset(_ROLES["parties"])
 
 PRONOUNS = {
     "he": "person", "him": "person", "she": "person", "her": "person", "i": "person",
@@ -39,7 +58,7 @@ GROUP_NOUNS = {
     "doctors", "physicians", "researchers", "students", "teachers", "workers", "families", "parents", "employees",
     "colleagues", "friends", "americans", "citizens", "protesters", "protestors", "conservatives", "liberals",
 }
-VAGUE_SINGULAR = {"official", "source", "person", "someone", "insider", "aide", "expert", "analyst", "diplomat"}
+VAGUE_SINGULAR = {"official", "source", "person", "someone", "insider", "aide", "expert", "analyst", "diplomat"} | set(_ROLES["vague_singular"])
 MEDIA_WORDS = {
     "times", "post", "journal", "news", "tribune", "herald", "gazette", "agency", "press", "reuters", "interfax",
     "yonhap", "kcna", "tass", "bbc", "cnn", "nbc", "abc", "cbs", "msnbc", "fox", "guardian", "telegraph",
@@ -165,6 +184,8 @@ def _is_capitalised(word: str) -> bool:
 def classify(name: str, role: str | None = None) -> tuple[str, bool]:
     """(type, vague) of a canonical name."""
     lower = name.lower()
+    if lower.removeprefix("the ") in PARTIES:
+        return "organization", False  # "Labour", "the Conservatives": a party speaks as an organisation
     if lower.removeprefix("the ") in PLACES:
         return "government", False  # "Russia did not discount ...": a country speaks through its government
     words = [w.strip(".").lower() for w in _words(name)]
@@ -211,9 +232,45 @@ def _affiliation(role: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
+def normalize_role(text: str | None) -> str:
+    """'The Tory leader' -> 'conservative leader': lower case, no determiner, one spelling per party and office."""
+    if not text:
+        return ""
+    role = " ".join(re.sub(r"[\u2019']s\b", "", text).lower().replace(".", "").split())
+    for determiner in ("the ", "a ", "an "):
+        role = role.removeprefix(determiner)
+    for spelling in sorted(ROLE_SYNONYMS, key=len, reverse=True):
+        role = re.sub(rf"\b{re.escape(spelling)}\b", ROLE_SYNONYMS[spelling], role)
+    return role
+
+
+_RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|which|whose|whom)\b.*$", re.IGNORECASE | re.DOTALL)
+_MID_HONORIFIC = re.compile(r"\s(?=(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z])")
+_PAIR = re.compile(r"^(?P<first>.+?)\s+and\s+(?P<second>.+)$")
+
+
+def trim_name(text: str) -> str:
+    """The name in a source span: no sentence opener ("Earlier Tony Blair"), no relative clause ("Mr Blair, who ...")
+    and nothing before a title inside it ("Tanzania Mr Brown")."""
+    text = _RELATIVE_CLAUSE.sub("", text) or text
+    words = text.split(" ")
+    while len(words) > 1 and words[0].lower() in NAME_OPENERS and _is_capitalised(words[1]):
+        words = words[1:]
+    text = " ".join(words)
+    middle = _MID_HONORIFIC.search(text)
+    if middle and not any(_is_role(w) for w in text[: middle.start()].split()):
+        text = text[middle.end() :]
+    return text
+
+
 def parse_named(mention: str) -> Entity:
     """Split titles and appositives: 'White House ... spokesperson John Kirby' -> John Kirby, role, affiliation."""
-    text = clean_mention(mention)
+    text = trim_name(clean_mention(mention))
+    pair = _PAIR.match(text)
+    if pair and "," not in text:  # "German Chancellor Gerhard Schroeder and French President Jacques Chirac": two people
+        first, second = parse_named(pair.group("first")), parse_named(pair.group("second"))
+        if all(e.type == "person" and (" " in e.name or e.role) for e in (first, second)):
+            return Entity(f"{first.name} and {second.name}", "group", members="person")
     listed = _LISTED.search(text)
     if listed:  # "Critics, like Senators Charles E. Grassley, Republican of Iowa, and Patrick J. Leahy" -> the people named
         people = [e for e in (parse_named(m.group(0)) for m in _NAME_RUN.finditer(listed.group(1))) if e.type == "person" and " " in e.name]
@@ -242,8 +299,10 @@ def parse_named(mention: str) -> Entity:
         # "spokesperson John Kirby": the run is the name; "ambassador to North Korea Alexander
         # Matsegora": a place runs into the name, so keep its last two words.
         size = run if _is_role(before[-1]) and run <= 3 else min(2, run)
+        if size > 1 and words[len(words) - size].lower().strip(".") in HONORIFICS - {"sir", "dame"}:
+            size -= 1  # "deputy prime minister Mr Prescott" -> Prescott
         name = " ".join(words[len(words) - size :])
-        role = " ".join(words[: len(words) - size])
+        role = " ".join(w for w in words[: len(words) - size] if w.lower().strip(".") not in HONORIFICS)
         role = role[4:] if role.lower().startswith("the ") else role
         return Entity(name, "person", False, role, _affiliation(role))
     if run >= 2 and any(w.islower() and w not in DETERMINERS for w in before):
@@ -252,6 +311,9 @@ def parse_named(mention: str) -> Entity:
         if tail.type in ("media", "organization", "government"):
             return tail
     if words and words[0].lower().strip(".") in HONORIFICS and len(words) > 1:
+        if words[0].lower() in ("sir", "dame") and len(words) == 2:
+            # "Sir Howard" is a first name (Sir Howard Newby), never the surname Howard.
+            return Entity(" ".join(words), "person")
         words = words[1:]
     name = " ".join(words)
     if name.lower().startswith("the ") and len(words) > 1 and _is_capitalised(words[1]):
@@ -274,6 +336,8 @@ def mention_kind(mention: str) -> str:
     if text in PRONOUNS:
         return "pronoun"
     words = text.split()
+    if words and words[0] in DEFINITE_DETERMINERS and normalize_role(text) in OFFICES:
+        return "description"  # "the Tory leader", "The Prime Minister"
     # Only definite phrases point back ("the official"); "a senior official" introduces someone new.
     if words and words[0] in DEFINITE_DETERMINERS and len(words) <= 4:
         heads = [w.strip(".,") for w in words[1:] if w.strip(".,") in DESCRIPTION_HEADS]
@@ -293,30 +357,11 @@ _NAME_RUN = re.compile(
     rf"\b{_NAME_TOKEN}(?:\s+(?:(?:of|for|on)(?:\s+the)?\s+|(?:de|van|von|der|da|di|du|le|la|al|bin)\s+)?{_NAME_TOKEN})+"
 )
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'-]+\b")
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+([A-Z][\w'-]+)")
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 NOT_ORGANISATIONS = {"CEO", "TV", "GDP", "AM", "PM", "OK", "II", "III", "IV", "CFO", "COO", "MP", "DC", "NY", "PS", "ET", "PT", "GMT", "UTC"}
-FEMALE_NAMES = set("""
-hillary chelsea melania ivanka michelle nancy elizabeth sarah sara kellyanne megyn jill katy tina maria mary anne ann
-susan karen laura linda barbara patricia jennifer jessica ashley amanda emily emma olivia sophia isabella mia lisa
-nicole rebecca rachel hannah kate katherine catherine kathleen margaret helen dorothy carol ruth sharon deborah amy
-angela anna julia julie diane donna janet joyce kelly christina heather theresa denise martha andrea marie alice
-claire victoria grace tamara tammy debbie kim kimberly stephanie samantha natalie megan lauren brittany sandra carolyn
-virginia judy judith pamela cheryl cynthia teresa gloria evelyn jean joan ellen eleanor rosa elena leslie tyresha
-janice lena ana aparna madeleine condoleezza loretta kamala dianne debbie marsha gina hope huma donna jane paula ruth
-theresa angela ursula christine marine nicola priscilla sheila beverly keisha loretta valerie vanessa yvonne wendy
-""".split())
-MALE_NAMES = set("""
-donald barack bill bernie mike michael john james robert william david richard joseph joe thomas charles christopher
-daniel matthew anthony mark paul steven steve andrew kenneth ken joshua kevin brian george timothy tim ronald ron
-jason edward jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel frank
-gregory raymond alexander patrick jack dennis jerry tyler aaron jose adam henry nathan douglas zachary peter kyle
-walter ethan jeremy harold keith christian roger noah gerald carl terry sean austin arthur lawrence jesse dylan bryan
-jordan billy bruce albert willie gabriel logan alan juan wayne roy ralph randy eugene vincent russell louis philip
-bobby johnny bradley rudy newt ted marco jeb chris reince rand mitch harry tim tom vladimir sergei kim xi shinzo
-mitt ben rick jim bob dick al sean eric hugh nick quentin matt rush dan reid paul lindsey orrin corey steve
-barry boris emmanuel angela francois jean recep benjamin hassan ali mohammed muhammad ahmed omar abdul moon yoon
-ed ted fred
-""".split()) - {"angela", "jean", "terry", "kim"}
+FEMALE_NAMES = frozenset(_FIRST_NAMES["female"])
+MALE_NAMES = frozenset(_FIRST_NAMES["male"])
 FIRST_PERSON = {"i", "me", "my"}
 FIRST_PERSON_PLURAL = {"we", "us", "our"}
 PLACE_HEADS = {"state": {"state", "country"}, "city": {"city"}, "town": {"city"}, "capital": {"city"},
@@ -357,6 +402,7 @@ PERSON_HEADS = {
     "veteran", "democrat", "republican", "woman", "man", "singer", "founder", "executive", "analyst", "expert",
     "surgeon", "anchor", "commentator", "columnist", "pundit", "activist", "historian", "scholar", "journalist",
 }
+PERSON_HEADS |= set(_ROLES["person_heads"])
 for _head in list(ORGANISATION_HEADS) + list(PERSON_HEADS):
     DESCRIPTION_HEADS.setdefault(_head, "person" if _head in PERSON_HEADS else ORGANISATION_HEADS[_head])
 for _head in PLURAL_HEADS:
@@ -376,7 +422,7 @@ SENTENCE_OPENERS = {
     "so", "yet", "then", "since", "during", "under", "over", "this", "that", "these", "those", "there", "here", "it",
     "his", "her", "their", "our", "my", "its", "a", "an", "asked", "like", "unlike", "although", "though", "because",
     "meanwhile", "still", "also", "now", "last", "next", "every", "each", "both", "even", "only", "not", "or", "nor",
-}
+} | NAME_OPENERS
 
 
 _DATE_TAIL = re.compile(
@@ -483,6 +529,9 @@ class ArticleIndex:
         self.by_surname: dict[str, Entity] = {}
         self.gender: dict[str, str] = {}
         self._ambiguous: set[str] = set()  # surnames two named people share: a bare one resolves to neither
+        # Words the article puts after "Mr", "Mrs", "Dr": surnames, so "Tony Blair" is a person when "Mr Blair" follows.
+        self.titled_surnames = {m.group(1).lower() for m in _TITLED.finditer(text)}
+        self.knighted: dict[str, Entity] = {}  # "Sir Howard" -> the "Sir Howard Newby" named in full
         self.signatures = _letter_signatures(text)
         found, titled = self._named_runs(text)
         self._merge_titled_surnames(found, titled)
@@ -523,7 +572,14 @@ class ArticleIndex:
             # A run of capitalised words is a person only with a known first name, a title or a role
             # ("Ban Ki-moon, the secretary general").
             role_after = _APPOSITIVE_ROLE.match(text, match.end())
-            if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS or role_after):
+            if len(words) == 2 and words[0] in ("Sir", "Dame"):  # "Sir Howard": the knight named in full, if any
+                knight = self.knighted.get(words[1].lower())
+                found.append((start, match.end(), knight or entity))
+                continue
+            surname_titled = words[-1].lower() in self.titled_surnames
+            if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS or role_after or surname_titled):
+                if honorific in ("sir", "dame"):
+                    self.knighted.setdefault(words[0].lower(), entity)
                 if gender:
                     self.gender[entity.name] = gender
                 surnames = [words[-1].lower()]
@@ -714,9 +770,19 @@ def _resolve_mention(
     possessor = _POSSESSOR.match(clean_mention(mention))
     if possessor:  # "the agency's mammoth bureaucracy" speaks for the agency
         mention = possessor.group(1)
-    kind = mention_kind(mention)
     text = clean_mention(mention)
     words = text.lower().split()
+    if len(words) > 1 and words[0] in ("who", "which", "whom"):
+        mention = text = text.split()[0]  # "who the local council ...": the relative pronoun points back
+        words = words[:1]
+    elif len(words) > 1 and words[0] in PRONOUNS and all(w in QUANTIFIERS for w in words[1:]):
+        mention = text = text.split()[0]  # "We all", "they both": the pronoun
+        words = words[:1]
+    elif len(words) > 1 and words[0] in ("those", "these") and words[1] in ("who", "with", "that", "whose", "in", "of", "at", "on"):
+        return None, "unresolved"  # "those who ...": no one named
+    elif len(words) > 1 and words[0] in POSSESSIVE_DETERMINERS:
+        return _possessed(text, position, index, sources, skip)
+    kind = mention_kind(mention)
     if kind == "pronoun":
         pronoun = words[0]
         if pronoun in FIRST_PERSON | FIRST_PERSON_PLURAL:
@@ -739,6 +805,14 @@ def _resolve_mention(
                 return candidate, "pronoun"
         return None, "unresolved"
     if kind == "description":
+        phrase = normalize_role(text)
+        if phrase in OFFICES or (words[-1] in PERSON_HEADS and len(words) > 2):
+            # "the chancellor", "the Tory leader": the person the article gives that title, whoever was quoted last.
+            for candidate in list(index.before(position, skip)) + list(reversed(sources)):
+                if candidate.type == "person" and not candidate.vague and normalize_role(candidate.role) == phrase:
+                    return candidate, "description"
+            if phrase in OFFICES:  # no holder named here: the store looks for one the corpus names
+                return Entity(text[0].upper() + text[1:], "person", False, role=phrase), "description"
         heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
         head = heads[-1] if heads else words[-1]
         # Most recent first; sources were added to the index where they were quoted.
@@ -786,6 +860,9 @@ def _resolve_mention(
         return entity, resolution
     entity = parse_named(text)
     name_words = entity.name.split()
+    if len(name_words) == 2 and name_words[0] in ("Sir", "Dame"):
+        knight = index.knighted.get(name_words[1].lower())
+        return (knight, "alias") if knight is not None else (entity, "named")
     if entity.name in index.acronyms:
         return index.acronyms[entity.name], "alias"
     if len(name_words) == 1:
@@ -796,6 +873,30 @@ def _resolve_mention(
         if candidate.name.lower() == entity.name.lower():
             return candidate, "alias" if candidate.name != text else "named"
     return entity, "named"
+
+
+POSSESSIVE_DETERMINERS = {"his", "her", "its", "their", "our", "my"}
+_POSSESSIVE_TO_PRONOUN = {"his": "he", "her": "she", "its": "it", "their": "they", "our": "we", "my": "i"}
+
+
+def _possessed(
+    text: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None
+) -> tuple[Entity | None, str]:
+    """'its chairman, Sir Anthony Greener' -> Anthony Greener; 'his spokesman' -> "Tony Blair's spokesman" (unnamed)."""
+    first, _, appositive = text.partition(", ")
+    if appositive and _is_capitalised(appositive):
+        named = parse_named(appositive.split(", ")[0])
+        if named.type == "person":
+            return Entity(named.name, "person", False, first.split(" ", 1)[1]), "named"
+    owner, _ = _resolve_mention(_POSSESSIVE_TO_PRONOUN[first.split()[0].lower()], position, index, sources, skip)
+    rest = first.split(" ", 1)[1]
+    if owner is None or owner.type == "group":
+        return None, "unresolved"
+    head = rest.split()[-1].lower()
+    entity_type = DESCRIPTION_HEADS.get(head, "person")
+    entity_type = entity_type if entity_type in ("person", "organization", "government", "media", "document") else "person"
+    # An unnamed speaker for the owner: vague, and never merged with the owner.
+    return Entity(f"{owner.name}'s {rest}", entity_type, entity_type == "person", rest, owner.name), "description"
 
 
 def _set_entity(attribution: Attribution, entity: Entity, resolution: str) -> None:
