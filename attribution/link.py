@@ -750,7 +750,12 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
             if entity.type == "person" and len(entity.name.split()) > 1:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
         _nested_attribution(sentence.text, sentence.start, sentence.attributions, index, sources)
-    return replace(result, sentences=sentences, resolved=True)
+    titles = sorted({
+        (normalize_role(m.entity.role), m.entity.name) for m in index.mentions
+        if m.entity.type == "person" and len(m.entity.name.split()) >= 2 and normalize_role(m.entity.role) in OFFICES
+        and not is_office_mention(m.entity.name, m.entity.role) and m.entity.name.split()[0].lower() not in DETERMINERS
+    })
+    return replace(result, sentences=sentences, resolved=True, titles=titles)
 
 
 def _continued(attribution: Attribution, sentences: dict[int, SentenceResult]) -> Attribution | None:
@@ -768,6 +773,9 @@ def _resolve_mention(
     mention: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None = None
 ) -> tuple[Entity | None, str]:
     possessor = _POSSESSOR.match(clean_mention(mention))
+    named_in_full = parse_named(mention) if possessor else None
+    if named_in_full is not None and named_in_full.type == "person" and len(named_in_full.name.split()) >= 2:
+        possessor = None  # "the chancellor's friend ... Charlie Whelan" is Charlie Whelan
     if possessor:  # "the agency's mammoth bureaucracy" speaks for the agency
         mention = possessor.group(1)
     text = clean_mention(mention)
@@ -945,3 +953,36 @@ def _nested_attribution(text: str, offset: int, attributions: list[Attribution],
                     attribution.via = outlet
                 sources.append(entity)  # "The sources also said ..." points back here
                 index.add(mention_start, entity, weight=SPEAKER_WEIGHT)
+
+
+# Across articles: a bare surname or an office joins a named person only on evidence (store.py looks it up).
+DOMINANT_SHARE = 0.75  # the holder must have at least this share of the evidence
+DOMINANT_MIN = 2  # and at least this many pieces of it (articles or statements)
+
+
+def dominant(counts: dict[str, int]) -> str | None:
+    """The one candidate the evidence points to, or ``None`` when it is thin or split."""
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    name, top = ranked[0]
+    if len(ranked) == 1:
+        return name
+    total = sum(counts.values())
+    return name if top >= DOMINANT_MIN and top / total >= DOMINANT_SHARE else None
+
+
+def is_office_mention(entity: str | None, role: str | None) -> bool:
+    """'The chancellor' left for the corpus to name: an office with no holder named in its article."""
+    return bool(entity and role and role in OFFICES and normalize_role(entity) == role)
+
+
+def gender_fits(mention: str | None, first_name: str | None) -> bool:
+    """'Mr Blair' is not Cherie Blair, 'Mrs Blair' not Tony Blair."""
+    honorific = (mention or "").split()[0].lower().strip(".") if (mention or "").split() else ""
+    said = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female"}.get(honorific)
+    if said is None or not first_name:
+        return True
+    first = first_name.lower()
+    known = "female" if first in FEMALE_NAMES else "male" if first in MALE_NAMES else None
+    return known in (None, said)

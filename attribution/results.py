@@ -82,6 +82,8 @@ class ArticleResult:
     sentences: list[SentenceResult]
     model_version: str
     resolved: bool = False  # whether link.resolve_article has run
+    # Public offices the article gives named people, (office, name): "Chancellor Gordon Brown" -> ("chancellor", "Gordon Brown").
+    titles: list[tuple[str, str]] = field(default_factory=list)
 
     def records(self) -> list[dict[str, Any]]:
         return [s.contract(self.article.document) for s in self.sentences]
