@@ -58,6 +58,7 @@ GROUP_NOUNS = {
     "doctors", "physicians", "researchers", "students", "teachers", "workers", "families", "parents", "employees",
     "colleagues", "friends", "americans", "citizens", "protesters", "protestors", "conservatives", "liberals",
 }
+GROUP_NOUNS |= set(_ROLES["group_nouns"]) - {"tories"}
 VAGUE_SINGULAR = {"official", "source", "person", "someone", "insider", "aide", "expert", "analyst", "diplomat"} | set(_ROLES["vague_singular"])
 MEDIA_WORDS = {
     "times", "post", "journal", "news", "tribune", "herald", "gazette", "agency", "press", "reuters", "interfax",
@@ -87,6 +88,9 @@ DOCUMENT_WORDS = {"speech", "report", "study", "statement", "survey", "poll", "l
 ORGANIZATION_WORDS = {"inc", "corp", "company", "party", "association", "union", "committee", "campaign", "group", "foundation", "institute", "university", "bank", "firm", "club", "organization", "organisation", "coalition", "network", "center", "centre",
                       "fund", "reserve", "board", "authority", "trust", "society", "league", "federation", "forum",
                       "exchange", "alliance", "institution", "partnership", "project", "program", "programme"}
+ORGANIZATION_WORDS |= set(_ROLES["organization_words"])
+DOCUMENT_WORDS |= set(_ROLES["document_words"])
+MEDIA_NAMES |= set(_ROLES["media_words"])
 DESCRIPTION_HEADS = {
     "officials": "group", "official": "person", "sources": "group", "source": "person", "newspaper": "media",
     "paper": "media", "agency": "media", "spokesperson": "person", "spokesman": "person", "spokeswoman": "person",
@@ -733,6 +737,8 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
             previous = _continued(attribution, by_index)
             if attribution.resolution == "continuation" and previous is not None:
                 _copy_entity(previous, attribution)
+                # As sure of the speaker as the sentence it carries on.
+                attribution.confidence = min(attribution.confidence, previous.confidence)
                 attribution.resolution = "continuation"
                 continue
             if attribution.source is None:
@@ -744,6 +750,8 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 attribution.entity, attribution.resolution = None, "unresolved"
                 continue
             _set_entity(attribution, entity, resolution)
+            certainty = _certainty(attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip)
+            attribution.confidence = round(attribution.confidence * certainty, 4)
             sources = [e for e in sources if e.name != entity.name] + [entity]
             # A speaker stays salient: "he ... he" continues from here.
             index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT)
@@ -756,6 +764,43 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
         and not is_office_mention(m.entity.name, m.entity.role) and m.entity.name.split()[0].lower() not in DETERMINERS
     })
     return replace(result, sentences=sentences, resolved=True, titles=titles)
+
+
+# How sure a resolution is of its entity, by how it was made (multiplies the model's span confidence).
+CERTAINTY = {"named": 1.0, "alias": 0.97, "fuzzy": 0.8, "pronoun": 0.93, "pronoun-competing": 0.7, "role": 0.95,
+             "office": 0.85, "description": 0.8, "description-guess": 0.6}
+
+
+def _certainty(
+    mention: str, position: int, entity: Entity, resolution: str, index: ArticleIndex, sources: list[Entity],
+    skip: tuple[int, int] | None,
+) -> float:
+    """The resolution's own uncertainty: a competing antecedent, a guessed surname, a title nobody holds here."""
+    text = clean_mention(mention)
+    words = text.lower().split()
+    if resolution == "alias":
+        last = words[-1].strip(".") if words else ""
+        surname = entity.name.split()[-1].lower() if entity.name else ""
+        exact = last == surname or normalize_role(text) == entity.name.lower() or text.isupper()
+        return CERTAINTY["alias"] if exact or last in entity.name.lower() else CERTAINTY["fuzzy"]
+    if resolution == "pronoun":
+        pronoun = words[0] if words else ""
+        if pronoun not in PERSON_PRONOUNS:
+            return CERTAINTY["pronoun"]
+        # Another person who fits the pronoun and is about as salient: the choice is a guess.
+        rivals = [e for e in index.salient(position, skip)[:3] if e.name != entity.name
+                  and _pronoun_fits(pronoun, e, index.gender.get(e.name)) and " and " not in e.name]
+        return CERTAINTY["pronoun-competing"] if rivals else CERTAINTY["pronoun"]
+    if resolution == "description":
+        if is_office_mention(entity.name, entity.role):
+            return CERTAINTY["office"]
+        phrase = normalize_role(text)
+        if entity.role and normalize_role(entity.role) == phrase:
+            return CERTAINTY["role"]
+        head = words[-1] if words else ""
+        shared = {w.lower().strip(".") for w in entity.name.split()} | {w.lower() for w in (entity.role or "").split()}
+        return CERTAINTY["description"] if head in shared or entity.type != "person" else CERTAINTY["description-guess"]
+    return CERTAINTY.get(resolution, 1.0)
 
 
 def _continued(attribution: Attribution, sentences: dict[int, SentenceResult]) -> Attribution | None:
