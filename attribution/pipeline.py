@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from attribution import link
-from attribution.ingest import Article, article_from_text
+from attribution.ingest import Article, article_from_text, repair, repair_with_offsets
 from attribution.model import PACKAGED_MODEL_DIR, Predictor, SentencePrediction, SpanPrediction, model_version
 from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
 from attribution.segment import Span, split_sentences
@@ -68,7 +68,7 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
         if not spans:
             return None
         start, end = sentence.start + min(s.start for s in spans), sentence.start + max(s.end for s in spans)
-        return TextSpan(start, end, text[start:end])
+        return TextSpan(start, end, repair(text[start:end]))  # offsets index the input; the words are repaired
 
     attributions = []
     for anchor in anchors:
@@ -108,7 +108,7 @@ def _complete_name(span: TextSpan | None, text: str) -> TextSpan | None:
     match = _NEXT_NAME_WORD.match(text, span.end)
     if match is None:
         return span
-    return TextSpan(span.start, match.end(), text[span.start : match.end()])
+    return TextSpan(span.start, match.end(), repair(text[span.start : match.end()]))
 
 
 def merge_continuations(sentences: list[SentenceResult], text: str) -> list[SentenceResult]:
@@ -144,7 +144,7 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                 content = first.content
                 if ran_to_end and before.content is not None:
                     start = before.content.start
-                    content = TextSpan(start, first.content.end, text[start : first.content.end])
+                    content = TextSpan(start, first.content.end, repair(text[start : first.content.end]))
                     # Every sentence of the chain carries the same span, so it is one content.
                     for earlier in out[:position]:
                         earlier.attributions = [
@@ -158,6 +158,15 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
             current = (position, len(sentence.attributions) - 1)
         previous = current
     return out
+
+
+def _to_input(prediction: SentencePrediction, origin: list[int]) -> SentencePrediction:
+    """Span offsets in the repaired sentence -> offsets in the sentence as given."""
+    if len(origin) == 0 or all(i == p for i, p in enumerate(origin)):
+        return prediction
+    last = len(origin) - 1
+    spans = [replace(span, start=origin[min(span.start, last)], end=origin[min(span.end, last)]) for span in prediction.spans]
+    return replace(prediction, spans=spans)
 
 
 class Tracker:
@@ -193,7 +202,10 @@ class Tracker:
         """
         articles = list(articles)
         spans_per_article = [split_sentences(a.text) for a in articles]
-        texts = [a.text[s.start : s.end] for a, spans in zip(articles, spans_per_article) for s in spans]
+        # The model reads repaired text (mojibake fixed); its spans are mapped back to the input as given.
+        repaired = [repair_with_offsets(a.text[s.start : s.end]) for a, spans in zip(articles, spans_per_article) for s in spans]
+        texts = [fixed for fixed, _ in repaired]
+        origins = iter([origin for _, origin in repaired])
         contexts = None
         if self.predictor.settings.left_context:  # each sentence's previous sentence in its own article
             contexts = [a.text[spans[i - 1].start : spans[i - 1].end] if i else "" for a, spans in zip(articles, spans_per_article) for i in range(len(spans))]
@@ -201,7 +213,7 @@ class Tracker:
         results = []
         for article, spans in zip(articles, spans_per_article):
             sentences = [
-                self._sentence(article, index, span, next(predictions)) for index, span in enumerate(spans)
+                self._sentence(article, index, span, _to_input(next(predictions), next(origins))) for index, span in enumerate(spans)
             ]
             sentences = merge_continuations(sentences, article.text)
             result = ArticleResult(article=article, sentences=sentences, model_version=self.model_version)
@@ -215,7 +227,7 @@ class Tracker:
         in_boilerplate = any(a <= span.start and span.end <= b for a, b in article.boilerplate)
         label = "context" if in_boilerplate else prediction.label
         confidence = 1.0 if in_boilerplate else prediction.confidence  # a rule, not the model
-        sentence = SentenceResult(index, span.start, span.end, span.text_of(article.text), label, confidence)
+        sentence = SentenceResult(index, span.start, span.end, repair(span.text_of(article.text)), label, confidence)
         if label != "context":
             sentence.attributions = group_spans(span, article.text, prediction)
         return sentence
