@@ -38,7 +38,7 @@ PRONOUNS = {
     "he": "person", "him": "person", "she": "person", "her": "person", "i": "person",
     "they": "group", "them": "group", "we": "group", "us": "group", "it": "organization",
 }
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev"}
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "baroness"}
 # Words that make a name a job title ("spokesperson John Kirby"); lower-cased, full stops removed.
 ROLE_WORDS = {
     "spokesperson", "spokesman", "spokeswoman", "spokespeople", "president", "minister", "ambassador", "secretary",
@@ -248,18 +248,26 @@ def normalize_role(text: str | None) -> str:
     return role
 
 
+_PLAIN_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "rev", "sir", "dame", "lord", "lady", "baroness"}
 _RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|which|whose|whom)\b.*$", re.IGNORECASE | re.DOTALL)
 _MID_HONORIFIC = re.compile(r"\s(?=(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z])")
 _PAIR = re.compile(r"^(?P<first>.+?)\s+and\s+(?P<second>.+)$")
 
 
 def trim_name(text: str) -> str:
-    """The name in a source span: no sentence opener ("Earlier Tony Blair"), no relative clause ("Mr Blair, who ...")
-    and nothing before a title inside it ("Tanzania Mr Brown")."""
+    """The name in a source span: no sentence opener ("Earlier Tony Blair"), no relative clause ("Mr Blair, who ..."),
+    no unclosed bracket ("Confederation of British Industry (CBI") and nothing before a title or a first name
+    inside it ("Tanzania Mr Brown", "EU Tony Blair")."""
     text = _RELATIVE_CLAUSE.sub("", text) or text
+    text = re.sub(r"\s*\([^)]*$", "", text) or text
     words = text.split(" ")
     while len(words) > 1 and words[0].lower() in NAME_OPENERS and _is_capitalised(words[1]):
         words = words[1:]
+    if (
+        len(words) == 3 and all(_is_capitalised(w) for w in words) and words[1].lower() in FEMALE_NAMES | MALE_NAMES
+        and words[0].lower().strip(".") not in FEMALE_NAMES | MALE_NAMES | HONORIFICS and not _is_role(words[0])
+    ):
+        words = words[1:]  # "EU Tony Blair", "Lords Neil Kinnock": a stray word runs into the name
     text = " ".join(words)
     middle = _MID_HONORIFIC.search(text)
     if middle and not any(_is_role(w) for w in text[: middle.start()].split()):
@@ -303,10 +311,12 @@ def parse_named(mention: str) -> Entity:
         # "spokesperson John Kirby": the run is the name; "ambassador to North Korea Alexander
         # Matsegora": a place runs into the name, so keep its last two words.
         size = run if _is_role(before[-1]) and run <= 3 else min(2, run)
-        if size > 1 and words[len(words) - size].lower().strip(".") in HONORIFICS - {"sir", "dame"}:
-            size -= 1  # "deputy prime minister Mr Prescott" -> Prescott
+        if size > 1 and words[len(words) - size].lower().strip(".") in _PLAIN_TITLES and not (
+            size == 2 and words[len(words) - size].lower() in ("sir", "dame", "lord", "lady", "baroness")
+        ):
+            size -= 1  # "deputy prime minister Mr Prescott" -> Prescott; "Lord Chancellor Lord Falconer" keeps "Lord"
         name = " ".join(words[len(words) - size :])
-        role = " ".join(w for w in words[: len(words) - size] if w.lower().strip(".") not in HONORIFICS)
+        role = " ".join(w for w in words[: len(words) - size] if w.lower().strip(".") not in _PLAIN_TITLES - {"lord", "lady"})
         role = role[4:] if role.lower().startswith("the ") else role
         return Entity(name, "person", False, role, _affiliation(role))
     if run >= 2 and any(w.islower() and w not in DETERMINERS for w in before):
@@ -315,8 +325,9 @@ def parse_named(mention: str) -> Entity:
         if tail.type in ("media", "organization", "government"):
             return tail
     if words and words[0].lower().strip(".") in HONORIFICS and len(words) > 1:
-        if words[0].lower() in ("sir", "dame") and len(words) == 2:
-            # "Sir Howard" is a first name (Sir Howard Newby), never the surname Howard.
+        if words[0].lower() in ("sir", "dame", "lord", "lady", "baroness") and len(words) == 2 and _is_capitalised(words[1]):
+            # "Sir Howard" is a first name (Sir Howard Newby), never the surname Howard; a peer goes by his
+            # title ("Lord Woolf").
             return Entity(" ".join(words), "person")
         words = words[1:]
     name = " ".join(words)

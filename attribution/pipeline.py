@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from functools import lru_cache
@@ -39,6 +40,33 @@ def _nearest(target: SpanPrediction, candidates: Sequence[SpanPrediction]) -> Sp
 
 
 _FUNCTION_WORDS = frozenset("the a an this that these those of to in on and or but it's its".split())
+_STATEMENTS = json.loads((Path(__file__).resolve().parent / "data" / "statements.json").read_text(encoding="utf-8"))
+CONTENT_FUNCTION_WORDS = frozenset(_STATEMENTS["function_words"])
+AUXILIARY_CUES = frozenset(_STATEMENTS["auxiliary_cues"])
+ACTION_CUES = frozenset(_STATEMENTS["action_cues"])
+_QUOTE_MARKS = "\"\u201c\u201d"
+
+
+def _bare_words(text: str) -> list[str]:
+    return [w for w in (w.strip(".,;:!?\"'\u201c\u201d\u2018\u2019()").lower() for w in text.split()) if w]
+
+
+def is_statement(attribution: Attribution) -> bool:
+    """False for what is no statement: a content of function words only ("which"), a cue that only says
+    something was ("was", "has been"), an action ("scrapped") with nothing quoted."""
+    if attribution.content is not None:
+        words = _bare_words(attribution.content.text)
+        if not words or all(w in CONTENT_FUNCTION_WORDS for w in words):
+            return False
+    if attribution.cue is not None:
+        cue = _bare_words(attribution.cue.text)
+        if cue and all(w in AUXILIARY_CUES for w in cue):
+            return False
+        quoted = attribution.content is not None and any(q in attribution.content.text for q in _QUOTE_MARKS)
+        main = [w for w in cue if w not in AUXILIARY_CUES]
+        if main and main[0] in ACTION_CUES and not quoted:
+            return False
+    return True
 
 
 def _has_content_word(text: str) -> bool:
@@ -87,7 +115,8 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
                 confidence=round(min(prediction.confidence, span_confidence), 4),
             )
         )
-    return attributions
+    # Kept in the JSONL contract (PolNeAR marks such spans too), but not stored as statements.
+    return [replace(a, statement=is_statement(a)) for a in attributions]
 
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w'\u2019-]*\b(?![\u2019']s\b)")
@@ -102,8 +131,11 @@ def _complete_name(span: TextSpan | None, text: str) -> TextSpan | None:
     """A source cut inside a name is extended by the name's next word."""
     if span is None or not span.text.split():
         return span
-    last = span.text.split()[-1].lower().strip(".")
-    if last not in _NAME_PREFIXES and last not in link.FEMALE_NAMES and last not in link.MALE_NAMES:
+    words = span.text.split()
+    last = words[-1].lower().strip(".")
+    # A first name ends a source only when it stands alone ("Jon" | "Tester"); "Lindsey Graham" is whole.
+    lone_first_name = (last in link.FEMALE_NAMES or last in link.MALE_NAMES) and not (len(words) > 1 and words[-2][:1].isupper())
+    if last not in _NAME_PREFIXES and not lone_first_name:
         return span
     match = _NEXT_NAME_WORD.match(text, span.end)
     if match is None:

@@ -37,6 +37,9 @@ class Attribution:
     resolution: str = "unresolved"  # named, alias, pronoun, description, continuation, unresolved
     # The attribution it carries on: (sentence index, attribution index), earlier in the same article.
     continues: tuple[int, int] | None = None
+    # False for spans that are no statement for the claim graph: a content of function words, an action
+    # ("scrapped"), a bare "was" (pipeline.is_statement); they stay in the JSONL contract, unstored.
+    statement: bool = True
 
     def contract(self) -> dict[str, Any]:
         source = None

@@ -386,7 +386,7 @@ def _resolve_sources(resolver: SourceResolver, result: ArticleResult, sentence_i
         if sentence.label == "context":
             continue
         for attribution in sentence.attributions:
-            if _repeats_chain(attribution, by_index):
+            if _repeats_chain(attribution, by_index) or not attribution.statement:
                 continue  # a quotation over several sentences is one statement, stored with its first sentence
             match = resolver.resolve(attribution)
             via = resolver.resolve(Attribution(None, None, None, 0.0, entity=attribution.via, entity_type="media")) if attribution.via else None
