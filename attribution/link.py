@@ -59,6 +59,7 @@ GROUP_NOUNS = {
     "colleagues", "friends", "americans", "citizens", "protesters", "protestors", "conservatives", "liberals",
 }
 GROUP_NOUNS |= set(_ROLES["group_nouns"]) - {"tories"}
+ROLE_WORDS |= set(_ROLES["role_words"])
 VAGUE_SINGULAR = {"official", "source", "person", "someone", "insider", "aide", "expert", "analyst", "diplomat"} | set(_ROLES["vague_singular"])
 MEDIA_WORDS = {
     "times", "post", "journal", "news", "tribune", "herald", "gazette", "agency", "press", "reuters", "interfax",
@@ -188,12 +189,17 @@ def _is_capitalised(word: str) -> bool:
 def classify(name: str, role: str | None = None) -> tuple[str, bool]:
     """(type, vague) of a canonical name."""
     lower = name.lower()
+    if all(w in QUANTIFIERS | {"other", "the", "of", "them", "those"} for w in lower.split()):
+        return "anonymous", True  # "Some", "Other", "Many of them": nobody named
     if lower.removeprefix("the ") in PARTIES:
         return "organization", False  # "Labour", "the Conservatives": a party speaks as an organisation
     if lower.removeprefix("the ") in PLACES:
         return "government", False  # "Russia did not discount ...": a country speaks through its government
     words = [w.strip(".").lower() for w in _words(name)]
     head = words[-1] if words else ""
+    for i, word in enumerate(words[:-1]):  # "health officials in Powys": an unnamed group, wherever it is
+        if word in GROUP_NOUNS and words[i + 1] in ("in", "from", "at", "across", "of") and not any(w in MEDIA_NAMES for w in words):
+            return "anonymous", True
     if head in GROUP_NOUNS and not any(w in MEDIA_NAMES for w in words):
         return "anonymous", True
     if lower in OUTLET_ALIASES or any(w in MEDIA_NAMES for w in words):
@@ -307,7 +313,16 @@ def parse_named(mention: str) -> Entity:
         run += 1
     before = [w.lower().strip(".") for w in words[: len(words) - run]]
     last = words[-1].lower().strip(".")
-    if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS and not (run == 1 and last in GOVERNMENT_WORDS):
+    after_preposition = bool(before) and before[-1] in ("in", "at", "from", "of", "for", "on", "across")
+    joint = len(words) - run - 1  # "Hannah Ward of the Refugee Council": the person, with the body as affiliation
+    if joint >= 0 and words[joint].lower() == "the":
+        joint -= 1
+    if run >= 1 and joint >= 2 and words[joint].lower() in ("of", "from", "at"):
+        head = words[:joint]
+        if len(head) == 2 and all(_is_capitalised(w) for w in head) and head[0].lower() in FEMALE_NAMES | MALE_NAMES:
+            body = " ".join(words[len(words) - run :])
+            return Entity(" ".join(head), "person", False, None, body)
+    if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS and not (run == 1 and (last in GOVERNMENT_WORDS or after_preposition)):
         # "spokesperson John Kirby": the run is the name; "ambassador to North Korea Alexander
         # Matsegora": a place runs into the name, so keep its last two words.
         size = run if _is_role(before[-1]) and run <= 3 else min(2, run)
@@ -834,8 +849,11 @@ def _resolve_mention(
         possessor = None  # "the chancellor's friend ... Charlie Whelan" is Charlie Whelan
     if possessor:  # "the agency's mammoth bureaucracy" speaks for the agency
         mention = possessor.group(1)
-    text = clean_mention(mention)
+    text = clean_mention(_RELATIVE_CLAUSE.sub("", clean_mention(mention)) or mention)
+    mention = text  # "The Tory leader, who ..." is "The Tory leader"
     words = text.lower().split()
+    if words in (["those"], ["these"]):
+        return None, "unresolved"  # "those who ...": no one named
     if len(words) > 1 and words[0] in ("who", "which", "whom"):
         mention = text = text.split()[0]  # "who the local council ...": the relative pronoun points back
         words = words[:1]

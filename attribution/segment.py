@@ -62,8 +62,9 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 _ROLES = json.loads((Path(__file__).resolve().parent / "data" / "roles.json").read_text(encoding="utf-8"))
 HEADLINE_OPENERS = frozenset(_ROLES["headline_openers"])
 SENTENCE_STARTS = frozenset(_ROLES["sentence_starts"])
+ROLE_WORDS = frozenset(_ROLES["role_words"])
 _WORD = re.compile(r"\S+")
-_FUNCTION_END = frozenset("the a an of to and or in on at for with by from as is are was".split())
+_FUNCTION_END = frozenset("the a an of to and or in on at for with by from as is are was that than".split())
 MAX_HEADLINE_WORDS = 12
 
 
@@ -87,6 +88,10 @@ def glued_headline_end(text: str) -> int | None:
         previous = words[k - 1].group(0)
         if not bare[:1].isupper() or previous[-1:] in ".!?:," or previous.lower() in _FUNCTION_END:
             continue
+        if re.search(r"[.!?][\"'\u2019\u201d)]*\s", first_line[: words[k].start()]):
+            break  # a headline holds no full stop: this is already the text
+        if previous.lower().strip("'\u2019") in ROLE_WORDS:
+            continue  # "Port authority chief Maria Olsen said": a title before a name, one phrase
         if previous[:1].isupper() and previous[-1:] not in "'\"\u2019\u201d-":
             continue  # inside a capitalised run
         run = [bare]
