@@ -25,6 +25,7 @@ def _data(name: str) -> Any:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
+_LINK_WORDS = _data("link_words.json")
 _ROLES = _data("roles.json")
 _FIRST_NAMES = _data("first_names.json")
 # Public offices with one holder at a time ("the chancellor"): named only on evidence, never by recency.
@@ -34,112 +35,33 @@ QUANTIFIERS = frozenset(_ROLES["quantifiers"])
 NAME_OPENERS = frozenset(_ROLES["sentence_openers"])
 PARTIES = frozenset(_ROLES["parties"])
 
-PRONOUNS = {
-    "he": "person", "him": "person", "she": "person", "her": "person", "i": "person",
-    "they": "group", "them": "group", "we": "group", "us": "group", "it": "organization",
-}
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "baroness"}
+PRONOUNS = dict(_LINK_WORDS["PRONOUNS"])
+HONORIFICS = set(_LINK_WORDS["HONORIFICS"])
 # Words that make a name a job title ("spokesperson John Kirby"); lower-cased, full stops removed.
-ROLE_WORDS = {
-    "spokesperson", "spokesman", "spokeswoman", "spokespeople", "president", "minister", "ambassador", "secretary",
-    "senator", "sen", "rep", "representative", "gov", "governor", "director", "chief", "chairman", "chairwoman",
-    "chair", "leader", "official", "correspondent", "adviser", "advisor", "general", "gen", "officer", "analyst",
-    "professor", "economist", "ceo", "mayor", "judge", "attorney", "lawyer", "candidate", "nominee", "founder",
-    "manager", "head", "commissioner", "chancellor", "premier", "king", "queen", "prince", "pope", "speaker",
-    "strategist", "researcher", "author", "editor", "reporter", "executive", "aide", "deputy", "colonel", "col",
-    "lt", "captain", "capt", "admiral", "sergeant", "commander", "envoy", "diplomat", "coach", "chairperson",
-    "vice", "prime", "foreign", "defense", "defence", "press", "campaign", "manager", "representative", "mp",
-}
-GROUP_NOUNS = {
-    "officials", "sources", "people", "experts", "analysts", "diplomats", "observers", "critics", "residents",
-    "aides", "insiders", "supporters", "opponents", "voters", "lawmakers", "authorities", "investigators",
-    "scientists", "economists", "witnesses", "police", "officers", "democrats", "republicans", "members",
-    "staff", "activists", "leaders", "advisers", "advisors", "allies", "others", "some", "many", "critics",
-    "doctors", "physicians", "researchers", "students", "teachers", "workers", "families", "parents", "employees",
-    "colleagues", "friends", "americans", "citizens", "protesters", "protestors", "conservatives", "liberals",
-}
+ROLE_WORDS = set(_LINK_WORDS["ROLE_WORDS"])
+GROUP_NOUNS = set(_LINK_WORDS["GROUP_NOUNS"])
 GROUP_NOUNS |= set(_ROLES["group_nouns"]) - {"tories"}
 ROLE_WORDS |= set(_ROLES["role_words"])
 VAGUE_SINGULAR = {"official", "source", "person", "someone", "insider", "aide", "expert", "analyst", "diplomat"} | set(_ROLES["vague_singular"])
-MEDIA_WORDS = {
-    "times", "post", "journal", "news", "tribune", "herald", "gazette", "agency", "press", "reuters", "interfax",
-    "yonhap", "kcna", "tass", "bbc", "cnn", "nbc", "abc", "cbs", "msnbc", "fox", "guardian", "telegraph",
-    "newspaper", "magazine", "daily", "afp", "ap", "bloomberg", "politico", "axios", "breitbart", "nyt", "ria",
-    "xinhua", "television", "radio", "broadcaster", "outlet", "channel", "wire", "report", "story", "hankyoreh",
-}
+MEDIA_WORDS = set(_LINK_WORDS["MEDIA_WORDS"])
 # Words that make a capitalised name a news outlet ("The Daily Ledger", "Korea Central News Agency").
-MEDIA_NAMES = {
-    "times", "post", "journal", "news", "tribune", "herald", "gazette", "daily", "ledger", "chronicle", "reuters",
-    "interfax", "yonhap", "kcna", "tass", "bbc", "cnn", "nbc", "cbs", "msnbc", "guardian", "telegraph", "afp",
-    "bloomberg", "politico", "axios", "breitbart", "nyt", "xinhua", "hankyoreh", "associated", "newsweek",
-    "television", "radio", "broadcaster", "newspaper", "magazine", "tv",
-}
-GOVERNMENT_WORDS = {
-    "white house", "ministry", "department", "pentagon", "kremlin", "government", "administration", "congress",
-    "council", "service", "assembly", "parliament", "senate", "house", "cabinet", "commission", "agency",
-    "military", "army", "navy", "police", "court", "state department", "bureau", "office", "embassy", "fbi", "cia",
-    "nis", "un", "united nations", "nato", "eu", "treasury", "downing street", "whitehall", "home office",
-}
+MEDIA_NAMES = set(_LINK_WORDS["MEDIA_NAMES"])
+GOVERNMENT_WORDS = set(_LINK_WORDS["GOVERNMENT_WORDS"])
 # Any of these anywhere in a name makes it a public body ("Department of Veterans Affairs").
-GOVERNMENT_NAME_WORDS = {
-    "department", "ministry", "agency", "bureau", "commission", "administration", "court", "senate", "congress",
-    "parliament", "embassy", "pentagon", "kremlin", "treasury", "army", "navy", "military", "government", "homeland",
-}
-DOCUMENT_WORDS = {"speech", "report", "study", "statement", "survey", "poll", "letter", "document", "data", "memo", "filing", "analysis", "records", "figures"}
-ORGANIZATION_WORDS = {"inc", "corp", "company", "party", "association", "union", "committee", "campaign", "group", "foundation", "institute", "university", "bank", "firm", "club", "organization", "organisation", "coalition", "network", "center", "centre",
-                      "fund", "reserve", "board", "authority", "trust", "society", "league", "federation", "forum",
-                      "exchange", "alliance", "institution", "partnership", "project", "program", "programme"}
+GOVERNMENT_NAME_WORDS = set(_LINK_WORDS["GOVERNMENT_NAME_WORDS"])
+DOCUMENT_WORDS = set(_LINK_WORDS["DOCUMENT_WORDS"])
+ORGANIZATION_WORDS = set(_LINK_WORDS["ORGANIZATION_WORDS"])
 ORGANIZATION_WORDS |= set(_ROLES["organization_words"])
 DOCUMENT_WORDS |= set(_ROLES["document_words"])
 MEDIA_NAMES |= set(_ROLES["media_words"])
-DESCRIPTION_HEADS = {
-    "officials": "group", "official": "person", "sources": "group", "source": "person", "newspaper": "media",
-    "paper": "media", "agency": "media", "spokesperson": "person", "spokesman": "person", "spokeswoman": "person",
-    "minister": "person", "ministry": "government", "president": "person", "ambassador": "person",
-    "report": "media", "company": "organization", "government": "government", "administration": "government",
-    "campaign": "organization", "group": "organization", "statement": "document", "outlet": "media",
-    "daily": "media", "lawmaker": "person", "senator": "person", "governor": "person", "leader": "person",
-    "candidate": "person", "nominee": "person", "analysts": "group", "experts": "group", "intelligence": "government",
-    "broadcaster": "media", "diplomat": "person", "envoy": "person", "secretary": "person",
-}
-DEMONYMS = {
-    "russian": "Russia", "american": "United States", "us": "United States", "u.s.": "United States",
-    "north korean": "North Korea", "south korean": "South Korea", "chinese": "China", "japanese": "Japan",
-    "british": "United Kingdom", "uk": "United Kingdom", "french": "France", "german": "Germany",
-    "ukrainian": "Ukraine", "israeli": "Israel", "iranian": "Iran", "korean": "Korea",
-}
-KNOWN_INSTITUTIONS = (
-    "White House", "State Department", "Pentagon", "Kremlin", "Downing Street", "Blue House", "United Nations",
-    "European Union", "Home Office", "Foreign Office", "Treasury",
-)
-OUTLET_ALIASES = {"nyt": "New York Times", "the nyt": "New York Times", "ap": "Associated Press", "wapo": "Washington Post",
-                  "wsj": "Wall Street Journal", "kcna": "Korean Central News Agency"}
-REPORT_WORDS = {"story", "report", "article", "piece", "interview", "broadcast", "editorial", "reporting", "reports"}
-COUNTRIES = set("""
-afghanistan albania algeria argentina armenia australia austria azerbaijan bahrain bangladesh belarus belgium bolivia
-bosnia brazil britain bulgaria cambodia canada chile china colombia croatia cuba cyprus czechia denmark egypt england
-estonia ethiopia finland france georgia germany ghana greece hungary iceland india indonesia iran iraq ireland israel
-italy japan jordan kazakhstan kenya korea kosovo kuwait laos latvia lebanon libya lithuania malaysia mexico moldova
-mongolia morocco myanmar burma nepal netherlands nigeria norway pakistan palestine panama peru philippines poland
-portugal qatar romania russia rwanda scotland serbia singapore slovakia slovenia somalia spain sudan sweden
-switzerland syria taiwan thailand tunisia turkey ukraine uganda uzbekistan venezuela vietnam wales yemen zimbabwe
-america us u.s. usa uk u.k. eu europe africa asia crimea gaza
-""".split()) | {"north korea", "south korea", "united states", "united kingdom", "saudi arabia", "new zealand", "south africa", "north macedonia"}
-CITIES = set("""
-pyongyang seoul moscow beijing tokyo washington london paris berlin kyiv kiev tehran brussels rome madrid vienna
-warsaw prague budapest athens ankara istanbul cairo baghdad damascus kabul islamabad delhi mumbai bangkok manila
-jakarta sydney toronto ottawa montreal havana caracas riyadh doha dubai jerusalem aleppo mosul donetsk minsk geneva
-chicago houston phoenix philadelphia dallas austin charlotte detroit boston seattle denver atlanta miami cleveland
-baltimore milwaukee pittsburgh cincinnati columbus indianapolis nashville memphis louisville portland sacramento
-orlando tampa richmond charleston raleigh newark minneapolis omaha albuquerque tucson fresno tulsa
-""".split()) | {"los angeles", "san francisco", "san diego", "san antonio", "las vegas", "new orleans", "st. louis",
-               "kansas city", "salt lake city", "hong kong", "mexico city", "tel aviv"}
-US_STATES = set("""
-alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho illinois indiana iowa
-kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri montana nebraska nevada
-ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia wisconsin wyoming
-""".split()) | {"new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota", "rhode island",
-               "south carolina", "south dakota", "west virginia"}
+DESCRIPTION_HEADS = dict(_LINK_WORDS["DESCRIPTION_HEADS"])
+DEMONYMS = dict(_LINK_WORDS["DEMONYMS"])
+KNOWN_INSTITUTIONS = tuple(_LINK_WORDS["KNOWN_INSTITUTIONS"])
+OUTLET_ALIASES = dict(_LINK_WORDS["OUTLET_ALIASES"])
+REPORT_WORDS = set(_LINK_WORDS["REPORT_WORDS"])
+COUNTRIES = set(_LINK_WORDS["COUNTRIES"])
+CITIES = set(_LINK_WORDS["CITIES"])
+US_STATES = set(_LINK_WORDS["US_STATES"])
 PLACES = COUNTRIES | CITIES | US_STATES
 
 
@@ -151,8 +73,8 @@ def place_kind(name: str) -> str | None:
     if lower in US_STATES:
         return "state"
     return "country" if lower in COUNTRIES else None
-DEFINITE_DETERMINERS = {"the", "this", "that", "these", "those"}
-DETERMINERS = {"the", "a", "an", "these", "those", "this", "that", "another", "one", "two", "several", "some", "both"}
+DEFINITE_DETERMINERS = set(_LINK_WORDS["DEFINITE_DETERMINERS"])
+DETERMINERS = set(_LINK_WORDS["DETERMINERS"])
 _QUOTE_OR_PUNCT = " \t\n,.:;!?\"'\u201c\u201d\u2018\u2019()[]\u2014-"
 _NESTED_REPORT = re.compile(r"^(?P<outlet>.+?)\s+(?:story|report|article|piece)?\s*(?:quoting|citing)\s+(?P<source>.+)$", re.IGNORECASE)
 _POSSESSOR = re.compile(r"^((?:the|this|that)\s+[\w-]+)['\u2019]s\s+\S", re.IGNORECASE)
@@ -254,7 +176,7 @@ def normalize_role(text: str | None) -> str:
     return role
 
 
-_PLAIN_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "rev", "sir", "dame", "lord", "lady", "baroness"}
+_PLAIN_TITLES = set(_LINK_WORDS["_PLAIN_TITLES"])
 _RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|which|whose|whom)\b.*$", re.IGNORECASE | re.DOTALL)
 _MID_HONORIFIC = re.compile(r"\s(?=(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z])")
 _PAIR = re.compile(r"^(?P<first>.+?)\s+and\s+(?P<second>.+)$")
@@ -389,7 +311,7 @@ _NAME_RUN = re.compile(
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'-]+\b")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+([A-Z][\w'-]+)")
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
-NOT_ORGANISATIONS = {"CEO", "TV", "GDP", "AM", "PM", "OK", "II", "III", "IV", "CFO", "COO", "MP", "DC", "NY", "PS", "ET", "PT", "GMT", "UTC"}
+NOT_ORGANISATIONS = set(_LINK_WORDS["NOT_ORGANISATIONS"])
 FEMALE_NAMES = frozenset(_FIRST_NAMES["female"])
 MALE_NAMES = frozenset(_FIRST_NAMES["male"])
 FIRST_PERSON = {"i", "me", "my"}
@@ -397,15 +319,12 @@ FIRST_PERSON_PLURAL = {"we", "us", "our"}
 PLACE_HEADS = {"state": {"state", "country"}, "city": {"city"}, "town": {"city"}, "capital": {"city"},
                "country": {"country"}, "nation": {"country"}}
 # Plural description heads that point back to two named referents ("the two men" -> "Cruz and Trump").
-PLURAL_HEADS = {"men": "person", "women": "person", "senators": "person", "candidates": "person", "leaders": "person",
-                "researchers": "organization", "countries": "government", "nations": "government", "governments": "government",
-                "pair": None, "sides": None, "departments": "government", "agencies": "government",
-                "firms": "organization", "companies": "organization", "groups": "organization"}
+PLURAL_HEADS = dict(_LINK_WORDS["PLURAL_HEADS"])
 SPEAKER_WEIGHT = 2.0
 SALIENCE_DECAY = 0.5  # per sentence back
 SAME_SENTENCE_WEIGHT = 3.0
-PLURAL_PRONOUNS = {"they", "them", "their", "we", "us", "our"}
-PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "who"}
+PLURAL_PRONOUNS = set(_LINK_WORDS["PLURAL_PRONOUNS"])
+PERSON_PRONOUNS = set(_LINK_WORDS["PERSON_PRONOUNS"])
 THING_PRONOUNS = {"it", "its", "which"}
 PRONOUNS.update({"me": "person", "my": "person", "his": "person", "hers": "person", "their": "group", "our": "group", "its": "organization",
                  "who": "person", "which": "organization"})
@@ -414,24 +333,8 @@ HEAD_SYNONYMS = {"judge": {"judge", "justice"}, "senator": {"senator", "sen"}, "
                  "congressman": {"congressman", "rep", "representative"}, "president": {"president", "pres"},
                  "spokesman": {"spokesman", "spokesperson", "spokeswoman"}, "spokeswoman": {"spokeswoman", "spokesperson"},
                  "court": {"court"}, "campaign": {"campaign"}}
-ORGANISATION_HEADS = {
-    "union": "organization", "company": "organization", "group": "organization", "association": "organization",
-    "campaign": "organization", "party": "organization", "firm": "organization", "alliance": "organization",
-    "organization": "organization", "organisation": "organization", "foundation": "organization", "bank": "organization",
-    "committee": "government", "agency": "government", "department": "government", "ministry": "government",
-    "court": "government", "administration": "government", "government": "government", "office": "government",
-    "council": "government", "state": "government", "city": "government", "website": "media", "site": "media",
-    "country": "government", "nation": "government", "town": "government", "capital": "government",
-    "newspaper": "media", "paper": "media", "network": "media", "magazine": "media", "outlet": "media", "station": "media",
-}
-PERSON_HEADS = {
-    "mayor", "judge", "senator", "governor", "president", "candidate", "nominee", "spokesman", "spokeswoman",
-    "spokesperson", "minister", "ambassador", "secretary", "official", "lawmaker", "congressman", "congresswoman",
-    "representative", "leader", "chairman", "chief", "director", "businessman", "billionaire", "author", "writer",
-    "economist", "professor", "host", "actor", "actress", "star", "doctor", "physician", "lawyer", "attorney", "mogul",
-    "veteran", "democrat", "republican", "woman", "man", "singer", "founder", "executive", "analyst", "expert",
-    "surgeon", "anchor", "commentator", "columnist", "pundit", "activist", "historian", "scholar", "journalist",
-}
+ORGANISATION_HEADS = dict(_LINK_WORDS["ORGANISATION_HEADS"])
+PERSON_HEADS = set(_LINK_WORDS["PERSON_HEADS"])
 PERSON_HEADS |= set(_ROLES["person_heads"])
 for _head in list(ORGANISATION_HEADS) + list(PERSON_HEADS):
     DESCRIPTION_HEADS.setdefault(_head, "person" if _head in PERSON_HEADS else ORGANISATION_HEADS[_head])
@@ -957,8 +860,8 @@ def _resolve_mention(
     return entity, "named"
 
 
-POSSESSIVE_DETERMINERS = {"his", "her", "its", "their", "our", "my"}
-_POSSESSIVE_TO_PRONOUN = {"his": "he", "her": "she", "its": "it", "their": "they", "our": "we", "my": "i"}
+POSSESSIVE_DETERMINERS = set(_LINK_WORDS["POSSESSIVE_DETERMINERS"])
+_POSSESSIVE_TO_PRONOUN = dict(_LINK_WORDS["_POSSESSIVE_TO_PRONOUN"])
 
 
 def _possessed(

@@ -39,8 +39,10 @@ def _nearest(target: SpanPrediction, candidates: Sequence[SpanPrediction]) -> Sp
     return min(candidates, key=distance) if candidates else None
 
 
-_FUNCTION_WORDS = frozenset("the a an this that these those of to in on and or but it's its".split())
-_STATEMENTS = json.loads((Path(__file__).resolve().parent / "data" / "statements.json").read_text(encoding="utf-8"))
+_DATA = Path(__file__).resolve().parent / "data"
+_PIPELINE_WORDS = json.loads((_DATA / "pipeline_words.json").read_text(encoding="utf-8"))
+_FUNCTION_WORDS = frozenset(_PIPELINE_WORDS["_FUNCTION_WORDS"])
+_STATEMENTS = json.loads((_DATA / "statements.json").read_text(encoding="utf-8"))
 CONTENT_FUNCTION_WORDS = frozenset(_STATEMENTS["function_words"])
 AUXILIARY_CUES = frozenset(_STATEMENTS["auxiliary_cues"])
 ACTION_CUES = frozenset(_STATEMENTS["action_cues"])
@@ -121,10 +123,7 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w'\u2019-]*\b(?![\u2019']s\b)")
 # Words that cannot end a source's name: first halves of names ("The White" | "House", "Mr." | "Obama").
-_NAME_PREFIXES = frozenset(
-    "white new united north south supreme national european prime wall downing hong los san las st mr mrs ms dr "
-    "sen rep gov gen".split()
-)
+_NAME_PREFIXES = frozenset(_PIPELINE_WORDS["_NAME_PREFIXES"])
 
 
 def _complete_name(span: TextSpan | None, text: str) -> TextSpan | None:

@@ -14,12 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+_DATA = Path(__file__).resolve().parent / "data"
+_SEGMENT_WORDS = json.loads((_DATA / "segment_words.json").read_text(encoding="utf-8"))
 # Titles, months and company suffixes that end in a full stop without ending a sentence.
-ABBREVIATIONS = frozenset(
-    """mr mrs ms dr sen rep gov gen lt col sgt capt st jr sr rev prof pres supt maj adm cmdr cpl
-    jan feb mar apr jun jul aug sept sep oct nov dec inc corp co ltd no vs etc ft mt ave blvd
-    messrs mme mlle fig approx dept univ est""".split()
-)
+ABBREVIATIONS = frozenset(_SEGMENT_WORDS["ABBREVIATIONS"])
 
 _SENTENCE = re.compile(
     r""".+?(?:[.!?]+[\u201d"\u2019')\]]*(?=\s+[A-Z0-9\u201c"\u2018'(\[])|$)""",
@@ -59,12 +57,12 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_ROLES = json.loads((Path(__file__).resolve().parent / "data" / "roles.json").read_text(encoding="utf-8"))
+_ROLES = json.loads((_DATA / "roles.json").read_text(encoding="utf-8"))
 HEADLINE_OPENERS = frozenset(_ROLES["headline_openers"])
 SENTENCE_STARTS = frozenset(_ROLES["sentence_starts"])
 ROLE_WORDS = frozenset(_ROLES["role_words"])
 _WORD = re.compile(r"\S+")
-_FUNCTION_END = frozenset("the a an of to and or in on at for with by from as is are was that than".split())
+_FUNCTION_END = frozenset(_SEGMENT_WORDS["_FUNCTION_END"])
 MAX_HEADLINE_WORDS = 12
 
 
