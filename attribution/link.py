@@ -13,7 +13,8 @@ import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from attribution.results import ArticleResult, Attribution, SentenceResult
 

@@ -115,12 +115,12 @@ class SourceResolver:
         offices = {a.role for a in attributions if link.is_office_mention(a.entity, a.role)} - self._holders.keys()
         for group in _in_groups(offices):
             counts: dict[str, dict[str, int]] = {role: dict(self._chunk_titles.get(role, {})) for role in group}
-            query = (
+            titles = (
                 select(SourceTitle.role, SourceTitle.name, func.count(func.distinct(SourceTitle.article_id)))
                 .where(SourceTitle.role.in_(group))  # type: ignore[attr-defined]
                 .group_by(SourceTitle.role, SourceTitle.name)
             )
-            for role, holder, articles in self.session.exec(query).all():
+            for role, holder, articles in self.session.exec(titles).all():
                 counts[role][holder] = counts[role].get(holder, 0) + articles
             for role in group:
                 self._holders[role] = link.dominant(counts[role])
@@ -206,8 +206,12 @@ class SourceResolver:
         wanted = [c.id for c in candidates if c.id is not None and c.id not in self._statement_counts]
         for group in _in_groups(wanted):
             self._statement_counts.update(dict.fromkeys(group, 0))
-            query = select(Statement.source_id, func.count(Statement.id)).where(Statement.source_id.in_(group)).group_by(Statement.source_id)  # type: ignore[union-attr]
-            self._statement_counts.update(self.session.exec(query).all())  # type: ignore[arg-type]
+            counted = (
+                select(Statement.source_id, func.count(Statement.id))  # type: ignore[arg-type]
+                .where(Statement.source_id.in_(group))  # type: ignore[union-attr]
+                .group_by(Statement.source_id)  # type: ignore[arg-type]
+            )
+            self._statement_counts.update(self.session.exec(counted).all())  # type: ignore[arg-type]
         counts = {c.name: self._statement_counts.get(c.id or -1, 0) + self._chunk_counts.get(c.name, 0) for c in candidates}
         chosen = link.dominant(counts)
         return next((c for c in candidates if c.name == chosen), None)

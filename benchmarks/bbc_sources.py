@@ -28,6 +28,7 @@ import sys
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -77,19 +78,25 @@ def _pronoun_named(name: str) -> bool:
     return first.lower() in PRONOUN_WORDS and (first == "I" or not first.isupper())
 
 
-def figures(db: Path) -> dict[str, object]:
+class Row(NamedTuple):
+    article_id: int
+    source_id: int | None
+    mention: str | None
+    content: str | None
+    name: str | None
+
+
+def figures(db: Path) -> dict[str, Any]:
     from sqlmodel import Session, create_engine, select
 
     from attribution.db.models import Article, Source, Statement
 
     engine = create_engine(f"sqlite:///{db}")
     with Session(engine) as session:
-        rows = session.exec(
-            select(Statement.article_id, Statement.source_id, Statement.mention, Statement.content, Source.name)
-            .join(Source, Source.id == Statement.source_id, isouter=True)  # type: ignore[arg-type]
-        ).all()
+        query = select(Statement.article_id, Statement.source_id, Statement.mention, Statement.content, Source.name)  # type: ignore[call-overload]
+        rows = [Row(*r) for r in session.exec(query.join(Source, Source.id == Statement.source_id, isouter=True)).all()]
         texts = dict(session.exec(select(Article.id, Article.text)).all())
-    out: dict[str, object] = {"statements": len(rows), "articles": len(texts)}
+    out: dict[str, Any] = {"statements": len(rows), "articles": len(texts)}
     leader_source: dict[str, str | None] = {}
     for surname in LEADERS:
         mine = [r for r in rows if leader_mention(r.mention, surname)]
@@ -113,23 +120,23 @@ def figures(db: Path) -> dict[str, object]:
     excess = sum(c - 1 for c in groups.values() if c > 1)
     in_groups = sum(c for c in groups.values() if c > 1)
     out["duplicates"] = (excess, in_groups, sum(1 for c in groups.values() if c > 1), len(rows))
-    out["short contents"] = sum(1 for r in rows if len((r.content or "").strip()) < 12)
+    out["short contents"] = sum(len((r.content or "").strip()) < 12 for r in rows)
     return out
 
 
-def report(out: dict[str, object]) -> None:
+def report(out: dict[str, Any]) -> None:
     total = out["statements"]
     print(f"{out['articles']} articles, {total} statements")
     for surname in LEADERS:
-        top_count, n, top, sources = out[f"leader {surname}"]  # type: ignore[misc]
+        top_count, n, top, sources = out[f"leader {surname}"]
         share = top_count / n if n else 0.0
         print(f"leader {surname}: {top_count}/{n} = {share:.1%} of his name/surname/Mr mentions under {top!r} ({sources} sources)")
     for role, surname in ROLES.items():
-        right, n, s_right, s_n = out[f"role {role}"]  # type: ignore[misc]
+        right, n, s_right, s_n = out[f"role {role}"]
         print(f"'the {role}' -> {surname}: {right}/{n} articles = {right / n if n else 0:.1%} ({s_right}/{s_n} statements)")
-    pronoun, n = out["pronoun sources"]  # type: ignore[misc]
+    pronoun, n = out["pronoun sources"]
     print(f"pronoun-named sources: {pronoun}/{n} = {pronoun / n if n else 0:.2%} of statements")
-    excess, in_groups, groups, n = out["duplicates"]  # type: ignore[misc]
+    excess, in_groups, groups, n = out["duplicates"]
     print(f"duplicate statements: {excess}/{n} = {excess / n if n else 0:.2%} repeat an earlier row "
           f"({in_groups} rows in {groups} groups of same article, source, content)")
     print(f"contents under 12 characters: {out['short contents']}")

@@ -31,7 +31,7 @@ def resolve(text: str, statements: list[tuple[str, str, str]]) -> list[Attributi
         start = text.index(content)
         sentence = next(s for s in sentences if s.start <= start < s.end)
 
-        def at(part: str) -> TextSpan:
+        def at(part: str, sentence: SentenceResult = sentence) -> TextSpan:
             begin = text.index(part, sentence.start)
             return TextSpan(begin, begin + len(part), part)
 
