@@ -199,7 +199,9 @@ def trim_name(text: str) -> str:
         words = words[1:]  # "EU Tony Blair", "Lords Neil Kinnock": a stray word runs into the name
     text = " ".join(words)
     middle = _MID_HONORIFIC.search(text)
-    if middle and not any(_is_role(w) for w in text[: middle.start()].split()):
+    before_title = text[: middle.start()].split() if middle else []
+    if middle and all(_is_capitalised(w) and not _is_role(w) for w in before_title):
+        # "Tanzania Mr Brown"; never "The five unions meeting Mr Prescott" (they are not Mr Prescott)
         text = text[middle.end() :]
     return text
 
@@ -245,7 +247,10 @@ def parse_named(mention: str) -> Entity:
         if len(head) == 2 and all(_is_capitalised(w) for w in head) and head[0].lower() in FEMALE_NAMES | MALE_NAMES:
             body = " ".join(words[len(words) - run :])
             return Entity(" ".join(head), "person", False, None, body)
-    if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS and not (run == 1 and (last in GOVERNMENT_WORDS or after_preposition)):
+    title_case_body = run == 1 and all(_is_capitalised(w) for w in words) and len(words) >= 3 and words[0].lower() not in HONORIFICS
+    if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS and not (
+        run == 1 and (last in GOVERNMENT_WORDS or after_preposition or title_case_body)  # "Fairford Coach Action" is a body
+    ):
         # "spokesperson John Kirby": the run is the name; "ambassador to North Korea Alexander
         # Matsegora": a place runs into the name, so keep its last two words.
         size = run if _is_role(before[-1]) and run <= 3 else min(2, run)
@@ -846,6 +851,8 @@ def _resolve_mention(
         return entity, resolution
     entity = parse_named(text)
     name_words = entity.name.split()
+    if len(name_words) == 1 and _is_role(name_words[0]) and name_words[0].lower() in DESCRIPTION_HEADS:
+        return _resolve_mention(f"the {name_words[0].lower()}", position, index, sources, skip)  # "Mayor" alone is "the mayor"
     if len(name_words) == 2 and name_words[0] in ("Sir", "Dame"):
         knight = index.knighted.get(name_words[1].lower())
         return (knight, "alias") if knight is not None else (entity, "named")
