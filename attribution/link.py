@@ -127,7 +127,8 @@ def classify(name: str, role: str | None = None) -> tuple[str, bool]:
         return "anonymous", True
     if lower in OUTLET_ALIASES or any(w in MEDIA_NAMES for w in words):
         return "media", False
-    if head in GROUP_NOUNS or (head in VAGUE_SINGULAR and (not words or words[0] in DETERMINERS | {"senior", "unnamed"})):
+    possessed = any(w.endswith(("'s", "\u2019s")) for w in words[:-1])  # "Mr Blair's official spokesman"
+    if head in GROUP_NOUNS or (head in VAGUE_SINGULAR and (not words or words[0] in DETERMINERS | {"senior", "unnamed"} or possessed)):
         return "anonymous", True
     if any(w in ("unnamed", "anonymous") for w in words):
         return "anonymous", True
@@ -189,6 +190,7 @@ def trim_name(text: str) -> str:
     inside it ("Tanzania Mr Brown", "EU Tony Blair")."""
     text = _RELATIVE_CLAUSE.sub("", text) or text
     text = re.sub(r"\s*\([^)]*$", "", text) or text
+    text = re.sub(r"\s+(?:and|or|but|&)$", "", text) or text  # "Tony Blair and" (the span stopped mid-pair)
     words = text.split(" ")
     while len(words) > 1 and words[0].lower() in NAME_OPENERS and _is_capitalised(words[1]):
         words = words[1:]
@@ -221,6 +223,11 @@ def parse_named(mention: str) -> Entity:
             return people[0]
         if len(people) > 1:
             return Entity(" and ".join(p.name for p in people), "group", members="person")
+    if ", " in text and re.search(r"[\u2019']s\s", text.partition(", ")[0]):
+        # "Mr Brown's former adviser, Jane Smith, ...": the person the appositive names
+        named = parse_named(text.split(", ")[1])
+        if named.type == "person" and len(named.name.split()) >= 2:
+            return named
     if ", " in text:  # "John Smith, a spokesman for X" -> name first, role after
         name_part, _, appositive = text.partition(", ")
         if _is_capitalised(name_part) and len(_words(name_part)) <= 4:
@@ -881,8 +888,11 @@ def _possessed(
         named = parse_named(appositive.split(", ")[0])
         if named.type == "person":
             return Entity(named.name, "person", False, first.split(" ", 1)[1]), "named"
-    owner, _ = _resolve_mention(_POSSESSIVE_TO_PRONOUN[first.split()[0].lower()], position, index, sources, skip)
     rest = first.split(" ", 1)[1]
+    if first.split()[0].lower() in ("our", "my"):  # "our correspondent": the article's own voice, not a source quoted
+        voice = index.publisher or index.author
+        return Entity(f"{voice}'s {rest}" if voice else f"Own {rest}", "media" if rest.split()[-1].lower() in ("correspondent", "reporter", "editor") else "person"), "named"
+    owner, _ = _resolve_mention(_POSSESSIVE_TO_PRONOUN[first.split()[0].lower()], position, index, sources, skip)
     if owner is None or owner.type == "group":
         return None, "unresolved"
     head = rest.split()[-1].lower()
