@@ -35,6 +35,7 @@ ROLE_SYNONYMS: dict[str, str] = _ROLES["role_synonyms"]
 QUANTIFIERS = frozenset(_ROLES["quantifiers"])
 NAME_OPENERS = frozenset(_ROLES["sentence_openers"])
 PARTIES = frozenset(_ROLES["parties"])
+ROLE_MODIFIERS = frozenset(_ROLES["role_modifiers"])
 
 PRONOUNS = dict(_LINK_WORDS["PRONOUNS"])
 HONORIFICS = set(_LINK_WORDS["HONORIFICS"])
@@ -163,7 +164,12 @@ def _affiliation(role: str) -> str | None:
         if lowered.startswith(demonym + " "):
             return DEMONYMS[demonym]
     match = re.match(r"((?:[A-Z][\w.&\u2019'-]*\s?)+)", role)
-    return match.group(1).strip() if match else None
+    if not match:
+        return None
+    # "Former Conservative" -> Conservative; "Minister", "Shadow", "Ex-Home Secretary" name no body.
+    words = [re.sub(r"(?i)^ex-|[\u2019']s$", "", w) for w in match.group(1).split()]
+    kept = [w for w in words if w and not _is_role(w) and w.lower() not in ROLE_MODIFIERS]
+    return " ".join(kept) if kept else None
 
 
 def normalize_role(text: str | None) -> str:
@@ -893,6 +899,8 @@ def _possessed(
         voice = index.publisher or index.author
         return Entity(f"{voice}'s {rest}" if voice else f"Own {rest}", "media" if rest.split()[-1].lower() in ("correspondent", "reporter", "editor") else "person"), "named"
     owner, _ = _resolve_mention(_POSSESSIVE_TO_PRONOUN[first.split()[0].lower()], position, index, sources, skip)
+    if owner is not None and owner.affiliation and owner.name.startswith(owner.affiliation + "'s "):
+        owner = Entity(owner.affiliation, "person")  # "their latest campaign" after "Howard's campaign": Howard's, once
     if owner is None or owner.type == "group":
         return None, "unresolved"
     head = rest.split()[-1].lower()

@@ -242,3 +242,12 @@ def test_mojibake_is_repaired_and_offsets_index_the_input_as_given() -> None:
     start = fixed.index("£35bn")
     assert given[origin[start] : origin[start + len("£35bn")]].endswith("£35bn")
     assert repair_with_offsets("plain “quoted” text")[0] == "plain “quoted” text"  # quotes stay curly
+
+
+@pytest.mark.parametrize(("mention", "affiliation"), [
+    ("Former Conservative leader William Hague", "Conservative"), ("Education Secretary Ruth Kelly", "Education"),
+    ("Minister Richard Caborn", None), ("Shadow home secretary David Davis", None),
+    ("White House National Security Council spokesperson John Kirby", "White House"),
+])
+def test_affiliations_name_a_body_never_a_title(mention: str, affiliation: str | None) -> None:
+    assert parse_named(mention).affiliation == affiliation
