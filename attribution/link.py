@@ -113,8 +113,11 @@ def _is_capitalised(word: str) -> bool:
 def classify(name: str, role: str | None = None) -> tuple[str, bool]:
     """(type, vague) of a canonical name."""
     lower = name.lower()
-    if all(w in QUANTIFIERS | {"other", "the", "of", "them", "those"} for w in lower.split()):
-        return "anonymous", True  # "Some", "Other", "Many of them": nobody named
+    words_lower = lower.split()
+    if all(w in QUANTIFIERS | {"other", "the", "of", "them", "those"} for w in words_lower) or (
+        len(words_lower) > 1 and words_lower[0] in QUANTIFIERS | {"few"} and words_lower[1] in ("in", "of", "at", "from", "on", "within")
+    ):
+        return "anonymous", True  # "Some", "Other", "Many of them", "Few in Westminster": nobody named
     if lower.removeprefix("the ") in PARTIES:
         return "organization", False  # "Labour", "the Conservatives": a party speaks as an organisation
     if lower.removeprefix("the ") in PLACES:
@@ -847,8 +850,9 @@ def _resolve_mention(
             for candidate in reversed(sources):
                 if candidate.type == "person" and not candidate.vague:
                     return candidate, "description"
-        elif wanted in ("organization", "government", "media"):
-            # a news agency or a government one; an alliance of states or of groups
+        elif wanted in ("organization", "government", "media") and head not in ("government", "administration"):
+            # a news agency or a government one; an alliance of states or of groups. "The government" is the
+            # government unless a named one carries the word ("the Bush administration"), never a commission.
             accepted = {"agency": {"government", "media"}, "alliance": {"government", "organization"}}.get(head, {wanted})
             for candidate in candidates:
                 if candidate.type in accepted and not candidate.vague and (candidate.place in PLACE_HEADS[head] if head in PLACE_HEADS else not candidate.place):
