@@ -251,3 +251,26 @@ def test_mojibake_is_repaired_and_offsets_index_the_input_as_given() -> None:
 ])
 def test_affiliations_name_a_body_never_a_title(mention: str, affiliation: str | None) -> None:
     assert parse_named(mention).affiliation == affiliation
+
+
+def test_bbc_benchmark_reads_a_scored_database(tmp_path: Path) -> None:
+    """benchmarks/bbc_sources.py --db: the leader, office, pronoun and duplicate figures from stored rows."""
+    import subprocess
+    import sys
+
+    from attribution.db.engine import make_engine
+    from tests.conftest import PROJECT
+
+    db = tmp_path / "bbc.db"
+    with Session(make_engine(str(db))) as session:
+        save_results(session, [
+            _person("Tony Blair said it was so.", "Tony Blair", "Tony Blair"),
+            _person("Mr Blair said it was so.", "Mr Blair", "Tony Blair"),
+            _person("Sir Blair said it was so.", "Sir Blair", "Sir Blair"),  # not his name: not counted
+            _person("Earlier Tony Blair said it was so.", "Earlier Tony Blair", "Earlier Tony Blair"),
+        ])
+    finished = subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "bbc_sources.py"), "--db", str(db)],
+                              capture_output=True, text=True, timeout=120, cwd=PROJECT)
+    assert finished.returncode == 0, finished.stderr
+    assert "leader Blair: 2/3 = 66.7% of his name/surname/Mr mentions under 'Tony Blair' (2 sources)" in finished.stdout
+    assert "duplicate statements: 0/4 = 0.00%" in finished.stdout
