@@ -130,9 +130,7 @@ def _resolve_and_save(session: Any, results: list[ArticleResult]) -> list[str]:
     from attribution.link import resolve_article
     from attribution.store import save_results
 
-    for result in results:
-        if not result.resolved:
-            resolve_article(result)
+    results = [result if result.resolved else resolve_article(result) for result in results]
     return save_results(session, results)
 
 

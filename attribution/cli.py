@@ -32,7 +32,9 @@ app = typer.Typer(
 )
 sources_app = typer.Typer(help="List sources; merge or split them (editorial decisions survive re-scoring).")
 data_app = typer.Typer(no_args_is_help=True, help="Labelled data: import annotation-tool exports.")
+statements_app = typer.Typer(no_args_is_help=True, help="Correct single statements (kept across re-scoring).")
 app.add_typer(sources_app, name="sources")
+app.add_typer(statements_app, name="statements")
 app.add_typer(data_app, name="data")
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or SQLAlchemy URL [default: $ATTRIBUTION_DB or ./attribution.db]")]
@@ -80,15 +82,24 @@ def sources(
     source_type: Annotated[Optional[str], typer.Option("--type", help="person, organization, government, media, document, anonymous")] = None,
     vague: Annotated[Optional[bool], typer.Option("--vague/--named", help="Only anonymous/unnamed sources, or only named ones")] = None,
     min_statements: Annotated[int, typer.Option("--min", help="At least this many statements")] = 0,
+    ambiguous: Annotated[bool, typer.Option("--ambiguous", help="Only bare surnames and offices left apart for an editor to merge")] = False,
     output_format: FormatOption = "table",
 ) -> None:
     """Each source with its counts of claims and quotes, first and last seen."""
     if ctx.invoked_subcommand is not None:
         return
-    from attribution.query_cli import open_session, render_sources
+    from attribution.query_cli import open_session, render, render_sources
     from attribution.queries import list_sources
 
     _check_format(output_format, ("table", "json", "jsonl", "csv"))
+    if ambiguous:
+        from attribution.editorial import ambiguous_sources
+
+        with open_session(db) as session:
+            left = [a.as_dict() for a in ambiguous_sources(session)]
+        columns = [("name", "Source"), ("statements", "Statements"), ("reason", "Why apart"), ("candidates", "Might be")]
+        render(left, output_format, columns, title="Ambiguous sources")
+        return
     with open_session(db) as session:
         rows = list_sources(session, type=source_type, vague=vague, min_statements=min_statements)
     render_sources(rows, output_format)
@@ -122,6 +133,21 @@ def sources_split(
     with open_session(db) as session:
         new = split_alias(session, alias, source)
         typer.echo(f"split {alias!r} into its own source {new.name!r}")
+
+
+@statements_app.command("fix")
+def statements_fix(
+    statement_id: Annotated[int, typer.Argument(metavar="ID", help="The statement's id (as `who-said` and `show` print it)")],
+    source: Annotated[str, typer.Option("--source", help="The source to credit it to (an existing name, or a new person)")],
+    db: DbOption = None,
+) -> None:
+    """Re-attribute one statement to SOURCE, now and after any re-scoring."""
+    from attribution.editorial import fix_statement
+    from attribution.query_cli import open_session
+
+    with open_session(db) as session:
+        fixed = fix_statement(session, statement_id, source)
+    typer.echo(f"statement {fixed.statement_id}: {fixed.old_source!r} -> {fixed.new_source!r}")
 
 
 @app.command()

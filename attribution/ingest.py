@@ -56,8 +56,41 @@ def _first_line(text: str) -> str | None:
 MAX_TITLE = 150
 
 
+def repair(text: str) -> str:
+    """Mojibake repaired ("Â£35bn" -> "£35bn") by ftfy; nothing else changes (quotes stay curly)."""
+    if text.isascii():
+        return text
+    import ftfy
+
+    return ftfy.fix_encoding(text)
+
+
+def repair_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The repaired text and, for each of its positions (and its end), the position in ``text`` it comes from.
+
+    Offsets everywhere index the input as given; a span found in the repaired text maps back through this.
+    """
+    fixed = repair(text)
+    if fixed == text:
+        return text, list(range(len(text) + 1))
+    from difflib import SequenceMatcher
+
+    origin = [0] * (len(fixed) + 1)
+    for tag, a0, a1, b0, b1 in SequenceMatcher(None, text, fixed, autojunk=False).get_opcodes():
+        for offset in range(b1 - b0):
+            # Inside an equal block one to one; a repaired character stands for the whole mis-decoded run.
+            origin[b0 + offset] = a0 + offset if tag == "equal" else a0
+    origin[len(fixed)] = len(text)
+    return fixed, origin
+
+
 def _headline(text: str) -> str | None:
-    """The first line; a scraped text whose headline runs into the body is cut at its first sentence."""
+    """The first line; a scraped text whose headline runs into the body is cut where the body starts."""
+    from attribution.segment import glued_headline_end
+
+    glued = glued_headline_end(text)
+    if glued is not None:
+        return text[:glued].strip()
     line = _first_line(text)
     if line is None or len(line) <= MAX_TITLE:
         return line

@@ -9,113 +9,61 @@ resolved (``named``, ``alias``, ``pronoun``, ``description``, ``continuation``,
 from __future__ import annotations
 
 import bisect
+import json
 import re
-from dataclasses import dataclass
-from typing import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from collections.abc import Iterator, Sequence
+from typing import Any
 
-from attribution.results import ArticleResult, Attribution
+from attribution.results import ArticleResult, Attribution, SentenceResult
 
-PRONOUNS = {
-    "he": "person", "him": "person", "she": "person", "her": "person", "i": "person",
-    "they": "group", "them": "group", "we": "group", "us": "group", "it": "organization",
-}
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev"}
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _data(name: str) -> Any:
+    """A word list shipped with the package (``attribution/data``)."""
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+_LINK_WORDS = _data("link_words.json")
+_ROLES = _data("roles.json")
+_FIRST_NAMES = _data("first_names.json")
+# Public offices with one holder at a time ("the chancellor"): named only on evidence, never by recency.
+OFFICES = frozenset(_ROLES["offices"])
+ROLE_SYNONYMS: dict[str, str] = _ROLES["role_synonyms"]
+QUANTIFIERS = frozenset(_ROLES["quantifiers"])
+NAME_OPENERS = frozenset(_ROLES["sentence_openers"])
+PARTIES = frozenset(_ROLES["parties"])
+ROLE_MODIFIERS = frozenset(_ROLES["role_modifiers"])
+
+PRONOUNS = dict(_LINK_WORDS["PRONOUNS"])
+HONORIFICS = set(_LINK_WORDS["HONORIFICS"])
 # Words that make a name a job title ("spokesperson John Kirby"); lower-cased, full stops removed.
-ROLE_WORDS = {
-    "spokesperson", "spokesman", "spokeswoman", "spokespeople", "president", "minister", "ambassador", "secretary",
-    "senator", "sen", "rep", "representative", "gov", "governor", "director", "chief", "chairman", "chairwoman",
-    "chair", "leader", "official", "correspondent", "adviser", "advisor", "general", "gen", "officer", "analyst",
-    "professor", "economist", "ceo", "mayor", "judge", "attorney", "lawyer", "candidate", "nominee", "founder",
-    "manager", "head", "commissioner", "chancellor", "premier", "king", "queen", "prince", "pope", "speaker",
-    "strategist", "researcher", "author", "editor", "reporter", "executive", "aide", "deputy", "colonel", "col",
-    "lt", "captain", "capt", "admiral", "sergeant", "commander", "envoy", "diplomat", "coach", "chairperson",
-    "vice", "prime", "foreign", "defense", "defence", "press", "campaign", "manager", "representative", "mp",
-}
-GROUP_NOUNS = {
-    "officials", "sources", "people", "experts", "analysts", "diplomats", "observers", "critics", "residents",
-    "aides", "insiders", "supporters", "opponents", "voters", "lawmakers", "authorities", "investigators",
-    "scientists", "economists", "witnesses", "police", "officers", "democrats", "republicans", "members",
-    "staff", "activists", "leaders", "advisers", "advisors", "allies", "others", "some", "many", "critics",
-    "doctors", "physicians", "researchers", "students", "teachers", "workers", "families", "parents", "employees",
-    "colleagues", "friends", "americans", "citizens", "protesters", "protestors", "conservatives", "liberals",
-}
-VAGUE_SINGULAR = {"official", "source", "person", "someone", "insider", "aide", "expert", "analyst", "diplomat"}
-MEDIA_WORDS = {
-    "times", "post", "journal", "news", "tribune", "herald", "gazette", "agency", "press", "reuters", "interfax",
-    "yonhap", "kcna", "tass", "bbc", "cnn", "nbc", "abc", "cbs", "msnbc", "fox", "guardian", "telegraph",
-    "newspaper", "magazine", "daily", "afp", "ap", "bloomberg", "politico", "axios", "breitbart", "nyt", "ria",
-    "xinhua", "television", "radio", "broadcaster", "outlet", "channel", "wire", "report", "story", "hankyoreh",
-}
+ROLE_WORDS = set(_LINK_WORDS["ROLE_WORDS"])
+GROUP_NOUNS = set(_LINK_WORDS["GROUP_NOUNS"])
+GROUP_NOUNS |= set(_ROLES["group_nouns"]) - {"tories"}
+ROLE_WORDS |= set(_ROLES["role_words"])
+VAGUE_SINGULAR = {"official", "source", "person", "someone", "insider", "aide", "expert", "analyst", "diplomat"} | set(_ROLES["vague_singular"])
+MEDIA_WORDS = set(_LINK_WORDS["MEDIA_WORDS"])
 # Words that make a capitalised name a news outlet ("The Daily Ledger", "Korea Central News Agency").
-MEDIA_NAMES = {
-    "times", "post", "journal", "news", "tribune", "herald", "gazette", "daily", "ledger", "chronicle", "reuters",
-    "interfax", "yonhap", "kcna", "tass", "bbc", "cnn", "nbc", "cbs", "msnbc", "guardian", "telegraph", "afp",
-    "bloomberg", "politico", "axios", "breitbart", "nyt", "xinhua", "hankyoreh", "associated", "newsweek",
-    "television", "radio", "broadcaster", "newspaper", "magazine", "tv",
-}
-GOVERNMENT_WORDS = {
-    "white house", "ministry", "department", "pentagon", "kremlin", "government", "administration", "congress",
-    "council", "service", "assembly", "parliament", "senate", "house", "cabinet", "commission", "agency",
-    "military", "army", "navy", "police", "court", "state department", "bureau", "office", "embassy", "fbi", "cia",
-    "nis", "un", "united nations", "nato", "eu", "treasury", "downing street", "whitehall", "home office",
-}
+MEDIA_NAMES = set(_LINK_WORDS["MEDIA_NAMES"])
+GOVERNMENT_WORDS = set(_LINK_WORDS["GOVERNMENT_WORDS"])
 # Any of these anywhere in a name makes it a public body ("Department of Veterans Affairs").
-GOVERNMENT_NAME_WORDS = {
-    "department", "ministry", "agency", "bureau", "commission", "administration", "court", "senate", "congress",
-    "parliament", "embassy", "pentagon", "kremlin", "treasury", "army", "navy", "military", "government", "homeland",
-}
-DOCUMENT_WORDS = {"speech", "report", "study", "statement", "survey", "poll", "letter", "document", "data", "memo", "filing", "analysis", "records", "figures"}
-ORGANIZATION_WORDS = {"inc", "corp", "company", "party", "association", "union", "committee", "campaign", "group", "foundation", "institute", "university", "bank", "firm", "club", "organization", "organisation", "coalition", "network", "center", "centre",
-                      "fund", "reserve", "board", "authority", "trust", "society", "league", "federation", "forum",
-                      "exchange", "alliance", "institution", "partnership", "project", "program", "programme"}
-DESCRIPTION_HEADS = {
-    "officials": "group", "official": "person", "sources": "group", "source": "person", "newspaper": "media",
-    "paper": "media", "agency": "media", "spokesperson": "person", "spokesman": "person", "spokeswoman": "person",
-    "minister": "person", "ministry": "government", "president": "person", "ambassador": "person",
-    "report": "media", "company": "organization", "government": "government", "administration": "government",
-    "campaign": "organization", "group": "organization", "statement": "document", "outlet": "media",
-    "daily": "media", "lawmaker": "person", "senator": "person", "governor": "person", "leader": "person",
-    "candidate": "person", "nominee": "person", "analysts": "group", "experts": "group", "intelligence": "government",
-    "broadcaster": "media", "diplomat": "person", "envoy": "person", "secretary": "person",
-}
-DEMONYMS = {
-    "russian": "Russia", "american": "United States", "us": "United States", "u.s.": "United States",
-    "north korean": "North Korea", "south korean": "South Korea", "chinese": "China", "japanese": "Japan",
-    "british": "United Kingdom", "uk": "United Kingdom", "french": "France", "german": "Germany",
-    "ukrainian": "Ukraine", "israeli": "Israel", "iranian": "Iran", "korean": "Korea",
-}
-KNOWN_INSTITUTIONS = (
-    "White House", "State Department", "Pentagon", "Kremlin", "Downing Street", "Blue House", "United Nations",
-    "European Union", "Home Office", "Foreign Office", "Treasury",
-)
-OUTLET_ALIASES = {"nyt": "New York Times", "the nyt": "New York Times", "ap": "Associated Press", "wapo": "Washington Post",
-                  "wsj": "Wall Street Journal", "kcna": "Korean Central News Agency"}
-REPORT_WORDS = {"story", "report", "article", "piece", "interview", "broadcast", "editorial", "reporting", "reports"}
-COUNTRIES = set("""
-afghanistan albania algeria argentina armenia australia austria azerbaijan bahrain bangladesh belarus belgium bolivia
-bosnia brazil britain bulgaria cambodia canada chile china colombia croatia cuba cyprus czechia denmark egypt england
-estonia ethiopia finland france georgia germany ghana greece hungary iceland india indonesia iran iraq ireland israel
-italy japan jordan kazakhstan kenya korea kosovo kuwait laos latvia lebanon libya lithuania malaysia mexico moldova
-mongolia morocco myanmar burma nepal netherlands nigeria norway pakistan palestine panama peru philippines poland
-portugal qatar romania russia rwanda scotland serbia singapore slovakia slovenia somalia spain sudan sweden
-switzerland syria taiwan thailand tunisia turkey ukraine uganda uzbekistan venezuela vietnam wales yemen zimbabwe
-america us u.s. usa uk u.k. eu europe africa asia crimea gaza
-""".split()) | {"north korea", "south korea", "united states", "united kingdom", "saudi arabia", "new zealand", "south africa", "north macedonia"}
-CITIES = set("""
-pyongyang seoul moscow beijing tokyo washington london paris berlin kyiv kiev tehran brussels rome madrid vienna
-warsaw prague budapest athens ankara istanbul cairo baghdad damascus kabul islamabad delhi mumbai bangkok manila
-jakarta sydney toronto ottawa montreal havana caracas riyadh doha dubai jerusalem aleppo mosul donetsk minsk geneva
-chicago houston phoenix philadelphia dallas austin charlotte detroit boston seattle denver atlanta miami cleveland
-baltimore milwaukee pittsburgh cincinnati columbus indianapolis nashville memphis louisville portland sacramento
-orlando tampa richmond charleston raleigh newark minneapolis omaha albuquerque tucson fresno tulsa
-""".split()) | {"los angeles", "san francisco", "san diego", "san antonio", "las vegas", "new orleans", "st. louis",
-               "kansas city", "salt lake city", "hong kong", "mexico city", "tel aviv"}
-US_STATES = set("""
-alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho illinois indiana iowa
-kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri montana nebraska nevada
-ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia wisconsin wyoming
-""".split()) | {"new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota", "rhode island",
-               "south carolina", "south dakota", "west virginia"}
+GOVERNMENT_NAME_WORDS = set(_LINK_WORDS["GOVERNMENT_NAME_WORDS"])
+DOCUMENT_WORDS = set(_LINK_WORDS["DOCUMENT_WORDS"])
+ORGANIZATION_WORDS = set(_LINK_WORDS["ORGANIZATION_WORDS"])
+ORGANIZATION_WORDS |= set(_ROLES["organization_words"])
+DOCUMENT_WORDS |= set(_ROLES["document_words"])
+MEDIA_NAMES |= set(_ROLES["media_words"])
+DESCRIPTION_HEADS = dict(_LINK_WORDS["DESCRIPTION_HEADS"])
+DEMONYMS = dict(_LINK_WORDS["DEMONYMS"])
+KNOWN_INSTITUTIONS = tuple(_LINK_WORDS["KNOWN_INSTITUTIONS"])
+OUTLET_ALIASES = dict(_LINK_WORDS["OUTLET_ALIASES"])
+REPORT_WORDS = set(_LINK_WORDS["REPORT_WORDS"])
+COUNTRIES = set(_LINK_WORDS["COUNTRIES"])
+CITIES = set(_LINK_WORDS["CITIES"])
+US_STATES = set(_LINK_WORDS["US_STATES"])
 PLACES = COUNTRIES | CITIES | US_STATES
 
 
@@ -127,8 +75,8 @@ def place_kind(name: str) -> str | None:
     if lower in US_STATES:
         return "state"
     return "country" if lower in COUNTRIES else None
-DEFINITE_DETERMINERS = {"the", "this", "that", "these", "those"}
-DETERMINERS = {"the", "a", "an", "these", "those", "this", "that", "another", "one", "two", "several", "some", "both"}
+DEFINITE_DETERMINERS = set(_LINK_WORDS["DEFINITE_DETERMINERS"])
+DETERMINERS = set(_LINK_WORDS["DETERMINERS"])
 _QUOTE_OR_PUNCT = " \t\n,.:;!?\"'\u201c\u201d\u2018\u2019()[]\u2014-"
 _NESTED_REPORT = re.compile(r"^(?P<outlet>.+?)\s+(?:story|report|article|piece)?\s*(?:quoting|citing)\s+(?P<source>.+)$", re.IGNORECASE)
 _POSSESSOR = re.compile(r"^((?:the|this|that)\s+[\w-]+)['\u2019]s\s+\S", re.IGNORECASE)
@@ -165,15 +113,26 @@ def _is_capitalised(word: str) -> bool:
 def classify(name: str, role: str | None = None) -> tuple[str, bool]:
     """(type, vague) of a canonical name."""
     lower = name.lower()
+    words_lower = lower.split()
+    if all(w in QUANTIFIERS | {"other", "the", "of", "them", "those"} for w in words_lower) or (
+        len(words_lower) > 1 and words_lower[0] in QUANTIFIERS | {"few"} and words_lower[1] in ("in", "of", "at", "from", "on", "within")
+    ):
+        return "anonymous", True  # "Some", "Other", "Many of them", "Few in Westminster": nobody named
+    if lower.removeprefix("the ") in PARTIES:
+        return "organization", False  # "Labour", "the Conservatives": a party speaks as an organisation
     if lower.removeprefix("the ") in PLACES:
         return "government", False  # "Russia did not discount ...": a country speaks through its government
     words = [w.strip(".").lower() for w in _words(name)]
     head = words[-1] if words else ""
+    for i, word in enumerate(words[:-1]):  # "health officials in Powys": an unnamed group, wherever it is
+        if word in GROUP_NOUNS and words[i + 1] in ("in", "from", "at", "across", "of") and not any(w in MEDIA_NAMES for w in words):
+            return "anonymous", True
     if head in GROUP_NOUNS and not any(w in MEDIA_NAMES for w in words):
         return "anonymous", True
     if lower in OUTLET_ALIASES or any(w in MEDIA_NAMES for w in words):
         return "media", False
-    if head in GROUP_NOUNS or (head in VAGUE_SINGULAR and (not words or words[0] in DETERMINERS | {"senior", "unnamed"})):
+    possessed = any(w.endswith(("'s", "\u2019s")) for w in words[:-1])  # "Mr Blair's official spokesman"
+    if head in GROUP_NOUNS or (head in VAGUE_SINGULAR and (not words or words[0] in DETERMINERS | {"senior", "unnamed"} or possessed)):
         return "anonymous", True
     if any(w in ("unnamed", "anonymous") for w in words):
         return "anonymous", True
@@ -208,12 +167,64 @@ def _affiliation(role: str) -> str | None:
         if lowered.startswith(demonym + " "):
             return DEMONYMS[demonym]
     match = re.match(r"((?:[A-Z][\w.&\u2019'-]*\s?)+)", role)
-    return match.group(1).strip() if match else None
+    if not match:
+        return None
+    # "Former Conservative" -> Conservative; "Minister", "Shadow", "Ex-Home Secretary" name no body.
+    words = [re.sub(r"(?i)^ex-|[\u2019']s$", "", w) for w in match.group(1).split()]
+    kept = [w for w in words if w and not _is_role(w) and w.lower() not in ROLE_MODIFIERS]
+    return " ".join(kept) if kept else None
+
+
+def normalize_role(text: str | None) -> str:
+    """'The Tory leader' -> 'conservative leader': lower case, no determiner, one spelling per party and office."""
+    if not text:
+        return ""
+    role = " ".join(re.sub(r"[\u2019']s\b", "", text).lower().replace(".", "").split())
+    for determiner in ("the ", "a ", "an "):
+        role = role.removeprefix(determiner)
+    for spelling in sorted(ROLE_SYNONYMS, key=len, reverse=True):
+        role = re.sub(rf"\b{re.escape(spelling)}\b", ROLE_SYNONYMS[spelling], role)
+    return role
+
+
+_PLAIN_TITLES = set(_LINK_WORDS["_PLAIN_TITLES"])
+_RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|which|whose|whom)\b.*$", re.IGNORECASE | re.DOTALL)
+_MID_HONORIFIC = re.compile(r"\s(?=(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z])")
+_PAIR = re.compile(r"^(?P<first>.+?)\s+and\s+(?P<second>.+)$")
+
+
+def trim_name(text: str) -> str:
+    """The name in a source span: no sentence opener ("Earlier Tony Blair"), no relative clause ("Mr Blair, who ..."),
+    no unclosed bracket ("Confederation of British Industry (CBI") and nothing before a title or a first name
+    inside it ("Tanzania Mr Brown", "EU Tony Blair")."""
+    text = _RELATIVE_CLAUSE.sub("", text) or text
+    text = re.sub(r"\s*\([^)]*$", "", text) or text
+    text = re.sub(r"\s+(?:and|or|but|&)$", "", text) or text  # "Tony Blair and" (the span stopped mid-pair)
+    words = text.split(" ")
+    while len(words) > 1 and words[0].lower() in NAME_OPENERS and _is_capitalised(words[1]):
+        words = words[1:]
+    if (
+        len(words) == 3 and all(_is_capitalised(w) for w in words) and words[1].lower() in FEMALE_NAMES | MALE_NAMES
+        and words[0].lower().strip(".") not in FEMALE_NAMES | MALE_NAMES | HONORIFICS and not _is_role(words[0])
+    ):
+        words = words[1:]  # "EU Tony Blair", "Lords Neil Kinnock": a stray word runs into the name
+    text = " ".join(words)
+    middle = _MID_HONORIFIC.search(text)
+    before_title = text[: middle.start()].split() if middle else []
+    if middle and all(_is_capitalised(w) and not _is_role(w) for w in before_title):
+        # "Tanzania Mr Brown"; never "The five unions meeting Mr Prescott" (they are not Mr Prescott)
+        text = text[middle.end() :]
+    return text
 
 
 def parse_named(mention: str) -> Entity:
     """Split titles and appositives: 'White House ... spokesperson John Kirby' -> John Kirby, role, affiliation."""
-    text = clean_mention(mention)
+    text = trim_name(clean_mention(mention))
+    pair = _PAIR.match(text)
+    if pair and "," not in text:  # "German Chancellor Gerhard Schroeder and French President Jacques Chirac": two people
+        first, second = parse_named(pair.group("first")), parse_named(pair.group("second"))
+        if all(e.type == "person" and (" " in e.name or e.role) for e in (first, second)):
+            return Entity(f"{first.name} and {second.name}", "group", members="person")
     listed = _LISTED.search(text)
     if listed:  # "Critics, like Senators Charles E. Grassley, Republican of Iowa, and Patrick J. Leahy" -> the people named
         people = [e for e in (parse_named(m.group(0)) for m in _NAME_RUN.finditer(listed.group(1))) if e.type == "person" and " " in e.name]
@@ -221,6 +232,11 @@ def parse_named(mention: str) -> Entity:
             return people[0]
         if len(people) > 1:
             return Entity(" and ".join(p.name for p in people), "group", members="person")
+    if ", " in text and re.search(r"[\u2019']s\s", text.partition(", ")[0]):
+        # "Mr Brown's former adviser, Jane Smith, ...": the person the appositive names
+        named = parse_named(text.split(", ")[1])
+        if named.type == "person" and len(named.name.split()) >= 2:
+            return named
     if ", " in text:  # "John Smith, a spokesman for X" -> name first, role after
         name_part, _, appositive = text.partition(", ")
         if _is_capitalised(name_part) and len(_words(name_part)) <= 4:
@@ -238,12 +254,28 @@ def parse_named(mention: str) -> Entity:
         run += 1
     before = [w.lower().strip(".") for w in words[: len(words) - run]]
     last = words[-1].lower().strip(".")
-    if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS and not (run == 1 and last in GOVERNMENT_WORDS):
+    after_preposition = bool(before) and before[-1] in ("in", "at", "from", "of", "for", "on", "across")
+    joint = len(words) - run - 1  # "Hannah Ward of the Refugee Council": the person, with the body as affiliation
+    if joint >= 0 and words[joint].lower() == "the":
+        joint -= 1
+    if run >= 1 and joint >= 2 and words[joint].lower() in ("of", "from", "at"):
+        head = words[:joint]
+        if len(head) == 2 and all(_is_capitalised(w) for w in head) and head[0].lower() in FEMALE_NAMES | MALE_NAMES:
+            body = " ".join(words[len(words) - run :])
+            return Entity(" ".join(head), "person", False, None, body)
+    title_case_body = run == 1 and all(_is_capitalised(w) for w in words) and len(words) >= 3 and words[0].lower() not in HONORIFICS
+    if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS and not (
+        run == 1 and (last in GOVERNMENT_WORDS or after_preposition or title_case_body)  # "Fairford Coach Action" is a body
+    ):
         # "spokesperson John Kirby": the run is the name; "ambassador to North Korea Alexander
         # Matsegora": a place runs into the name, so keep its last two words.
         size = run if _is_role(before[-1]) and run <= 3 else min(2, run)
+        if size > 1 and words[len(words) - size].lower().strip(".") in _PLAIN_TITLES and not (
+            size == 2 and words[len(words) - size].lower() in ("sir", "dame", "lord", "lady", "baroness")
+        ):
+            size -= 1  # "deputy prime minister Mr Prescott" -> Prescott; "Lord Chancellor Lord Falconer" keeps "Lord"
         name = " ".join(words[len(words) - size :])
-        role = " ".join(words[: len(words) - size])
+        role = " ".join(w for w in words[: len(words) - size] if w.lower().strip(".") not in _PLAIN_TITLES - {"lord", "lady"})
         role = role[4:] if role.lower().startswith("the ") else role
         return Entity(name, "person", False, role, _affiliation(role))
     if run >= 2 and any(w.islower() and w not in DETERMINERS for w in before):
@@ -252,6 +284,10 @@ def parse_named(mention: str) -> Entity:
         if tail.type in ("media", "organization", "government"):
             return tail
     if words and words[0].lower().strip(".") in HONORIFICS and len(words) > 1:
+        if words[0].lower() in ("sir", "dame", "lord", "lady", "baroness") and len(words) == 2 and _is_capitalised(words[1]):
+            # "Sir Howard" is a first name (Sir Howard Newby), never the surname Howard; a peer goes by his
+            # title ("Lord Woolf").
+            return Entity(" ".join(words), "person")
         words = words[1:]
     name = " ".join(words)
     if name.lower().startswith("the ") and len(words) > 1 and _is_capitalised(words[1]):
@@ -274,6 +310,8 @@ def mention_kind(mention: str) -> str:
     if text in PRONOUNS:
         return "pronoun"
     words = text.split()
+    if words and words[0] in DEFINITE_DETERMINERS and normalize_role(text) in OFFICES:
+        return "description"  # "the Tory leader", "The Prime Minister"
     # Only definite phrases point back ("the official"); "a senior official" introduces someone new.
     if words and words[0] in DEFINITE_DETERMINERS and len(words) <= 4:
         heads = [w.strip(".,") for w in words[1:] if w.strip(".,") in DESCRIPTION_HEADS]
@@ -293,44 +331,22 @@ _NAME_RUN = re.compile(
     rf"\b{_NAME_TOKEN}(?:\s+(?:(?:of|for|on)(?:\s+the)?\s+|(?:de|van|von|der|da|di|du|le|la|al|bin)\s+)?{_NAME_TOKEN})+"
 )
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'-]+\b")
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+([A-Z][\w'-]+)")
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
-NOT_ORGANISATIONS = {"CEO", "TV", "GDP", "AM", "PM", "OK", "II", "III", "IV", "CFO", "COO", "MP", "DC", "NY", "PS", "ET", "PT", "GMT", "UTC"}
-FEMALE_NAMES = set("""
-hillary chelsea melania ivanka michelle nancy elizabeth sarah sara kellyanne megyn jill katy tina maria mary anne ann
-susan karen laura linda barbara patricia jennifer jessica ashley amanda emily emma olivia sophia isabella mia lisa
-nicole rebecca rachel hannah kate katherine catherine kathleen margaret helen dorothy carol ruth sharon deborah amy
-angela anna julia julie diane donna janet joyce kelly christina heather theresa denise martha andrea marie alice
-claire victoria grace tamara tammy debbie kim kimberly stephanie samantha natalie megan lauren brittany sandra carolyn
-virginia judy judith pamela cheryl cynthia teresa gloria evelyn jean joan ellen eleanor rosa elena leslie tyresha
-janice lena ana aparna madeleine condoleezza loretta kamala dianne debbie marsha gina hope huma donna jane paula ruth
-theresa angela ursula christine marine nicola priscilla sheila beverly keisha loretta valerie vanessa yvonne wendy
-""".split())
-MALE_NAMES = set("""
-donald barack bill bernie mike michael john james robert william david richard joseph joe thomas charles christopher
-daniel matthew anthony mark paul steven steve andrew kenneth ken joshua kevin brian george timothy tim ronald ron
-jason edward jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel frank
-gregory raymond alexander patrick jack dennis jerry tyler aaron jose adam henry nathan douglas zachary peter kyle
-walter ethan jeremy harold keith christian roger noah gerald carl terry sean austin arthur lawrence jesse dylan bryan
-jordan billy bruce albert willie gabriel logan alan juan wayne roy ralph randy eugene vincent russell louis philip
-bobby johnny bradley rudy newt ted marco jeb chris reince rand mitch harry tim tom vladimir sergei kim xi shinzo
-mitt ben rick jim bob dick al sean eric hugh nick quentin matt rush dan reid paul lindsey orrin corey steve
-barry boris emmanuel angela francois jean recep benjamin hassan ali mohammed muhammad ahmed omar abdul moon yoon
-ed ted fred
-""".split()) - {"angela", "jean", "terry", "kim"}
+NOT_ORGANISATIONS = set(_LINK_WORDS["NOT_ORGANISATIONS"])
+FEMALE_NAMES = frozenset(_FIRST_NAMES["female"])
+MALE_NAMES = frozenset(_FIRST_NAMES["male"])
 FIRST_PERSON = {"i", "me", "my"}
 FIRST_PERSON_PLURAL = {"we", "us", "our"}
 PLACE_HEADS = {"state": {"state", "country"}, "city": {"city"}, "town": {"city"}, "capital": {"city"},
                "country": {"country"}, "nation": {"country"}}
 # Plural description heads that point back to two named referents ("the two men" -> "Cruz and Trump").
-PLURAL_HEADS = {"men": "person", "women": "person", "senators": "person", "candidates": "person", "leaders": "person",
-                "researchers": "organization", "countries": "government", "nations": "government", "governments": "government",
-                "pair": None, "sides": None, "departments": "government", "agencies": "government",
-                "firms": "organization", "companies": "organization", "groups": "organization"}
+PLURAL_HEADS = dict(_LINK_WORDS["PLURAL_HEADS"])
 SPEAKER_WEIGHT = 2.0
 SALIENCE_DECAY = 0.5  # per sentence back
 SAME_SENTENCE_WEIGHT = 3.0
-PLURAL_PRONOUNS = {"they", "them", "their", "we", "us", "our"}
-PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "who"}
+PLURAL_PRONOUNS = set(_LINK_WORDS["PLURAL_PRONOUNS"])
+PERSON_PRONOUNS = set(_LINK_WORDS["PERSON_PRONOUNS"])
 THING_PRONOUNS = {"it", "its", "which"}
 PRONOUNS.update({"me": "person", "my": "person", "his": "person", "hers": "person", "their": "group", "our": "group", "its": "organization",
                  "who": "person", "which": "organization"})
@@ -339,24 +355,9 @@ HEAD_SYNONYMS = {"judge": {"judge", "justice"}, "senator": {"senator", "sen"}, "
                  "congressman": {"congressman", "rep", "representative"}, "president": {"president", "pres"},
                  "spokesman": {"spokesman", "spokesperson", "spokeswoman"}, "spokeswoman": {"spokeswoman", "spokesperson"},
                  "court": {"court"}, "campaign": {"campaign"}}
-ORGANISATION_HEADS = {
-    "union": "organization", "company": "organization", "group": "organization", "association": "organization",
-    "campaign": "organization", "party": "organization", "firm": "organization", "alliance": "organization",
-    "organization": "organization", "organisation": "organization", "foundation": "organization", "bank": "organization",
-    "committee": "government", "agency": "government", "department": "government", "ministry": "government",
-    "court": "government", "administration": "government", "government": "government", "office": "government",
-    "council": "government", "state": "government", "city": "government", "website": "media", "site": "media",
-    "country": "government", "nation": "government", "town": "government", "capital": "government",
-    "newspaper": "media", "paper": "media", "network": "media", "magazine": "media", "outlet": "media", "station": "media",
-}
-PERSON_HEADS = {
-    "mayor", "judge", "senator", "governor", "president", "candidate", "nominee", "spokesman", "spokeswoman",
-    "spokesperson", "minister", "ambassador", "secretary", "official", "lawmaker", "congressman", "congresswoman",
-    "representative", "leader", "chairman", "chief", "director", "businessman", "billionaire", "author", "writer",
-    "economist", "professor", "host", "actor", "actress", "star", "doctor", "physician", "lawyer", "attorney", "mogul",
-    "veteran", "democrat", "republican", "woman", "man", "singer", "founder", "executive", "analyst", "expert",
-    "surgeon", "anchor", "commentator", "columnist", "pundit", "activist", "historian", "scholar", "journalist",
-}
+ORGANISATION_HEADS = dict(_LINK_WORDS["ORGANISATION_HEADS"])
+PERSON_HEADS = set(_LINK_WORDS["PERSON_HEADS"])
+PERSON_HEADS |= set(_ROLES["person_heads"])
 for _head in list(ORGANISATION_HEADS) + list(PERSON_HEADS):
     DESCRIPTION_HEADS.setdefault(_head, "person" if _head in PERSON_HEADS else ORGANISATION_HEADS[_head])
 for _head in PLURAL_HEADS:
@@ -376,7 +377,7 @@ SENTENCE_OPENERS = {
     "so", "yet", "then", "since", "during", "under", "over", "this", "that", "these", "those", "there", "here", "it",
     "his", "her", "their", "our", "my", "its", "a", "an", "asked", "like", "unlike", "although", "though", "because",
     "meanwhile", "still", "also", "now", "last", "next", "every", "each", "both", "even", "only", "not", "or", "nor",
-}
+} | NAME_OPENERS
 
 
 _DATE_TAIL = re.compile(
@@ -483,6 +484,9 @@ class ArticleIndex:
         self.by_surname: dict[str, Entity] = {}
         self.gender: dict[str, str] = {}
         self._ambiguous: set[str] = set()  # surnames two named people share: a bare one resolves to neither
+        # Words the article puts after "Mr", "Mrs", "Dr": surnames, so "Tony Blair" is a person when "Mr Blair" follows.
+        self.titled_surnames = {m.group(1).lower() for m in _TITLED.finditer(text)}
+        self.knighted: dict[str, Entity] = {}  # "Sir Howard" -> the "Sir Howard Newby" named in full
         self.signatures = _letter_signatures(text)
         found, titled = self._named_runs(text)
         self._merge_titled_surnames(found, titled)
@@ -523,7 +527,14 @@ class ArticleIndex:
             # A run of capitalised words is a person only with a known first name, a title or a role
             # ("Ban Ki-moon, the secretary general").
             role_after = _APPOSITIVE_ROLE.match(text, match.end())
-            if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS or role_after):
+            if len(words) == 2 and words[0] in ("Sir", "Dame"):  # "Sir Howard": the knight named in full, if any
+                knight = self.knighted.get(words[1].lower())
+                found.append((start, match.end(), knight or entity))
+                continue
+            surname_titled = words[-1].lower() in self.titled_surnames
+            if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS or role_after or surname_titled):
+                if honorific in ("sir", "dame"):
+                    self.knighted.setdefault(words[0].lower(), entity)
                 if gender:
                     self.gender[entity.name] = gender
                 surnames = [words[-1].lower()]
@@ -662,17 +673,23 @@ def _description_fits(head: str, entity: Entity) -> bool:
     return False
 
 
-def resolve_article(result: ArticleResult) -> None:
-    """Resolve every attribution's source mention, in reading order."""
+def resolve_article(result: ArticleResult) -> ArticleResult:
+    """Resolve every attribution's source mention, in reading order, in one pass.
+
+    Returns a new ``ArticleResult`` whose attributions carry their entities; ``result`` is left as it is.
+    """
     article = result.article
-    result.resolved = True
-    index = ArticleIndex(article.text, [s.start for s in result.sentences], article.author, article.publisher)
+    sentences = [replace(s, attributions=[replace(a) for a in s.attributions]) for s in result.sentences]
+    by_index = {s.index: s for s in sentences}
+    index = ArticleIndex(article.text, [s.start for s in sentences], article.author, article.publisher)
     sources: list[Entity] = []  # resolved sources so far, most recent last
-    for sentence in result.sentences:
+    for sentence in sentences:
         for attribution in sentence.attributions:
-            previous = attribution.continues
+            previous = _continued(attribution, by_index)
             if attribution.resolution == "continuation" and previous is not None:
                 _copy_entity(previous, attribution)
+                # As sure of the speaker as the sentence it carries on.
+                attribution.confidence = min(attribution.confidence, previous.confidence)
                 attribution.resolution = "continuation"
                 continue
             if attribution.source is None:
@@ -684,23 +701,95 @@ def resolve_article(result: ArticleResult) -> None:
                 attribution.entity, attribution.resolution = None, "unresolved"
                 continue
             _set_entity(attribution, entity, resolution)
+            certainty = _certainty(attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip)
+            attribution.confidence = round(attribution.confidence * certainty, 4)
             sources = [e for e in sources if e.name != entity.name] + [entity]
             # A speaker stays salient: "he ... he" continues from here.
             index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT)
             if entity.type == "person" and len(entity.name.split()) > 1:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
         _nested_attribution(sentence.text, sentence.start, sentence.attributions, index, sources)
+    titles = sorted({
+        (normalize_role(m.entity.role), m.entity.name) for m in index.mentions
+        if m.entity.type == "person" and len(m.entity.name.split()) >= 2 and normalize_role(m.entity.role) in OFFICES
+        and not is_office_mention(m.entity.name, m.entity.role) and m.entity.name.split()[0].lower() not in DETERMINERS
+    })
+    return replace(result, sentences=sentences, resolved=True, titles=titles)
+
+
+# How sure a resolution is of its entity, by how it was made (multiplies the model's span confidence).
+CERTAINTY = {"named": 1.0, "alias": 0.97, "fuzzy": 0.8, "pronoun": 0.93, "pronoun-competing": 0.7, "role": 0.95,
+             "office": 0.85, "description": 0.8, "description-guess": 0.6}
+
+
+def _certainty(
+    mention: str, position: int, entity: Entity, resolution: str, index: ArticleIndex, sources: list[Entity],
+    skip: tuple[int, int] | None,
+) -> float:
+    """The resolution's own uncertainty: a competing antecedent, a guessed surname, a title nobody holds here."""
+    text = clean_mention(mention)
+    words = text.lower().split()
+    if resolution == "alias":
+        last = words[-1].strip(".") if words else ""
+        surname = entity.name.split()[-1].lower() if entity.name else ""
+        exact = last == surname or normalize_role(text) == entity.name.lower() or text.isupper()
+        return CERTAINTY["alias"] if exact or last in entity.name.lower() else CERTAINTY["fuzzy"]
+    if resolution == "pronoun":
+        pronoun = words[0] if words else ""
+        if pronoun not in PERSON_PRONOUNS:
+            return CERTAINTY["pronoun"]
+        # Another person who fits the pronoun and is about as salient: the choice is a guess.
+        rivals = [e for e in index.salient(position, skip)[:3] if e.name != entity.name
+                  and _pronoun_fits(pronoun, e, index.gender.get(e.name)) and " and " not in e.name]
+        return CERTAINTY["pronoun-competing"] if rivals else CERTAINTY["pronoun"]
+    if resolution == "description":
+        if is_office_mention(entity.name, entity.role):
+            return CERTAINTY["office"]
+        phrase = normalize_role(text)
+        if entity.role and normalize_role(entity.role) == phrase:
+            return CERTAINTY["role"]
+        head = words[-1] if words else ""
+        shared = {w.lower().strip(".") for w in entity.name.split()} | {w.lower() for w in (entity.role or "").split()}
+        return CERTAINTY["description"] if head in shared or entity.type != "person" else CERTAINTY["description-guess"]
+    return CERTAINTY.get(resolution, 1.0)
+
+
+def _continued(attribution: Attribution, sentences: dict[int, SentenceResult]) -> Attribution | None:
+    """The (already resolved) attribution that ``attribution`` carries on, if any."""
+    if attribution.continues is None:
+        return None
+    sentence_index, position = attribution.continues
+    sentence = sentences.get(sentence_index)
+    if sentence is None or position >= len(sentence.attributions):
+        return None
+    return sentence.attributions[position]
 
 
 def _resolve_mention(
     mention: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None = None
 ) -> tuple[Entity | None, str]:
     possessor = _POSSESSOR.match(clean_mention(mention))
+    named_in_full = parse_named(mention) if possessor else None
+    if named_in_full is not None and named_in_full.type == "person" and len(named_in_full.name.split()) >= 2:
+        possessor = None  # "the chancellor's friend ... Charlie Whelan" is Charlie Whelan
     if possessor:  # "the agency's mammoth bureaucracy" speaks for the agency
         mention = possessor.group(1)
-    kind = mention_kind(mention)
-    text = clean_mention(mention)
+    text = clean_mention(_RELATIVE_CLAUSE.sub("", clean_mention(mention)) or mention)
+    mention = text  # "The Tory leader, who ..." is "The Tory leader"
     words = text.lower().split()
+    if words in (["those"], ["these"]):
+        return None, "unresolved"  # "those who ...": no one named
+    if len(words) > 1 and words[0] in ("who", "which", "whom"):
+        mention = text = text.split()[0]  # "who the local council ...": the relative pronoun points back
+        words = words[:1]
+    elif len(words) > 1 and words[0] in PRONOUNS and all(w in QUANTIFIERS for w in words[1:]):
+        mention = text = text.split()[0]  # "We all", "they both": the pronoun
+        words = words[:1]
+    elif len(words) > 1 and words[0] in ("those", "these") and words[1] in ("who", "with", "that", "whose", "in", "of", "at", "on"):
+        return None, "unresolved"  # "those who ...": no one named
+    elif len(words) > 1 and words[0] in POSSESSIVE_DETERMINERS:
+        return _possessed(text, position, index, sources, skip)
+    kind = mention_kind(mention)
     if kind == "pronoun":
         pronoun = words[0]
         if pronoun in FIRST_PERSON | FIRST_PERSON_PLURAL:
@@ -723,6 +812,14 @@ def _resolve_mention(
                 return candidate, "pronoun"
         return None, "unresolved"
     if kind == "description":
+        phrase = normalize_role(text)
+        if phrase in OFFICES or (words[-1] in PERSON_HEADS and len(words) > 2):
+            # "the chancellor", "the Tory leader": the person the article gives that title, whoever was quoted last.
+            for candidate in list(index.before(position, skip)) + list(reversed(sources)):
+                if candidate.type == "person" and not candidate.vague and normalize_role(candidate.role) == phrase:
+                    return candidate, "description"
+            if phrase in OFFICES:  # no holder named here: the store looks for one the corpus names
+                return Entity(text[0].upper() + text[1:], "person", False, role=phrase), "description"
         heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
         head = heads[-1] if heads else words[-1]
         # Most recent first; sources were added to the index where they were quoted.
@@ -753,8 +850,9 @@ def _resolve_mention(
             for candidate in reversed(sources):
                 if candidate.type == "person" and not candidate.vague:
                     return candidate, "description"
-        elif wanted in ("organization", "government", "media"):
-            # a news agency or a government one; an alliance of states or of groups
+        elif wanted in ("organization", "government", "media") and head not in ("government", "administration"):
+            # a news agency or a government one; an alliance of states or of groups. "The government" is the
+            # government unless a named one carries the word ("the Bush administration"), never a commission.
             accepted = {"agency": {"government", "media"}, "alliance": {"government", "organization"}}.get(head, {wanted})
             for candidate in candidates:
                 if candidate.type in accepted and not candidate.vague and (candidate.place in PLACE_HEADS[head] if head in PLACE_HEADS else not candidate.place):
@@ -770,6 +868,11 @@ def _resolve_mention(
         return entity, resolution
     entity = parse_named(text)
     name_words = entity.name.split()
+    if len(name_words) == 1 and _is_role(name_words[0]) and name_words[0].lower() in DESCRIPTION_HEADS:
+        return _resolve_mention(f"the {name_words[0].lower()}", position, index, sources, skip)  # "Mayor" alone is "the mayor"
+    if len(name_words) == 2 and name_words[0] in ("Sir", "Dame"):
+        knight = index.knighted.get(name_words[1].lower())
+        return (knight, "alias") if knight is not None else (entity, "named")
     if entity.name in index.acronyms:
         return index.acronyms[entity.name], "alias"
     if len(name_words) == 1:
@@ -780,6 +883,35 @@ def _resolve_mention(
         if candidate.name.lower() == entity.name.lower():
             return candidate, "alias" if candidate.name != text else "named"
     return entity, "named"
+
+
+POSSESSIVE_DETERMINERS = set(_LINK_WORDS["POSSESSIVE_DETERMINERS"])
+_POSSESSIVE_TO_PRONOUN = dict(_LINK_WORDS["_POSSESSIVE_TO_PRONOUN"])
+
+
+def _possessed(
+    text: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None
+) -> tuple[Entity | None, str]:
+    """'its chairman, Sir Anthony Greener' -> Anthony Greener; 'his spokesman' -> "Tony Blair's spokesman" (unnamed)."""
+    first, _, appositive = text.partition(", ")
+    if appositive and _is_capitalised(appositive):
+        named = parse_named(appositive.split(", ")[0])
+        if named.type == "person":
+            return Entity(named.name, "person", False, first.split(" ", 1)[1]), "named"
+    rest = first.split(" ", 1)[1]
+    if first.split()[0].lower() in ("our", "my"):  # "our correspondent": the article's own voice, not a source quoted
+        voice = index.publisher or index.author
+        return Entity(f"{voice}'s {rest}" if voice else f"Own {rest}", "media" if rest.split()[-1].lower() in ("correspondent", "reporter", "editor") else "person"), "named"
+    owner, _ = _resolve_mention(_POSSESSIVE_TO_PRONOUN[first.split()[0].lower()], position, index, sources, skip)
+    if owner is not None and owner.affiliation and owner.name.startswith(owner.affiliation + "'s "):
+        owner = Entity(owner.affiliation, "person")  # "their latest campaign" after "Howard's campaign": Howard's, once
+    if owner is None or owner.type == "group":
+        return None, "unresolved"
+    head = rest.split()[-1].lower()
+    entity_type = DESCRIPTION_HEADS.get(head, "person")
+    entity_type = entity_type if entity_type in ("person", "organization", "government", "media", "document") else "person"
+    # An unnamed speaker for the owner: vague, and never merged with the owner.
+    return Entity(f"{owner.name}'s {rest}", entity_type, entity_type == "person", rest, owner.name), "description"
 
 
 def _set_entity(attribution: Attribution, entity: Entity, resolution: str) -> None:
@@ -828,3 +960,36 @@ def _nested_attribution(text: str, offset: int, attributions: list[Attribution],
                     attribution.via = outlet
                 sources.append(entity)  # "The sources also said ..." points back here
                 index.add(mention_start, entity, weight=SPEAKER_WEIGHT)
+
+
+# Across articles: a bare surname or an office joins a named person only on evidence (store.py looks it up).
+DOMINANT_SHARE = 0.75  # the holder must have at least this share of the evidence
+DOMINANT_MIN = 2  # and at least this many pieces of it (articles or statements)
+
+
+def dominant(counts: dict[str, int]) -> str | None:
+    """The one candidate the evidence points to, or ``None`` when it is thin or split."""
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    name, top = ranked[0]
+    if len(ranked) == 1:
+        return name
+    total = sum(counts.values())
+    return name if top >= DOMINANT_MIN and top / total >= DOMINANT_SHARE else None
+
+
+def is_office_mention(entity: str | None, role: str | None) -> bool:
+    """'The chancellor' left for the corpus to name: an office with no holder named in its article."""
+    return bool(entity and role and role in OFFICES and normalize_role(entity) == role)
+
+
+def gender_fits(mention: str | None, first_name: str | None) -> bool:
+    """'Mr Blair' is not Cherie Blair, 'Mrs Blair' not Tony Blair."""
+    honorific = (mention or "").split()[0].lower().strip(".") if (mention or "").split() else ""
+    said = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female"}.get(honorific)
+    if said is None or not first_name:
+        return True
+    first = first_name.lower()
+    known = "female" if first in FEMALE_NAMES else "male" if first in MALE_NAMES else None
+    return known in (None, said)

@@ -5,13 +5,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from attribution import link
-from attribution.ingest import Article, article_from_text
+from attribution.ingest import Article, article_from_text, repair, repair_with_offsets
 from attribution.model import PACKAGED_MODEL_DIR, Predictor, SentencePrediction, SpanPrediction, model_version
 from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
 from attribution.segment import Span, split_sentences
@@ -37,7 +39,36 @@ def _nearest(target: SpanPrediction, candidates: Sequence[SpanPrediction]) -> Sp
     return min(candidates, key=distance) if candidates else None
 
 
-_FUNCTION_WORDS = frozenset("the a an this that these those of to in on and or but it's its".split())
+_DATA = Path(__file__).resolve().parent / "data"
+_PIPELINE_WORDS = json.loads((_DATA / "pipeline_words.json").read_text(encoding="utf-8"))
+_FUNCTION_WORDS = frozenset(_PIPELINE_WORDS["_FUNCTION_WORDS"])
+_STATEMENTS = json.loads((_DATA / "statements.json").read_text(encoding="utf-8"))
+CONTENT_FUNCTION_WORDS = frozenset(_STATEMENTS["function_words"])
+AUXILIARY_CUES = frozenset(_STATEMENTS["auxiliary_cues"])
+ACTION_CUES = frozenset(_STATEMENTS["action_cues"])
+_QUOTE_MARKS = "\"\u201c\u201d"
+
+
+def _bare_words(text: str) -> list[str]:
+    return [w for w in (w.strip(".,;:!?\"'\u201c\u201d\u2018\u2019()").lower() for w in text.split()) if w]
+
+
+def is_statement(attribution: Attribution) -> bool:
+    """False for what is no statement: a content of function words only ("which"), a cue that only says
+    something was ("was", "has been"), an action ("scrapped") with nothing quoted."""
+    if attribution.content is not None:
+        words = _bare_words(attribution.content.text)
+        if not words or all(w in CONTENT_FUNCTION_WORDS for w in words):
+            return False
+    if attribution.cue is not None:
+        cue = _bare_words(attribution.cue.text)
+        if cue and all(w in AUXILIARY_CUES for w in cue):
+            return False
+        quoted = attribution.content is not None and any(q in attribution.content.text for q in _QUOTE_MARKS)
+        main = [w for w in cue if w not in AUXILIARY_CUES]
+        if main and main[0] in ACTION_CUES and not quoted:
+            return False
+    return True
 
 
 def _has_content_word(text: str) -> bool:
@@ -67,7 +98,7 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
         if not spans:
             return None
         start, end = sentence.start + min(s.start for s in spans), sentence.start + max(s.end for s in spans)
-        return TextSpan(start, end, text[start:end])
+        return TextSpan(start, end, repair(text[start:end]))  # offsets index the input; the words are repaired
 
     attributions = []
     for anchor in anchors:
@@ -86,70 +117,87 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
                 confidence=round(min(prediction.confidence, span_confidence), 4),
             )
         )
-    return attributions
+    # Kept in the JSONL contract (PolNeAR marks such spans too), but not stored as statements.
+    return [replace(a, statement=is_statement(a)) for a in attributions]
 
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w'\u2019-]*\b(?![\u2019']s\b)")
 # Words that cannot end a source's name: first halves of names ("The White" | "House", "Mr." | "Obama").
-_NAME_PREFIXES = frozenset(
-    "white new united north south supreme national european prime wall downing hong los san las st mr mrs ms dr "
-    "sen rep gov gen".split()
-)
+_NAME_PREFIXES = frozenset(_PIPELINE_WORDS["_NAME_PREFIXES"])
 
 
 def _complete_name(span: TextSpan | None, text: str) -> TextSpan | None:
     """A source cut inside a name is extended by the name's next word."""
     if span is None or not span.text.split():
         return span
-    last = span.text.split()[-1].lower().strip(".")
-    if last not in _NAME_PREFIXES and last not in link.FEMALE_NAMES and last not in link.MALE_NAMES:
+    words = span.text.split()
+    last = words[-1].lower().strip(".")
+    # A first name ends a source only when it stands alone ("Jon" | "Tester"); "Lindsey Graham" is whole.
+    lone_first_name = (last in link.FEMALE_NAMES or last in link.MALE_NAMES) and not (len(words) > 1 and words[-2][:1].isupper())
+    if last not in _NAME_PREFIXES and not lone_first_name:
         return span
     match = _NEXT_NAME_WORD.match(text, span.end)
     if match is None:
         return span
-    return TextSpan(span.start, match.end(), text[span.start : match.end()])
+    return TextSpan(span.start, match.end(), repair(text[span.start : match.end()]))
 
 
-def merge_continuations(sentences: list[SentenceResult], text: str) -> None:
+def merge_continuations(sentences: list[SentenceResult], text: str) -> list[SentenceResult]:
     """A sentence that only carries on the previous statement ("..." he said. "More quote.") inherits its source.
 
-    When the previous content ran to the end of its sentence, the two contents become one
-    span shared by both sentences, so a statement spread over sentences stays one statement.
+    Returns new sentences (the given ones are left as they are).  When the previous content ran to the
+    end of its sentence, the two contents become one span shared by every sentence of the chain, and the
+    carrying-on attribution points back (``continues``: sentence and attribution index) to the one it
+    carries on, so that the chain is stored as one statement.
     """
-    previous: Attribution | None = None
-    previous_sentence: SentenceResult | None = None
-    for sentence in sentences:
+    out = [replace(s, attributions=[replace(a) for a in s.attributions]) for s in sentences]
+    previous: tuple[int, int] | None = None  # (position in ``out``, attribution index)
+    for position, sentence in enumerate(out):
         current = None
         if sentence.label != "context" and sentence.attributions:
             first = sentence.attributions[0]
+            before = out[previous[0]].attributions[previous[1]] if previous is not None else None
             continues = (
                 first.source is None
                 and first.cue is None
                 and first.content is not None
+                and before is not None
                 and previous is not None
-                and previous_sentence is not None
-                and previous_sentence.index == sentence.index - 1
+                and out[previous[0]].index == sentence.index - 1
                 and not text[sentence.start : first.content.start].strip(" \t\"'\u201c\u2018")
             )
             if continues:
-                assert previous is not None and previous_sentence is not None and first.content is not None
-                ran_to_end = previous.content is not None and not text[
-                    previous.content.end : previous_sentence.end
+                assert before is not None and previous is not None and first.content is not None
+                before_sentence = out[previous[0]]
+                ran_to_end = before.content is not None and not text[
+                    before.content.end : before_sentence.end
                 ].strip(" \t\"'\u201d\u2019.,")
-                if ran_to_end and previous.content is not None:
-                    start = previous.content.start
-                    merged = TextSpan(start, first.content.end, text[start : first.content.end])
+                content = first.content
+                if ran_to_end and before.content is not None:
+                    start = before.content.start
+                    content = TextSpan(start, first.content.end, repair(text[start : first.content.end]))
                     # Every sentence of the chain carries the same span, so it is one content.
-                    for earlier in sentences[: sentence.index]:
-                        for attribution in earlier.attributions:
-                            if attribution.content is not None and attribution.content.start == start:
-                                attribution.content = merged
-                    first.content = merged
-                first.source, first.cue = previous.source, previous.cue
-                first.resolution = "continuation"
-                first.continues = previous
-            current = sentence.attributions[-1]
-        previous, previous_sentence = (current, sentence) if current is not None else (None, None)
+                    for earlier in out[:position]:
+                        earlier.attributions = [
+                            replace(a, content=content) if a.content is not None and a.content.start == start else a
+                            for a in earlier.attributions
+                        ]
+                sentence.attributions[0] = replace(
+                    first, content=content, source=before.source, cue=before.cue, resolution="continuation",
+                    continues=(before_sentence.index, previous[1]),
+                )
+            current = (position, len(sentence.attributions) - 1)
+        previous = current
+    return out
+
+
+def _to_input(prediction: SentencePrediction, origin: list[int]) -> SentencePrediction:
+    """Span offsets in the repaired sentence -> offsets in the sentence as given."""
+    if len(origin) == 0 or all(i == p for i, p in enumerate(origin)):
+        return prediction
+    last = len(origin) - 1
+    spans = [replace(span, start=origin[min(span.start, last)], end=origin[min(span.end, last)]) for span in prediction.spans]
+    return replace(prediction, spans=spans)
 
 
 class Tracker:
@@ -185,7 +233,10 @@ class Tracker:
         """
         articles = list(articles)
         spans_per_article = [split_sentences(a.text) for a in articles]
-        texts = [a.text[s.start : s.end] for a, spans in zip(articles, spans_per_article) for s in spans]
+        # The model reads repaired text (mojibake fixed); its spans are mapped back to the input as given.
+        repaired = [repair_with_offsets(a.text[s.start : s.end]) for a, spans in zip(articles, spans_per_article) for s in spans]
+        texts = [fixed for fixed, _ in repaired]
+        origins = iter([origin for _, origin in repaired])
         contexts = None
         if self.predictor.settings.left_context:  # each sentence's previous sentence in its own article
             contexts = [a.text[spans[i - 1].start : spans[i - 1].end] if i else "" for a, spans in zip(articles, spans_per_article) for i in range(len(spans))]
@@ -193,12 +244,12 @@ class Tracker:
         results = []
         for article, spans in zip(articles, spans_per_article):
             sentences = [
-                self._sentence(article, index, span, next(predictions)) for index, span in enumerate(spans)
+                self._sentence(article, index, span, _to_input(next(predictions), next(origins))) for index, span in enumerate(spans)
             ]
-            merge_continuations(sentences, article.text)
+            sentences = merge_continuations(sentences, article.text)
             result = ArticleResult(article=article, sentences=sentences, model_version=self.model_version)
             if resolve:
-                link.resolve_article(result)
+                result = link.resolve_article(result)
             results.append(result)
         return results
 
@@ -207,7 +258,7 @@ class Tracker:
         in_boilerplate = any(a <= span.start and span.end <= b for a, b in article.boilerplate)
         label = "context" if in_boilerplate else prediction.label
         confidence = 1.0 if in_boilerplate else prediction.confidence  # a rule, not the model
-        sentence = SentenceResult(index, span.start, span.end, span.text_of(article.text), label, confidence)
+        sentence = SentenceResult(index, span.start, span.end, repair(span.text_of(article.text)), label, confidence)
         if label != "context":
             sentence.attributions = group_spans(span, article.text, prediction)
         return sentence

@@ -35,7 +35,11 @@ class Attribution:
     vague: bool = False
     via: str | None = None  # the outlet that reported it ("Interfax")
     resolution: str = "unresolved"  # named, alias, pronoun, description, continuation, unresolved
-    continues: Attribution | None = field(default=None, repr=False, compare=False)  # the statement it carries on
+    # The attribution it carries on: (sentence index, attribution index), earlier in the same article.
+    continues: tuple[int, int] | None = None
+    # False for spans that are no statement for the claim graph: a content of function words, an action
+    # ("scrapped"), a bare "was" (pipeline.is_statement); they stay in the JSONL contract, unstored.
+    statement: bool = True
 
     def contract(self) -> dict[str, Any]:
         source = None
@@ -81,6 +85,8 @@ class ArticleResult:
     sentences: list[SentenceResult]
     model_version: str
     resolved: bool = False  # whether link.resolve_article has run
+    # Public offices the article gives named people, (office, name): "Chancellor Gordon Brown" -> ("chancellor", "Gordon Brown").
+    titles: list[tuple[str, str]] = field(default_factory=list)
 
     def records(self) -> list[dict[str, Any]]:
         return [s.contract(self.article.document) for s in self.sentences]

@@ -9,15 +9,15 @@ abbreviation such as ``U.S.``, ``Sept.`` or ``Dr.``.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+_DATA = Path(__file__).resolve().parent / "data"
+_SEGMENT_WORDS = json.loads((_DATA / "segment_words.json").read_text(encoding="utf-8"))
 # Titles, months and company suffixes that end in a full stop without ending a sentence.
-ABBREVIATIONS = frozenset(
-    """mr mrs ms dr sen rep gov gen lt col sgt capt st jr sr rev prof pres supt maj adm cmdr cpl
-    jan feb mar apr jun jul aug sept sep oct nov dec inc corp co ltd no vs etc ft mt ave blvd
-    messrs mme mlle fig approx dept univ est""".split()
-)
+ABBREVIATIONS = frozenset(_SEGMENT_WORDS["ABBREVIATIONS"])
 
 _SENTENCE = re.compile(
     r""".+?(?:[.!?]+[\u201d"\u2019')\]]*(?=\s+[A-Z0-9\u201c"\u2018'(\[])|$)""",
@@ -57,9 +57,71 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_ROLES = json.loads((_DATA / "roles.json").read_text(encoding="utf-8"))
+HEADLINE_OPENERS = frozenset(_ROLES["headline_openers"])
+SENTENCE_STARTS = frozenset(_ROLES["sentence_starts"])
+ROLE_WORDS = frozenset(_ROLES["role_words"])
+_WORD = re.compile(r"\S+")
+_FUNCTION_END = frozenset(_SEGMENT_WORDS["_FUNCTION_END"])
+MAX_HEADLINE_WORDS = 12
+
+
+def glued_headline_end(text: str) -> int | None:
+    """Where a headline that runs straight into the first sentence ends (scraped pages: "Labour seeks to quell
+    feud talk Labour's leadership put on ..."), or ``None``.
+
+    The first sentence must start with a capitalised word after at least three headline words, either a
+    word that opens sentences ("The", "Three", "Mr") or a run of capitalised words ("Chancellor Gordon
+    Brown"); a text that opens like a sentence ("The", "He") is left alone.
+    """
+    line = re.match(r"[^\n]*", text)
+    first_line = line.group(0) if line else ""
+    words = list(_WORD.finditer(first_line[:400]))
+    if len(words) < 20 or words[0].group(0).strip("'\"\u2018\u201c").lower() in SENTENCE_STARTS:
+        return None  # a headline on a line of its own, or a text that opens like a sentence
+    best: tuple[int, int] | None = None  # (score, word index)
+    for k in range(3, min(MAX_HEADLINE_WORDS, len(words) - 3) + 1):
+        word = words[k].group(0)
+        bare = word.strip("'\"\u2018\u201c")
+        previous = words[k - 1].group(0)
+        if not bare[:1].isupper() or previous[-1:] in ".!?:," or previous.lower() in _FUNCTION_END:
+            continue
+        if re.search(r"[.!?][\"'\u2019\u201d)]*\s", first_line[: words[k].start()]):
+            break  # a headline holds no full stop: this is already the text
+        if previous.lower().strip("'\u2019") in ROLE_WORDS:
+            continue  # "Port authority chief Maria Olsen said": a title before a name, one phrase
+        if previous[:1].isupper() and previous[-1:] not in "'\"\u2019\u201d-":
+            continue  # inside a capitalised run
+        run = [bare]
+        for after in words[k + 1 : k + 5]:
+            if not after.group(0)[:1].isupper():
+                break
+            run.append(after.group(0).rstrip(",.'\u2019s"))
+        if len(run) >= 3 and run[0] in run[1:]:  # "Straw Jack Straw": the headline ends with the first "Straw"
+            k += 1
+            score = 2
+        else:
+            score = 2 if bare.lower() in HEADLINE_OPENERS or len(run) >= 2 else 0
+            headline_words = {w.strip("'\"\u2018\u2019").lower().removesuffix("'s") for w in first_line[: words[k].start()].split()}
+            if bare.lower().removesuffix("'s").removesuffix("\u2019s") in headline_words:
+                score += 2  # the first sentence repeats the headline's subject ("Labour seeks ... Labour's leadership")
+        if score and (best is None or score > best[0]):
+            best = (score, k)
+    if best is None:
+        return None
+    end = words[best[1]].start()
+    headline = [w.group(0) for w in words[: best[1]] if w.group(0)[:1].isalpha()]
+    if sum(w[:1].isupper() for w in headline) > 0.6 * len(headline):
+        return None  # Title Case: a headline on a title line, not one glued to a sentence-case text
+    if not re.search(r"[.!?]", first_line[end:]):
+        return None  # a long title line with no sentence after it
+    return end
+
+
 def split_sentences(text: str) -> list[Span]:
     """Split ``text`` into sentence spans; every span indexes ``text`` itself."""
     spans: list[Span] = []
+    headline_end = glued_headline_end(text)
     for line in re.finditer(r"[^\n]+", text):
         pieces: list[tuple[int, int]] = []
         for match in _SENTENCE.finditer(line.group(0)):
@@ -70,5 +132,8 @@ def split_sentences(text: str) -> list[Span]:
                 pieces[-1] = (pieces[-1][0], end)
             else:
                 pieces.append((start, end))
+        if headline_end is not None and line.start() == 0 and pieces and pieces[0][0] < headline_end < pieces[0][1]:
+            head_start, head_end = _strip(text, pieces[0][0], headline_end)
+            pieces[:1] = [(head_start, head_end), (headline_end, pieces[0][1])]
         spans.extend(Span(a, b) for a, b in pieces if any(ch.isalnum() for ch in text[a:b]))
     return spans

@@ -15,13 +15,16 @@ from typing import Any, Literal
 from sqlalchemy import func, insert, text
 from sqlmodel import Session, delete, select
 
+from attribution import link
 from attribution.db.models import (
     Article,
     Sentence,
     Source,
     SourceAlias,
     SourceDecision,
+    SourceTitle,
     Statement,
+    StatementFix,
     utcnow,
 )
 from attribution.results import ArticleResult, Attribution, SentenceResult
@@ -37,7 +40,11 @@ def normalize(name: str) -> str:
 @dataclass
 class SourceMatch:
     source: Source
-    how: str  # exact, alias, surname, decision, new
+    how: str  # exact, alias, surname, office, decision, new
+
+
+# How much a join made on corpus evidence (not on the article's own words) lowers a statement's confidence.
+JOIN_CERTAINTY = {"surname": 0.9, "office": 0.85}
 
 
 class IdAllocator:
@@ -84,11 +91,40 @@ class SourceResolver:
         self._by_name: dict[str, Source | None] = {}
         self._by_alias: dict[str, Source | None] = {}
         self._by_surname: dict[str, list[Source]] = {}
+        self._holders: dict[str, str | None] = {}  # office -> the person the corpus gives it, if one dominates
+        self._chunk_titles: dict[str, dict[str, int]] = {}  # office -> name -> articles of this chunk
+        self._chunk_counts: dict[str, int] = {}  # entity -> statements of this chunk
+        self._statement_counts: dict[int, int] = {}
+
+    def note_chunk(self, results: Iterable[ArticleResult]) -> None:
+        """The chunk's own evidence: offices its articles give people, and how often each entity speaks."""
+        for result in results:
+            for role, name in result.titles:
+                names = self._chunk_titles.setdefault(role, {})
+                names[name] = names.get(name, 0) + 1
+            for sentence in result.sentences:
+                for attribution in sentence.attributions:
+                    if attribution.entity:
+                        self._chunk_counts[attribution.entity] = self._chunk_counts.get(attribution.entity, 0) + 1
 
     def prefetch(self, attributions: Iterable[Attribution]) -> None:
         """Look up every name, alias and surname a chunk needs in a few queries, instead of one query each."""
         names: set[str] = set()
         surnames: set[str] = set()
+        attributions = list(attributions)
+        offices = {a.role for a in attributions if link.is_office_mention(a.entity, a.role)} - self._holders.keys()
+        for group in _in_groups(offices):
+            counts: dict[str, dict[str, int]] = {role: dict(self._chunk_titles.get(role, {})) for role in group}
+            titles = (
+                select(SourceTitle.role, SourceTitle.name, func.count(func.distinct(SourceTitle.article_id)))
+                .where(SourceTitle.role.in_(group))  # type: ignore[attr-defined]
+                .group_by(SourceTitle.role, SourceTitle.name)
+            )
+            for role, holder, articles in self.session.exec(titles).all():
+                counts[role][holder] = counts[role].get(holder, 0) + articles
+            for role in group:
+                self._holders[role] = link.dominant(counts[role])
+        names.update(h for h in self._holders.values() if h)
         for attribution in attributions:
             for entity, entity_type in ((attribution.entity, attribution.entity_type), (attribution.via, "media")):
                 if not entity:
@@ -135,6 +171,13 @@ class SourceResolver:
         split = decision is not None and decision.action == "split"
         if split and decision is not None and decision.target:
             name = decision.target
+        if not split and link.is_office_mention(name, attribution.role):
+            # "the chancellor" where the article names no chancellor: the one person the corpus calls so, if any.
+            holder = self._holders.get(attribution.role or "")
+            if holder:
+                known = self._by_name.get(holder)
+                person = Attribution(None, None, None, 0.0, entity=holder, entity_type="person")
+                return SourceMatch(known if known is not None else self._create(holder, person), "office")
         exact = self._by_name.get(name)
         if exact is not None:
             _fill_missing(exact, attribution)
@@ -145,11 +188,33 @@ class SourceResolver:
                 return SourceMatch(aliased, "alias")
             words = name.split()
             if attribution.entity_type == "person" and len(words) == 1:
-                # A bare surname: the one known person with it, unless role or affiliation disagree.
-                candidates = [c for c in self._by_surname.get(words[0], []) if _agrees(c, attribution)]
-                if len(candidates) == 1:
-                    return SourceMatch(candidates[0], "surname")
+                # A bare surname: the known person with it whose role, affiliation and title agree; of several,
+                # the one who dominates (ambiguous ones stay apart, listed by `sources --ambiguous`).
+                mention = attribution.source.text if attribution.source else None
+                candidates = [
+                    c for c in self._by_surname.get(words[0], [])
+                    if _agrees(c, attribution) and c.first_name and link.gender_fits(mention, c.first_name)
+                ]
+                chosen = candidates[0] if len(candidates) == 1 else self._dominant(candidates)
+                if chosen is not None:
+                    return SourceMatch(chosen, "surname")
         return SourceMatch(self._create(name, attribution), "new")
+
+    def _dominant(self, candidates: list[Source]) -> Source | None:
+        if not candidates:
+            return None
+        wanted = [c.id for c in candidates if c.id is not None and c.id not in self._statement_counts]
+        for group in _in_groups(wanted):
+            self._statement_counts.update(dict.fromkeys(group, 0))
+            counted = (
+                select(Statement.source_id, func.count(Statement.id))  # type: ignore[arg-type]
+                .where(Statement.source_id.in_(group))  # type: ignore[union-attr]
+                .group_by(Statement.source_id)  # type: ignore[arg-type]
+            )
+            self._statement_counts.update(self.session.exec(counted).all())  # type: ignore[arg-type]
+        counts = {c.name: self._statement_counts.get(c.id or -1, 0) + self._chunk_counts.get(c.name, 0) for c in candidates}
+        chosen = link.dominant(counts)
+        return next((c for c in candidates if c.name == chosen), None)
 
     def _create(self, name: str, attribution: Attribution) -> Source:
         words = name.split()
@@ -218,6 +283,7 @@ def save_results(
             written = [(result, row, per_article[i]) for i, (result, row) in enumerate(zip(results, rows)) if statuses[i] != "skipped"]
             sentence_ids = _insert_sentences(session, [(result, row) for result, row, _ in written], ids)
             resolver = SourceResolver(session, ids)
+            resolver.note_chunk(result for result, _, _ in written)
             resolver.prefetch(a for result, _, _ in written for s in result.sentences if s.label != "context" for a in s.attributions)
             resolved = [_resolve_sources(resolver, result, article_sentence_ids) for (result, _, _), article_sentence_ids in zip(written, sentence_ids)]
             session.flush()  # the new sources
@@ -227,9 +293,13 @@ def save_results(
                 for (_, row, article_embeddings), pending in zip(written, resolved)
                 for statement in _statement_rows(pending, row, article_embeddings, aliases)
             ]
+            _apply_fixes(session, [row for _, row, _ in written], statements, ids)
             if statements:
                 session.execute(insert(Statement), statements)
             _add_aliases(session, aliases, ids)
+            titles = [{"article_id": row.id, "role": role, "name": name} for result, row, _ in written for role, name in result.titles]
+            if titles:
+                session.execute(insert(SourceTitle), titles)
         session.commit()
         return statuses
     except BaseException:
@@ -282,6 +352,7 @@ def _article_rows(session: Session, results: list[ArticleResult], ids: IdAllocat
             statuses.append("stored")
         rows.append(row)
     for group in _in_groups(replaced):  # a new model version's sentences and statements replace the old ones
+        session.exec(delete(SourceTitle).where(SourceTitle.article_id.in_(group)))  # type: ignore[call-overload, attr-defined]
         session.exec(delete(Statement).where(Statement.article_id.in_(group)))  # type: ignore[call-overload, attr-defined]
         session.exec(delete(Sentence).where(Sentence.article_id.in_(group)))  # type: ignore[call-overload, attr-defined]
     return statuses, rows
@@ -314,14 +385,29 @@ Pending = tuple[SentenceResult, int, Attribution, "SourceMatch | None", "SourceM
 def _resolve_sources(resolver: SourceResolver, result: ArticleResult, sentence_ids: list[int]) -> list[Pending]:
     """Each attribution with its sentence id, its source and the outlet it came through (new ones not flushed)."""
     pending = []
+    by_index = {s.index: s for s in result.sentences}
     for sentence, sentence_id in zip(result.sentences, sentence_ids):
         if sentence.label == "context":
             continue
         for attribution in sentence.attributions:
+            if _repeats_chain(attribution, by_index) or not attribution.statement:
+                continue  # a quotation over several sentences is one statement, stored with its first sentence
             match = resolver.resolve(attribution)
             via = resolver.resolve(Attribution(None, None, None, 0.0, entity=attribution.via, entity_type="media")) if attribution.via else None
             pending.append((sentence, sentence_id, attribution, match, via))
     return pending
+
+
+def _repeats_chain(attribution: Attribution, sentences: dict[int, SentenceResult]) -> bool:
+    """Whether ``attribution`` carries on an earlier one whose content span is the same (already stored)."""
+    if attribution.continues is None or attribution.content is None:
+        return False
+    sentence_index, position = attribution.continues
+    earlier = sentences.get(sentence_index)
+    if earlier is None or position >= len(earlier.attributions) or earlier.label == "context":
+        return False
+    content = earlier.attributions[position].content
+    return content is not None and (content.start, content.end) == (attribution.content.start, attribution.content.end)
 
 
 def _statement_rows(pending: list[Pending], row: Article, embeddings: dict[int, bytes], aliases: set[tuple[int, str]]) -> list[dict]:
@@ -350,11 +436,50 @@ def _statement_rows(pending: list[Pending], row: Article, embeddings: dict[int, 
             "content": content.text if content else sentence.text,
             "content_start": content.start if content else sentence.start,
             "content_end": content.end if content else sentence.end,
-            "confidence": attribution.confidence,
+            "confidence": round(attribution.confidence * JOIN_CERTAINTY.get(match.how, 1.0), 4) if match else attribution.confidence,
             "resolution": attribution.resolution,
             "embedding": embeddings.get(number),
         })
     return statements
+
+
+def _apply_fixes(session: Session, rows: list[Article], statements: list[dict], ids: IdAllocator) -> None:
+    """Editors' re-attributions (``statements fix``) of the articles being stored, applied to their new rows."""
+    by_article = {row.id: row.content_hash for row in rows}
+    fixes: dict[tuple[str, int, int], str] = {}
+    for group in _in_groups(set(by_article.values())):
+        query = select(StatementFix).where(StatementFix.content_hash.in_(group)).order_by(StatementFix.id)  # type: ignore[attr-defined, arg-type]
+        for fix in session.exec(query).all():
+            fixes[(fix.content_hash, fix.content_start, fix.content_end)] = fix.source  # the latest fix wins
+    if not fixes:
+        return
+    for statement in statements:
+        name = fixes.get((by_article[statement["article_id"]], statement["content_start"], statement["content_end"]))
+        if name is not None:
+            statement["source_id"] = source_for_fix(session, name, ids).id
+            statement["resolution"], statement["confidence"] = "editor", 1.0
+
+
+def source_for_fix(session: Session, name: str, ids: IdAllocator | None = None) -> Source:
+    """The source an editor names: an existing one (by name or alias), else a new person."""
+    normalized = normalize(name)
+    found = session.exec(select(Source).where(func.lower(Source.name) == normalized)).first()
+    if found is None:
+        found = session.exec(
+            select(Source).join(SourceAlias, SourceAlias.source_id == Source.id).where(SourceAlias.normalized == normalized)  # type: ignore[arg-type]
+        ).first()
+    if found is not None:
+        return found
+    entity_type, vague = link.classify(name.strip())
+    words = name.split()
+    source = Source(
+        id=ids.take(Source, 1)[0] if ids is not None else None, name=name.strip(), type=entity_type, vague=vague,
+        first_name=words[0] if entity_type == "person" and len(words) > 1 else None,
+        surname=words[-1] if entity_type == "person" else None,
+    )
+    session.add(source)
+    session.flush()
+    return source
 
 
 def _add_aliases(session: Session, aliases: set[tuple[int, str]], ids: IdAllocator) -> None:

@@ -81,8 +81,7 @@ def gold_results(dev: Path, names: set[str] | None = None) -> dict[str, object]:
         meta = metadata.get(name, {})
         article = article_from_text(text, name, publisher=PUBLISHERS.get(meta.get("publisher", "")), author=meta.get("author"))
         result = ArticleResult(article, sentences, "gold")
-        resolve_article(result)
-        results[name] = result
+        results[name] = resolve_article(result)
     return results
 
 

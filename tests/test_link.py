@@ -43,11 +43,13 @@ def build_result(case: dict) -> tuple[ArticleResult, list[Attribution]]:
         made.append(attribution)
     for sentence in sentences:
         sentence.attributions.sort(key=lambda a: a.content.start if a.content else 0)
-    merge_continuations(sentences, text)
+    # Where each gold attribution sits; the stages return new objects in the same places.
+    where = {id(a): (i, j) for i, s in enumerate(sentences) for j, a in enumerate(s.attributions)}
+    positions = [where[id(a)] for a in made]
+    sentences = merge_continuations(sentences, text)
     metadata = {key: case[key] for key in ("publisher", "author") if key in case}
-    result = ArticleResult(article_from_text(text, case["name"], **metadata), sentences, "test")
-    resolve_article(result)
-    return result, made
+    result = resolve_article(ArticleResult(article_from_text(text, case["name"], **metadata), sentences, "test"))
+    return result, [result.sentences[i].attributions[j] for i, j in positions]
 
 
 @pytest.mark.parametrize("case", GOLD, ids=[c["name"] for c in GOLD])

@@ -87,6 +87,32 @@ class SourceDecision(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class StatementFix(SQLModel, table=True):
+    """An editor's re-attribution of one statement; applied on every later save, so it survives re-scoring.
+
+    The statement is named by where it sits (article text and content offsets), not by its row id,
+    which a new model version replaces.
+    """
+
+    __tablename__ = "statement_fix"
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(index=True, description="SHA-256 of the article text")
+    content_start: int
+    content_end: int
+    source: str = Field(description="canonical name of the source the statement is credited to")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SourceTitle(SQLModel, table=True):
+    """A public office an article gives a named person ("Chancellor Gordon Brown"): evidence for "the chancellor"."""
+
+    __tablename__ = "source_title"
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    role: str = Field(index=True, description="normalised office, e.g. 'chancellor'")
+    name: str = Field(description="the person's canonical name")
+
+
 class Failure(SQLModel, table=True):
     """An input that could not be scored in a batch run."""
 

@@ -1,0 +1,100 @@
+"""Editors' decisions on single statements and on sources the evidence left apart.
+
+``fix_statement`` re-attributes one statement and records it (``statement_fix``), so that re-scoring the
+article with another model version credits the same words to the same source again.
+``ambiguous_sources`` lists the bare surnames and offices ("Blair", "The chancellor") that were stored
+as sources of their own because the evidence did not single out one person: an editor merges them
+(``sources merge``) where they are the same person; nothing is merged blindly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from attribution import link
+from attribution.db.models import Article, Source, SourceTitle, Statement, StatementFix
+from attribution.errors import InputError
+from attribution.store import normalize, source_for_fix
+
+
+@dataclass
+class FixedStatement:
+    statement_id: int
+    content: str | None
+    old_source: str | None
+    new_source: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def fix_statement(session: Session, statement_id: int, source_name: str) -> FixedStatement:
+    """Credit statement ``statement_id`` to ``source_name`` (an existing source, or a new person), now and after re-scoring."""
+    if not source_name.strip():
+        raise InputError("--source must name a source")
+    statement = session.get(Statement, statement_id)
+    if statement is None:
+        raise InputError(f"no statement with id {statement_id}; `attribution who-said` and `show` list them")
+    article = session.get(Article, statement.article_id)
+    assert article is not None  # a statement always belongs to an article (foreign key)
+    old = session.get(Source, statement.source_id) if statement.source_id is not None else None
+    source = source_for_fix(session, source_name)
+    statement.source_id = source.id
+    statement.resolution, statement.confidence = "editor", 1.0
+    session.add(statement)
+    session.add(StatementFix(
+        content_hash=article.content_hash, content_start=statement.content_start or 0,
+        content_end=statement.content_end or 0, source=source.name,
+    ))
+    session.commit()
+    return FixedStatement(statement_id, statement.content, old.name if old else None, source.name)
+
+
+@dataclass
+class AmbiguousSource:
+    """A bare surname or an office stored on its own, with the people it might be."""
+
+    source_id: int
+    name: str
+    statements: int
+    reason: str
+    candidates: list[str] = field(default_factory=list)  # "Tony Blair (87)": name and statement or title count
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def ambiguous_sources(session: Session) -> list[AmbiguousSource]:
+    """Sources left apart for want of evidence: a bare surname of people named in full, an office nobody clearly holds."""
+    counts = dict(session.exec(select(Statement.source_id, func.count(Statement.id)).group_by(Statement.source_id)).all())  # type: ignore[arg-type]
+    people = session.exec(select(Source).where(Source.type == "person")).all()
+    full_names: dict[str, list[Source]] = {}
+    for person in people:
+        if person.surname and person.first_name and len(person.name.split()) > 1 and not link.is_office_mention(person.name, person.role and normalize(person.role)):
+            full_names.setdefault(person.surname.lower(), []).append(person)
+    titles: dict[str, dict[str, int]] = {}
+    for role, name, articles in session.exec(
+        select(SourceTitle.role, SourceTitle.name, func.count(func.distinct(SourceTitle.article_id))).group_by(SourceTitle.role, SourceTitle.name)
+    ).all():
+        titles.setdefault(role, {})[name] = articles
+    found: list[AmbiguousSource] = []
+    for person in people:
+        words = person.name.split()
+        statements = counts.get(person.id, 0)
+        if len(words) == 1 and words[0].lower() in full_names:
+            rivals = sorted(full_names[words[0].lower()], key=lambda s: -counts.get(s.id, 0))
+            found.append(AmbiguousSource(
+                person.id or 0, person.name, statements, "bare surname of someone named in full elsewhere",
+                [f"{s.name} ({counts.get(s.id, 0)})" for s in rivals],
+            ))
+        elif person.role and link.is_office_mention(person.name, normalize(person.role)):
+            holders = sorted(titles.get(normalize(person.role), {}).items(), key=lambda item: -item[1])
+            found.append(AmbiguousSource(
+                person.id or 0, person.name, statements, "office with no clear holder in the corpus",
+                [f"{name} ({articles} articles)" for name, articles in holders],
+            ))
+    return sorted(found, key=lambda a: (-a.statements, a.name))
