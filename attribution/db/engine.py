@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -97,3 +99,28 @@ def init_db(engine: Engine) -> None:
         with engine.begin() as connection:
             for statement in _SCHEMA_EXTRAS:
                 connection.execute(text(statement))
+
+
+def _read_only_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
+def make_read_only_engine(db: str | os.PathLike | None = None) -> Engine:
+    """An engine that cannot write: SQLite opened with ``mode=ro``, no schema created (for queries).
+
+    Other databases get an ordinary engine; the queries that use it only read.
+    """
+    url = database_url(db)
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return make_engine(url)
+    path = Path(url.removeprefix("sqlite:///")).resolve()
+    uri = f"file:{quote(str(path))}?mode=ro"
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000),
+    )
+    event.listen(engine, "connect", _read_only_pragmas)
+    return engine
