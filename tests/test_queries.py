@@ -21,10 +21,11 @@ from typer.testing import CliRunner
 from attribution import queries, similarity
 from attribution.db.engine import make_engine
 from attribution.db.models import Statement
-from attribution.errors import AttributionError
+from attribution.errors import AttributionError, EmbeddingsMissingError
 from attribution.export import claim_key, claimreview_document, export_rows, write_csv, write_export, write_jsonl
 from attribution.ingest import article_from_text
-from attribution.query_cli import DatabaseNotFoundError, datasette_app, metadata_for, register, render_sources
+from attribution.cli import app as main_app
+from attribution.query_cli import datasette_app, metadata_for, render_sources
 from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
 from attribution.store import save_result
 
@@ -271,7 +272,23 @@ def test_who_said_matches_name_surname_and_alias_case_insensitively(session: Ses
     assert [r.source for r in by_name] == ["John Kirby"] * 3
     assert [r.statement_id for r in queries.who_said(session, "KIRBY")] == [r.statement_id for r in by_name]
     assert [r.statement_id for r in queries.who_said(session, "Admiral  Kirby")] == [r.statement_id for r in by_name]
-    assert queries.who_said(session, "Nobody Atall") == []
+    with pytest.raises(queries.UnknownSourceError, match="no source matches 'Nobody Atall'"):
+        queries.who_said(session, "Nobody Atall")
+
+
+def test_unknown_source_suggests_the_closest_names(session: Session) -> None:
+    with pytest.raises(queries.UnknownSourceError) as caught:
+        queries.who_said(session, "Jon Kirbi")
+    assert caught.value.suggestions == ["John Kirby"]
+    assert str(caught.value) == "no source matches 'Jon Kirbi'; did you mean John Kirby?"
+    with pytest.raises(queries.UnknownSourceError, match="attribution sources"):
+        queries.timeline(session, "Quetzalcoatl")
+
+
+def test_min_confidence_filters_statements(session: Session) -> None:
+    assert len(queries.who_said(session, "Kirby", min_confidence=0.9)) == 3
+    assert queries.who_said(session, "Kirby", min_confidence=0.95) == []
+    assert len(export_rows(session, min_confidence=0.8)) == 6 and len(export_rows(session)) == 7
 
 
 def test_who_said_newest_first_with_all_fields(session: Session) -> None:
@@ -307,7 +324,8 @@ def test_timeline_oldest_first(session: Session) -> None:
     rows = queries.timeline(session, "John Kirby")
     assert [r.published for r in rows] == ["2024-03-01", "2024-03-01", "2024-04-02"]
     assert rows[0].sentence_index == 0 and rows[1].sentence_index == 1
-    assert queries.timeline(session, "nobody") == []
+    assert [r.published for r in queries.timeline(session, "John Kirby", since="2024-03-02")] == ["2024-04-02"]
+    assert [r.kind for r in queries.timeline(session, "John Kirby", kind="quote", limit=5)] == ["quote"]
 
 
 # --- said_about (FTS) --------------------------------------------------------------------------
@@ -463,7 +481,7 @@ def test_claimreview_json_ld(session: Session) -> None:
 # --- similarity (fake embedder) ----------------------------------------------------------------
 
 
-def test_embeddings_are_cached_lazily(session: Session) -> None:
+def test_embeddings_are_stored_once(session: Session) -> None:
     embedder = FakeEmbedder()
     assert similarity.ensure_embeddings(session, embedder) == 7
     assert similarity.ensure_embeddings(session, embedder) == 0
@@ -473,8 +491,26 @@ def test_embeddings_are_cached_lazily(session: Session) -> None:
     assert similarity.ensure_embeddings(session, embedder) == 1  # only the re-scored statement
 
 
+def test_queries_need_stored_embeddings_and_never_compute_them(session: Session) -> None:
+    with pytest.raises(EmbeddingsMissingError, match="attribution embed"):
+        similarity.repeats(session)
+    embedder = FakeEmbedder()
+    with pytest.raises(EmbeddingsMissingError):
+        similarity.similar(session, embedder, "aid package")
+    assert embedder.calls == 1  # the query text only
+    assert similarity.missing_embeddings(session) == 7
+    done: list[tuple[int, int]] = []
+    assert similarity.ensure_embeddings(session, embedder, batch_size=3, progress=lambda d, t: done.append((d, t))) == 7
+    assert done == [(3, 7), (6, 7), (7, 7)] and similarity.missing_embeddings(session) == 0
+    save_result(session, library_article("v2"))
+    assert similarity.missing_embeddings(session) == 1
+    assert len(similarity.similar(session, embedder, "the swimming pool would reopen in autumn", threshold=0.99)) == 0
+    assert similarity.missing_embeddings(session) == 1  # a query wrote nothing
+
+
 def test_repeats_groups_across_articles(session: Session) -> None:
-    groups = similarity.repeats(session, FakeEmbedder(), threshold=0.8)
+    similarity.ensure_embeddings(session, FakeEmbedder())
+    groups = similarity.repeats(session, threshold=0.8)
     assert len(groups) == 1
     (group,) = groups
     assert group.articles == 3
@@ -484,14 +520,16 @@ def test_repeats_groups_across_articles(session: Session) -> None:
     assert group.sources == ["John Kirby", "officials"]
     assert group.appearances[0].similarity == pytest.approx(1.0)
     assert 0.8 <= group.appearances[1].similarity < 1.0
-    assert similarity.repeats(session, FakeEmbedder(), threshold=0.8, min_articles=4) == []
-    assert similarity.repeats(session, FakeEmbedder(), threshold=0.8, kind="quote") == []
+    assert similarity.repeats(session, threshold=0.8, min_articles=4) == []
+    assert similarity.repeats(session, threshold=0.8, kind="quote") == []
+    assert similarity.repeats(session, threshold=0.8, min_confidence=0.95) == []
     # Only identical text at a threshold of 1: the paraphrase in the Moscow article drops out.
-    (exact,) = similarity.repeats(session, FakeEmbedder(), threshold=0.999)
+    (exact,) = similarity.repeats(session, threshold=0.999)
     assert exact.articles == 2
 
 
 def test_similar(session: Session) -> None:
+    similarity.ensure_embeddings(session, FakeEmbedder())
     matches = similarity.similar(session, FakeEmbedder(), "Will the aid package arrive within weeks?", threshold=0.5, limit=5)
     assert len(matches) == 3 and matches[0].similarity >= matches[-1].similarity >= 0.5
     assert {m.source for m in matches} == {"John Kirby", "officials"}
@@ -516,9 +554,7 @@ def test_threshold_report_and_choice() -> None:
 
 @pytest.fixture
 def cli() -> typer.Typer:
-    app = typer.Typer()
-    register(app)
-    return app
+    return main_app
 
 
 def invoke(app: typer.Typer, *args: str) -> Any:
@@ -550,20 +586,20 @@ def test_cli_who_said_filters_and_no_match(cli: typer.Typer, db_path: Path) -> N
     assert result.exit_code == 0 and [r["published"] for r in json.loads(result.stdout)] == ["2024-04-02"]
     result = invoke(cli, "who-said", "kirby", "--until", "2024-03-01", "--kind", "quote", "--db", db_path, "-f", "jsonl")
     assert [json.loads(line)["kind"] for line in result.stdout.splitlines()] == ["quote"]
-    result = invoke(cli, "who-said", "Nobody", "--db", db_path)
+    result = invoke(cli, "who-said", "Kirby", "--since", "2030-01-01", "--db", db_path)
     assert result.exit_code == 0 and result.stdout == ""
-    assert result.stderr.strip() == "no statements found for Nobody"
-    result = invoke(cli, "who-said", "Nobody", "--db", db_path, "-f", "json")
+    assert result.stderr.strip() == "no statements found for Kirby"
+    result = invoke(cli, "who-said", "Kirby", "--since", "2030-01-01", "--db", db_path, "-f", "json")
     assert result.exit_code == 0 and json.loads(result.stdout) == []
     assert invoke(cli, "who-said", "Kirby", "--kind", "rumour", "--db", db_path).exit_code == 2
     bad_date = invoke(cli, "who-said", "Kirby", "--since", "yesterday", "--db", db_path)
-    assert isinstance(bad_date.exception, queries.QueryError)
+    assert bad_date.exit_code == 1 and bad_date.stderr == "Error: since='yesterday' is not a date; use YYYY-MM-DD\n"
 
 
 def test_cli_missing_database(cli: typer.Typer, tmp_path: Path) -> None:
     missing = tmp_path / "none.db"
     result = invoke(cli, "who-said", "Kirby", "--db", missing)
-    assert isinstance(result.exception, DatabaseNotFoundError) and not missing.exists()
+    assert result.exit_code == 1 and "does not exist" in result.stderr and not missing.exists()
 
 
 def test_cli_db_from_environment(cli: typer.Typer, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -600,7 +636,8 @@ def test_cli_show(cli: typer.Typer, db_path: Path, fmt: str) -> None:
     else:
         assert "Moscow accuses Washington over aid" in result.stdout and "Globe Wire" in result.stdout
         assert "quote" in result.stdout and "officials" in result.stdout
-    assert isinstance(invoke(cli, "show", "nothing like it", "--db", db_path).exception, queries.NotFoundError)
+    missing = invoke(cli, "show", "nothing like it", "--db", db_path)
+    assert missing.exit_code == 1 and missing.stderr == "Error: no article matches 'nothing like it'\n"
 
 
 def test_render_sources(session: Session, capsys: pytest.CaptureFixture[str]) -> None:
@@ -617,6 +654,11 @@ def test_render_sources(session: Session, capsys: pytest.CaptureFixture[str]) ->
 
 @pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
 def test_cli_repeats_and_similar(cli: typer.Typer, db_path: Path, fake_embedder: FakeEmbedder, fmt: str) -> None:
+    before = invoke(cli, "repeats", "--db", db_path, "-f", fmt)
+    assert before.exit_code == 1
+    assert before.stderr == "Error: no statement has an embedding yet; run `attribution embed` first\n"
+    embedded = invoke(cli, "embed", "--db", db_path)
+    assert embedded.exit_code == 0 and embedded.stderr == "embedded 7 statements\n"
     result = invoke(cli, "repeats", "--threshold", "0.8", "--db", db_path, "-f", fmt)
     assert result.exit_code == 0, result.output
     assert "the aid package would arrive within weeks" in result.stdout
@@ -648,8 +690,8 @@ def test_cli_browse_without_datasette(cli: typer.Typer, db_path: Path, monkeypat
     monkeypatch.setitem(sys.modules, "datasette", None)
     monkeypatch.setitem(sys.modules, "datasette.app", None)
     result = invoke(cli, "browse", "--db", db_path)
-    assert isinstance(result.exception, AttributionError)
-    assert str(result.exception) == "Datasette is not installed; run pip install -e '.[browse]'"
+    assert result.exit_code == 1
+    assert result.stderr == "Error: Datasette is not installed; run pip install -e '.[browse]'\n"
 
 
 # --- Datasette ---------------------------------------------------------------------------------
