@@ -36,7 +36,7 @@ from attribution.cli_options import (
 )
 from attribution.db.engine import database_url, make_engine, make_read_only_engine
 from attribution.errors import AttributionError, DatabaseNotFoundError
-from attribution.render import Column, render, write_data
+from attribution.render import Column, render, write_data, write_paragraph
 
 METADATA_PATH = Path(__file__).with_name("metadata.yaml")
 STATIC_PATH = Path(__file__).with_name("static")
@@ -155,10 +155,10 @@ def render_article(view: queries.ArticleView, fmt: OutputFormat) -> None:
         ("Hash", view.content_hash[:12]),
         ("Model", view.model_version),
     ]
-    sys.stdout.write((view.title or view.document) + "\n")
+    write_paragraph(view.title or view.document)
     for label, value in details:
         if value:
-            sys.stdout.write(f"{label}: {value}\n")
+            write_paragraph(f"{label}: {value}")
     for row in sentence_rows:
         row["statements_shown"] = [f"{st['statement_id']} {st['source'] or st['mention'] or '?'}" for st in row["statements"]]
     render(sentence_rows, fmt, SENTENCE_COLUMNS, "text")

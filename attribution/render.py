@@ -88,12 +88,12 @@ def _widths(natural: list[int], minimum: list[int], caps: list[int | None], avai
     return widths
 
 
-def _wrap(text: str, width: int, console: Console) -> list[str]:
+def _wrap(text: str, width: int, console: Console, max_lines: int | None = MAX_TEXT_LINES) -> list[str]:
     """Lines of at most ``width`` cells, broken between words; the last one ends with … when cut."""
     lines = [line.plain.rstrip() for line in Text(text).wrap(console, width, overflow="ellipsis")]
-    if len(lines) <= MAX_TEXT_LINES:
+    if max_lines is None or len(lines) <= max_lines:
         return lines
-    kept = lines[:MAX_TEXT_LINES]
+    kept = lines[:max_lines]
     last = kept[-1]
     while cell_len(last) + 2 > width and " " in last:
         last = last.rsplit(" ", 1)[0]
@@ -131,7 +131,7 @@ def write_table(
         return GAP.join(parts).rstrip()
 
     if title:
-        out.write(title + "\n")
+        out.write((title if width is None else _fit(title, width)) + "\n")
     header = line([c.title for c in shown])
     out.write(header + "\n")
     out.write(RULE * (width if width is not None else cell_len(header)) + "\n")
@@ -145,6 +145,18 @@ def write_table(
         else:
             for text_line in _wrap(body, max(20, width - len(indent)), console):
                 out.write(indent + text_line + "\n")
+
+
+def write_paragraph(text: str, out: TextIO | None = None, width: int | None = None) -> None:
+    """A line of text, wrapped between words to the output width (whole when piped)."""
+    out = out or sys.stdout
+    width = output_width() if width is None else width
+    if width is None:
+        out.write(text + "\n")
+        return
+    console = Console(width=10_000, file=out, color_system=None, highlight=False)
+    for line in _wrap(text, width, console, max_lines=None):
+        out.write(line + "\n")
 
 
 def _flat(value: Any) -> Any:

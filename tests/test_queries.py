@@ -737,3 +737,130 @@ def test_minilm_threshold_and_similar(session: Session) -> None:
     assert matches and matches[0].content is not None and "aid package" in matches[0].content.lower()
     (group,) = similarity.repeats(session, embedder)
     assert group.articles == 3 and group.first.published == "2024-03-01"
+
+
+# --- tables at 80 columns ----------------------------------------------------------------------
+
+LONG_CLAIM = (
+    "the reconstruction programme for the eastern provinces, which parliament approved after months of "
+    "negotiation between the coalition partners, would be extended by another three years, that its budget "
+    "would be doubled to cover the repair of schools, hospitals, bridges and railway lines damaged during the "
+    "winter offensive, and that international auditors would publish quarterly reports on every contract "
+    "awarded under it, so that donors and taxpayers alike could follow where each payment went"
+)
+LONG_SOURCE = {
+    "entity": "Jonathan Quincy Longname-Smythe",
+    "entity_type": "person",
+    "role": "Deputy Assistant Secretary of State for Eastern European and Eurasian Affairs",
+}
+
+
+def long_article() -> ArticleResult:
+    sentence = f"Deputy Assistant Secretary Jonathan Quincy Longname-Smythe said {LONG_CLAIM}."
+    return build(
+        "news/reconstruction.txt",
+        [(sentence, "claim", [{"mention": "Jonathan Quincy Longname-Smythe", "cue": "said", "content": LONG_CLAIM, **LONG_SOURCE}])],
+        title="Reconstruction programme extended by three years as auditors promise quarterly reports on contracts",
+        published="2024-05-01",
+    )
+
+
+@pytest.fixture
+def wide_db(db_path: Path, fake_embedder: FakeEmbedder) -> Path:
+    engine = make_engine(db_path)
+    with Session(engine) as s:
+        save_result(s, long_article())
+        similarity.ensure_embeddings(s, fake_embedder)
+    engine.dispose()
+    return db_path
+
+
+def _records(table: str) -> list[list[str]]:
+    """Each row of a table: its field line, then its text lines (indented below the first column)."""
+    lines = table.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("─"))
+    records: list[list[str]] = []
+    for line in lines[rule + 1 :]:
+        if line[:2].strip():
+            records.append([line])
+        else:
+            records[-1].append(line)
+    return records
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'-]+", text)
+
+
+QUERY_TABLES = [
+    ("who-said", "Longname-Smythe"),
+    ("timeline", "Kirby"),
+    ("said-about", "reconstruction programme"),
+    ("show", "reconstruction"),
+    ("similar", LONG_CLAIM[:200], "--threshold", "0.3"),
+    ("repeats", "--threshold", "0.8"),
+    ("sources",),
+]
+
+
+@pytest.mark.parametrize("args", QUERY_TABLES, ids=[a[0] for a in QUERY_TABLES])
+def test_tables_read_at_80_columns(wide_db: Path, args: tuple[str, ...]) -> None:
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(main_app, [*args, "--db", str(wide_db)])
+    assert result.exit_code == 0, result.output
+    data = CliRunner().invoke(main_app, [*args, "--db", str(wide_db), "-f", "json"]).stdout
+    known = set(_words(data))  # every word the rows hold: a word broken across lines is not one of them
+    assert all(len(line) <= 80 for line in result.stdout.splitlines()), result.stdout
+    records = _records(result.stdout)
+    assert records
+    for record in records:
+        field_line, text = record[0], record[1:]
+        assert len(record) <= 6, record  # the row's fields and at most five lines of its text
+        words = [w for line in text for w in _words(line)]
+        assert all(w in known for w in words), [w for w in words if w not in known]
+    if args[0] in ("who-said", "similar"):
+        (long_row,) = [r for r in records if "Jonathan" in r[0]]
+        assert long_row[-1].endswith("…") and len(long_row) == 6  # cut after five lines, between words
+        statement_id = json.loads(data)[0]["statement_id"]
+        assert long_row[0].split()[0] == str(statement_id)  # the id for the next command
+        assert "2024-05-01" in long_row[0] and "Reconstruction" in long_row[0]
+
+
+def test_tables_drop_empty_columns_and_keep_full_values_when_piped(wide_db: Path) -> None:
+    narrow = CliRunner(env={"COLUMNS": "80"}).invoke(main_app, ["who-said", "Kirby", "--db", str(wide_db)]).stdout
+    header = narrow.splitlines()[1]
+    assert header.split() == ["ID", "Date", "Source", "Kind", "Cue", "Conf.", "Art.", "Headline"]
+    undated = CliRunner(env={"COLUMNS": "80"}).invoke(main_app, ["show", "Moscow", "--db", str(wide_db)]).stdout
+    assert "Date" not in undated
+    piped = CliRunner(env={"COLUMNS": ""}).invoke(main_app, ["who-said", "Longname-Smythe", "--db", str(wide_db)]).stdout
+    assert LONG_CLAIM in piped and long_article().article.title in piped  # nothing cut, one line each
+    assert len(piped.splitlines()) == 5
+
+
+def test_queries_open_a_read_only_database(wide_db: Path) -> None:
+    import os
+    import stat
+
+    wide_db.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    before = wide_db.read_bytes()
+    commands = [
+        ["who-said", "Kirby"],
+        ["timeline", "Kirby"],
+        ["said-about", "troops"],
+        ["show", "1"],
+        ["sources"],
+        ["repeats", "--threshold", "0.8"],
+        ["similar", "aid package"],
+        ["export", "-f", "csv"],
+    ]
+    for command in commands:
+        result = CliRunner().invoke(main_app, [*command, "--db", str(wide_db)])
+        assert result.exit_code == 0, (command, result.output)
+    assert wide_db.read_bytes() == before
+    from attribution.db.engine import make_read_only_engine
+
+    engine = make_read_only_engine(wide_db)
+    with Session(engine) as s, pytest.raises(Exception, match="readonly|read-only"):
+        s.exec(select(Statement)).first()
+        s.connection().exec_driver_sql("DELETE FROM statement")
+    engine.dispose()
+    os.chmod(wide_db, stat.S_IRUSR | stat.S_IWUSR)
