@@ -57,7 +57,9 @@ class _ErrorsToOneLine(TyperGroup):
 
 
 app = typer.Typer(
-    cls=_ErrorsToOneLine, no_args_is_help=True, help="Who said what: claim and source attribution for news articles."
+    name="attribution",
+    cls=_ErrorsToOneLine,
+    no_args_is_help=True, help="Who said what: claim and source attribution for news articles."
 )
 sources_app = typer.Typer(help="List sources; merge or split them (editorial decisions survive re-scoring).")
 data_app = typer.Typer(no_args_is_help=True, help="Labelled data: import annotation-tool exports.")

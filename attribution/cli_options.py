@@ -62,7 +62,7 @@ def short_text(value: Optional[str]) -> Optional[str]:
     return value
 
 
-DB_HELP = "SQLite path or SQLAlchemy URL [default: $ATTRIBUTION_DB, else ./attribution.db]"
+DB_HELP = "SQLite path or SQLAlchemy URL (default: $ATTRIBUTION_DB, else ./attribution.db)"
 FORMAT_HELP = "Output: a table for people, or only data (json, jsonl, csv)"
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help=DB_HELP, show_default=False)]

@@ -216,7 +216,10 @@ def suggest_sources(session: Session, name: str, limit: int = SUGGESTIONS) -> li
     ).all():
         canonical.setdefault(alias, source_name)
     close = difflib.get_close_matches(wanted, list(canonical), n=limit * 3, cutoff=0.75)
-    return list(dict.fromkeys(canonical[c] for c in close))[:limit]
+    # A first name or a word of a longer name ("Jonathan" for "Jonathan Longname-Smythe") also counts.
+    words = set(wanted.split())
+    sharing = sorted(name for key, name in canonical.items() if words & set(key.split()))
+    return list(dict.fromkeys([canonical[c] for c in close] + sharing))[:limit]
 
 
 def source_ids(session: Session, name: str) -> list[int]:
