@@ -268,3 +268,56 @@ def test_odd_arguments_are_one_line_errors(small_db: Path, args: list[str], code
     assert result.exit_code == code, result.output
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(message), result.stderr
     assert result.stdout == ""
+
+
+# --- the batch progress bar --------------------------------------------------------------------
+
+
+class RecordingBar:
+    """Stands in for the rich progress bar: records how far it was each time it moved."""
+
+    def __init__(self) -> None:
+        self.completed = 0
+        self.total: int | None = None
+        self.seen: list[int] = []
+
+    def add_task(self, _label: str, total: int | None = None, **_fields: Any) -> int:
+        self.total = total
+        return 0
+
+    def advance(self, _task: int, amount: int) -> None:
+        self.completed += amount
+        self.seen.append(self.completed)
+
+    def update(self, _task: int, completed: int | None = None, total: int | None = None, **_fields: Any) -> None:
+        if completed is not None:
+            self.completed = completed
+            self.seen.append(completed)
+        if total is not None:
+            self.total = total
+
+    def __enter__(self) -> "RecordingBar":
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        return None
+
+
+def test_batch_progress_moves_with_the_sentences(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from attribution import batch
+    from tests.test_batch import write_articles
+
+    bar = RecordingBar()
+    monkeypatch.setattr(batch, "progress_bar", lambda quiet, label="scoring": bar)
+    folder = tmp_path / "articles"
+    write_articles(folder, 12)
+    summary = batch.run_batch(str(folder), db=str(tmp_path / "b.db"), model_dir=tiny_model_dir, batch_size=2)
+    assert summary.scored == 12
+    with sqlite3.connect(tmp_path / "b.db") as connection:
+        sentences = connection.execute("select count(*) from sentence").fetchone()[0]
+    assert bar.completed == bar.total == sentences
+    # All 12 articles are one chunk (one transaction), yet the bar moved with every forward pass.
+    moves_before_the_end = [n for n in bar.seen if 0 < n < sentences]
+    assert len(moves_before_the_end) >= sentences // 2 - 1
