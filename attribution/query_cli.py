@@ -353,7 +353,7 @@ def datasette_app(db_path: str | Path) -> Any:
         files=[str(db_path)],
         metadata=metadata_for(db_path),
         static_mounts=[("attribution-static", str(STATIC_PATH))],
-        settings={"default_page_size": 50},
+        settings={"default_page_size": 50, "suggest_facets": False},
     )
 
 

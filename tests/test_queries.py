@@ -723,6 +723,42 @@ def test_datasette_lists_a_sources_statements(db_path: Path) -> None:
     assert [r["source"] for r in search.json()] == ["Pentagon"]
 
 
+def test_datasette_pages_a_fact_checker_uses(db_path: Path) -> None:
+    """The index links the main tables and views; statements link to their article, sentence and source."""
+    pytest.importorskip("datasette")
+    engine = make_engine(db_path)
+    with Session(engine) as s:
+        similarity.ensure_embeddings(s, FakeEmbedder())  # an embedding to hide
+    engine.dispose()
+    ds = datasette_app(db_path)
+
+    async def fetch(*paths: str) -> list[Any]:
+        return [await ds.client.get(path) for path in paths]
+
+    index, statements, search, sentences, css = asyncio.run(
+        fetch(
+            "/",
+            "/news/statement?_search=troops",
+            "/news/statement.json?_search=aid+package&_shape=array&_labels=on",
+            "/news/article_sentences.json?_search=cold&_shape=array",
+            "/attribution-static/attribution.css",
+        )
+    )
+    assert all(r.status_code == 200 for r in (index, statements, search, sentences, css))
+    for link in ("/news/statement?", "/news/statements_by_source", "/news/article_sentences"):
+        assert f'href="{link}' in index.text  # the views are on the index page, not behind "…"
+    assert "/attribution-static/attribution.css" in statements.text
+    assert "td.col-embedding" in css.text and "dl.column-descriptions" in css.text
+    # A searched statement links to its sentence, article and source, labelled.
+    assert "300 troops had been deployed to Poland" in statements.text
+    assert re.search(r'href="/news/article/\d+">Pentagon sends troops to Poland</a>', statements.text)
+    assert re.search(r'href="/news/sentence/\d+">The Pentagon said in a statement', statements.text)
+    assert re.search(r'href="/news/source/\d+">Pentagon</a>', statements.text)
+    rows = search.json()
+    assert len(rows) == 3 and all(r["article_id"]["label"] for r in rows)
+    assert [r["text"] for r in sentences.json()] == ["It was cold in Washington on Friday."]
+
+
 # --- the real encoder --------------------------------------------------------------------------
 
 

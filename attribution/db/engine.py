@@ -33,6 +33,16 @@ _SCHEMA_EXTRAS = [
         INSERT INTO statement_fts(statement_fts, rowid, content, mention)
         VALUES ('delete', old.id, old.content, old.mention);
         INSERT INTO statement_fts(rowid, content, mention) VALUES (new.id, new.content, new.mention); END""",
+    # Sentences are searchable too (Datasette's search box on the sentence table and article_sentences).
+    """CREATE VIRTUAL TABLE IF NOT EXISTS sentence_fts USING fts5(
+        text, content='sentence', content_rowid='id', tokenize='porter unicode61')""",
+    """CREATE TRIGGER IF NOT EXISTS sentence_fts_insert AFTER INSERT ON sentence BEGIN
+        INSERT INTO sentence_fts(rowid, text) VALUES (new.id, new.text); END""",
+    """CREATE TRIGGER IF NOT EXISTS sentence_fts_delete AFTER DELETE ON sentence BEGIN
+        INSERT INTO sentence_fts(sentence_fts, rowid, text) VALUES ('delete', old.id, old.text); END""",
+    """CREATE TRIGGER IF NOT EXISTS sentence_fts_update AFTER UPDATE OF text ON sentence BEGIN
+        INSERT INTO sentence_fts(sentence_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO sentence_fts(rowid, text) VALUES (new.id, new.text); END""",
     """CREATE VIEW IF NOT EXISTS statements_by_source AS
         SELECT source.name AS source, source.type AS source_type, statement.kind, statement.mention,
                statement.content, via.name AS via, statement.confidence, statement.resolution,
@@ -97,8 +107,11 @@ def init_db(engine: Engine) -> None:
     SQLModel.metadata.create_all(engine)
     if engine.dialect.name == "sqlite":
         with engine.begin() as connection:
+            had_sentence_index = connection.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sentence_fts'")).first()
             for statement in _SCHEMA_EXTRAS:
                 connection.execute(text(statement))
+            if had_sentence_index is None:  # a database from before the sentence index: index what it holds
+                connection.execute(text("INSERT INTO sentence_fts(sentence_fts) VALUES ('rebuild')"))
 
 
 def _read_only_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
