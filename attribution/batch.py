@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
 import sys
 import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from attribution.ingest import Article, ReadFailure, iter_jsonl, read_inputs, read_jsonl_file
+from attribution.ingest import (
+    Article,
+    ReadFailure,
+    iter_jsonl,
+    read_inputs,
+    read_jsonl_file,
+)
 from attribution.results import ArticleResult
 
 ARTICLE_FIELDS = ("id", "title", "text", "url", "published", "publisher", "author")
@@ -125,7 +132,7 @@ def _score_in_worker(articles: list[Article]) -> list[ArticleResult]:
     return _worker_scorer.tracker.analyze_many(articles)
 
 
-def _resolve_and_save(session: Any, results: list[ArticleResult]) -> list[str]:
+def _resolve_and_save(session: Any, results: list[ArticleResult]) -> Sequence[str]:
     """Resolve sources (where the scorer left it undone) and store the chunk in one transaction."""
     from attribution.link import resolve_article
     from attribution.store import save_results
@@ -139,7 +146,13 @@ def _resolve_and_save(session: Any, results: list[ArticleResult]) -> list[str]:
 def progress_bar(quiet: bool, label: str = "scoring") -> Any:
     """A progress bar on stderr (none when quiet or when stderr is not a terminal)."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     console = Console(file=sys.stderr)
     return Progress(
@@ -174,7 +187,6 @@ def run_batch(
     from attribution.db.models import Article as ArticleRow
     from attribution.db.models import Failure
     from attribution.model import PACKAGED_MODEL_DIR, model_version
-    from attribution.store import save_results
 
     started = time.time()
     summary = BatchSummary()

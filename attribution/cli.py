@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -39,12 +39,12 @@ class _ErrorsToOneLine(TyperGroup):
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(1) from exc
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         """Typer's main, but a usage error is one line too: ``Error: <command>: <message>``, exit 2."""
         if not kwargs.pop("standalone_mode", True):
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(*args, **{**kwargs, "standalone_mode": False})
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(*args, **{**kwargs, "standalone_mode": False})
         except typer.TyperException as exc:  # click's UsageError, BadParameter ... (typer vendors click)
             context = getattr(exc, "ctx", None)
             command = f"{context.command_path}: " if context is not None else ""
@@ -98,16 +98,16 @@ def score(
 def sources(
     ctx: typer.Context,
     db: DbOption = None,
-    source_type: Annotated[Optional[str], typer.Option("--type", help="person, organization, government, media, document, anonymous")] = None,
-    vague: Annotated[Optional[bool], typer.Option("--vague/--named", help="Only anonymous/unnamed sources, or only named ones")] = None,
+    source_type: Annotated[str | None, typer.Option("--type", help="person, organization, government, media, document, anonymous")] = None,
+    vague: Annotated[bool | None, typer.Option("--vague/--named", help="Only anonymous/unnamed sources, or only named ones")] = None,
     min_statements: Annotated[int, typer.Option("--min", min=0, max=MAX_LIMIT, help="At least this many statements")] = 0,
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
     """Each source with its counts of claims and quotes, first and last seen."""
     if ctx.invoked_subcommand is not None:
         return
-    from attribution.query_cli import open_session, render_sources
     from attribution.queries import list_sources
+    from attribution.query_cli import open_session, render_sources
 
     with open_session(db, read_only=True) as session:
         rows = list_sources(session, type=source_type, vague=vague, min_statements=min_statements)
@@ -132,7 +132,7 @@ def sources_merge(
 @sources_app.command("split")
 def sources_split(
     alias: Annotated[str, typer.Argument(help="The surface name to split off, e.g. 'Kirby'")],
-    source: Annotated[Optional[str], typer.Option("--from", help="The source it was wrongly merged into")] = None,
+    source: Annotated[str | None, typer.Option("--from", help="The source it was wrongly merged into")] = None,
     db: DbOption = None,
 ) -> None:
     """Split ALIAS off into a source of its own, now and after any re-scoring."""
@@ -171,16 +171,16 @@ def batch(
 def train(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the trained model")],
     config: Annotated[Path, typer.Option("--config", help="TOML settings")] = Path("configs/polnear.toml"),
-    data: Annotated[Optional[Path], typer.Option("--data", help="Canonical labels JSONL (from `attribution data import`)")] = None,
-    from_model: Annotated[Optional[Path], typer.Option("--from", help="Continue from this model folder")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Canonical labels JSONL (from `attribution data import`)")] = None,
+    from_model: Annotated[Path | None, typer.Option("--from", help="Continue from this model folder")] = None,
     mix_polnear: Annotated[float, typer.Option("--mix-polnear", min=0.0, help="Add this share of PolNeAR train (relative to --data size)")] = 0.0,
     holdout: Annotated[float, typer.Option("--holdout", min=0.0, max=0.9, help="Share of --data held out for before/after figures")] = 0.2,
-    epochs: Annotated[Optional[float], typer.Option("--epochs", help="Override the config's epochs")] = None,
+    epochs: Annotated[float | None, typer.Option("--epochs", help="Override the config's epochs")] = None,
 ) -> None:
     """Fine-tune the attribution model (LoRA + heads) on PolNeAR or on your own labels."""
     from attribution.config import load_config
-    from training.train import train as run_training
     from training.custom import train_on_labels
+    from training.train import train as run_training
 
     model_settings, training_settings = load_config(config)
     if epochs is not None:
@@ -198,7 +198,7 @@ def evaluate(
     model: ModelOption = None,
     data: Annotated[Path, typer.Option("--data", help="A PolNeAR-style split: text/ and attributions/")] = Path("../shared/data/polnear/dev"),
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="A table, or JSON")] = ReportFormat.table,
-    predictions: Annotated[Optional[Path], typer.Option("--predictions", help="Also write the JSONL predictions here")] = None,
+    predictions: Annotated[Path | None, typer.Option("--predictions", help="Also write the JSONL predictions here")] = None,
     backend: BackendOption = None,
     fp32: Annotated[bool, typer.Option("--fp32", help="Full-precision weights instead of int8")] = False,
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -55,7 +55,7 @@ class Kind(str, Enum):
     quote = "quote"
 
 
-def short_text(value: Optional[str]) -> Optional[str]:
+def short_text(value: str | None) -> str | None:
     """A name, search text or article reference: at most ``MAX_TEXT_ARGUMENT`` characters."""
     if value is not None and len(value) > MAX_TEXT_ARGUMENT:
         raise typer.BadParameter(f"{len(value):,} characters is too long (at most {MAX_TEXT_ARGUMENT:,})")
@@ -65,23 +65,23 @@ def short_text(value: Optional[str]) -> Optional[str]:
 DB_HELP = "SQLite path or SQLAlchemy URL (default: $ATTRIBUTION_DB, else ./attribution.db)"
 FORMAT_HELP = "Output: a table for people, or only data (json, jsonl, csv)"
 
-DbOption = Annotated[Optional[str], typer.Option("--db", help=DB_HELP, show_default=False)]
+DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help=FORMAT_HELP)]
-ModelOption = Annotated[Optional[Path], typer.Option("--model", help="A trained model folder [default: the shipped model]")]
+ModelOption = Annotated[Path | None, typer.Option("--model", help="A trained model folder [default: the shipped model]")]
 BackendOption = Annotated[
-    Optional[Backend], typer.Option("--backend", help="Inference backend [default: onnx (int8) where onnxruntime is installed]")
+    Backend | None, typer.Option("--backend", help="Inference backend [default: onnx (int8) where onnxruntime is installed]")
 ]
 NameArgument = Annotated[str, typer.Argument(help="Source name, alias or surname", callback=short_text)]
 ArticleArgument = Annotated[
     str, typer.Argument(help="Article id, content-hash prefix, or part of its path or title", callback=short_text)
 ]
 SinceOption = Annotated[
-    Optional[str], typer.Option("--since", help="Only articles published on or after this date (YYYY-MM-DD)", callback=short_text)
+    str | None, typer.Option("--since", help="Only articles published on or after this date (YYYY-MM-DD)", callback=short_text)
 ]
 UntilOption = Annotated[
-    Optional[str], typer.Option("--until", help="Only articles published on or before this date (YYYY-MM-DD)", callback=short_text)
+    str | None, typer.Option("--until", help="Only articles published on or before this date (YYYY-MM-DD)", callback=short_text)
 ]
-KindOption = Annotated[Optional[Kind], typer.Option("--kind", help="Only claims or only quotes")]
+KindOption = Annotated[Kind | None, typer.Option("--kind", help="Only claims or only quotes")]
 MinConfidenceOption = Annotated[
     float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Only statements with at least this model confidence")
 ]

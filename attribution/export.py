@@ -8,13 +8,19 @@ from __future__ import annotations
 import csv
 import json
 import re
-from typing import Any, Iterable, TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from sqlmodel import Session, col, select
 
 from attribution.db.models import Article, Sentence, Statement
 from attribution.errors import QueryError
-from attribution.queries import find_article, source_ids, statement_rows, statement_select
+from attribution.queries import (
+    find_article,
+    source_ids,
+    statement_rows,
+    statement_select,
+)
 
 EXPORT_FORMATS = ("jsonl", "csv", "claimreview")
 # Fields of queries.StatementRow, in export order, then the claim's first appearance.
@@ -52,8 +58,8 @@ def claim_key(content: str | None) -> str:
 def _first_appearances(session: Session, keys: set[str]) -> dict[str, dict[str, Any]]:
     """For each claim key, the earliest article (published, then scored) whose statement has it."""
     earliest: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
-    rows = session.exec(
-        select(
+    rows = session.exec(  # type: ignore[attr-defined]
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             col(Statement.content).label("content"),
             col(Article.id).label("first_article_id"),
             col(Article.title).label("first_title"),
@@ -153,8 +159,7 @@ def claimreview_document(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
-    for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> None:

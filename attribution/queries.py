@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 from sqlalchemy import Select, case, func, literal_column, or_, table, text
 from sqlalchemy.orm import aliased
@@ -59,7 +60,7 @@ class StatementRow:
     scored_at: str
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> "StatementRow":
+    def from_mapping(cls, row: Mapping[str, Any]) -> StatementRow:
         values = {f.name: row[f.name] for f in fields(cls)}
         if isinstance(values["scored_at"], datetime):
             values["scored_at"] = values["scored_at"].isoformat()
@@ -73,7 +74,7 @@ def statement_select() -> Select:  # type: ignore[type-arg]
     """The one statement query: every ``StatementRow`` column, named; callers add filters and order."""
     via = aliased(Source, name="via_source")
     return (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns; this is SQLAlchemy's select
             col(Statement.id).label("statement_id"),
             col(Statement.kind).label("kind"),
             col(Source.name).label("source"),
@@ -342,7 +343,7 @@ def said_about(session: Session, text_query: str, limit: int = 20, min_confidenc
     almost no bm25 weight anyway.
     """
     match = fts_query(text_query)
-    fts = literal_column("statement_fts")
+    fts: Any = literal_column("statement_fts")
     score = func.bm25(fts).label("score")
     query = (
         statement_select()
@@ -368,7 +369,7 @@ def list_sources(
     quotes = func.coalesce(func.sum(case((col(Statement.kind) == "quote", 1), else_=0)), 0)
     total = func.count(col(Statement.id))
     query = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             col(Source.id).label("source_id"),
             col(Source.name).label("name"),
             col(Source.type).label("type"),
@@ -470,8 +471,8 @@ def show_article(session: Session, ref: str | int) -> ArticleView:
 
 
 __all__ = [
-    "ArticleView",
     "KINDS",
+    "ArticleView",
     "NotFoundError",
     "QueryError",
     "SearchHit",

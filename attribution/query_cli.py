@@ -12,10 +12,10 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
-import yaml
+import yaml  # type: ignore[import-untyped]
 from sqlmodel import Session
 
 from attribution import export as export_module
@@ -292,10 +292,10 @@ def similar(
 @query_app.command("export")
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl, csv, or claimreview (schema.org Claim JSON-LD)")] = ExportFormat.jsonl,
-    source: Annotated[Optional[str], typer.Option("--source", help="Only this source (name, alias or surname)", callback=short_text)] = None,
-    article: Annotated[Optional[str], typer.Option("--article", help="Only this article (id, hash prefix, path or title)", callback=short_text)] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source (name, alias or surname)", callback=short_text)] = None,
+    article: Annotated[str | None, typer.Option("--article", help="Only this article (id, hash prefix, path or title)", callback=short_text)] = None,
     min_confidence: MinConfidenceOption = 0.0,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")] = None,
     db: DbOption = None,
 ) -> None:
     """Export statements for other tools."""
@@ -346,7 +346,7 @@ def metadata_for(db_path: str | Path) -> dict[str, Any]:
 def datasette_app(db_path: str | Path) -> Any:
     """A Datasette instance over the database, read-only, with the project's metadata and stylesheet."""
     try:
-        from datasette.app import Datasette
+        from datasette.app import Datasette  # type: ignore[import-untyped]
     except ImportError as exc:
         raise AttributionError("Datasette is not installed; run pip install -e '.[browse]'") from exc
     return Datasette(

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import bindparam, func, or_, update
@@ -149,7 +149,7 @@ def ensure_embeddings(
     change = update(table).where(table.c.id == bindparam("sid")).values(embedding=bindparam("vector"))
     for start in range(0, len(missing), batch_size):
         chunk = missing[start : start + batch_size]
-        vectors = _encode(embedder, [content for _, content in chunk])
+        vectors = _encode(embedder, [content or "" for _, content in chunk])
         session.connection().execute(change, [{"sid": sid, "vector": v.tobytes()} for (sid, _), v in zip(chunk, vectors)])
         session.commit()
         if progress is not None:

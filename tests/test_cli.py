@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from enum import Enum
-from typing import Any
-
-import pytest
+from pathlib import Path
+from typing import Any, Self
 
 import jsonschema
+import pytest
 from typer.testing import CliRunner
 
 from attribution.cli import app
@@ -296,10 +295,10 @@ class RecordingBar:
         if total is not None:
             self.total = total
 
-    def __enter__(self) -> "RecordingBar":
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *_: Any) -> None:
+    def __exit__(self, *_: object) -> None:
         return None
 
 

@@ -9,8 +9,9 @@ import io
 import json
 import re
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,12 +20,19 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from attribution import queries, similarity
+from attribution.cli import app as main_app
 from attribution.db.engine import make_engine
 from attribution.db.models import Statement
 from attribution.errors import AttributionError, EmbeddingsMissingError
-from attribution.export import claim_key, claimreview_document, export_rows, write_csv, write_export, write_jsonl
+from attribution.export import (
+    claim_key,
+    claimreview_document,
+    export_rows,
+    write_csv,
+    write_export,
+    write_jsonl,
+)
 from attribution.ingest import article_from_text
-from attribution.cli import app as main_app
 from attribution.query_cli import datasette_app, metadata_for, render_sources
 from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
 from attribution.store import save_result
@@ -424,7 +432,7 @@ def test_show_article_errors(session: Session) -> None:
 def test_export_rows_and_first_appearance(session: Session) -> None:
     rows = export_rows(session)
     assert len(rows) == 7
-    later = [r for r in rows if r["title"] == "Pentagon sends troops to Poland" and r["source"] == "John Kirby"][0]
+    later = next(r for r in rows if r["title"] == "Pentagon sends troops to Poland" and r["source"] == "John Kirby")
     assert later["first_title"] == "US aid to Ukraine on its way, White House says"
     assert later["first_published"] == "2024-03-01" and later["first_url"] == "https://planet.example/aid"
     assert [r["source"] for r in export_rows(session, source="kirby")] == ["John Kirby"] * 3
@@ -849,7 +857,7 @@ def test_tables_read_at_80_columns(wide_db: Path, args: tuple[str, ...]) -> None
     records = _records(result.stdout)
     assert records
     for record in records:
-        field_line, text = record[0], record[1:]
+        text = record[1:]
         assert len(record) <= 6, record  # the row's fields and at most five lines of its text
         words = [w for line in text for w in _words(line)]
         assert all(w in known for w in words), [w for w in words if w not in known]
