@@ -72,7 +72,7 @@ REPEAT_COLUMNS = [
     Column("sources", "Sources"),
 ]
 SOURCE_COLUMNS = [
-    Column("name", "Source", 34),
+    Column("name", "Source", 34, whole_below=True),
     Column("type", "Type", 12),
     Column("claims", "Claims", right=True),
     Column("quotes", "Quotes", right=True),
@@ -347,8 +347,13 @@ def datasette_app(db_path: str | Path) -> Any:
     """A Datasette instance over the database, read-only, with the project's metadata and stylesheet."""
     try:
         from datasette.app import Datasette  # type: ignore[import-untyped]
+        from datasette.plugins import pm  # type: ignore[import-untyped]
     except ImportError as exc:
         raise AttributionError("Datasette is not installed; run pip install -e '.[browse]'") from exc
+    from attribution import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="attribution")
     return Datasette(
         files=[str(db_path)],
         metadata=metadata_for(db_path),

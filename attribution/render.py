@@ -39,6 +39,7 @@ class Column:
     title: str
     max_width: int | None = None  # cut to this in a terminal (the title's width at least)
     right: bool = False  # numbers line up on the right
+    whole_below: bool = False  # an id (a source's name): when cut, it is written whole on the text line
 
 
 def output_width() -> int | None:
@@ -138,6 +139,8 @@ def write_table(
     for row, values in zip(rows, cells):
         out.write(line(values) + "\n")
         body = cell(row.get(text_key)) if text_key else ""
+        cut = [v for v, w, c in zip(values, widths, shown) if c.whole_below and cell_len(v) > w]
+        body = "; ".join(cut + ([body] if body else []))
         if not body:
             continue
         if width is None:

@@ -743,16 +743,17 @@ def test_datasette_pages_a_fact_checker_uses(db_path: Path) -> None:
     async def fetch(*paths: str) -> list[Any]:
         return [await ds.client.get(path) for path in paths]
 
-    index, statements, search, sentences, css = asyncio.run(
+    index, statements, search, sentences, css, row = asyncio.run(
         fetch(
             "/",
             "/news/statement?_search=troops",
             "/news/statement.json?_search=aid+package&_shape=array&_labels=on",
             "/news/article_sentences.json?_search=cold&_shape=array",
             "/attribution-static/attribution.css",
+            "/news/statement/7",
         )
     )
-    assert all(r.status_code == 200 for r in (index, statements, search, sentences, css))
+    assert all(r.status_code == 200 for r in (index, statements, search, sentences, css, row))
     for link in ("/news/statement?", "/news/statements_by_source", "/news/article_sentences"):
         assert f'href="{link}' in index.text  # the views are on the index page, not behind "…"
     assert "/attribution-static/attribution.css" in statements.text
@@ -764,6 +765,9 @@ def test_datasette_pages_a_fact_checker_uses(db_path: Path) -> None:
     assert re.search(r'href="/news/source/\d+">Pentagon</a>', statements.text)
     rows = search.json()
     assert len(rows) == 3 and all(r["article_id"]["label"] for r in rows)
+    # A statement's own page links them too (the project's plugin; Datasette shows bare ids there).
+    assert re.search(r'href="/news/article/\d+">Pentagon sends troops to Poland</a>', row.text)
+    assert re.search(r'href="/news/source/\d+">Pentagon</a>', row.text)
     assert [r["text"] for r in sentences.json()] == ["It was cold in Washington on Friday."]
 
 
