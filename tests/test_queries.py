@@ -741,7 +741,9 @@ def test_datasette_pages_a_fact_checker_uses(db_path: Path) -> None:
     ds = datasette_app(db_path)
 
     async def fetch(*paths: str) -> list[Any]:
-        return [await ds.client.get(path) for path in paths]
+        troops = await ds.client.get("/news/statement.json?_search=troops&_shape=array")
+        (statement,) = troops.json()
+        return [await ds.client.get(path.format(statement["id"])) for path in paths]
 
     index, statements, search, sentences, css, row = asyncio.run(
         fetch(
@@ -750,7 +752,7 @@ def test_datasette_pages_a_fact_checker_uses(db_path: Path) -> None:
             "/news/statement.json?_search=aid+package&_shape=array&_labels=on",
             "/news/article_sentences.json?_search=cold&_shape=array",
             "/attribution-static/attribution.css",
-            "/news/statement/7",
+            "/news/statement/{}",
         )
     )
     assert all(r.status_code == 200 for r in (index, statements, search, sentences, css, row))
