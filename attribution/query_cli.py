@@ -8,6 +8,7 @@ as ``AttributionError`` for the CLI edge to report.  Every query opens the datab
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -140,7 +141,7 @@ def render_article(view: queries.ArticleView, fmt: OutputFormat) -> None:
         for s in view.sentences
     ]
     if fmt is OutputFormat.json:
-        write_data([view.as_dict()], OutputFormat.jsonl)  # one JSON document: the article
+        sys.stdout.write(json.dumps(view.as_dict(), ensure_ascii=False, indent=2) + "\n")  # one document
         return
     if fmt is not OutputFormat.table:
         write_data(sentence_rows, fmt)

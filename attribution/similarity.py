@@ -185,7 +185,7 @@ def _matrix(
             raise EmbeddingsMissingError("no statement has an embedding yet; run `attribution embed` first")
         return [], np.zeros((0, 0), dtype=np.float32)
     size = dimension * 4 if dimension else Counter(len(blob) for _, blob in rows).most_common(1)[0][0]
-    rows = [row for row in rows if len(row[1]) == size]  # vectors of another encoder wait for `attribution embed`
+    rows = [(sid, blob) for sid, blob in rows if len(blob) == size]  # another encoder's vectors wait for `embed`
     ids = [sid for sid, _ in rows]
     matrix = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float32).reshape(len(rows), -1)
     return ids, matrix
