@@ -46,9 +46,14 @@ class _ErrorsToOneLine(TyperGroup):
         try:
             code = super().main(*args, **{**kwargs, "standalone_mode": False})
         except typer.TyperException as exc:  # click's UsageError, BadParameter ... (typer vendors click)
+            message = " ".join(exc.format_message().split())
+            if not message:  # a group called without a command: its help, as typer shows it
+                context = getattr(exc, "ctx", None)
+                typer.echo(context.get_help() if context is not None else "")
+                sys.exit(exc.exit_code)
             context = getattr(exc, "ctx", None)
             command = f"{context.command_path}: " if context is not None else ""
-            typer.echo(f"Error: {command}{' '.join(exc.format_message().split())}", err=True)
+            typer.echo(f"Error: {command}{message}", err=True)
             sys.exit(exc.exit_code)
         except typer.Abort:
             typer.echo("Aborted.", err=True)
