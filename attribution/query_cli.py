@@ -53,22 +53,22 @@ TextArgument = Annotated[str, typer.Argument(help="Words to search for in what w
 
 # The short fields of each table (the statement or sentence text goes below them, with the whole width).
 STATEMENT_COLUMNS = [
-    Column("statement_id", "ID", right=True),
-    Column("published", "Date", 10),
+    Column("statement_id", "ID", right=True, shrink=False),
+    Column("published", "Date", 10, shrink=False),
     Column("source", "Source", 22),
-    Column("kind", "Kind"),
+    Column("kind", "Kind", shrink=False),
     Column("cue", "Cue", 12),
-    Column("confidence", "Conf."),
-    Column("article_id", "Art.", right=True),
+    Column("confidence", "Conf.", shrink=False),
+    Column("article_id", "Art.", right=True, shrink=False),
     Column("title", "Headline"),
 ]
 SEARCH_COLUMNS = [c for c in STATEMENT_COLUMNS if c.key != "cue"]
-SIMILAR_COLUMNS = [Column("statement_id", "ID", right=True), Column("similarity", "Cosine")] + SEARCH_COLUMNS[1:]
+SIMILAR_COLUMNS = [Column("statement_id", "ID", right=True, shrink=False), Column("similarity", "Cosine", shrink=False)] + SEARCH_COLUMNS[1:]
 REPEAT_COLUMNS = [
-    Column("statement_id", "ID", right=True),
+    Column("statement_id", "ID", right=True, shrink=False),
     Column("articles", "Articles", right=True),
     Column("published", "First seen", 10),
-    Column("article_id", "Art.", right=True),
+    Column("article_id", "Art.", right=True, shrink=False),
     Column("title", "Headline", 30),
     Column("sources", "Sources"),
 ]
@@ -81,9 +81,9 @@ SOURCE_COLUMNS = [
     Column("last_seen", "Last seen", 10),
 ]
 SENTENCE_COLUMNS = [
-    Column("index", "#", right=True),
+    Column("index", "#", right=True, shrink=False),
     Column("label", "Label"),
-    Column("confidence", "Conf."),
+    Column("confidence", "Conf.", shrink=False),
     Column("statements_shown", "Statements (ID source)"),
 ]
 

@@ -40,6 +40,7 @@ class Column:
     max_width: int | None = None  # cut to this in a terminal (the title's width at least)
     right: bool = False  # numbers line up on the right
     whole_below: bool = False  # an id (a source's name): when cut, it is written whole on the text line
+    shrink: bool = True  # False for ids, dates and numbers: the other columns give way first
 
 
 def output_width() -> int | None:
@@ -116,7 +117,7 @@ def write_table(
     shown = [c for c in columns if any(cell(row.get(c.key)) for row in rows)]  # drop empty columns
     cells = [[cell(row.get(c.key)) for c in shown] for row in rows]
     natural = [max([cell_len(c.title)] + [cell_len(r[i]) for r in cells]) for i, c in enumerate(shown)]
-    minimum = [min(n, max(cell_len(c.title), 3)) for n, c in zip(natural, shown)]
+    minimum = [min(n, max(cell_len(c.title), 3)) if c.shrink else n for n, c in zip(natural, shown)]
     available = None if width is None else width - len(GAP) * max(0, len(shown) - 1)
     widths = _widths(natural, minimum, [c.max_width for c in shown], available)
     # The text starts under the second column when the first is a short id, else a little indented.
