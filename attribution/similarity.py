@@ -168,6 +168,11 @@ def missing_embeddings(session: Session) -> int:
     )
 
 
+def _require_embeddings(session: Session) -> None:
+    if not session.exec(select(col(Statement.id)).where(col(Statement.embedding).is_not(None)).limit(1)).first():
+        raise EmbeddingsMissingError("no statement has an embedding yet; run `attribution embed` first")
+
+
 def _matrix(
     session: Session, dimension: int | None = None, kind: str | None = None, min_chars: int = 0, min_confidence: float = 0.0
 ) -> tuple[list[int], np.ndarray]:
@@ -181,8 +186,7 @@ def _matrix(
         query = query.where(col(Statement.confidence) >= min_confidence)
     rows = [(sid, blob) for sid, blob in session.exec(query.order_by(col(Statement.id))).all() if sid is not None and blob]
     if not rows:
-        if not session.exec(select(col(Statement.id)).where(col(Statement.embedding).is_not(None)).limit(1)).first():
-            raise EmbeddingsMissingError("no statement has an embedding yet; run `attribution embed` first")
+        _require_embeddings(session)
         return [], np.zeros((0, 0), dtype=np.float32)
     size = dimension * 4 if dimension else Counter(len(blob) for _, blob in rows).most_common(1)[0][0]
     rows = [(sid, blob) for sid, blob in rows if len(blob) == size]  # another encoder's vectors wait for `embed`
@@ -300,6 +304,7 @@ def similar(
     """
     if not text.strip():
         raise QueryError("give the text of a claim to compare")
+    _require_embeddings(session)  # before loading the encoder for nothing
     query = _encode(embedder, [text])[0]
     ids, matrix = _matrix(session, dimension=int(query.shape[0]), min_confidence=min_confidence)
     if not ids:

@@ -505,14 +505,16 @@ def test_queries_need_stored_embeddings_and_never_compute_them(session: Session)
     embedder = FakeEmbedder()
     with pytest.raises(EmbeddingsMissingError):
         similarity.similar(session, embedder, "aid package")
-    assert embedder.calls == 1  # the query text only
+    assert embedder.calls == 0  # nothing to compare with: the encoder is not even loaded
     assert similarity.missing_embeddings(session) == 7
     done: list[tuple[int, int]] = []
     assert similarity.ensure_embeddings(session, embedder, batch_size=3, progress=lambda d, t: done.append((d, t))) == 7
     assert done == [(3, 7), (6, 7), (7, 7)] and similarity.missing_embeddings(session) == 0
     save_result(session, library_article("v2"))
     assert similarity.missing_embeddings(session) == 1
+    calls = embedder.calls
     assert len(similarity.similar(session, embedder, "the swimming pool would reopen in autumn", threshold=0.99)) == 0
+    assert embedder.calls == calls + 1  # the query text only
     assert similarity.missing_embeddings(session) == 1  # a query wrote nothing
 
 
