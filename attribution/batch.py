@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
 import sys
 import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from attribution.ingest import Article, ReadFailure, iter_jsonl, read_inputs, read_jsonl_file
+from attribution.ingest import (
+    Article,
+    ReadFailure,
+    iter_jsonl,
+    read_inputs,
+    read_jsonl_file,
+)
 from attribution.results import ArticleResult
 
 ARTICLE_FIELDS = ("id", "title", "text", "url", "published", "publisher", "author")
@@ -101,7 +108,7 @@ def _chunks(articles: list[Article], sentence_budget: int) -> Iterator[list[Arti
     sentences = 0
     for article in articles:
         chunk.append(article)
-        sentences += max(1, len(_SENTENCE_END.findall(article.text)))
+        sentences += _estimated_sentences(article)
         if sentences >= sentence_budget:
             yield chunk
             chunk, sentences = [], 0
@@ -125,7 +132,7 @@ def _score_in_worker(articles: list[Article]) -> list[ArticleResult]:
     return _worker_scorer.tracker.analyze_many(articles)
 
 
-def _resolve_and_save(session: Any, results: list[ArticleResult]) -> list[str]:
+def _resolve_and_save(session: Any, results: list[ArticleResult]) -> Sequence[str]:
     """Resolve sources (where the scorer left it undone) and store the chunk in one transaction."""
     from attribution.link import resolve_article
     from attribution.store import save_results
@@ -134,13 +141,20 @@ def _resolve_and_save(session: Any, results: list[ArticleResult]) -> list[str]:
     return save_results(session, results)
 
 
-def _progress(quiet: bool) -> Any:
+def progress_bar(quiet: bool, label: str = "scoring") -> Any:
+    """A progress bar on stderr (none when quiet or when stderr is not a terminal)."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     console = Console(file=sys.stderr)
     return Progress(
-        TextColumn("scoring"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rates]}"),
@@ -149,6 +163,10 @@ def _progress(quiet: bool) -> Any:
         disable=quiet or not sys.stderr.isatty(),
         transient=False,
     )
+
+
+def _estimated_sentences(article: Article) -> int:
+    return max(1, len(_SENTENCE_END.findall(article.text)))
 
 
 def run_batch(
@@ -167,7 +185,6 @@ def run_batch(
     from attribution.db.models import Article as ArticleRow
     from attribution.db.models import Failure
     from attribution.model import PACKAGED_MODEL_DIR, model_version
-    from attribution.store import save_results
 
     started = time.time()
     summary = BatchSummary()
@@ -194,9 +211,13 @@ def run_batch(
         return summary
 
     chunks = list(_chunks(pending, batch_size * BATCHES_PER_CHUNK))
-    progress = _progress(quiet)
-    task = progress.add_task("scoring", total=len(pending), rates="")
+    # The bar counts sentences as the model labels them (a chunk of articles is one transaction of
+    # thousands of sentences); the total is estimated until every chunk has been segmented.
+    progress = progress_bar(quiet)
+    estimated = [sum(_estimated_sentences(a) for a in chunk) for chunk in chunks]
+    task = progress.add_task("scoring", total=sum(estimated), rates="")
     pool = None
+    predictor = None
     if workers > 1:
         import os
 
@@ -206,7 +227,11 @@ def run_batch(
         results_iter: Iterator[list[ArticleResult]] = pool.imap(_score_in_worker, chunks)
     else:
         scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
+        predictor = scorer.tracker.predictor
+        predictor.on_batch = lambda size: progress.advance(task, size)
         results_iter = (scorer.tracker.analyze_many(chunk, resolve=False) for chunk in chunks)
+    labelled = 0  # sentences of the chunks scored so far, exactly
+
     def record(write: Future, results: list[ArticleResult]) -> None:
         statuses = write.result()  # re-raises a failed write here
         summary.scored += sum(1 for s in statuses if s != "skipped")
@@ -215,22 +240,32 @@ def run_batch(
         elapsed = max(1e-9, time.time() - started)
         progress.update(
             task,
-            advance=len(results),
-            rates=f"{summary.scored / elapsed:.1f} art/s {summary.sentences / elapsed:.0f} sent/s, {len(summary.failures)} failed",
+            rates=f"sentences; {summary.scored + summary.skipped}/{len(pending)} articles stored, "
+            f"{summary.sentences / elapsed:.0f} sent/s, {len(summary.failures)} failed",
         )
+
+    def scored(results: list[ArticleResult], chunk_number: int) -> None:
+        """A chunk is labelled: its estimate gives way to its real number of sentences."""
+        nonlocal labelled
+        labelled += sum(len(r.sentences) for r in results)
+        total = labelled + sum(estimated[chunk_number + 1 :])
+        progress.update(task, completed=labelled, total=total)
 
     try:
         # One writer thread stores a chunk while the next one is scored (the model runs outside the GIL);
         # at most one chunk waits, and each chunk is still one transaction.
         with progress, Session(engine) as session, ThreadPoolExecutor(1, thread_name_prefix="writer") as writer:
             waiting: tuple[Future, list[ArticleResult]] | None = None
-            for results in results_iter:
+            for chunk_number, results in enumerate(results_iter):
+                scored(results, chunk_number)
                 if waiting is not None:
                     record(*waiting)
                 waiting = (writer.submit(_resolve_and_save, session, results), results)
             if waiting is not None:
                 record(*waiting)
     finally:
+        if predictor is not None:
+            predictor.on_batch = None
         if pool is not None:
             pool.close()
             pool.join()

@@ -7,28 +7,64 @@ nowhere else.  Training code is imported only inside the commands that need it.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
+from attribution.cli_options import (
+    MAX_LIMIT,
+    BackendOption,
+    DbOption,
+    FormatOption,
+    ImportFormat,
+    ModelOption,
+    OutputFormat,
+    ReportFormat,
+    ScoreFormat,
+)
 from attribution.errors import AttributionError
+from attribution.query_cli import query_app
 
 
 class _ErrorsToOneLine(TyperGroup):
-    """The CLI edge: a named error becomes ``Error: <message>`` and exit code 1."""
+    """The CLI edge: a named error is ``Error: <message>`` and exit 1; a usage error one line and exit 2."""
 
-    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except AttributionError as exc:
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(1) from exc
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Typer's main, but a usage error is one line too: ``Error: <command>: <message>``, exit 2."""
+        if not kwargs.pop("standalone_mode", True):
+            return super().main(*args, **{**kwargs, "standalone_mode": False})
+        try:
+            code = super().main(*args, **{**kwargs, "standalone_mode": False})
+        except typer.TyperException as exc:  # click's UsageError, BadParameter ... (typer vendors click)
+            message = " ".join(exc.format_message().split())
+            if not message:  # a group called without a command: its help, as typer shows it
+                context = getattr(exc, "ctx", None)
+                typer.echo(context.get_help() if context is not None else "")
+                sys.exit(exc.exit_code)
+            context = getattr(exc, "ctx", None)
+            command = f"{context.command_path}: " if context is not None else ""
+            typer.echo(f"Error: {command}{message}", err=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
-    cls=_ErrorsToOneLine, no_args_is_help=True, help="Who said what: claim and source attribution for news articles."
+    name="attribution",
+    cls=_ErrorsToOneLine,
+    no_args_is_help=True, help="Who said what: claim and source attribution for news articles."
 )
 sources_app = typer.Typer(help="List sources; merge or split them (editorial decisions survive re-scoring).")
 data_app = typer.Typer(no_args_is_help=True, help="Labelled data: import annotation-tool exports.")
@@ -36,28 +72,14 @@ statements_app = typer.Typer(no_args_is_help=True, help="Correct single statemen
 app.add_typer(sources_app, name="sources")
 app.add_typer(statements_app, name="statements")
 app.add_typer(data_app, name="data")
-
-DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or SQLAlchemy URL [default: $ATTRIBUTION_DB or ./attribution.db]")]
-ModelOption = Annotated[Optional[Path], typer.Option("--model", help="A trained model folder [default: the shipped model]")]
-FormatOption = Annotated[str, typer.Option("--format", help="table, json, jsonl or csv")]
-BackendOption = Annotated[Optional[str], typer.Option("--backend", help="onnx (int8, the default where onnxruntime is installed) or torch")]
-
-
-def fail(message: str, code: int = 1) -> None:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _check_format(value: str, allowed: tuple[str, ...], option: str = "--format") -> None:
-    if value not in allowed:
-        fail(f"{option} must be one of {', '.join(allowed)}, not {value!r}", code=2)
+app.add_typer(query_app)  # who-said, said-about, timeline, show, repeats, similar, export, embed, browse
 
 
 @app.command()
 def score(
     paths: Annotated[list[str], typer.Argument(help="Article files (.txt, .jsonl) or folders")],
     db: DbOption = None,
-    output_format: Annotated[str, typer.Option("--format", help="table or jsonl (the JSONL contract)")] = "table",
+    output_format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="A table, or the JSONL contract")] = ScoreFormat.table,
     no_store: Annotated[bool, typer.Option("--no-store", help="Print only; write nothing to the database")] = False,
     model: ModelOption = None,
     backend: BackendOption = None,
@@ -65,10 +87,14 @@ def score(
     """Tag every sentence claim / quote / context with its source, and store the claim graph."""
     from attribution.scoring import score_paths
 
-    _check_format(output_format, ("table", "jsonl"))
-    if backend is not None:
-        _check_format(backend, ("onnx", "torch"), "--backend")
-    failures = score_paths(paths, db=None if no_store else db, store=not no_store, model_dir=model, output_format=output_format, backend=backend)
+    failures = score_paths(
+        paths,
+        db=None if no_store else db,
+        store=not no_store,
+        model_dir=model,
+        output_format=output_format.value,
+        backend=backend.value if backend else None,
+    )
     for failure in failures:
         typer.echo(f"Error: {failure.input}: {failure.reason}", err=True)
     if failures:
@@ -79,28 +105,29 @@ def score(
 def sources(
     ctx: typer.Context,
     db: DbOption = None,
-    source_type: Annotated[Optional[str], typer.Option("--type", help="person, organization, government, media, document, anonymous")] = None,
-    vague: Annotated[Optional[bool], typer.Option("--vague/--named", help="Only anonymous/unnamed sources, or only named ones")] = None,
-    min_statements: Annotated[int, typer.Option("--min", help="At least this many statements")] = 0,
+    source_type: Annotated[str | None, typer.Option("--type", help="person, organization, government, media, document, anonymous")] = None,
+    vague: Annotated[bool | None, typer.Option("--vague/--named", help="Only anonymous/unnamed sources, or only named ones")] = None,
+    min_statements: Annotated[int, typer.Option("--min", min=0, max=MAX_LIMIT, help="At least this many statements")] = 0,
     ambiguous: Annotated[bool, typer.Option("--ambiguous", help="Only bare surnames and offices left apart for an editor to merge")] = False,
-    output_format: FormatOption = "table",
+    output_format: FormatOption = OutputFormat.table,
 ) -> None:
     """Each source with its counts of claims and quotes, first and last seen."""
     if ctx.invoked_subcommand is not None:
         return
-    from attribution.query_cli import open_session, render, render_sources
     from attribution.queries import list_sources
+    from attribution.query_cli import open_session, render_sources
 
-    _check_format(output_format, ("table", "json", "jsonl", "csv"))
     if ambiguous:
         from attribution.editorial import ambiguous_sources
+        from attribution.render import Column, render
 
-        with open_session(db) as session:
+        with open_session(db, read_only=True) as session:
             left = [a.as_dict() for a in ambiguous_sources(session)]
-        columns = [("name", "Source"), ("statements", "Statements"), ("reason", "Why apart"), ("candidates", "Might be")]
-        render(left, output_format, columns, title="Ambiguous sources")
+        columns = [Column("name", "Source", 24, whole_below=True), Column("statements", "Statements", right=True, shrink=False),
+                   Column("reason", "Why apart", 20)]
+        render(left, output_format, columns, text_key="candidates", title="Ambiguous sources")
         return
-    with open_session(db) as session:
+    with open_session(db, read_only=True) as session:
         rows = list_sources(session, type=source_type, vague=vague, min_statements=min_statements)
     render_sources(rows, output_format)
 
@@ -123,7 +150,7 @@ def sources_merge(
 @sources_app.command("split")
 def sources_split(
     alias: Annotated[str, typer.Argument(help="The surface name to split off, e.g. 'Kirby'")],
-    source: Annotated[Optional[str], typer.Option("--from", help="The source it was wrongly merged into")] = None,
+    source: Annotated[str | None, typer.Option("--from", help="The source it was wrongly merged into")] = None,
     db: DbOption = None,
 ) -> None:
     """Split ALIAS off into a source of its own, now and after any re-scoring."""
@@ -154,8 +181,8 @@ def statements_fix(
 def batch(
     input_path: Annotated[str, typer.Argument(metavar="INPUT", help="A folder (recursive .txt/.jsonl), a JSONL file, or - for JSONL on stdin")],
     db: DbOption = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Scoring processes, each with its own model")] = 1,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per forward pass")] = 32,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Scoring processes, each with its own model")] = 1,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=4096, help="Sentences per forward pass")] = 32,
     model: ModelOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar")] = False,
     backend: BackendOption = None,
@@ -163,9 +190,9 @@ def batch(
     """Score many articles fast and resumably; already-scored articles are skipped."""
     from attribution.batch import run_batch
 
-    if backend is not None:
-        _check_format(backend, ("onnx", "torch"), "--backend")
-    summary = run_batch(input_path, db=db, workers=workers, batch_size=batch_size, model_dir=model, quiet=quiet, backend=backend)
+    summary = run_batch(
+        input_path, db=db, workers=workers, batch_size=batch_size, model_dir=model, quiet=quiet, backend=backend.value if backend else None
+    )
     typer.echo(summary.line(), err=True)
     for failure in summary.failures:
         typer.echo(f"Error: {failure.input}: {failure.reason}", err=True)
@@ -177,16 +204,16 @@ def batch(
 def train(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the trained model")],
     config: Annotated[Path, typer.Option("--config", help="TOML settings")] = Path("configs/polnear.toml"),
-    data: Annotated[Optional[Path], typer.Option("--data", help="Canonical labels JSONL (from `attribution data import`)")] = None,
-    from_model: Annotated[Optional[Path], typer.Option("--from", help="Continue from this model folder")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Canonical labels JSONL (from `attribution data import`)")] = None,
+    from_model: Annotated[Path | None, typer.Option("--from", help="Continue from this model folder")] = None,
     mix_polnear: Annotated[float, typer.Option("--mix-polnear", min=0.0, help="Add this share of PolNeAR train (relative to --data size)")] = 0.0,
     holdout: Annotated[float, typer.Option("--holdout", min=0.0, max=0.9, help="Share of --data held out for before/after figures")] = 0.2,
-    epochs: Annotated[Optional[float], typer.Option("--epochs", help="Override the config's epochs")] = None,
+    epochs: Annotated[float | None, typer.Option("--epochs", help="Override the config's epochs")] = None,
 ) -> None:
     """Fine-tune the attribution model (LoRA + heads) on PolNeAR or on your own labels."""
     from attribution.config import load_config
-    from training.train import train as run_training
     from training.custom import train_on_labels
+    from training.train import train as run_training
 
     model_settings, training_settings = load_config(config)
     if epochs is not None:
@@ -203,8 +230,8 @@ def train(
 def evaluate(
     model: ModelOption = None,
     data: Annotated[Path, typer.Option("--data", help="A PolNeAR-style split: text/ and attributions/")] = Path("../shared/data/polnear/dev"),
-    output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
-    predictions: Annotated[Optional[Path], typer.Option("--predictions", help="Also write the JSONL predictions here")] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="A table, or JSON")] = ReportFormat.table,
+    predictions: Annotated[Path | None, typer.Option("--predictions", help="Also write the JSONL predictions here")] = None,
     backend: BackendOption = None,
     fp32: Annotated[bool, typer.Option("--fp32", help="Full-precision weights instead of int8")] = False,
 ) -> None:
@@ -212,26 +239,22 @@ def evaluate(
     from attribution.model import PACKAGED_MODEL_DIR
     from training.evaluate import evaluate_model, format_report
 
-    _check_format(output_format, ("table", "json"))
-    if backend is not None:
-        _check_format(backend, ("onnx", "torch"), "--backend")
     folder = model or PACKAGED_MODEL_DIR
-    metrics = evaluate_model(folder, data, predictions, quantize=not fp32, backend=backend)
-    typer.echo(json.dumps(metrics) if output_format == "json" else format_report(metrics))
+    metrics = evaluate_model(folder, data, predictions, quantize=not fp32, backend=backend.value if backend else None)
+    typer.echo(json.dumps(metrics) if output_format is ReportFormat.json else format_report(metrics))
 
 
 @data_app.command("import")
 def data_import(
     file: Annotated[Path, typer.Argument(help="An export of Label Studio, doccano, Prodigy, or brat standoff")],
-    input_format: Annotated[str, typer.Option("--format", help="labelstudio, doccano, prodigy, brat or canonical")],
+    input_format: Annotated[ImportFormat, typer.Option("--format", "-f", help="The annotation tool that wrote FILE")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Canonical labels JSONL to write")],
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first invalid record")] = False,
 ) -> None:
     """Convert annotation-tool labels into the canonical labelled JSONL."""
     from training.importers import import_labels, write_jsonl
 
-    _check_format(input_format, ("labelstudio", "doccano", "prodigy", "brat", "canonical"))
-    report = import_labels(file, input_format, strict=strict)
+    report = import_labels(file, input_format.value, strict=strict)
     for reason in report.skipped:
         typer.echo(f"skipped: {reason}", err=True)
     write_jsonl(report.records, output)
@@ -241,25 +264,16 @@ def data_import(
 @app.command()
 def review(
     output: Annotated[Path, typer.Option("--output", "-o", help="Label Studio tasks JSON to write")],
-    uncertain: Annotated[int, typer.Option("--uncertain", min=1, help="How many of the least confident sentences")] = 50,
+    uncertain: Annotated[int, typer.Option("--uncertain", min=1, max=MAX_LIMIT, help="How many of the least confident sentences")] = 50,
     db: DbOption = None,
 ) -> None:
     """Export the least confident sentences as Label Studio tasks with the model's predictions pre-filled."""
     from attribution.query_cli import open_session
     from attribution.review import export_review_tasks
 
-    with open_session(db) as session:
+    with open_session(db, read_only=True) as session:
         count = export_review_tasks(session, uncertain, output)
     typer.echo(f"{count} tasks written to {output}", err=True)
-
-
-def _register_query_commands() -> None:
-    from attribution.query_cli import register
-
-    register(app)
-
-
-_register_query_commands()
 
 
 def main() -> None:

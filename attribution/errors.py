@@ -1,4 +1,8 @@
-"""Named exceptions; the CLI turns each into a one-line error and a non-zero exit."""
+"""Named exceptions, all of them; the CLI edge turns each into a one-line error and a non-zero exit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class AttributionError(Exception):
@@ -15,3 +19,29 @@ class ConfigError(AttributionError):
 
 class ModelError(AttributionError):
     """A model folder or base encoder cannot be loaded."""
+
+
+class DatabaseNotFoundError(AttributionError):
+    """The database file does not exist (nothing has been scored into it)."""
+
+
+class QueryError(AttributionError):
+    """A query argument is invalid (bad date, unknown kind, empty search)."""
+
+
+class NotFoundError(QueryError):
+    """What the user asked for is not in the database."""
+
+
+class UnknownSourceError(NotFoundError):
+    """No source has this name, alias or surname; ``suggestions`` are the closest known names."""
+
+    def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
+        self.name = name
+        self.suggestions = list(suggestions)
+        hint = f"did you mean {', '.join(self.suggestions)}?" if self.suggestions else "`attribution sources` lists them"
+        super().__init__(f"no source matches {name!r}; {hint}")
+
+
+class EmbeddingsMissingError(AttributionError):
+    """Claim matching needs stored embeddings, and none have been computed yet."""

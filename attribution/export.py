@@ -8,16 +8,23 @@ from __future__ import annotations
 import csv
 import json
 import re
-from typing import Any, Iterable, TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from attribution.db.models import Article, Sentence, Source, Statement
-from attribution.queries import NotFoundError, QueryError, find_article, matching_source_ids
+from attribution.db.models import Article, Sentence, Statement
+from attribution.errors import QueryError
+from attribution.queries import (
+    find_article,
+    source_ids,
+    statement_rows,
+    statement_select,
+)
 
 EXPORT_FORMATS = ("jsonl", "csv", "claimreview")
-EXPORT_COLUMNS = (
+# Fields of queries.StatementRow, in export order, then the claim's first appearance.
+STATEMENT_FIELDS = (
     "statement_id",
     "kind",
     "source",
@@ -36,12 +43,9 @@ EXPORT_COLUMNS = (
     "url",
     "publisher",
     "published",
-    "first_article_id",
-    "first_title",
-    "first_url",
-    "first_publisher",
-    "first_published",
 )
+FIRST_FIELDS = ("first_article_id", "first_title", "first_url", "first_publisher", "first_published")
+EXPORT_COLUMNS = STATEMENT_FIELDS + FIRST_FIELDS
 PERSON_TYPES = ("person", "anonymous")  # an unnamed official is still a person, not an organisation
 _NOT_WORD = re.compile(r"[^\w\s]")
 
@@ -51,66 +55,51 @@ def claim_key(content: str | None) -> str:
     return " ".join(_NOT_WORD.sub(" ", (content or "").lower()).split())
 
 
-def _first_appearances(session: Session, keys: set[str]) -> dict[str, tuple[Any, ...]]:
+def _first_appearances(session: Session, keys: set[str]) -> dict[str, dict[str, Any]]:
     """For each claim key, the earliest article (published, then scored) whose statement has it."""
-    earliest: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
-    rows = session.exec(
-        select(Statement.content, Article.id, Article.title, Article.url, Article.publisher, Article.published, Article.scored_at)
-        .join(Article, Article.id == Statement.article_id)
+    earliest: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+    rows = session.exec(  # type: ignore[attr-defined]
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
+            col(Statement.content).label("content"),
+            col(Article.id).label("first_article_id"),
+            col(Article.title).label("first_title"),
+            col(Article.url).label("first_url"),
+            col(Article.publisher).label("first_publisher"),
+            col(Article.published).label("first_published"),
+            col(Article.scored_at).label("scored_at"),
+        )
+        .join(Article, col(Article.id) == col(Statement.article_id))
         .where(col(Statement.content).is_not(None))
-    )
-    for content, *article in rows:
-        key = claim_key(content)
+    ).mappings()  # type: ignore[call-overload]
+    for row in rows:
+        key = claim_key(row["content"])
         if key not in keys:
             continue
-        order = (article[4] is None, article[4] or "", str(article[5]), article[0])
+        published = row["first_published"]
+        order = (published is None, published or "", str(row["scored_at"]), row["first_article_id"])
         if key not in earliest or order < earliest[key][0]:
-            earliest[key] = (order, tuple(article[:5]))
+            earliest[key] = (order, {name: row[name] for name in FIRST_FIELDS})
     return {key: value[1] for key, value in earliest.items()}
 
 
-def export_rows(session: Session, source: str | None = None, article: str | int | None = None) -> list[dict[str, Any]]:
+def export_rows(
+    session: Session, source: str | None = None, article: str | int | None = None, min_confidence: float = 0.0
+) -> list[dict[str, Any]]:
     """Flat statement records (``EXPORT_COLUMNS``), optionally for one source (name, alias or surname) or article."""
-    via = aliased(Source)
-    query = (
-        select(
-            Statement.id,
-            Statement.kind,
-            Source.name,
-            Source.type,
-            Source.role,
-            Source.affiliation,
-            via.name,
-            Statement.mention,
-            Statement.cue,
-            Statement.content,
-            Statement.confidence,
-            Statement.resolution,
-            Sentence.text,
-            Article.id,
-            Article.title,
-            Article.url,
-            Article.publisher,
-            Article.published,
-        )
-        .join(Sentence, Sentence.id == Statement.sentence_id)
-        .join(Article, Article.id == Statement.article_id)
-        .outerjoin(Source, Source.id == Statement.source_id)
-        .outerjoin(via, via.id == Statement.via_source_id)
-    )
+    query = statement_select()
     if source is not None:
-        ids = matching_source_ids(session, source)
-        if not ids:
-            raise NotFoundError(f"no source matches {source!r}")
-        query = query.where(col(Statement.source_id).in_(ids))
+        query = query.where(col(Statement.source_id).in_(source_ids(session, source)))
     if article is not None:
-        query = query.where(Statement.article_id == find_article(session, article).id)
-    query = query.order_by(col(Article.published).is_(None), Article.published, Article.id, Sentence.index, Statement.id)
-    rows = [dict(zip(EXPORT_COLUMNS[:18], row)) for row in session.exec(query).all()]
+        query = query.where(col(Statement.article_id) == find_article(session, article).id)
+    if min_confidence > 0:
+        query = query.where(col(Statement.confidence) >= min_confidence)
+    query = query.order_by(
+        col(Article.published).is_(None), col(Article.published), col(Article.id), col(Sentence.index), col(Statement.id)
+    )
+    rows = [{name: getattr(row, name) for name in STATEMENT_FIELDS} for row in statement_rows(session, query)]
     firsts = _first_appearances(session, {claim_key(r["content"]) for r in rows})
     for row in rows:
-        first = firsts.get(claim_key(row["content"]), (None,) * 5)
-        row.update(zip(EXPORT_COLUMNS[18:], first))
+        row.update(firsts.get(claim_key(row["content"]), dict.fromkeys(FIRST_FIELDS)))
     return rows
 
 
@@ -170,8 +159,7 @@ def claimreview_document(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
-    for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> None:

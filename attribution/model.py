@@ -19,7 +19,7 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import torch
@@ -474,6 +474,7 @@ class Predictor:
         self.tags = tag_names(settings.span_labels)
         self._allowed = _allowed_transitions(self.tags)
         self._forward = forward
+        self.on_batch: Callable[[int], None] | None = None  # told each batch's size as it is scored (progress bars)
 
     @classmethod
     def from_folder(
@@ -530,7 +531,7 @@ class Predictor:
             sentence_probs = _softmax(np.asarray(out["sentence_logits"], dtype=np.float32))
             tag_log_probs = _log_softmax(np.asarray(out["tag_logits"], dtype=np.float32))
             spans_per_row = decode_batch(texts, tag_log_probs, encoded, self.tags, self._allowed)
-            return [
+            predictions = [
                 SentencePrediction(
                     label=labels[int(probs.argmax())],
                     confidence=round(float(probs.max()), 4),
@@ -539,6 +540,9 @@ class Predictor:
                 )
                 for probs, spans in zip(sentence_probs, spans_per_row)
             ]
+            if self.on_batch is not None:
+                self.on_batch(len(chunk))
+            return predictions
 
         batches = [order[begin : begin + self.batch_size] for begin in range(0, len(order), self.batch_size)]
         parallel = getattr(self._forward, "parallel", 1)  # the ONNX backend runs several batches at once

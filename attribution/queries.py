@@ -5,17 +5,19 @@ Every function takes a ``sqlmodel.Session`` and returns plain dataclasses; nothi
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
-from sqlalchemy import case, func, or_, text
+from sqlalchemy import Select, case, func, literal_column, or_, table, text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from attribution.db.models import Article, Sentence, Source, SourceAlias, Statement
-from attribution.errors import AttributionError
+from attribution.errors import NotFoundError, QueryError, UnknownSourceError
 from attribution.store import normalize
 
 KINDS = ("claim", "quote")
@@ -23,59 +25,96 @@ Kind = Literal["claim", "quote"]
 HIGHLIGHT_START, HIGHLIGHT_END = "[", "]"
 SNIPPET_TOKENS = 16
 MAX_RANKED = 10_000  # matches scored by bm25 per search; see said_about
+MAX_ARTICLE_ID = 2**63 - 1  # SQLite's largest integer
+MAX_REFERENCE_CHARS = 1_000
+SUGGESTIONS = 5  # closest source names offered for an unknown one
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
+_DIGITS = re.compile(r"^[0-9]+$")  # ASCII only: "²".isdigit() is true
 _TERM = re.compile(r"\w+", re.UNICODE)
-
-
-class QueryError(AttributionError):
-    """A query argument is invalid (bad date, unknown kind, empty search)."""
-
-
-class NotFoundError(QueryError):
-    """What the user asked for is not in the database."""
 
 
 @dataclass
 class StatementRow:
-    """One statement with its source, sentence and article."""
+    """One statement with its source, sentence and article: the row of :func:`statement_select`."""
 
     statement_id: int
-    source: str | None
     kind: str
-    content: str | None
-    cue: str | None
-    mention: str | None
+    source: str | None
+    source_type: str | None
+    source_role: str | None
+    source_affiliation: str | None
     via: str | None
-    resolution: str
+    mention: str | None
+    cue: str | None
+    content: str | None
     confidence: float
+    resolution: str
+    sentence_id: int
+    sentence_index: int
+    sentence: str
     article_id: int
     title: str | None
-    published: str | None
     url: str | None
-    sentence: str
-    sentence_index: int
+    publisher: str | None
+    published: str | None
+    scored_at: str
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any]) -> StatementRow:
+        values = {f.name: row[f.name] for f in fields(cls)}
+        if isinstance(values["scored_at"], datetime):
+            values["scored_at"] = values["scored_at"].isoformat()
+        return cls(**values)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def statement_select() -> Select:  # type: ignore[type-arg]
+    """The one statement query: every ``StatementRow`` column, named; callers add filters and order."""
+    via = aliased(Source, name="via_source")
+    return (
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns; this is SQLAlchemy's select
+            col(Statement.id).label("statement_id"),
+            col(Statement.kind).label("kind"),
+            col(Source.name).label("source"),
+            col(Source.type).label("source_type"),
+            col(Source.role).label("source_role"),
+            col(Source.affiliation).label("source_affiliation"),
+            col(via.name).label("via"),
+            col(Statement.mention).label("mention"),
+            col(Statement.cue).label("cue"),
+            col(Statement.content).label("content"),
+            col(Statement.confidence).label("confidence"),
+            col(Statement.resolution).label("resolution"),
+            col(Sentence.id).label("sentence_id"),
+            col(Sentence.index).label("sentence_index"),
+            col(Sentence.text).label("sentence"),
+            col(Article.id).label("article_id"),
+            col(Article.title).label("title"),
+            col(Article.url).label("url"),
+            col(Article.publisher).label("publisher"),
+            col(Article.published).label("published"),
+            col(Article.scored_at).label("scored_at"),
+        )
+        .join(Sentence, col(Sentence.id) == col(Statement.sentence_id))
+        .join(Article, col(Article.id) == col(Statement.article_id))
+        .outerjoin(Source, col(Source.id) == col(Statement.source_id))
+        .outerjoin(via, col(via.id) == col(Statement.via_source_id))
+    )
+
+
+def statement_rows(session: Session, query: Select) -> list[StatementRow]:  # type: ignore[type-arg]
+    """Run a :func:`statement_select` query; rows are read by column name."""
+    return [StatementRow.from_mapping(row) for row in session.exec(query).mappings()]  # type: ignore[call-overload]
 
 
 @dataclass
-class SearchHit:
+class SearchHit(StatementRow):
     """A statement found by full-text search; ``snippet`` marks matches with ``[`` ``]``."""
 
-    statement_id: int
-    snippet: str
-    score: float  # bm25: lower is a better match
-    content: str | None
-    source: str | None
-    mention: str | None
-    kind: str
-    article_id: int
-    title: str | None
-    published: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    snippet: str = ""
+    score: float = 0.0  # bm25: lower is a better match
 
 
 @dataclass
@@ -167,45 +206,45 @@ def matching_source_ids(session: Session, name: str) -> list[int]:
     return sorted(i for i in ids if i is not None)
 
 
-def _statement_select():  # type: ignore[no-untyped-def]
-    via = aliased(Source)
-    query = (
-        select(
-            Statement.id,
-            Source.name,
-            Statement.kind,
-            Statement.content,
-            Statement.cue,
-            Statement.mention,
-            via.name,
-            Statement.resolution,
-            Statement.confidence,
-            Article.id,
-            Article.title,
-            Article.published,
-            Article.url,
-            Sentence.text,
-            Sentence.index,
-        )
-        .join(Sentence, Sentence.id == Statement.sentence_id)
-        .join(Article, Article.id == Statement.article_id)
-        .outerjoin(Source, Source.id == Statement.source_id)
-        .outerjoin(via, via.id == Statement.via_source_id)
-    )
-    return query
+def suggest_sources(session: Session, name: str, limit: int = SUGGESTIONS) -> list[str]:
+    """Canonical names of the sources whose name or alias is closest to ``name`` (for "did you mean")."""
+    wanted = normalize(name)
+    canonical: dict[str, str] = {}
+    for source_name in session.exec(select(Source.name)).all():
+        canonical.setdefault(normalize(source_name), source_name)
+    for alias, source_name in session.exec(
+        select(SourceAlias.normalized, Source.name).join(Source, col(Source.id) == col(SourceAlias.source_id))
+    ).all():
+        canonical.setdefault(alias, source_name)
+    close = difflib.get_close_matches(wanted, list(canonical), n=limit * 3, cutoff=0.75)
+    # A first name or a word of a longer name ("Jonathan" for "Jonathan Longname-Smythe") also counts.
+    words = set(wanted.split())
+    sharing = sorted(name for key, name in canonical.items() if words & set(key.split()))
+    return list(dict.fromkeys([canonical[c] for c in close] + sharing))[:limit]
 
 
-def _rows(session: Session, query) -> list[StatementRow]:  # type: ignore[no-untyped-def]
-    return [StatementRow(*row) for row in session.exec(query).all()]
+def source_ids(session: Session, name: str) -> list[int]:
+    """Like :func:`matching_source_ids`, but an unknown name is an ``UnknownSourceError`` with suggestions."""
+    ids = matching_source_ids(session, name)
+    if not ids:
+        raise UnknownSourceError(name, suggest_sources(session, name))
+    return ids
 
 
-def _date_filters(since: str | None, until: str | None) -> list[Any]:
+def _filters(
+    since: str | None = None, until: str | None = None, kind: str | None = None, min_confidence: float = 0.0
+) -> list[Any]:
+    since, until, kind = _check_date(since, "since"), _check_date(until, "until"), _check_kind(kind)
     filters: list[Any] = []
     if since is not None:
-        filters.append(Article.published >= since)
+        filters.append(col(Article.published) >= since)
     if until is not None:
         # Inclusive: "2024-03-05T10:00" is on 2024-03-05, so compare only as many characters as given.
         filters.append(func.substr(Article.published, 1, len(until)) <= until)
+    if kind is not None:
+        filters.append(col(Statement.kind) == kind)
+    if min_confidence > 0:
+        filters.append(col(Statement.confidence) >= min_confidence)
     return filters
 
 
@@ -216,46 +255,54 @@ def who_said(
     until: str | None = None,
     kind: str | None = None,
     limit: int | None = None,
+    min_confidence: float = 0.0,
 ) -> list[StatementRow]:
-    """Statements by the source called ``name`` (canonical name, alias or surname), newest first."""
-    since, until, kind = _check_date(since, "since"), _check_date(until, "until"), _check_kind(kind)
-    ids = matching_source_ids(session, name)
-    if not ids:
-        return []
-    query = _statement_select().where(col(Statement.source_id).in_(ids), *_date_filters(since, until))
-    if kind is not None:
-        query = query.where(Statement.kind == kind)
+    """Statements by the source called ``name`` (canonical name, alias or surname), newest first.
+
+    An unknown name raises ``UnknownSourceError`` (with the closest names); a known source with no
+    statement passing the filters gives an empty list.
+    """
+    filters = _filters(since, until, kind, min_confidence)
+    query = statement_select().where(col(Statement.source_id).in_(source_ids(session, name)), *filters)
     query = query.order_by(
         col(Article.published).is_(None),
         col(Article.published).desc(),
         col(Article.scored_at).desc(),
-        Article.id.desc(),  # type: ignore[union-attr]
-        Sentence.index,
-        Statement.id,
+        col(Article.id).desc(),
+        col(Sentence.index),
+        col(Statement.id),
     )
     if limit is not None:
         query = query.limit(limit)
-    return _rows(session, query)
+    return statement_rows(session, query)
 
 
-def timeline(session: Session, name: str) -> list[StatementRow]:
-    """A source's statements from the earliest to the latest (undated articles last)."""
-    ids = matching_source_ids(session, name)
-    if not ids:
-        return []
+def timeline(
+    session: Session,
+    name: str,
+    since: str | None = None,
+    until: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+    min_confidence: float = 0.0,
+) -> list[StatementRow]:
+    """A source's statements from the earliest to the latest (undated articles last); filters as :func:`who_said`."""
+    filters = _filters(since, until, kind, min_confidence)
     query = (
-        _statement_select()
-        .where(col(Statement.source_id).in_(ids))
+        statement_select()
+        .where(col(Statement.source_id).in_(source_ids(session, name)), *filters)
         .order_by(
             col(Article.published).is_(None),
-            Article.published,
-            Article.scored_at,
-            Article.id,
-            Sentence.index,
-            Statement.id,
+            col(Article.published),
+            col(Article.scored_at),
+            col(Article.id),
+            col(Sentence.index),
+            col(Statement.id),
         )
     )
-    return _rows(session, query)
+    if limit is not None:
+        query = query.limit(limit)
+    return statement_rows(session, query)
 
 
 def fts_query(user_text: str) -> str:
@@ -272,6 +319,9 @@ def fts_query(user_text: str) -> str:
     return f"content : ({quoted})"
 
 
+_FTS = table("statement_fts", literal_column("rowid"))
+
+
 def _rank_floor(session: Session, match: str) -> int:
     """Lowest rowid among the newest ``MAX_RANKED`` matches, or 0 when there are fewer."""
     floor = session.connection().execute(
@@ -284,7 +334,7 @@ def _rank_floor(session: Session, match: str) -> int:
     return int(floor) if floor is not None else 0
 
 
-def said_about(session: Session, text_query: str, limit: int = 20) -> list[SearchHit]:
+def said_about(session: Session, text_query: str, limit: int = 20, min_confidence: float = 0.0) -> list[SearchHit]:
     """Statements whose content matches ``text_query``, best bm25 match first.
 
     bm25 must score every match before the best can be picked; for a word found in most
@@ -293,70 +343,62 @@ def said_about(session: Session, text_query: str, limit: int = 20) -> list[Searc
     almost no bm25 weight anyway.
     """
     match = fts_query(text_query)
-    sql = text(
-        """
-        SELECT statement.id, snippet(statement_fts, 0, :hl_start, :hl_end, '…', :tokens) AS snippet,
-               bm25(statement_fts) AS score, statement.content, source.name, statement.mention, statement.kind,
-               article.id, article.title, article.published
-        FROM statement_fts
-        JOIN statement ON statement.id = statement_fts.rowid
-        JOIN article ON article.id = statement.article_id
-        LEFT JOIN source ON source.id = statement.source_id
-        WHERE statement_fts MATCH :match AND statement_fts.rowid >= :floor
-        ORDER BY score, statement.id
-        LIMIT :limit
-        """
+    fts: Any = literal_column("statement_fts")
+    score = func.bm25(fts).label("score")
+    query = (
+        statement_select()
+        .add_columns(func.snippet(fts, 0, HIGHLIGHT_START, HIGHLIGHT_END, "…", SNIPPET_TOKENS).label("snippet"), score)
+        .join(_FTS, literal_column("statement_fts.rowid") == col(Statement.id))
+        .where(text("statement_fts MATCH :match").bindparams(match=match))
+        .where(literal_column("statement_fts.rowid") >= _rank_floor(session, match), *_filters(min_confidence=min_confidence))
+        .order_by(score, col(Statement.id))
+        .limit(limit)
     )
-    params = {
-        "hl_start": HIGHLIGHT_START,
-        "hl_end": HIGHLIGHT_END,
-        "tokens": SNIPPET_TOKENS,
-        "match": match,
-        "limit": limit,
-        "floor": _rank_floor(session, match),
-    }
-    return [SearchHit(*row) for row in session.connection().execute(sql, params).all()]
+    hits = []
+    for row in session.exec(query).mappings():  # type: ignore[call-overload]
+        base = StatementRow.from_mapping(row)
+        hits.append(SearchHit(**asdict(base), snippet=row["snippet"], score=row["score"]))
+    return hits
 
 
 def list_sources(
     session: Session, type: str | None = None, vague: bool | None = None, min_statements: int = 0
 ) -> list[SourceSummary]:
     """Every source with its claim and quote counts and first/last dates, most cited first."""
-    claims = func.coalesce(func.sum(case((Statement.kind == "claim", 1), else_=0)), 0)
-    quotes = func.coalesce(func.sum(case((Statement.kind == "quote", 1), else_=0)), 0)
-    total = func.count(Statement.id)
+    claims = func.coalesce(func.sum(case((col(Statement.kind) == "claim", 1), else_=0)), 0)
+    quotes = func.coalesce(func.sum(case((col(Statement.kind) == "quote", 1), else_=0)), 0)
+    total = func.count(col(Statement.id))
     query = (
-        select(
-            Source.id,
-            Source.name,
-            Source.type,
-            Source.vague,
-            Source.role,
-            Source.affiliation,
-            claims,
-            quotes,
-            func.min(Article.published),
-            func.max(Article.published),
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
+            col(Source.id).label("source_id"),
+            col(Source.name).label("name"),
+            col(Source.type).label("type"),
+            col(Source.vague).label("vague"),
+            col(Source.role).label("role"),
+            col(Source.affiliation).label("affiliation"),
+            claims.label("claims"),
+            quotes.label("quotes"),
+            func.min(Article.published).label("first_seen"),
+            func.max(Article.published).label("last_seen"),
         )
-        .outerjoin(Statement, Statement.source_id == Source.id)
-        .outerjoin(Article, Article.id == Statement.article_id)
-        .group_by(Source.id)
-        .order_by(total.desc(), Source.name)
+        .outerjoin(Statement, col(Statement.source_id) == col(Source.id))
+        .outerjoin(Article, col(Article.id) == col(Statement.article_id))
+        .group_by(col(Source.id))
+        .order_by(total.desc(), col(Source.name))
     )
     if type is not None:
-        query = query.where(Source.type == type)
+        query = query.where(col(Source.type) == type)
     if vague is not None:
-        query = query.where(Source.vague == vague)
+        query = query.where(col(Source.vague) == vague)
     if min_statements > 0:
         query = query.having(total >= min_statements)
-    summaries = [SourceSummary(*row) for row in session.exec(query).all()]
     aliases: dict[int, list[str]] = {}
-    for source_id, alias in session.exec(select(SourceAlias.source_id, SourceAlias.name).order_by(SourceAlias.id)):
+    for source_id, alias in session.exec(select(SourceAlias.source_id, SourceAlias.name).order_by(col(SourceAlias.id))):
         aliases.setdefault(source_id, []).append(alias)
-    for summary in summaries:
-        summary.vague = bool(summary.vague)
-        summary.aliases = aliases.get(summary.source_id, [])
-    return summaries
+    return [
+        SourceSummary(**{**row, "vague": bool(row["vague"]), "aliases": aliases.get(row["source_id"], [])})
+        for row in session.exec(query).mappings()  # type: ignore[call-overload]
+    ]
 
 
 def find_article(session: Session, ref: str | int) -> Article:
@@ -364,7 +406,9 @@ def find_article(session: Session, ref: str | int) -> Article:
     ref_text = str(ref).strip()
     if not ref_text:
         raise QueryError("give an article id, a content-hash prefix, or part of its path or title")
-    if ref_text.isdigit():
+    if len(ref_text) > MAX_REFERENCE_CHARS:  # SQLite refuses LIKE patterns over 50,000 bytes
+        raise QueryError(f"article reference {_shown(ref_text)} is too long (at most {MAX_REFERENCE_CHARS:,} characters)")
+    if _DIGITS.match(ref_text) and int(ref_text) <= MAX_ARTICLE_ID:
         article = session.get(Article, int(ref_text))
         if article is not None:
             return article
@@ -381,15 +425,20 @@ def find_article(session: Session, ref: str | int) -> Article:
                     col(Article.title).ilike(pattern, escape="\\"),
                 )
             )
-            .order_by(Article.id)
+            .order_by(col(Article.id))
         ).all()
     if not candidates:
-        raise NotFoundError(f"no article matches {ref_text!r}")
+        raise NotFoundError(f"no article matches {_shown(ref_text)}")
     if len(candidates) > 1:
         shown = "; ".join(f"{a.id}: {a.title or a.document}" for a in candidates[:5])
         more = f" and {len(candidates) - 5} more" if len(candidates) > 5 else ""
-        raise QueryError(f"{len(candidates)} articles match {ref_text!r} ({shown}{more}); give an article id")
+        raise QueryError(f"{len(candidates)} articles match {_shown(ref_text)} ({shown}{more}); give an article id")
     return candidates[0]
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A user's value quoted for a message, shortened so that the message stays one readable line."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"… ({len(value):,} characters)"
 
 
 def _escape_like(value: str) -> str:
@@ -399,10 +448,10 @@ def _escape_like(value: str) -> str:
 def show_article(session: Session, ref: str | int) -> ArticleView:
     """An article with its sentences (label, confidence) and its statements in reading order."""
     article = find_article(session, ref)
-    sentences = session.exec(select(Sentence).where(Sentence.article_id == article.id).order_by(Sentence.index)).all()
-    statements = _rows(
+    sentences = session.exec(select(Sentence).where(Sentence.article_id == article.id).order_by(col(Sentence.index))).all()
+    statements = statement_rows(
         session,
-        _statement_select().where(Statement.article_id == article.id).order_by(Sentence.index, Statement.id),
+        statement_select().where(col(Statement.article_id) == article.id).order_by(col(Sentence.index), col(Statement.id)),
     )
     scored_at = article.scored_at.isoformat() if isinstance(article.scored_at, datetime) else str(article.scored_at)
     return ArticleView(
@@ -422,20 +471,25 @@ def show_article(session: Session, ref: str | int) -> ArticleView:
 
 
 __all__ = [
-    "ArticleView",
     "KINDS",
+    "ArticleView",
     "NotFoundError",
     "QueryError",
     "SearchHit",
     "SentenceView",
     "SourceSummary",
     "StatementRow",
+    "UnknownSourceError",
     "find_article",
     "fts_query",
     "list_sources",
     "matching_source_ids",
     "said_about",
     "show_article",
+    "source_ids",
+    "statement_rows",
+    "statement_select",
+    "suggest_sources",
     "timeline",
     "who_said",
 ]

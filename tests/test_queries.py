@@ -9,8 +9,9 @@ import io
 import json
 import re
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,12 +20,20 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from attribution import queries, similarity
+from attribution.cli import app as main_app
 from attribution.db.engine import make_engine
 from attribution.db.models import Statement
-from attribution.errors import AttributionError
-from attribution.export import claim_key, claimreview_document, export_rows, write_csv, write_export, write_jsonl
+from attribution.errors import AttributionError, EmbeddingsMissingError
+from attribution.export import (
+    claim_key,
+    claimreview_document,
+    export_rows,
+    write_csv,
+    write_export,
+    write_jsonl,
+)
 from attribution.ingest import article_from_text
-from attribution.query_cli import DatabaseNotFoundError, datasette_app, metadata_for, register, render_sources
+from attribution.query_cli import datasette_app, metadata_for, render_sources
 from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
 from attribution.store import save_result
 
@@ -271,7 +280,23 @@ def test_who_said_matches_name_surname_and_alias_case_insensitively(session: Ses
     assert [r.source for r in by_name] == ["John Kirby"] * 3
     assert [r.statement_id for r in queries.who_said(session, "KIRBY")] == [r.statement_id for r in by_name]
     assert [r.statement_id for r in queries.who_said(session, "Admiral  Kirby")] == [r.statement_id for r in by_name]
-    assert queries.who_said(session, "Nobody Atall") == []
+    with pytest.raises(queries.UnknownSourceError, match="no source matches 'Nobody Atall'"):
+        queries.who_said(session, "Nobody Atall")
+
+
+def test_unknown_source_suggests_the_closest_names(session: Session) -> None:
+    with pytest.raises(queries.UnknownSourceError) as caught:
+        queries.who_said(session, "Jon Kirbi")
+    assert caught.value.suggestions == ["John Kirby"]
+    assert str(caught.value) == "no source matches 'Jon Kirbi'; did you mean John Kirby?"
+    with pytest.raises(queries.UnknownSourceError, match="attribution sources"):
+        queries.timeline(session, "Quetzalcoatl")
+
+
+def test_min_confidence_filters_statements(session: Session) -> None:
+    assert len(queries.who_said(session, "Kirby", min_confidence=0.9)) == 3
+    assert queries.who_said(session, "Kirby", min_confidence=0.95) == []
+    assert len(export_rows(session, min_confidence=0.8)) == 6 and len(export_rows(session)) == 7
 
 
 def test_who_said_newest_first_with_all_fields(session: Session) -> None:
@@ -307,7 +332,8 @@ def test_timeline_oldest_first(session: Session) -> None:
     rows = queries.timeline(session, "John Kirby")
     assert [r.published for r in rows] == ["2024-03-01", "2024-03-01", "2024-04-02"]
     assert rows[0].sentence_index == 0 and rows[1].sentence_index == 1
-    assert queries.timeline(session, "nobody") == []
+    assert [r.published for r in queries.timeline(session, "John Kirby", since="2024-03-02")] == ["2024-04-02"]
+    assert [r.kind for r in queries.timeline(session, "John Kirby", kind="quote", limit=5)] == ["quote"]
 
 
 # --- said_about (FTS) --------------------------------------------------------------------------
@@ -406,7 +432,7 @@ def test_show_article_errors(session: Session) -> None:
 def test_export_rows_and_first_appearance(session: Session) -> None:
     rows = export_rows(session)
     assert len(rows) == 7
-    later = [r for r in rows if r["title"] == "Pentagon sends troops to Poland" and r["source"] == "John Kirby"][0]
+    later = next(r for r in rows if r["title"] == "Pentagon sends troops to Poland" and r["source"] == "John Kirby")
     assert later["first_title"] == "US aid to Ukraine on its way, White House says"
     assert later["first_published"] == "2024-03-01" and later["first_url"] == "https://planet.example/aid"
     assert [r["source"] for r in export_rows(session, source="kirby")] == ["John Kirby"] * 3
@@ -463,7 +489,7 @@ def test_claimreview_json_ld(session: Session) -> None:
 # --- similarity (fake embedder) ----------------------------------------------------------------
 
 
-def test_embeddings_are_cached_lazily(session: Session) -> None:
+def test_embeddings_are_stored_once(session: Session) -> None:
     embedder = FakeEmbedder()
     assert similarity.ensure_embeddings(session, embedder) == 7
     assert similarity.ensure_embeddings(session, embedder) == 0
@@ -473,8 +499,28 @@ def test_embeddings_are_cached_lazily(session: Session) -> None:
     assert similarity.ensure_embeddings(session, embedder) == 1  # only the re-scored statement
 
 
+def test_queries_need_stored_embeddings_and_never_compute_them(session: Session) -> None:
+    with pytest.raises(EmbeddingsMissingError, match="attribution embed"):
+        similarity.repeats(session)
+    embedder = FakeEmbedder()
+    with pytest.raises(EmbeddingsMissingError):
+        similarity.similar(session, embedder, "aid package")
+    assert embedder.calls == 0  # nothing to compare with: the encoder is not even loaded
+    assert similarity.missing_embeddings(session) == 7
+    done: list[tuple[int, int]] = []
+    assert similarity.ensure_embeddings(session, embedder, batch_size=3, progress=lambda d, t: done.append((d, t))) == 7
+    assert done == [(3, 7), (6, 7), (7, 7)] and similarity.missing_embeddings(session) == 0
+    save_result(session, library_article("v2"))
+    assert similarity.missing_embeddings(session) == 1
+    calls = embedder.calls
+    assert len(similarity.similar(session, embedder, "the swimming pool would reopen in autumn", threshold=0.99)) == 0
+    assert embedder.calls == calls + 1  # the query text only
+    assert similarity.missing_embeddings(session) == 1  # a query wrote nothing
+
+
 def test_repeats_groups_across_articles(session: Session) -> None:
-    groups = similarity.repeats(session, FakeEmbedder(), threshold=0.8)
+    similarity.ensure_embeddings(session, FakeEmbedder())
+    groups = similarity.repeats(session, threshold=0.8)
     assert len(groups) == 1
     (group,) = groups
     assert group.articles == 3
@@ -484,14 +530,16 @@ def test_repeats_groups_across_articles(session: Session) -> None:
     assert group.sources == ["John Kirby", "officials"]
     assert group.appearances[0].similarity == pytest.approx(1.0)
     assert 0.8 <= group.appearances[1].similarity < 1.0
-    assert similarity.repeats(session, FakeEmbedder(), threshold=0.8, min_articles=4) == []
-    assert similarity.repeats(session, FakeEmbedder(), threshold=0.8, kind="quote") == []
+    assert similarity.repeats(session, threshold=0.8, min_articles=4) == []
+    assert similarity.repeats(session, threshold=0.8, kind="quote") == []
+    assert similarity.repeats(session, threshold=0.8, min_confidence=0.95) == []
     # Only identical text at a threshold of 1: the paraphrase in the Moscow article drops out.
-    (exact,) = similarity.repeats(session, FakeEmbedder(), threshold=0.999)
+    (exact,) = similarity.repeats(session, threshold=0.999)
     assert exact.articles == 2
 
 
 def test_similar(session: Session) -> None:
+    similarity.ensure_embeddings(session, FakeEmbedder())
     matches = similarity.similar(session, FakeEmbedder(), "Will the aid package arrive within weeks?", threshold=0.5, limit=5)
     assert len(matches) == 3 and matches[0].similarity >= matches[-1].similarity >= 0.5
     assert {m.source for m in matches} == {"John Kirby", "officials"}
@@ -516,9 +564,7 @@ def test_threshold_report_and_choice() -> None:
 
 @pytest.fixture
 def cli() -> typer.Typer:
-    app = typer.Typer()
-    register(app)
-    return app
+    return main_app
 
 
 def invoke(app: typer.Typer, *args: str) -> Any:
@@ -550,20 +596,20 @@ def test_cli_who_said_filters_and_no_match(cli: typer.Typer, db_path: Path) -> N
     assert result.exit_code == 0 and [r["published"] for r in json.loads(result.stdout)] == ["2024-04-02"]
     result = invoke(cli, "who-said", "kirby", "--until", "2024-03-01", "--kind", "quote", "--db", db_path, "-f", "jsonl")
     assert [json.loads(line)["kind"] for line in result.stdout.splitlines()] == ["quote"]
-    result = invoke(cli, "who-said", "Nobody", "--db", db_path)
+    result = invoke(cli, "who-said", "Kirby", "--since", "2030-01-01", "--db", db_path)
     assert result.exit_code == 0 and result.stdout == ""
-    assert result.stderr.strip() == "no statements found for Nobody"
-    result = invoke(cli, "who-said", "Nobody", "--db", db_path, "-f", "json")
+    assert result.stderr.strip() == "no statements found for Kirby"
+    result = invoke(cli, "who-said", "Kirby", "--since", "2030-01-01", "--db", db_path, "-f", "json")
     assert result.exit_code == 0 and json.loads(result.stdout) == []
     assert invoke(cli, "who-said", "Kirby", "--kind", "rumour", "--db", db_path).exit_code == 2
     bad_date = invoke(cli, "who-said", "Kirby", "--since", "yesterday", "--db", db_path)
-    assert isinstance(bad_date.exception, queries.QueryError)
+    assert bad_date.exit_code == 1 and bad_date.stderr == "Error: since='yesterday' is not a date; use YYYY-MM-DD\n"
 
 
 def test_cli_missing_database(cli: typer.Typer, tmp_path: Path) -> None:
     missing = tmp_path / "none.db"
     result = invoke(cli, "who-said", "Kirby", "--db", missing)
-    assert isinstance(result.exception, DatabaseNotFoundError) and not missing.exists()
+    assert result.exit_code == 1 and "does not exist" in result.stderr and not missing.exists()
 
 
 def test_cli_db_from_environment(cli: typer.Typer, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -600,7 +646,8 @@ def test_cli_show(cli: typer.Typer, db_path: Path, fmt: str) -> None:
     else:
         assert "Moscow accuses Washington over aid" in result.stdout and "Globe Wire" in result.stdout
         assert "quote" in result.stdout and "officials" in result.stdout
-    assert isinstance(invoke(cli, "show", "nothing like it", "--db", db_path).exception, queries.NotFoundError)
+    missing = invoke(cli, "show", "nothing like it", "--db", db_path)
+    assert missing.exit_code == 1 and missing.stderr == "Error: no article matches 'nothing like it'\n"
 
 
 def test_render_sources(session: Session, capsys: pytest.CaptureFixture[str]) -> None:
@@ -617,6 +664,11 @@ def test_render_sources(session: Session, capsys: pytest.CaptureFixture[str]) ->
 
 @pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
 def test_cli_repeats_and_similar(cli: typer.Typer, db_path: Path, fake_embedder: FakeEmbedder, fmt: str) -> None:
+    before = invoke(cli, "repeats", "--db", db_path, "-f", fmt)
+    assert before.exit_code == 1
+    assert before.stderr == "Error: no statement has an embedding yet; run `attribution embed` first\n"
+    embedded = invoke(cli, "embed", "--db", db_path)
+    assert embedded.exit_code == 0 and embedded.stderr == "embedded 7 statements\n"
     result = invoke(cli, "repeats", "--threshold", "0.8", "--db", db_path, "-f", fmt)
     assert result.exit_code == 0, result.output
     assert "the aid package would arrive within weeks" in result.stdout
@@ -648,8 +700,8 @@ def test_cli_browse_without_datasette(cli: typer.Typer, db_path: Path, monkeypat
     monkeypatch.setitem(sys.modules, "datasette", None)
     monkeypatch.setitem(sys.modules, "datasette.app", None)
     result = invoke(cli, "browse", "--db", db_path)
-    assert isinstance(result.exception, AttributionError)
-    assert str(result.exception) == "Datasette is not installed; run pip install -e '.[browse]'"
+    assert result.exit_code == 1
+    assert result.stderr == "Error: Datasette is not installed; run pip install -e '.[browse]'\n"
 
 
 # --- Datasette ---------------------------------------------------------------------------------
@@ -681,6 +733,48 @@ def test_datasette_lists_a_sources_statements(db_path: Path) -> None:
     assert [r["source"] for r in search.json()] == ["Pentagon"]
 
 
+def test_datasette_pages_a_fact_checker_uses(db_path: Path) -> None:
+    """The index links the main tables and views; statements link to their article, sentence and source."""
+    pytest.importorskip("datasette")
+    engine = make_engine(db_path)
+    with Session(engine) as s:
+        similarity.ensure_embeddings(s, FakeEmbedder())  # an embedding to hide
+    engine.dispose()
+    ds = datasette_app(db_path)
+
+    async def fetch(*paths: str) -> list[Any]:
+        troops = await ds.client.get("/news/statement.json?_search=troops&_shape=array")
+        (statement,) = troops.json()
+        return [await ds.client.get(path.format(statement["id"])) for path in paths]
+
+    index, statements, search, sentences, css, row = asyncio.run(
+        fetch(
+            "/",
+            "/news/statement?_search=troops",
+            "/news/statement.json?_search=aid+package&_shape=array&_labels=on",
+            "/news/article_sentences.json?_search=cold&_shape=array",
+            "/attribution-static/attribution.css",
+            "/news/statement/{}",
+        )
+    )
+    assert all(r.status_code == 200 for r in (index, statements, search, sentences, css, row))
+    for link in ("/news/statement?", "/news/statements_by_source", "/news/article_sentences"):
+        assert f'href="{link}' in index.text  # the views are on the index page, not behind "…"
+    assert "/attribution-static/attribution.css" in statements.text
+    assert "td.col-embedding" in css.text and "dl.column-descriptions" in css.text
+    # A searched statement links to its sentence, article and source, labelled.
+    assert "300 troops had been deployed to Poland" in statements.text
+    assert re.search(r'href="/news/article/\d+">Pentagon sends troops to Poland</a>', statements.text)
+    assert re.search(r'href="/news/sentence/\d+">The Pentagon said in a statement', statements.text)
+    assert re.search(r'href="/news/source/\d+">Pentagon</a>', statements.text)
+    rows = search.json()
+    assert len(rows) == 3 and all(r["article_id"]["label"] for r in rows)
+    # A statement's own page links them too (the project's plugin; Datasette shows bare ids there).
+    assert re.search(r'href="/news/article/\d+">Pentagon sends troops to Poland</a>', row.text)
+    assert re.search(r'href="/news/source/\d+">Pentagon</a>', row.text)
+    assert [r["text"] for r in sentences.json()] == ["It was cold in Washington on Friday."]
+
+
 # --- the real encoder --------------------------------------------------------------------------
 
 
@@ -695,3 +789,130 @@ def test_minilm_threshold_and_similar(session: Session) -> None:
     assert matches and matches[0].content is not None and "aid package" in matches[0].content.lower()
     (group,) = similarity.repeats(session, embedder)
     assert group.articles == 3 and group.first.published == "2024-03-01"
+
+
+# --- tables at 80 columns ----------------------------------------------------------------------
+
+LONG_CLAIM = (
+    "the reconstruction programme for the eastern provinces, which parliament approved after months of "
+    "negotiation between the coalition partners, would be extended by another three years, that its budget "
+    "would be doubled to cover the repair of schools, hospitals, bridges and railway lines damaged during the "
+    "winter offensive, and that international auditors would publish quarterly reports on every contract "
+    "awarded under it, so that donors and taxpayers alike could follow where each payment went"
+)
+LONG_SOURCE = {
+    "entity": "Jonathan Quincy Longname-Smythe",
+    "entity_type": "person",
+    "role": "Deputy Assistant Secretary of State for Eastern European and Eurasian Affairs",
+}
+
+
+def long_article() -> ArticleResult:
+    sentence = f"Deputy Assistant Secretary Jonathan Quincy Longname-Smythe said {LONG_CLAIM}."
+    return build(
+        "news/reconstruction.txt",
+        [(sentence, "claim", [{"mention": "Jonathan Quincy Longname-Smythe", "cue": "said", "content": LONG_CLAIM, **LONG_SOURCE}])],
+        title="Reconstruction programme extended by three years as auditors promise quarterly reports on contracts",
+        published="2024-05-01",
+    )
+
+
+@pytest.fixture
+def wide_db(db_path: Path, fake_embedder: FakeEmbedder) -> Path:
+    engine = make_engine(db_path)
+    with Session(engine) as s:
+        save_result(s, long_article())
+        similarity.ensure_embeddings(s, fake_embedder)
+    engine.dispose()
+    return db_path
+
+
+def _records(table: str) -> list[list[str]]:
+    """Each row of a table: its field line, then its text lines (indented below the first column)."""
+    lines = table.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("─"))
+    records: list[list[str]] = []
+    for line in lines[rule + 1 :]:
+        if line[:2].strip():
+            records.append([line])
+        else:
+            records[-1].append(line)
+    return records
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'-]+", text)
+
+
+QUERY_TABLES = [
+    ("who-said", "Longname-Smythe"),
+    ("timeline", "Kirby"),
+    ("said-about", "reconstruction programme"),
+    ("show", "reconstruction"),
+    ("similar", LONG_CLAIM[:200], "--threshold", "0.3"),
+    ("repeats", "--threshold", "0.8"),
+    ("sources",),
+]
+
+
+@pytest.mark.parametrize("args", QUERY_TABLES, ids=[a[0] for a in QUERY_TABLES])
+def test_tables_read_at_80_columns(wide_db: Path, args: tuple[str, ...]) -> None:
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(main_app, [*args, "--db", str(wide_db)])
+    assert result.exit_code == 0, result.output
+    data = CliRunner().invoke(main_app, [*args, "--db", str(wide_db), "-f", "json"]).stdout
+    known = set(_words(data))  # every word the rows hold: a word broken across lines is not one of them
+    assert all(len(line) <= 80 for line in result.stdout.splitlines()), result.stdout
+    records = _records(result.stdout)
+    assert records
+    for record in records:
+        text = record[1:]
+        assert len(record) <= 6, record  # the row's fields and at most five lines of its text
+        words = [w for line in text for w in _words(line)]
+        assert all(w in known for w in words), [w for w in words if w not in known]
+    if args[0] in ("who-said", "similar"):
+        (long_row,) = [r for r in records if "Jonathan" in r[0]]
+        assert long_row[-1].endswith("…") and len(long_row) == 6  # cut after five lines, between words
+        statement_id = json.loads(data)[0]["statement_id"]
+        assert long_row[0].split()[0] == str(statement_id)  # the id for the next command
+        assert "2024-05-01" in long_row[0] and "Reconstruction" in long_row[0]
+
+
+def test_tables_drop_empty_columns_and_keep_full_values_when_piped(wide_db: Path) -> None:
+    narrow = CliRunner(env={"COLUMNS": "80"}).invoke(main_app, ["who-said", "Kirby", "--db", str(wide_db)]).stdout
+    header = narrow.splitlines()[1]
+    assert header.split() == ["ID", "Date", "Source", "Kind", "Cue", "Conf.", "Art.", "Headline"]
+    undated = CliRunner(env={"COLUMNS": "80"}).invoke(main_app, ["show", "Moscow", "--db", str(wide_db)]).stdout
+    assert "Date" not in undated
+    piped = CliRunner(env={"COLUMNS": ""}).invoke(main_app, ["who-said", "Longname-Smythe", "--db", str(wide_db)]).stdout
+    assert LONG_CLAIM in piped and long_article().article.title in piped  # nothing cut, one line each
+    assert len(piped.splitlines()) == 5
+
+
+def test_queries_open_a_read_only_database(wide_db: Path) -> None:
+    import os
+    import stat
+
+    wide_db.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    before = wide_db.read_bytes()
+    commands = [
+        ["who-said", "Kirby"],
+        ["timeline", "Kirby"],
+        ["said-about", "troops"],
+        ["show", "1"],
+        ["sources"],
+        ["repeats", "--threshold", "0.8"],
+        ["similar", "aid package"],
+        ["export", "-f", "csv"],
+    ]
+    for command in commands:
+        result = CliRunner().invoke(main_app, [*command, "--db", str(wide_db)])
+        assert result.exit_code == 0, (command, result.output)
+    assert wide_db.read_bytes() == before
+    from attribution.db.engine import make_read_only_engine
+
+    engine = make_read_only_engine(wide_db)
+    with Session(engine) as s, pytest.raises(Exception, match="readonly|read-only"):
+        s.exec(select(Statement)).first()
+        s.connection().exec_driver_sql("DELETE FROM statement")
+    engine.dispose()
+    os.chmod(wide_db, stat.S_IRUSR | stat.S_IWUSR)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,6 +33,16 @@ _SCHEMA_EXTRAS = [
         INSERT INTO statement_fts(statement_fts, rowid, content, mention)
         VALUES ('delete', old.id, old.content, old.mention);
         INSERT INTO statement_fts(rowid, content, mention) VALUES (new.id, new.content, new.mention); END""",
+    # Sentences are searchable too (Datasette's search box on the sentence table and article_sentences).
+    """CREATE VIRTUAL TABLE IF NOT EXISTS sentence_fts USING fts5(
+        text, content='sentence', content_rowid='id', tokenize='porter unicode61')""",
+    """CREATE TRIGGER IF NOT EXISTS sentence_fts_insert AFTER INSERT ON sentence BEGIN
+        INSERT INTO sentence_fts(rowid, text) VALUES (new.id, new.text); END""",
+    """CREATE TRIGGER IF NOT EXISTS sentence_fts_delete AFTER DELETE ON sentence BEGIN
+        INSERT INTO sentence_fts(sentence_fts, rowid, text) VALUES ('delete', old.id, old.text); END""",
+    """CREATE TRIGGER IF NOT EXISTS sentence_fts_update AFTER UPDATE OF text ON sentence BEGIN
+        INSERT INTO sentence_fts(sentence_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO sentence_fts(rowid, text) VALUES (new.id, new.text); END""",
     """CREATE VIEW IF NOT EXISTS statements_by_source AS
         SELECT source.name AS source, source.type AS source_type, statement.kind, statement.mention,
                statement.content, via.name AS via, statement.confidence, statement.resolution,
@@ -95,5 +107,33 @@ def init_db(engine: Engine) -> None:
     SQLModel.metadata.create_all(engine)
     if engine.dialect.name == "sqlite":
         with engine.begin() as connection:
+            had_sentence_index = connection.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sentence_fts'")).first()
             for statement in _SCHEMA_EXTRAS:
                 connection.execute(text(statement))
+            if had_sentence_index is None:  # a database from before the sentence index: index what it holds
+                connection.execute(text("INSERT INTO sentence_fts(sentence_fts) VALUES ('rebuild')"))
+
+
+def _read_only_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
+def make_read_only_engine(db: str | os.PathLike | None = None) -> Engine:
+    """An engine that cannot write: SQLite opened with ``mode=ro``, no schema created (for queries).
+
+    Other databases get an ordinary engine; the queries that use it only read.
+    """
+    url = database_url(db)
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return make_engine(url)
+    path = Path(url.removeprefix("sqlite:///")).resolve()
+    uri = f"file:{quote(str(path))}?mode=ro"
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000),
+    )
+    event.listen(engine, "connect", _read_only_pragmas)
+    return engine
