@@ -1,12 +1,14 @@
 """Who said what on unseen BBC articles: every stored statement against a blind gold set.
 
-    python benchmarks/statement_correctness.py [--db DB] [--show-errors]
+    python benchmarks/statement_correctness.py [--set blind|dev] [--db DB] [--show-errors]
     python benchmarks/statement_correctness.py convert JUDGE.jsonl... -o tests/data/bbc_statement_gold.jsonl
 
 The gold set (``tests/data/bbc_statement_gold.jsonl``) lists every statement of 102 BBC politics articles
 (records 151 onwards of the politics category, which the resolution rules were never written on), judged
 by annotators who never saw the tool's code or output, following ``docs/statement-judging.md``. It keeps
-article ids, character offsets, speaker names and kinds; no corpus text.
+article ids, character offsets, speaker names and kinds; no corpus text. ``--set dev`` uses a second set
+(``tests/data/bbc_statement_dev.jsonl``, 68 other politics records judged the same way) that rules and
+calibration may be fitted on.
 
 The articles are scored with ``attribution batch`` into a fresh database (or ``--db``; batch skips what
 is already scored there),
@@ -42,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT.parent / "shared" / "data" / "bbc-news" / "articles.jsonl"
 GOLD = ROOT / "tests" / "data" / "bbc_statement_gold.jsonl"
+SETS = {"blind": GOLD, "dev": ROOT / "tests" / "data" / "bbc_statement_dev.jsonl"}
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame", "rev", "professor", "prof"}
 ARTICLES = {"the", "a", "an"}
 CONFIDENCE_BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0001)
@@ -300,10 +303,12 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="Score into (or read from) this database [default: a new one]")
-    parser.add_argument("--gold", type=Path, default=GOLD)
+    parser.add_argument("--set", choices=sorted(SETS), default="blind",
+                        help="blind: measure only, never read to write rules; dev: rules and calibration may be fitted on it")
+    parser.add_argument("--gold", type=Path, help="Another gold file in the same format")
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
-    articles, gold = read_gold(args.gold)
+    articles, gold = read_gold(args.gold or SETS[args.set])
     db = args.db or Path(tempfile.mkdtemp()) / "gold.db"
     score_articles(articles, db)  # batch skips the articles already scored with this model
     report(judge(read_stored(db, articles), gold), gold, articles, args.show_errors)
