@@ -235,6 +235,9 @@ def _register_query_commands() -> None:
 
 _register_query_commands()
 
+from attribution.factchecks.cli import register as _register_fact_checks  # noqa: E402  (issue 18: fact-checks, checked)
+_register_fact_checks(app)
+
 
 def main() -> None:
     app()

@@ -1,6 +1,7 @@
 """Export statements as JSONL, CSV, or schema.org ``Claim`` objects (JSON-LD) for ClaimReview tools.
 
-No rating is ever written: the tool records who said what, not whether it is true.
+The tool itself never rates a claim: a ``ClaimReview`` (rating, review URL, fact-checker) is written
+only where an imported, published fact-check matches the statement (see attribution/factchecks).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from attribution.db.models import Article, Sentence, Source, Statement
+from attribution.factchecks.checked import attach_reviews, claim_review
 from attribution.queries import NotFoundError, QueryError, find_article, matching_source_ids
 
 EXPORT_FORMATS = ("jsonl", "csv", "claimreview")
@@ -111,6 +113,7 @@ def export_rows(session: Session, source: str | None = None, article: str | int 
     for row in rows:
         first = firsts.get(claim_key(row["content"]), (None,) * 5)
         row.update(zip(EXPORT_COLUMNS[18:], first))
+    attach_reviews(session, rows)  # issue 18: the published fact-checks that match each statement, if any
     return rows
 
 
@@ -166,7 +169,7 @@ def claim_object(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def claimreview_document(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [claim_object(row) for row in rows]
+    return [claim_review(claim_object(row), row) for row in rows]  # a ClaimReview where a fact-check matches
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
