@@ -60,13 +60,13 @@ def _store(session: Session, pairs: dict[tuple[int, int], float], version: str) 
     return len(rows)
 
 
-def update_matches(session: Session, encoder: Any = None) -> int:
+def update_matches(session: Session, encoder: Any = None, settings: Any = None) -> int:
     """Match what is new since the last run; returns how many statement/fact-check pairs were stored."""
     if session.exec(select(FactCheck.id).limit(1)).first() is None:
         return 0  # no fact-checks imported: nothing to load, nothing to match
     from attribution.factchecks.retriever import Retriever
 
-    retriever = Retriever(session, encoder)
+    retriever = Retriever(session, encoder, settings)
     version = retriever.encoder.version
     threshold = retriever.settings.checked_threshold
     progress = _progress(session, version)

@@ -137,7 +137,7 @@ _memory_indexes: dict[tuple[int, str], VectorIndex] = {}
 class Retriever:
     """Match texts against the fact-checks of one database."""
 
-    def __init__(self, session: Session, encoder: Any = None, settings: MatchSettings | None = None) -> None:
+    def __init__(self, session: Session, encoder: Any = None, settings: MatchSettings | None = None, index: VectorIndex | None = None) -> None:
         self.session = session
         self.encoder = encoder if encoder is not None else get_encoder()
         self.settings = settings or MatchSettings.load()
@@ -145,7 +145,7 @@ class Retriever:
         ensure_schema(engine)  # type: ignore[arg-type]
         self.path = index_path(engine)  # type: ignore[arg-type]
         self._engine_key = (id(engine), str(getattr(self.encoder, "version", "")))
-        self.index = self._load_index()
+        self.index = index if index is not None else self._load_index()
 
     def _load_index(self) -> VectorIndex:
         """The saved index, brought up to date: new or changed fact-checks are embedded and added."""
