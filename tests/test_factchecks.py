@@ -299,3 +299,25 @@ def test_shipped_encoder_finds_a_paraphrase(session: Session) -> None:
     update_matches(session)
     rows = checked_rows(session)
     assert [(r.fact_check, r.rating, r.review_url) for r in rows] == [("https://verify.example.net/2024/hot-water-flu", "False", "https://verify.example.net/2024/hot-water-flu")]
+
+
+def test_matching_after_scoring_warns_instead_of_failing(session: Session, words_encoder: WordsEncoder, capsys: pytest.CaptureFixture) -> None:
+    from attribution.errors import ModelError
+    from attribution.factchecks.checked import match_after_scoring
+
+    match_after_scoring(session)  # no fact-checks: nothing loads, nothing printed
+    import_file(session, DATA / "plain.tsv")
+    save_result(session, article("Ann Lee said the city zoo released all its lions into the park.", "the city zoo released all its lions into the park", "Ann Lee"))
+
+    class Broken(WordsEncoder):
+        version = "broken"
+
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
+            raise ModelError("cannot load the fact-check encoder")
+
+    encoder_module.set_encoder(Broken())
+    match_after_scoring(session)
+    assert "Warning: fact-check matching skipped: cannot load the fact-check encoder" in capsys.readouterr().err
+    encoder_module.set_encoder(words_encoder)
+    match_after_scoring(session)
+    assert [r.fact_check for r in checked_rows(session)] == ["ts-1"]

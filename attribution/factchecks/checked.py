@@ -188,3 +188,19 @@ def claim_review(claim: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
         "identifier": best["fact_check"],
     }
     return {k: v for k, v in review.items() if v is not None}
+
+
+def match_after_scoring(session: Session) -> None:
+    """The hook that scoring and batch call once their articles are stored: match the new statements.
+
+    Costs one query when no fact-checks are imported.  The articles are already committed, so a
+    failure here is reported on stderr and left for `attribution checked` to retry, not raised.
+    """
+    import sys
+
+    from attribution.errors import AttributionError
+
+    try:
+        update_matches(session)
+    except AttributionError as exc:
+        print(f"Warning: fact-check matching skipped: {exc}", file=sys.stderr)
