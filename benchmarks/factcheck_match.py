@@ -27,13 +27,13 @@ from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from attribution.db.engine import make_engine  # noqa: E402
-from attribution.factchecks.encoder import ADAPTER_DIR, MatchEncoder  # noqa: E402
-from attribution.factchecks.evaluate import ranking_report, read_qrels, read_queries  # noqa: E402
-from attribution.factchecks.index import VectorIndex  # noqa: E402
-from attribution.factchecks.retriever import MatchSettings, Retriever  # noqa: E402
-from attribution.factchecks.store import stored_embeddings  # noqa: E402
-from training.factcheck_fit import checkthat_retriever  # noqa: E402
+from attribution.db.engine import make_engine
+from attribution.factchecks.encoder import ADAPTER_DIR, MatchEncoder
+from attribution.factchecks.evaluate import ranking_report, read_qrels, read_queries
+from attribution.factchecks.index import VectorIndex
+from attribution.factchecks.retriever import MatchSettings, Retriever
+from attribution.factchecks.store import stored_embeddings
+from training.factcheck_fit import checkthat_retriever
 
 
 def evaluate(retriever: Retriever, ids: list[str], texts: list[str], vectors: np.ndarray, gold: dict, settings: MatchSettings) -> dict:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pytest
@@ -19,7 +19,11 @@ from attribution.errors import ConfigError, InputError
 from attribution.export import claimreview_document, export_rows
 from attribution.factchecks import encoder as encoder_module
 from attribution.factchecks.checked import checked_rows, update_matches
-from attribution.factchecks.formats import FactCheckFormat, RecordFailure, read_fact_checks
+from attribution.factchecks.formats import (
+    FactCheckFormat,
+    RecordFailure,
+    read_fact_checks,
+)
 from attribution.factchecks.index import VectorIndex
 from attribution.factchecks.retriever import MatchSettings, Retriever, fts_query, fuse
 from attribution.factchecks.store import import_file
@@ -153,6 +157,11 @@ def test_changed_review_is_updated_not_duplicated(session: Session, tmp_path: Pa
 def test_fts_query_drops_stopwords_and_quotes_terms() -> None:
     assert fts_query('Did "the" mayor ban CYCLING? https://t.co/x AND/OR') == '"mayor" OR "ban" OR "cycling"'
     assert fts_query("the of and") is None
+    # With document frequencies: absent words go, then the commonest beyond the row budget; the rarest stays.
+    frequency = {"mayor": 40, "ban": 3000, "cycling": 7}
+    assert fts_query("mayor ban cycling zebra", frequency, budget=100) == '"mayor" OR "cycling"'
+    assert fts_query("ban", frequency, budget=100) == '"ban"'
+    assert fts_query("zebra", frequency) is None
 
 
 def test_fuse_z_scores_and_fills_lexical_only_cosines() -> None:
@@ -169,7 +178,7 @@ def test_fuse_z_scores_and_fills_lexical_only_cosines() -> None:
     assert [m.fact_check_id for m in matches][:2] == [3, 1]  # strong BM25 lifts 3 over the better cosine of 1
     assert {m.fact_check_id: m.bm25 for m in matches}[2] is None
     only_dense = fuse(dense, lexical, cosines, MatchSettings(dense_weight=1.0, lexical_weight=0.0))
-    assert [m.fact_check_id for m in only_dense][0] == 1
+    assert only_dense[0].fact_check_id == 1
 
 
 def test_settings_reject_bad_values() -> None:

@@ -20,8 +20,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from attribution.config import resolve_base_model, DEFAULT_BASE_MODEL, force_offline
-from attribution.factchecks.encoder import MAX_LENGTH, MatchEncoder, clean_text, fact_check_text, pool
+from attribution.config import DEFAULT_BASE_MODEL, force_offline, resolve_base_model
+from attribution.factchecks.encoder import (
+    MAX_LENGTH,
+    MatchEncoder,
+    clean_text,
+    fact_check_text,
+    pool,
+)
 from attribution.factchecks.evaluate import ranking_report, read_qrels, read_queries
 
 

@@ -15,10 +15,8 @@ import argparse
 import json
 import random
 import re
-from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 from sqlmodel import Session, select
 
 from attribution.db.engine import make_engine

@@ -8,14 +8,23 @@ is stored when its cosine reaches the measured threshold (``MatchSettings.checke
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
-from attribution.db.models import Article, FactCheck, FactChecker, FactCheckMatch, FactCheckProgress, Source, Statement
+from attribution.db.models import (
+    Article,
+    FactCheck,
+    FactChecker,
+    FactCheckMatch,
+    FactCheckProgress,
+    Source,
+    Statement,
+)
 
 MIN_STATEMENT_CHARS = 20  # shorter contents ("he said so") match anything a little
 TOP_PER_STATEMENT = 5

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -16,7 +17,7 @@ from attribution.factchecks.formats import FactCheckFormat
 
 fact_checks_app = typer.Typer(no_args_is_help=True, help="Published fact-checks: import them, match claims against them.")
 
-DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or SQLAlchemy URL [default: $ATTRIBUTION_DB or ./attribution.db]")]
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLite path or SQLAlchemy URL [default: $ATTRIBUTION_DB or ./attribution.db]")]
 
 
 class MatchFormat(str, Enum):
@@ -106,8 +107,8 @@ def read_queries(path: Path) -> Iterator[tuple[str, str] | str]:
 
 @fact_checks_app.command("match")
 def match_command(
-    text: Annotated[Optional[str], typer.Argument(help="A claim to look up")] = None,
-    queries: Annotated[Optional[Path], typer.Option("--queries", help="Many claims: JSONL {\"id\", \"text\"} or a TSV of id and text with a header")] = None,
+    text: Annotated[str | None, typer.Argument(help="A claim to look up")] = None,
+    queries: Annotated[Path | None, typer.Option("--queries", help="Many claims: JSONL {\"id\", \"text\"} or a TSV of id and text with a header")] = None,
     top: Annotated[int, typer.Option("--top", min=1, max=1000, help="Matches per claim")] = 5,
     output_format: Annotated[MatchFormat, typer.Option("--format", help="table, json or jsonl")] = MatchFormat.table,
     db: DbOption = None,
@@ -181,7 +182,7 @@ def _match_table(items: list[tuple[str | None, str]], records: list[dict], detai
 
 
 def checked_command(
-    source: Annotated[Optional[str], typer.Option("--source", help="Only this source (name, alias or surname)")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source (name, alias or surname)")] = None,
     output_format: Annotated[CheckedFormat, typer.Option("--format", help="table, json, jsonl or csv")] = CheckedFormat.table,
     db: DbOption = None,
 ) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from attribution.errors import InputError
 
@@ -209,9 +210,7 @@ def read_jsonl(path: Path) -> Parsed:
             continue
         try:
             row = json.loads(line)
-            if not isinstance(row, dict):
-                raise ValueError("not a JSON object")
-            yield from_row(row)
+            yield from_row(row) if isinstance(row, dict) else RecordFailure(f"{path}:{number}", "not a JSON object")
         except json.JSONDecodeError as exc:
             yield RecordFailure(f"{path}:{number}", f"not valid JSON ({exc.msg})")
         except ValueError as exc:

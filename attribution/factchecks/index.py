@@ -38,7 +38,7 @@ class VectorIndex:
         self.index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
 
     @classmethod
-    def build(cls, ids: np.ndarray, vectors: np.ndarray, encoder: str = "", ivf_min: int = IVF_MIN, nprobe: int = NPROBE) -> "VectorIndex":
+    def build(cls, ids: np.ndarray, vectors: np.ndarray, encoder: str = "", ivf_min: int = IVF_MIN, nprobe: int = NPROBE) -> VectorIndex:
         faiss = _faiss()
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         dimension = int(vectors.shape[1])
@@ -85,7 +85,7 @@ class VectorIndex:
         meta.write_text(json.dumps({"encoder": self.encoder, "size": self.size, "dimension": self.dimension}) + "\n")
 
     @classmethod
-    def load(cls, path: Path) -> "VectorIndex | None":
+    def load(cls, path: Path) -> VectorIndex | None:
         meta_path = path.with_name(path.name + ".json")
         if not path.is_file() or not meta_path.is_file():
             return None

@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from sqlalchemy import text
@@ -31,10 +32,15 @@ from attribution.db.models import FactCheck
 from attribution.errors import ConfigError
 from attribution.factchecks.encoder import ADAPTER_DIR, clean_text, get_encoder
 from attribution.factchecks.index import VectorIndex
-from attribution.factchecks.store import ensure_fact_check_embeddings, ensure_schema, stored_embeddings
+from attribution.factchecks.store import (
+    ensure_fact_check_embeddings,
+    ensure_schema,
+    stored_embeddings,
+)
 
 CANDIDATES = 100
 MAX_QUERY_TERMS = 32
+POSTINGS_BUDGET = 5_000  # rows BM25 may score per query (see fts_query)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -56,7 +62,7 @@ class MatchSettings:
             raise ConfigError("candidates must be at least 1")
 
     @classmethod
-    def load(cls, folder: Path = ADAPTER_DIR) -> "MatchSettings":
+    def load(cls, folder: Path = ADAPTER_DIR) -> MatchSettings:
         path = Path(folder) / "settings.json"
         if not path.is_file():
             return cls()
@@ -70,14 +76,35 @@ def stopwords() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def fts_query(query: str) -> str | None:
-    """The query's distinct content words, OR-ed, each quoted (FTS5 syntax cannot leak in)."""
+def query_words(query: str) -> list[str]:
+    """The query's distinct content words, lower-cased, in order."""
     skip = stopwords()
     words: list[str] = []
     for word in _WORD.findall(clean_text(query).lower()):
         if len(word) > 1 and word not in skip and word not in words:
             words.append(word)
-    return " OR ".join(f'"{w}"' for w in words[:MAX_QUERY_TERMS]) or None
+    return words[:MAX_QUERY_TERMS]
+
+
+def fts_query(query: str, document_frequency: dict[str, int] | None = None, budget: int = POSTINGS_BUDGET) -> str | None:
+    """The query's words OR-ed, each quoted (FTS5 syntax cannot leak in).
+
+    With ``document_frequency``, words no fact-check contains are left out and, rarest first, words
+    are kept only while the rows they match stay within ``budget``: BM25 must score every row that
+    matches any word, and at a million fact-checks a common word matches tens of thousands (its
+    weight, the inverse document frequency, is low anyway).  The rarest word is always kept.
+    """
+    words = query_words(query)
+    if document_frequency is not None:
+        present = sorted((document_frequency[w], i, w) for i, w in enumerate(words) if document_frequency.get(w))
+        kept, total = [], 0
+        for frequency, position, word in present:
+            if kept and total + frequency > budget:
+                break
+            kept.append((position, word))
+            total += frequency
+        words = [w for _, w in sorted(kept)]
+    return " OR ".join(f'"{w}"' for w in words) or None
 
 
 @dataclass(frozen=True)
@@ -146,6 +173,7 @@ class Retriever:
         self.path = index_path(engine)  # type: ignore[arg-type]
         self._engine_key = (id(engine), str(getattr(self.encoder, "version", "")))
         self.index = index if index is not None else self._load_index()
+        self._frequency: dict[str, int] = {}  # document frequency of query words, looked up once
 
     def _load_index(self) -> VectorIndex:
         """The saved index, brought up to date: new or changed fact-checks are embedded and added."""
@@ -167,10 +195,19 @@ class Retriever:
         return index
 
     def lexical(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-        expression = fts_query(query)
+        words = query_words(query)
+        if not words:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        connection = self.session.connection()
+        unknown = [w for w in words if w not in self._frequency]
+        if unknown:  # fts5vocab counts by reading the word's rows: remember the counts for this retriever's life
+            marks = ", ".join(f":w{i}" for i in range(len(unknown)))
+            found = dict(connection.execute(text(f"SELECT term, doc FROM fact_check_vocab WHERE term IN ({marks})"), {f"w{i}": w for i, w in enumerate(unknown)}).all())
+            self._frequency.update({w: int(found.get(w, 0)) for w in unknown})
+        expression = fts_query(query, self._frequency)
         if expression is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        rows = self.session.connection().execute(
+        rows = connection.execute(
             text("SELECT rowid, -bm25(fact_check_fts) FROM fact_check_fts WHERE fact_check_fts MATCH :q ORDER BY rank LIMIT :k"),
             {"q": expression, "k": k},
         ).all()

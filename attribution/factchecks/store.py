@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 from sqlalchemy import bindparam, text
@@ -13,12 +14,20 @@ from sqlmodel import Session, col, select
 
 from attribution.db.models import FactCheck, FactChecker
 from attribution.factchecks.encoder import fact_check_text
-from attribution.factchecks.formats import FactCheckFormat, FactCheckRecord, RecordFailure, read_fact_checks
+from attribution.factchecks.formats import (
+    FactCheckFormat,
+    FactCheckRecord,
+    RecordFailure,
+    read_fact_checks,
+)
 
-# BM25 over claim and headline, kept in sync by triggers (the same scheme as statement_fts).
+# BM25 over claim and headline, kept in sync by triggers (the same scheme as statement_fts).  No
+# stemming: the query's words are looked up in the vocabulary as they are written (see retriever).
 FTS_SCHEMA = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS fact_check_fts USING fts5(
-        claim, title, content='fact_check', content_rowid='id', tokenize='porter unicode61')""",
+        claim, title, content='fact_check', content_rowid='id', tokenize='unicode61 remove_diacritics 2')""",
+    # Document frequency per term: a query skips the commonest of its words on a large collection.
+    """CREATE VIRTUAL TABLE IF NOT EXISTS fact_check_vocab USING fts5vocab(fact_check_fts, 'row')""",
     """CREATE TRIGGER IF NOT EXISTS fact_check_fts_insert AFTER INSERT ON fact_check BEGIN
         INSERT INTO fact_check_fts(rowid, claim, title) VALUES (new.id, new.claim, new.title); END""",
     """CREATE TRIGGER IF NOT EXISTS fact_check_fts_delete AFTER DELETE ON fact_check BEGIN
