@@ -78,30 +78,43 @@ def synthetic_texts(real: list[str], count: int, rng: np.random.Generator) -> li
     return out
 
 
-def scale_run(args: argparse.Namespace, encoder: MatchEncoder, real_ids: np.ndarray, real_vectors: np.ndarray, real_texts: list[str],
-              ids: list[str], texts: list[str], vectors: np.ndarray, gold: dict, settings: MatchSettings) -> None:
-    rng = np.random.default_rng(0)
-    path = Path(args.scale_db)
-    for suffix in ("", "-wal", "-shm", ".fact-checks.faiss", ".fact-checks.faiss.json"):
+def build_scale_db(path: Path, real_texts: list[str], scale: int, encoder: MatchEncoder, settings: MatchSettings, dimension: int) -> Session:
+    """The real claims (ids 1..n, published ids real-<vclaim id>) and ``scale`` synthetic ones; kept for reuse."""
+    session = Session(make_engine(str(path)))
+    Retriever(session, encoder, settings, index=VectorIndex(dimension))  # creates the full-text index
+    total = len(real_texts) + scale
+    if session.connection().execute(text("SELECT count(*) FROM fact_check")).scalar() == total:
+        print(f"  reusing {path} ({total:,} fact-checks)", flush=True)
+        return session
+    session.close()
+    for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    engine = make_engine(str(path))
-    session = Session(engine)
-    Retriever(session, encoder, settings, index=VectorIndex(real_vectors.shape[1]))  # creates the full-text index
+    session = Session(make_engine(str(path)))
+    Retriever(session, encoder, settings, index=VectorIndex(dimension))
+    rng = np.random.default_rng(0)
     started = time.time()
     connection = session.connection()
     insert = text("INSERT INTO fact_check (id, published_id, claim, imported_from, imported_at) VALUES (:id, :pid, :claim, 'synthetic', '2026-01-01')")
-    connection.execute(insert, [{"id": int(i) + 1, "pid": f"real-{i}", "claim": t} for i, t in zip(range(len(real_texts)), real_texts)])
+    connection.execute(insert, [{"id": i + 1, "pid": f"real-{i}", "claim": t} for i, t in enumerate(real_texts)])
     offset = len(real_texts) + 1
     chunk = 100_000
-    for start in range(0, args.scale, chunk):
-        batch = synthetic_texts(real_texts, min(chunk, args.scale - start), rng)
+    for start in range(0, scale, chunk):
+        batch = synthetic_texts(real_texts, min(chunk, scale - start), rng)
         connection.execute(insert, [{"id": offset + start + j, "pid": f"syn-{start + j}", "claim": t} for j, t in enumerate(batch)])
     session.commit()
-    total = len(real_texts) + args.scale
     print(f"  {total:,} fact-checks stored with their full-text index in {time.time() - started:.0f} s", flush=True)
+    return session
+
+
+def scale_run(args: argparse.Namespace, encoder: MatchEncoder, real_vectors: np.ndarray, real_texts: list[str],
+              ids: list[str], texts: list[str], vectors: np.ndarray, gold: dict, settings: MatchSettings) -> None:
+    rng = np.random.default_rng(0)
+    session = build_scale_db(Path(args.scale_db), real_texts, args.scale, encoder, settings, real_vectors.shape[1])
+    total = len(real_texts) + args.scale
 
     # Vectors: each synthetic one is a real claim's vector plus noise, so the index sees clusters like real data's.
     started = time.time()
+    chunk = 100_000
     matrix = np.empty((total, real_vectors.shape[1]), dtype=np.float32)
     matrix[: len(real_vectors)] = real_vectors
     for start in range(len(real_vectors), total, chunk):
@@ -171,17 +184,15 @@ def main() -> None:
     times = latencies(retriever, texts)
     print(f"one match against {retriever.index.size:,} verified claims: {summary(times)}", flush=True)
     if args.scale:
-        real_ids, real_vectors = stored_embeddings(retriever.session, encoders[-1][1].version)
+        real_ids, stored = stored_embeddings(retriever.session, encoders[-1][1].version)
+        names = retriever.published_ids(real_ids.tolist())
         with open(args.data / "verified_claims.docs.tsv", encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle, delimiter="\t"))[1:]
-        real_texts = [f"{r[1]} {r[2]}" for r in rows]
-        order = np.argsort([int(r[0]) for r in rows])
-        assert len(real_texts) == len(real_vectors)
-        print(f"Scale: {args.scale:,} synthetic fact-checks + {len(real_texts):,} real")
-        by_pid = {int(r[0]): i for i, r in enumerate(rows)}
-        _ = order, by_pid, real_ids
-        scale_run(args, encoders[-1][1], real_ids, real_vectors, [real_texts[by_pid[i]] for i in range(len(rows))], ids, texts, vectors,
-                  gold, settings)
+        by_claim = {int(r[0]): f"{r[1]} {r[2]}" for r in rows}
+        row_of = {int(names[int(fid)]): i for i, fid in enumerate(real_ids)}
+        order = [row_of[v] for v in range(len(by_claim))]  # vclaim 0, 1, ... -> scale ids 1, 2, ...
+        print(f"Scale: {args.scale:,} synthetic fact-checks + {len(by_claim):,} real")
+        scale_run(args, encoders[-1][1], stored[order], [by_claim[v] for v in range(len(by_claim))], ids, texts, vectors, gold, settings)
 
 
 if __name__ == "__main__":

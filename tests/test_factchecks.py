@@ -208,7 +208,7 @@ def test_inverted_file_index_adds_replaces_saves_and_loads(tmp_path: Path) -> No
     rng = np.random.default_rng(1)
     vectors = rng.normal(size=(400, 16)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    index = VectorIndex.build(np.arange(1, 401), vectors, "v", ivf_min=100, nprobe=80)
+    index = VectorIndex.build(np.arange(1, 401), vectors, "v", ivf_min=100, nprobe=20)
     assert type(index.index).__name__ == "IndexIVFFlat"
     ids, scores = index.search(vectors[[7]], 3)
     assert ids[0, 0] == 8 and scores[0, 0] == pytest.approx(1.0, abs=1e-5)

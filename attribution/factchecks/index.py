@@ -2,8 +2,8 @@
 
 Up to ``IVF_MIN`` vectors the index is exact (a flat inner-product index: at 10,389 vectors a search
 takes well under a millisecond).  From ``IVF_MIN`` on it is an inverted-file index: vectors are
-grouped around ``4 * sqrt(n)`` k-means centroids and a search reads only the ``NPROBE`` nearest
-groups (at 1 million vectors, about 1 in 125 of them; see benchmarks/factcheck_match.py).  The
+grouped around ``sqrt(n)`` k-means centroids and a search reads only the ``NPROBE`` nearest groups
+(at 1 million vectors, 16 of 1,000 groups: about 1 in 60 vectors; see benchmarks/factcheck_match.py).  The
 index is built once, saved next to the SQLite file, and updated in place when fact-checks are
 imported; the vectors in ``fact_check.embedding`` stay the source of truth, so a missing or stale
 file is simply rebuilt.
@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 IVF_MIN = 200_000
-NPROBE = 24
-TRAIN_PER_CENTROID = 40  # k-means sample size, per centroid
+NPROBE = 16
+TRAIN_PER_CENTROID = 30  # k-means sample size, per centroid
 
 
 def _faiss():  # type: ignore[no-untyped-def]
@@ -45,7 +45,7 @@ class VectorIndex:
         if len(ids) < ivf_min:
             index = cls(dimension, encoder=encoder)
         else:
-            lists = int(4 * math.sqrt(len(ids)))
+            lists = int(math.sqrt(len(ids)))
             quantizer = faiss.IndexFlatIP(dimension)
             ivf = faiss.IndexIVFFlat(quantizer, dimension, lists, faiss.METRIC_INNER_PRODUCT)
             sample = np.random.default_rng(0).choice(len(ids), size=min(len(ids), lists * TRAIN_PER_CENTROID), replace=False)
