@@ -22,6 +22,7 @@ from attribution.errors import ModelError
 ADAPTER_DIR = Path(__file__).resolve().parent / "encoder"
 MAX_LENGTH = 128
 BATCH_SIZE = 64
+SINGLE_THREAD_TEXTS = 4  # up to this many texts are encoded on one thread
 
 _URL = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
@@ -89,12 +90,25 @@ class MatchEncoder:
         model, tokenizer = self._load()
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
+        threads = torch.get_num_threads()
+        if len(texts) <= SINGLE_THREAD_TEXTS:
+            # One short text is too little work to split: threads only wait for each other, and on
+            # busy cores that waiting made a single query 10x slower (measured: 1.2 s instead of ~0.1 s).
+            torch.set_num_threads(1)
+        try:
+            self._forward(model, tokenizer, texts, order, out)
+        finally:
+            torch.set_num_threads(threads)
+        return out
+
+    def _forward(self, model: Any, tokenizer: Any, texts: Sequence[str], order: list[int], out: np.ndarray) -> None:
+        import torch
+
         with torch.inference_mode():
             for start in range(0, len(order), self.batch_size):
                 chunk = order[start : start + self.batch_size]
                 batch = tokenizer([clean_text(texts[i]) for i in chunk], padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="pt")
                 out[chunk] = pool(model(**batch).last_hidden_state, batch["attention_mask"]).numpy()
-        return out
 
 
 def pool(hidden: Any, mask: Any) -> Any:

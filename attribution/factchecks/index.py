@@ -19,6 +19,7 @@ import numpy as np
 
 IVF_MIN = 200_000
 NPROBE = 16
+SINGLE_THREAD_QUERIES = 4
 TRAIN_PER_CENTROID = 30  # k-means sample size, per centroid
 
 
@@ -73,7 +74,14 @@ class VectorIndex:
         k = max(1, min(k, self.size))
         if self.size == 0:
             return np.full((len(queries), 1), -1, dtype=np.int64), np.zeros((len(queries), 1), dtype=np.float32)
-        scores, ids = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)  # type: ignore[attr-defined]
+        faiss = _faiss()
+        threads = faiss.omp_get_max_threads()
+        if len(queries) <= SINGLE_THREAD_QUERIES:
+            faiss.omp_set_num_threads(1)  # one query: OpenMP threads only wait on each other (38 ms instead of <2 ms on busy cores)
+        try:
+            scores, ids = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)  # type: ignore[attr-defined]
+        finally:
+            faiss.omp_set_num_threads(threads)
         return ids, scores
 
     def save(self, path: Path) -> None:
