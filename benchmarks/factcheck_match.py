@@ -44,7 +44,7 @@ def evaluate(retriever: Retriever, ids: list[str], texts: list[str], vectors: np
 
 
 def line(name: str, report: dict) -> None:
-    print(f"  {name:<34} MAP@1 {report["MAP@1"]:.3f}  MAP@5 {report["MAP@5"]:.3f}  MRR@5 {report['MRR']:.3f}  ({int(report['queries'])} queries)", flush=True)
+    print(f"  {name:<34} MAP@1 {report['MAP@1']:.3f}  MAP@5 {report['MAP@5']:.3f}  MRR@5 {report['MRR']:.3f}  ({int(report['queries'])} queries)", flush=True)
 
 
 def latencies(retriever: Retriever, texts: list[str], repeat: int = 1) -> list[float]:
