@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -72,7 +73,9 @@ class MatchEncoder:
                 if self.adapter is not None:
                     from peft import PeftModel
 
-                    model = PeftModel.from_pretrained(model, str(self.adapter)).merge_and_unload()
+                    with warnings.catch_warnings():  # a transformers deprecation inside peft, not ours to fix
+                        warnings.simplefilter("ignore", FutureWarning)
+                        model = PeftModel.from_pretrained(model, str(self.adapter)).merge_and_unload()
                 model.eval()
             except Exception as exc:  # a broken folder fails in many library-specific ways
                 raise ModelError(f"cannot load the fact-check encoder ({folder}, adapter {self.adapter}): {exc}") from exc
