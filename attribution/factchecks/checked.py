@@ -43,13 +43,13 @@ def _progress(session: Session, version: str) -> FactCheckProgress:
 def _statements(session: Session, after: int = 0, upto: int | None = None) -> list[tuple[int, str]]:
     query = (
         select(Statement.id, Statement.content)
-        .where(Statement.id > after)
+        .where(col(Statement.id) > after)
         .where(col(Statement.content).is_not(None))
         .where(func.length(Statement.content) >= MIN_STATEMENT_CHARS)
     )
     if upto is not None:
-        query = query.where(Statement.id <= upto)
-    return [(sid, content) for sid, content in session.exec(query.order_by(Statement.id)).all()]
+        query = query.where(col(Statement.id) <= upto)
+    return [(int(sid or 0), content or "") for sid, content in session.exec(query.order_by(col(Statement.id))).all()]
 
 
 def _store(session: Session, pairs: dict[tuple[int, int], float], version: str) -> int:
@@ -85,10 +85,10 @@ def update_matches(session: Session, encoder: Any = None, settings: Any = None) 
 
     # New fact-checks against the statements matched before (brute force: the new ones are few).
     if last_fact_check > progress.fact_check_id and progress.statement_id > 0:
-        new = session.exec(select(FactCheck.id, FactCheck.embedding).where(FactCheck.id > progress.fact_check_id).where(FactCheck.encoder == version)).all()
+        new = session.exec(select(FactCheck.id, FactCheck.embedding).where(col(FactCheck.id) > progress.fact_check_id).where(FactCheck.encoder == version)).all()
         if new:
             new_ids = np.array([fid for fid, _ in new])
-            matrix = np.frombuffer(b"".join(blob for _, blob in new), dtype=np.float32).reshape(len(new), -1)
+            matrix = np.frombuffer(b"".join(blob or b"" for _, blob in new), dtype=np.float32).reshape(len(new), -1)
             old = _statements(session, 0, progress.statement_id)
             for start in range(0, len(old), ENCODE_CHUNK):
                 chunk = old[start : start + ENCODE_CHUNK]
@@ -138,7 +138,7 @@ class CheckedRow:
 def checked_rows(session: Session, source: str | None = None, statement_ids: Iterable[int] | None = None) -> list[CheckedRow]:
     """Statements with the fact-checks that match them, best match first within a statement."""
     query = (
-        select(
+        select(  # type: ignore[call-overload, misc]
             Statement.id, Source.name, Statement.content, Article.title, Article.url, FactCheck.published_id, FactCheck.claim,
             FactCheck.rating, FactCheck.url, FactChecker.name, FactChecker.url, FactCheck.review_date, FactCheck.title,
             FactCheckMatch.similarity,
@@ -171,9 +171,9 @@ def attach_reviews(session: Session, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(ids), 500):
         for row in checked_rows(session, statement_ids=ids[start : start + 500]):
             found.setdefault(row.statement_id, []).append(row.as_dict())
-    for row in rows:
-        if row["statement_id"] in found:
-            row["fact_checks"] = found[row["statement_id"]]
+    for record in rows:
+        if record["statement_id"] in found:
+            record["fact_checks"] = found[record["statement_id"]]
 
 
 def claim_review(claim: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:

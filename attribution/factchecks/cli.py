@@ -209,8 +209,8 @@ def checked_command(
         table = Table(title=f"{len(rows)} statement/fact-check matches", expand=True)
         for name in ("source", "statement", "rating", "fact-checker", "review", "cos"):
             table.add_column(name)
-        for row in rows:
-            table.add_row(row.source or "?", row.content or "", row.rating or "", row.fact_checker or "", row.review_url or row.fact_check, f"{row.similarity:.2f}")
+        for match in rows:
+            table.add_row(match.source or "?", match.content or "", match.rating or "", match.fact_checker or "", match.review_url or match.fact_check, f"{match.similarity:.2f}")
         Console().print(table)
 
 

@@ -78,6 +78,10 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _types(node: dict) -> set[str]:
     kind = node.get("@type", [])
     return {str(k).removeprefix("schema:").removeprefix("http://schema.org/").removeprefix("https://schema.org/") for k in (kind if isinstance(kind, list) else [kind])}
@@ -100,7 +104,7 @@ def _claim_reviews(node: Any) -> Iterator[dict]:
 def from_claimreview(review: dict) -> FactCheckRecord:
     """One schema.org ClaimReview; raises ValueError naming what is missing."""
     claim = _text(review.get("claimReviewed"))
-    item = review.get("itemReviewed") if isinstance(review.get("itemReviewed"), dict) else {}
+    item = _mapping(review.get("itemReviewed"))
     if claim is None:
         claim = _text(item.get("text")) or _text(item.get("name"))
     if claim is None:
@@ -108,7 +112,7 @@ def from_claimreview(review: dict) -> FactCheckRecord:
     published_id = _text(review.get("@id")) or _text(review.get("url"))
     if published_id is None:
         raise ValueError("no @id or url to identify the review")
-    rating = review.get("reviewRating") if isinstance(review.get("reviewRating"), dict) else {}
+    rating = _mapping(review.get("reviewRating"))
     verdict = _text(rating.get("alternateName")) or _text(rating.get("name"))
     if verdict is None and rating.get("ratingValue") is not None:
         best = rating.get("bestRating")
@@ -169,7 +173,7 @@ def read_google(path: Path) -> Parsed:
             if not isinstance(review, dict) or not _text(review.get("url")):
                 yield RecordFailure(f"{where}.claimReview[{j}]", "review has no url")
                 continue
-            publisher = review.get("publisher") if isinstance(review.get("publisher"), dict) else {}
+            publisher = _mapping(review.get("publisher"))
             site = _text(publisher.get("site"))
             yield FactCheckRecord(
                 published_id=str(review["url"]).strip(),

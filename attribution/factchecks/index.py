@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +33,7 @@ def _faiss():  # type: ignore[no-untyped-def]
 class VectorIndex:
     """Inner-product search over unit vectors keyed by ``fact_check.id``."""
 
-    def __init__(self, dimension: int, index: object | None = None, encoder: str = "") -> None:
+    def __init__(self, dimension: int, index: Any = None, encoder: str = "") -> None:
         faiss = _faiss()
         self.dimension = dimension
         self.encoder = encoder

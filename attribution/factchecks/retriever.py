@@ -97,7 +97,8 @@ def fts_query(query: str, document_frequency: dict[str, int] | None = None, budg
     words = query_words(query)
     if document_frequency is not None:
         present = sorted((document_frequency[w], i, w) for i, w in enumerate(words) if document_frequency.get(w))
-        kept, total = [], 0
+        kept: list[tuple[int, str]] = []
+        total = 0
         for frequency, position, word in present:
             if kept and total + frequency > budget:
                 break
@@ -202,7 +203,7 @@ class Retriever:
         unknown = [w for w in words if w not in self._frequency]
         if unknown:  # fts5vocab counts by reading the word's rows: remember the counts for this retriever's life
             marks = ", ".join(f":w{i}" for i in range(len(unknown)))
-            found = dict(connection.execute(text(f"SELECT term, doc FROM fact_check_vocab WHERE term IN ({marks})"), {f"w{i}": w for i, w in enumerate(unknown)}).all())
+            found: dict[str, int] = dict(connection.execute(text(f"SELECT term, doc FROM fact_check_vocab WHERE term IN ({marks})"), {f"w{i}": w for i, w in enumerate(unknown)}).all())
             self._frequency.update({w: int(found.get(w, 0)) for w in unknown})
         expression = fts_query(query, self._frequency)
         if expression is None:
@@ -235,7 +236,7 @@ class Retriever:
 
     def published_ids(self, ids: Sequence[int]) -> dict[int, str]:
         rows = self.session.exec(select(FactCheck.id, FactCheck.published_id).where(col(FactCheck.id).in_(list(set(ids))))).all() if ids else []
-        return {fid: pid for fid, pid in rows}
+        return {int(fid or 0): pid for fid, pid in rows}
 
 
 def timed(function: Any, *args: Any) -> tuple[Any, float]:

@@ -114,13 +114,15 @@ def import_records(session: Session, records: Iterable[FactCheckRecord | RecordF
         for record in good:
             values: dict[str, Any] = {column: getattr(record, name) for name, column in _FIELDS.items()}
             values["fact_checker_id"] = checkers.get(record.author) if record.author else None
-            row = existing.get(record.published_id)
-            if row is None:
+            found = existing.get(record.published_id)
+            if found is None:
                 row = FactCheck(published_id=record.published_id, imported_from=source, **values)
                 session.add(row)
                 report.added += 1
                 changed.append(row)
-            elif any(getattr(row, k) != v for k, v in values.items()):
+                continue
+            row = found
+            if any(getattr(row, k) != v for k, v in values.items()):
                 text_changed = (row.claim, row.title) != (values["claim"], values["title"])
                 for key, value in values.items():
                     setattr(row, key, value)
@@ -149,7 +151,7 @@ def ensure_fact_check_embeddings(session: Session, encoder: Any, batch: int = 51
     """Embed every fact-check without a vector of this encoder's version; returns the ids and vectors made."""
     version = encoder.version
     missing = session.exec(
-        select(FactCheck.id, FactCheck.claim, FactCheck.title).where((col(FactCheck.encoder).is_(None)) | (FactCheck.encoder != version)).order_by(FactCheck.id)
+        select(FactCheck.id, FactCheck.claim, FactCheck.title).where((col(FactCheck.encoder).is_(None)) | (FactCheck.encoder != version)).order_by(col(FactCheck.id))
     ).all()
     made_ids: list[int] = []
     made: list[np.ndarray] = []
@@ -162,7 +164,7 @@ def ensure_fact_check_embeddings(session: Session, encoder: Any, batch: int = 51
             table.update().where(table.c.id == bindparam("fid")).values(embedding=bindparam("vector"), encoder=version),
             [{"fid": fid, "vector": v.tobytes()} for (fid, _, _), v in zip(chunk, vectors)],
         )
-        made_ids.extend(fid for fid, _, _ in chunk)
+        made_ids.extend(int(fid or 0) for fid, _, _ in chunk)
         made.append(vectors)
     session.commit()
     return made_ids, (np.concatenate(made) if made else np.zeros((0, 0), dtype=np.float32))
@@ -170,11 +172,11 @@ def ensure_fact_check_embeddings(session: Session, encoder: Any, batch: int = 51
 
 def stored_embeddings(session: Session, version: str) -> tuple[np.ndarray, np.ndarray]:
     """All fact-check vectors of one encoder version: ids (int64) and a float32 matrix."""
-    rows = session.exec(select(FactCheck.id, FactCheck.embedding).where(FactCheck.encoder == version).order_by(FactCheck.id)).all()
+    rows = session.exec(select(FactCheck.id, FactCheck.embedding).where(FactCheck.encoder == version).order_by(col(FactCheck.id))).all()
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
     ids = np.array([fid for fid, _ in rows], dtype=np.int64)
-    matrix = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float32).reshape(len(rows), -1)
+    matrix = np.frombuffer(b"".join(blob or b"" for _, blob in rows), dtype=np.float32).reshape(len(rows), -1)
     return ids, matrix
 
 
