@@ -269,5 +269,9 @@ def run_batch(
         if pool is not None:
             pool.close()
             pool.join()
+    with Session(engine) as session:  # issue 18: match the new statements against imported fact-checks
+        from attribution.factchecks.checked import match_after_scoring
+
+        match_after_scoring(session)
     summary.seconds = time.time() - started
     return summary

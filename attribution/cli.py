@@ -26,6 +26,7 @@ from attribution.cli_options import (
     ScoreFormat,
 )
 from attribution.errors import AttributionError
+from attribution.factchecks.cli import register as register_fact_checks
 from attribution.query_cli import query_app
 
 
@@ -73,6 +74,7 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(statements_app, name="statements")
 app.add_typer(data_app, name="data")
 app.add_typer(query_app)  # who-said, said-about, timeline, show, repeats, similar, export, embed, browse
+register_fact_checks(app)  # fact-checks import|match, checked
 
 
 @app.command()

@@ -73,6 +73,10 @@ def score_paths(
             else:
                 render_table(result, out)
             out.flush()
+        if session is not None:  # issue 18: match the new statements against imported fact-checks
+            from attribution.factchecks.checked import match_after_scoring
+
+            match_after_scoring(session)
     finally:
         if session is not None:
             session.close()
