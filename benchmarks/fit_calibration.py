@@ -100,8 +100,11 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=0.5)
     parser.add_argument("--regularization", type=float, default=1.0, help="C of the logistic regression")
     parser.add_argument("--write", action="store_true", help="Save the fitted calibrator in the package")
+    parser.add_argument("--db", type=Path, help="Score into this new database [default: a temporary one]")
     args = parser.parse_args()
-    db = Path(tempfile.mkdtemp()) / "calibration.db"
+    db = args.db or Path(tempfile.mkdtemp()) / "calibration.db"
+    if db.exists():
+        parser.error(f"{db}: exists; give a new database")
     values, judged, gold, groups = collect(db)
     names = sorted(values[0])
     x = np.array([[v[n] for n in names] for v in values])
