@@ -194,8 +194,14 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                         and _speech_clause(rest, before, before_sentence)
                     )
                 )
+                # A paraphrase followed by a quotation ('X said the plan was fair. "It will work."') is two
+                # statements, a claim and a quote, with one speaker.
+                paraphrase_then_quote = (
+                    before.content is not None and before.content.text.lstrip()[:1] not in _QUOTE_MARKS
+                    and first.content.text.lstrip()[:1] in _QUOTE_MARKS
+                )
                 content = first.content
-                if one_quotation and before.content is not None:
+                if one_quotation and not paraphrase_then_quote and before.content is not None:
                     start = before.content.start
                     content = TextSpan(start, first.content.end, repair(text[start : first.content.end]))
                     # Every sentence of the chain carries the same span, so it is one content.
