@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 from attribution.results import Attribution, SentenceResult
 
@@ -84,7 +84,7 @@ class Calibrator:
         return 1.0 / (1.0 + math.exp(-max(min(score, 40.0), -40.0)))
 
     @classmethod
-    def read(cls, path: Path) -> "Calibrator":
+    def read(cls, path: Path) -> Calibrator:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(float(data["bias"]), {k: float(v) for k, v in data["weights"].items()}, float(data["threshold"]))
 

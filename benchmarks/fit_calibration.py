@@ -15,6 +15,7 @@ Never run on the blind set: the calibrator is fitted on dev only.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import tempfile
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import statement_correctness as sc  # noqa: E402
+import statement_correctness as sc
 
 BINS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
 THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
@@ -64,7 +65,9 @@ def collect(db: Path) -> tuple[list[dict[str, float]], list[sc.Judged], list[sc.
             document = result.article.document
             save_result(session, result)
         query = (
-            select(Statement.id, ArticleRow.document, Statement.content_start, Statement.content_end, Statement.mention_start)
+            select(  # type: ignore[call-overload]
+                Statement.id, ArticleRow.document, Statement.content_start, Statement.content_end, Statement.mention_start
+            )
             .join(ArticleRow, ArticleRow.id == Statement.article_id)
             .join(Sentence, Sentence.id == Statement.sentence_id)
         )
@@ -76,7 +79,7 @@ def collect(db: Path) -> tuple[list[dict[str, float]], list[sc.Judged], list[sc.
 def table(judged: list[sc.Judged], probabilities: list[float], gold: list[sc.GoldStatement]) -> None:
     print("| calibrated probability | statements | correct | mean probability |")
     print("|---|---|---|---|")
-    for low, high in zip(BINS, BINS[1:]):
+    for low, high in itertools.pairwise(BINS):
         rows = [(j, p) for j, p in zip(judged, probabilities) if low <= p < high]
         if rows:
             right = sum(j.correct for j, _ in rows)
@@ -86,15 +89,15 @@ def table(judged: list[sc.Judged], probabilities: list[float], gold: list[sc.Gol
     for threshold in THRESHOLDS:
         kept = [(j, p) for j, p in zip(judged, probabilities) if p >= threshold]
         found = {j.gold.key for j, _ in kept if j.gold and j.speaker}
-        high = [j for j, p in kept if p >= 0.9]
+        confident = [j for j, p in kept if p >= 0.9]
         print(f"| {threshold:.2f} | {len(kept)} | {sc.share(sum(j.correct for j, _ in kept), len(kept))} "
-              f"| {sc.share(len(found), len(gold))} | {sc.share(sum(j.correct for j in high), len(high))} |")
+              f"| {sc.share(len(found), len(gold))} | {sc.share(sum(j.correct for j in confident), len(confident))} |")
 
 
 def main() -> None:
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=0.5)
