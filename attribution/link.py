@@ -241,6 +241,19 @@ def parse_named(mention: str) -> Entity:
         named = parse_named(text.split(", ")[1])
         if named.type == "person" and len(named.name.split()) >= 2:
             return named
+    if ", " in text:  # "The chairman of the Bar Council, Guy Mansfield QC": the person the appositive names
+        head, _, rest = text.partition(", ")
+        appositive = rest.split(", ")[0].split()
+        head_words = head.split()
+        describes = head_words[0].lower() in DETERMINERS or any(w.islower() for w in head_words)
+        if (
+            describes and len(appositive) >= 2 and appositive[0].lower() in FEMALE_NAMES | MALE_NAMES
+            and all(_is_capitalised(w) for w in appositive)
+        ):
+            named = parse_named(" ".join(appositive))
+            if named.type == "person" and len(named.name.split()) >= 2:
+                named.role = named.role or re.sub(r"^(?:the|a|an)\s+", "", head, flags=re.IGNORECASE)
+                return named
     if ", " in text:  # "John Smith, a spokesman for X" -> name first, role after
         name_part, _, appositive = text.partition(", ")
         if _is_capitalised(name_part) and len(_words(name_part)) <= 4:

@@ -132,6 +132,9 @@ def test_a_paraphrase_then_a_quotation_are_two_statements_of_one_speaker(session
     ("By Robert Peston", "Robert Peston", None),
     ("The Electoral Commission on Thursday", "Electoral Commission", None),
     ("Mary Ann Smith", "Mary Ann Smith", None),
+    ("The chairman of the Bar Council, Guy Mansfield QC", "Guy Mansfield QC", "chairman of the Bar Council"),
+    ("One of the men, David Redvers, 34, from Hartpury", "David Redvers", "One of the men"),
+    ("John Smith, a spokesman for Oxfam", "John Smith", "spokesman for Oxfam"),
 ])
 def test_a_name_after_a_description_is_the_name(mention: str, name: str, role: str | None) -> None:
     entity = parse_named(mention)
