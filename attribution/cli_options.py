@@ -83,7 +83,7 @@ UntilOption = Annotated[
 ]
 KindOption = Annotated[Kind | None, typer.Option("--kind", help="Only claims or only quotes")]
 MinConfidenceOption = Annotated[
-    float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Only statements with at least this model confidence")
+    float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Only statements at least this likely to be right (calibrated confidence)")
 ]
 
 
