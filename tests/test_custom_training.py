@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -201,25 +202,56 @@ def test_review_export_imports_back(tiny_model_dir: Path, tmp_path: Path) -> Non
     assert len(report.records) == 5 and report.records[0]["label"] == "quote"
 
 
+QUOTES = '"\u201c\u201d'
+HELD_OUT_ARTICLE = """Council approves new budget
+The council approved a budget of 4 million pounds on Tuesday.
+"This is a good day for the town," the mayor said.
+Officials said the library would stay open on Sundays.
+The vote came after a long debate.
+According to the treasurer, reserves will fall next year.
+"We listened to residents," said councillor Ben Ode.
+The meeting ended at ten in the evening.
+Residents told reporters they welcomed the decision.
+"""
+
+
+def rule_label(text: str) -> str:
+    """The annotator of this test: quotation marks make a quote, a reporting verb a claim, else context."""
+    if any(q in text for q in QUOTES):
+        return "quote"
+    return "claim" if re.search(r"\b(said|says|told|according to)\b", text, re.IGNORECASE) else "context"
+
+
 @pytest.mark.slow
-def test_review_loop_corrections_are_learned(tiny_base: Path, tiny_model_dir: Path, tmp_path: Path) -> None:
+def test_review_loop_improves_the_model_on_held_out_sentences(tiny_base: Path, tiny_model_dir: Path, tmp_path: Path) -> None:
+    """review --uncertain -> corrected in Label Studio -> import -> train: better on sentences never reviewed."""
+    from attribution.model import Predictor
+    from attribution.segment import split_sentences
+
     db = tmp_path / "r.db"
-    runner.invoke(app, ["score", str(SEED), "--db", str(db), "--model", str(tiny_model_dir)])
+    assert runner.invoke(app, ["score", str(SEED), "--db", str(db), "--model", str(tiny_model_dir)]).exit_code == 0
     tasks_path = tmp_path / "tasks.json"
-    runner.invoke(app, ["review", "--uncertain", "8", "--db", str(db), "-o", str(tasks_path)])
+    assert runner.invoke(app, ["review", "--uncertain", "24", "--db", str(db), "-o", str(tasks_path)]).exit_code == 0
     tasks = json.loads(tasks_path.read_text())
-    corrections = {t["id"]: ("quote" if t["predictions"][0]["result"][0]["value"]["choices"][0] != "quote" else "context") for t in tasks[:4]}
+    corrections = {t["id"]: rule_label(t["data"]["text"]) for t in tasks}
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(corrected_tasks(tasks, corrections)))
     labels = tmp_path / "labels.jsonl"
     assert runner.invoke(app, ["data", "import", str(edited), "--format", "labelstudio", "-o", str(labels)]).exit_code == 0
     output = tmp_path / "next-model"
-    result = runner.invoke(app, ["train", "--config", str(tiny_config(tmp_path, tiny_base, epochs=60)), "--data", str(labels),
-                                 "--from", str(tiny_model_dir), "--output", str(output)])
+    result = runner.invoke(app, ["train", "--config", str(tiny_config(tmp_path, tiny_base)), "--data", str(labels),
+                                 "--from", str(tiny_model_dir), "--output", str(output), "--holdout", "0"])
     assert result.exit_code == 0, result.output
-    from attribution.model import Predictor
+    reviewed = {t["data"]["text"] for t in tasks}
+    seed_text = SEED.read_text(encoding="utf-8")
+    held_out = [seed_text[s.start : s.end] for s in split_sentences(seed_text)] + [
+        HELD_OUT_ARTICLE[s.start : s.end] for s in split_sentences(HELD_OUT_ARTICLE)]
+    held_out = [t for t in held_out if t not in reviewed]
+    assert len(held_out) >= 15 and len({rule_label(t) for t in held_out}) == 3
 
-    predictor = Predictor.from_folder(output, quantize=False)
-    corrected = [t for t in tasks if t["id"] in corrections]
-    predictions = predictor.predict([t["data"]["text"] for t in corrected])
-    assert [p.label for p in predictions] == [corrections[t["id"]] for t in corrected]
+    def accuracy(folder: Path) -> float:
+        predictions = Predictor.from_folder(folder, quantize=False).predict(held_out)
+        return sum(p.label == rule_label(t) for p, t in zip(predictions, held_out)) / len(held_out)
+
+    before, after = accuracy(tiny_model_dir), accuracy(output)
+    assert after > before + 0.1, (before, after)

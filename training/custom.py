@@ -78,7 +78,7 @@ class CustomSettings:
     max_drop: float = 0.01  # a reference figure that drops by more is a warning
     rehearsal_pool: int = 5000  # at most this many rehearsal sentences
     seed: int = 13
-    threads: int = 0  # torch threads; 0 keeps the config's (or torch's) default
+    threads: int = 1  # small batches gain little from a second thread, and on a busy machine extra threads spin (5-10x the CPU time measured); 0 keeps the config's
 
     def __post_init__(self) -> None:
         if self.steps < 0:
