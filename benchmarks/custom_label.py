@@ -10,7 +10,7 @@ imports them, trains with `attribution train --data ... --output ...` and no oth
 * the training time, and the 8-record case (the model emits the label on its training sentences, or the
   CLI says why it cannot yet).
 
-Run: python benchmarks/custom_label.py [--work /tmp/statistic] [--skip-small]
+Run: python benchmarks/custom_label.py [--work /tmp/statistic] [--skip-small] [--export-only]
 """
 
 from __future__ import annotations
@@ -116,12 +116,19 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/statistic-benchmark"))
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--skip-small", action="store_true", help="skip the 8-record run")
+    parser.add_argument("--export-only", action="store_true",
+                        help="write the Label Studio exports (train_labelstudio.json, heldout_labelstudio.json) to --work and stop")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     labels = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines()]
     texts = read_articles(args.corpus, {label["article"] for label in labels})
     train_labels = [label for label in labels if label["split"] == "train"]
     held_labels = [label for label in labels if label["split"] == "heldout"]
+    if args.export_only:
+        for name, rows in (("train", train_labels), ("heldout", held_labels)):
+            (args.work / f"{name}_labelstudio.json").write_text(json.dumps(labelstudio_tasks(rows, texts), ensure_ascii=False), encoding="utf-8")
+        print(f"wrote {args.work}/train_labelstudio.json ({len(train_labels)} tasks) and heldout_labelstudio.json ({len(held_labels)} tasks)")
+        return
     train_file = import_export(labelstudio_tasks(train_labels, texts), args.work, "train")
     held_file = import_export(labelstudio_tasks(held_labels, texts), args.work, "heldout")
     held = import_labels(held_file, "canonical", strict=True).records

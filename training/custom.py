@@ -57,6 +57,9 @@ from training.train import (
 MIN_TO_LEARN = 5  # fewer examples of a new label than this: training is refused, with how many to add
 MIN_TO_MEASURE = 20  # fewer than this: no held-out figure for the label (all of them are trained on)
 PARENTS_FILE = "label_parents.json"
+# A new label starts e^3 (about 20) times less likely than the old label it refines: rehearsal data knows
+# only the old label, so nothing but your examples should move a sentence to the new one.
+NEW_LABEL_PRIOR = 3.0
 
 
 @dataclass
@@ -68,7 +71,8 @@ class CustomSettings:
     min_steps: int = 80
     max_steps: int = 600
     batch_size: int = 16
-    rehearsal_share: float = 0.5  # share of each batch drawn from the rehearsal pool
+    rehearsal_share: float = 0.75  # share of each batch drawn from the rehearsal pool
+    monitor: int = 400  # rehearsal sentences kept out of training to watch for forgetting
     learning_rate: float = 3e-4  # LoRA weights
     head_learning_rate: float = 2e-3  # sentence head, token head, case embedding
     warmup_share: float = 0.1
@@ -134,9 +138,11 @@ def _model_from(settings: ModelSettings, start: Path | None, parents: dict[str, 
                 target = getattr(model.sentence_head, name.split(".")[-1])
                 for row, label in enumerate(old_labels):  # copy each known label's row to its new place
                     target[settings.sentence_labels.index(label)] = tensor[row]
-                for label, parent in parents.items():  # start where the parent is; training pulls them apart
-                    if parent in old_labels:
+                for label, parent in parents.items():  # start as the parent, less likely: the parent stays
+                    if parent in old_labels:  # the answer until your examples show what makes the new label
                         target[settings.sentence_labels.index(label)] = tensor[old_labels.index(parent)]
+                        if name.endswith("bias"):
+                            target[settings.sentence_labels.index(label)] -= NEW_LABEL_PRIOR
             else:
                 module, _, param = name.rpartition(".")
                 getattr(getattr(model, module), param).copy_(tensor)
@@ -284,6 +290,16 @@ def label_figures(predictor: Predictor, records: Sequence[dict]) -> dict[str, An
     }
 
 
+def monitor_f1(predictor: Predictor, records: Sequence[dict], settings: ModelSettings) -> float:
+    """Macro-F1 over the old labels on rehearsal sentences, a new label counting as right where allowed."""
+    predictions = predictor.predict([r["text"] for r in records])
+    golds = [r["label"] for r in records]
+    said = [r["label"] if p.label in r.get("allowed_labels", ()) else p.label for p, r in zip(predictions, records)]
+    labels = sorted(set(golds))
+    f1s = [_prf(sum(g == s == label for g, s in zip(golds, said)), said.count(label), golds.count(label))[2] for label in labels]
+    return sum(f1s) / len(f1s) if f1s else 1.0
+
+
 def reference_figures(predictor: Predictor, dev_dir: Path, parents: dict[str, str]) -> dict[str, Any]:
     """PolNeAR dev under the reference protocol; a new label counts as its parent (statistic as context)."""
     from attribution.pipeline import Tracker
@@ -337,8 +353,14 @@ def _fit(
     held_out: list[dict],
     steps: int,
     log: Any,
+    monitor: list[dict] | None = None,
+    monitor_floor: float = 0.0,
 ) -> tuple[TrainResult, dict[str, torch.Tensor] | None]:
-    """Mixed batches (yours + rehearsal), masked losses, early stopping on your held-out records."""
+    """Mixed batches (yours + rehearsal), masked losses, early stopping on your held-out records.
+
+    A checkpoint whose old-label macro-F1 on the ``monitor`` sentences (rehearsal sentences never trained
+    on) falls below ``monitor_floor`` is only kept when no checkpoint stays above it.
+    """
     rng = random.Random(custom.seed)
     torch.manual_seed(custom.seed)
     user_batch = custom.batch_size - round(custom.batch_size * custom.rehearsal_share) if rehearsal else custom.batch_size
@@ -360,7 +382,7 @@ def _fit(
     pad_id = tokenizer.pad_token_id or 0
     n_labels = len(settings.sentence_labels)
     history: list[dict[str, Any]] = []
-    best_key: tuple[float, float] | None = None
+    best_key: tuple[float, float, float] | None = None
     best_state: dict[str, torch.Tensor] | None = None
     best: dict[str, Any] = {}
     best_step, stale, step = 0, 0, 0
@@ -386,17 +408,21 @@ def _fit(
         optimizer.zero_grad()
         step += 1
         if held_out and (step % eval_every == 0 or step == steps):
-            metrics = label_figures(Predictor(model, tokenizer, quantize=False), held_out)
+            predictor = Predictor(model, tokenizer, quantize=False)
+            metrics = label_figures(predictor, held_out)
+            kept = monitor_f1(predictor, monitor, settings) if monitor else 1.0
             model.train()
-            key = (metrics["sentence_macro_f1"], metrics["span_exact_f1"] or 0.0)
-            history.append({"step": step, "seconds": round(time.time() - started, 1), "loss": round(loss.item(), 4), **metrics})
-            log(f"step {step}/{steps}: held-out macro-F1 {key[0]:.4f}, span exact F1 {key[1]:.4f}")
+            key = (float(kept >= monitor_floor), metrics["sentence_macro_f1"], metrics["span_exact_f1"] or 0.0)
+            history.append({"step": step, "seconds": round(time.time() - started, 1), "loss": round(loss.item(), 4),
+                            "monitor_macro_f1": round(kept, 4), **metrics})
+            log(f"step {step}/{steps}: held-out macro-F1 {key[1]:.4f}, span exact F1 {key[2]:.4f}"
+                + (f", old labels on {len(monitor)} rehearsal sentences {kept:.4f} (floor {monitor_floor:.4f})" if monitor else ""))
             if best_key is None or key > best_key:
                 best_key, best, best_step, stale = key, metrics, step, 0
                 best_state = {n: p.detach().clone() for n, p in trainable}
             else:
                 stale += 1
-                if stale >= custom.patience:
+                if stale >= custom.patience and step < steps:
                     log(f"stopped early: no gain on held-out records in {stale} evaluations")
                     break
     if not held_out:
@@ -462,8 +488,10 @@ def train_on_labels(
     user_batch = custom.batch_size - round(custom.batch_size * custom.rehearsal_share) if pool else custom.batch_size
     steps = _schedule(len(train_records), custom, max(1, min(user_batch, len(train_records))))
     rng = random.Random(custom.seed)
-    pool = rng.sample(pool, min(len(pool), custom.rehearsal_pool, steps * (custom.batch_size - user_batch) if pool else 0))
+    n_monitor = min(custom.monitor, len(pool) // 4)
+    pool = rng.sample(pool, min(len(pool), custom.rehearsal_pool + n_monitor, steps * (custom.batch_size - user_batch) + n_monitor if pool else 0))
     pool = [{**_merge_context(r, parents), "spans_complete": True} for r in pool]
+    monitor, pool = pool[:n_monitor], pool[n_monitor:]
     log(f"{len(train_records)} records to train on, {len(held_out)} held out, {len(pool)} rehearsal sentences ({source}); {steps} steps")
 
     dev_dir = Path(training.dev_data) if training.dev_data and Path(training.dev_data).is_dir() else None
@@ -479,9 +507,12 @@ def train_on_labels(
             before_reference = before_held
 
     model = _model_from(settings, start, parents)
+    floor = 0.0
+    if monitor:
+        floor = monitor_f1(Predictor(model, tokenizer, quantize=False), monitor, settings) - custom.max_drop / 2
     mine = featurize(train_records, tokenizer, settings)
     rehearsal = featurize(pool, tokenizer, settings) if pool else []
-    result, best_state = _fit(model, tokenizer, settings, custom, mine, rehearsal, held_out, steps, log)
+    result, best_state = _fit(model, tokenizer, settings, custom, mine, rehearsal, held_out, steps, log, monitor, floor)
     if best_state is not None:
         with torch.no_grad():
             for name, parameter in model.named_parameters():
