@@ -213,8 +213,12 @@ def _merge_context(record: dict, parents: dict[str, str]) -> dict:
     return {**record, "allowed_labels": [record["label"], *children]} if children else record
 
 
+def _is_split(path: Path) -> bool:
+    return (path / "text").is_dir() and (path / "attributions").is_dir()
+
+
 def polnear_rehearsal(training: TrainingSettings) -> list[Path]:
-    return [Path(p) for p in training.train_data if Path(p).is_dir()]
+    return [Path(p) for p in training.train_data if _is_split(Path(p))]
 
 
 def unlabelled_sentences(paths: Sequence[Path], db: Path | None, limit: int, seed: int) -> list[str]:
@@ -494,7 +498,7 @@ def train_on_labels(
     monitor, pool = pool[:n_monitor], pool[n_monitor:]
     log(f"{len(train_records)} records to train on, {len(held_out)} held out, {len(pool)} rehearsal sentences ({source}); {steps} steps")
 
-    dev_dir = Path(training.dev_data) if training.dev_data and Path(training.dev_data).is_dir() else None
+    dev_dir = Path(training.dev_data) if training.dev_data and _is_split(Path(training.dev_data)) else None
     reference_name = "PolNeAR dev (new labels count as their parent)" if dev_dir else "your held-out records"
     before_reference: dict[str, Any] = {}
     before_held: dict[str, Any] = {}
@@ -608,9 +612,11 @@ def format_custom_report(report: dict[str, Any]) -> str:
         for name, value in after_flat.items():
             if name in before_flat:
                 lines.append(f"  {name:<20} {before_flat[name]:.4f} -> {value:.4f}  ({value - before_flat[name]:+.4f})")
+    else:
+        lines += ["", "No reference set (no PolNeAR dev, and no held-out records): old labels were not compared before/after."]
     if report["warnings"]:
         lines += ["", "Warnings:"] + [f"  ! {w}" for w in report["warnings"]]
-    else:
+    elif after_flat and before_flat:
         lines += ["", f"No reference figure dropped by more than {report['settings']['max_drop']}."]
     if report["notes"]:
         lines += ["", "Notes:"] + [f"  - {n}" for n in report["notes"]]
