@@ -67,7 +67,7 @@ class CustomSettings:
     """How training on your own labels runs; every default is meant to work from 8 to 2,000 records."""
 
     steps: int = 0  # 0: sized to the data (passes x records / your share of a batch, clamped below)
-    passes: float = 12.0  # how often the default schedule shows each of your records
+    passes: float = 10.0  # how often the default schedule shows each of your records
     min_steps: int = 80
     max_steps: int = 600
     batch_size: int = 16
@@ -536,11 +536,14 @@ def train_on_labels(
     warnings = drops(before_reference, after_reference, custom.max_drop, reference_name, new_labels)
     for label in new_labels:
         emitted = on_training.get("emitted", {}).get(label, 0)
-        if label not in after_held.get("per_label", {}) and emitted == 0:
+        held = after_held.get("per_label", {}).get(label)
+        if held is None and emitted == 0:
             warnings.append(
                 f"{label}: the model does not emit it even on its {counts[label]} training examples; label "
                 f"{max(1, MIN_TO_MEASURE - counts[label])} more and train again"
             )
+        elif held is not None and held["f1"] < 0.5:
+            warnings.append(f"{label}: held-out F1 only {held['f1']:.3f} from {counts[label]} examples; label more and train again")
     report = {
         "output": str(output),
         "started_from": str(start) if start else settings.base_model,
