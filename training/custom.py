@@ -73,6 +73,7 @@ class CustomSettings:
     batch_size: int = 16
     rehearsal_share: float = 0.75  # share of each batch drawn from the rehearsal pool
     monitor: int = 400  # rehearsal sentences kept out of training to watch for forgetting
+    parent_preference: float = 0.3  # weight of a rehearsal sentence's own old label over a new child label
     learning_rate: float = 3e-4  # LoRA weights
     head_learning_rate: float = 2e-3  # sentence head, token head, case embedding
     warmup_share: float = 0.1
@@ -404,7 +405,7 @@ def _fit(
                 rehearsal_order += rng.sample(range(len(rehearsal)), len(rehearsal))
             batch_examples += [rehearsal[i] for i in rehearsal_order[:rehearsal_batch]]
             del rehearsal_order[:rehearsal_batch]
-        loss = masked_loss(model, collate(batch_examples, pad_id, n_labels), 1.0)
+        loss = masked_loss(model, collate(batch_examples, pad_id, n_labels), 1.0, custom.parent_preference)
         loss.backward()
         torch.nn.utils.clip_grad_norm_([p for _, p in trainable], 1.0)
         optimizer.step()

@@ -104,16 +104,21 @@ def collate(examples: Sequence[Example], pad_id: int, n_labels: int) -> dict[str
     for row, example in enumerate(examples):
         for index in example.allowed or ((example.label,) if example.label != IGNORE_INDEX else ()):
             allowed[row, index] = True
+    # Where several labels count as right, ``label`` is still the one the corpus gave: a weak preference.
+    preferred = [e.label if len(e.allowed) > 1 else IGNORE_INDEX for e in examples]
     return {
         "input_ids": pad([e.input_ids for e in examples], pad_id),
         "attention_mask": pad([[1] * len(e.input_ids) for e in examples], 0),
         "case_ids": pad([e.case_ids for e in examples], 0),
         "allowed": allowed,
+        "preferred": torch.tensor(preferred, dtype=torch.long),
         "tag_labels": pad([e.tags for e in examples], IGNORE_INDEX),
     }
 
 
-def masked_loss(model: AttributionModel, batch: dict[str, torch.Tensor], span_loss_weight: float) -> torch.Tensor:
+def masked_loss(
+    model: AttributionModel, batch: dict[str, torch.Tensor], span_loss_weight: float, prefer_weight: float = 0.0
+) -> torch.Tensor:
     """Sentence loss over the examples with a label, span loss over the tokens with a tag target.
 
     An example with several allowed labels is right when its probability mass falls on any of them, so a
@@ -128,6 +133,10 @@ def masked_loss(model: AttributionModel, batch: dict[str, torch.Tensor], span_lo
         logits = out["sentence_logits"][has_label]
         right = logits.masked_fill(~allowed[has_label], float("-inf"))
         loss = loss + (torch.logsumexp(logits, -1) - torch.logsumexp(right, -1)).mean()
+    preferred = batch.get("preferred")
+    if prefer_weight and preferred is not None and (preferred != IGNORE_INDEX).any():
+        keep = preferred != IGNORE_INDEX  # the corpus's own label, weakly: a new label must be earned
+        loss = loss + prefer_weight * torch.nn.functional.cross_entropy(out["sentence_logits"][keep], preferred[keep])
     tag_labels = batch["tag_labels"]
     tagged = tag_labels != IGNORE_INDEX
     if tagged.any():
