@@ -122,7 +122,14 @@ def test_masked_losses_leave_the_other_head_alone(tiny_base: Path) -> None:
         assert any(p.grad is not None and p.grad.any() for p in getattr(model, touched).parameters()), touched
     # A PolNeAR "context" also accepts statistic: no loss pushes a figure sentence away from the new label.
     rehearsed = featurize([{"text": text, "label": "context", "spans": [], "allowed_labels": ["context", "statistic"]}], tokenizer, settings)
-    assert collate(rehearsed, 0, 4)["allowed"].tolist() == [[False, False, True, True]]
+    batch = collate(rehearsed, 0, 4)
+    assert batch["allowed"].tolist() == [[False, False, True, True]] and batch["preferred"].tolist() == [2]
+    model.zero_grad()
+    masked_loss(model, batch, 1.0).backward()  # without a preference, moving mass within {context, statistic} costs nothing
+    free = model.sentence_head.bias.grad.clone()
+    model.zero_grad()
+    masked_loss(model, batch, 1.0, prefer_weight=0.3).backward()
+    assert model.sentence_head.bias.grad[2] < free[2]  # with one, context is pulled up against statistic
 
 
 def test_the_schedule_is_sized_to_the_data_and_the_holdout_keeps_documents_apart() -> None:
