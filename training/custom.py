@@ -73,7 +73,7 @@ class CustomSettings:
     batch_size: int = 16
     rehearsal_share: float = 0.75  # share of each batch drawn from the rehearsal pool
     monitor: int = 400  # rehearsal sentences kept out of training to watch for forgetting
-    parent_preference: float = 0.3  # weight of a rehearsal sentence's own old label over a new child label
+    parent_preference: float = 0.0  # weight of a rehearsal sentence's own old label over a new child label (0: none; 0.3 under test)
     learning_rate: float = 3e-4  # LoRA weights
     head_learning_rate: float = 2e-3  # sentence head, token head, case embedding
     warmup_share: float = 0.1
