@@ -180,7 +180,7 @@ def check_label_counts(counts: Counter, old_labels: Sequence[str]) -> list[str]:
     for label, n in sorted(counts.items()):
         if n < MIN_TO_MEASURE:
             notes.append(
-                f"{label}: {n} examples, all trained on, none held out; label {MIN_TO_MEASURE - n} more to get a "
+                f"{label}: {n} example{'s' if n != 1 else ''}, all trained on, none held out; label {MIN_TO_MEASURE - n} more to get a "
                 f"held-out figure for it"
             )
     return notes
