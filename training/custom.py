@@ -7,7 +7,7 @@ What the defaults do, and why:
   held-out share of your records and stopped early when that stops improving.
 * **Masked losses**: a record with a sentence label but no spans leaves the span head alone; a record with
   spans but no sentence label leaves the sentence head alone.
-* **Rehearsal, so nothing is forgotten**: half of every batch comes from PolNeAR train when it is there,
+* **Rehearsal, so nothing is forgotten**: three quarters of every batch come from PolNeAR train when it is there,
   else from the starting model's own predictions over unlabelled sentences (``--unlabelled`` articles or a
   ``--db``).  PolNeAR and the starting model know only claim / quote / context, so their "context" counts
   as right for any new unattributed label (``statistic``): rehearsal does not fight the new label.
