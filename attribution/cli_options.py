@@ -45,6 +45,15 @@ class ImportFormat(str, Enum):
     canonical = "canonical"
 
 
+class Rehearse(str, Enum):
+    """What custom training rehearses so the old labels are not forgotten."""
+
+    auto = "auto"
+    polnear = "polnear"
+    unlabelled = "unlabelled"
+    none = "none"
+
+
 class Backend(str, Enum):
     onnx = "onnx"
     torch = "torch"

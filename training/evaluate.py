@@ -165,11 +165,20 @@ def evaluate_model(
     quantize: bool = True,
     backend: str | None = None,
 ) -> dict[str, Any]:
-    """Score a model folder on a split as `attribution score` would run it; optionally keep the predictions."""
+    """Score a model folder on a split as `attribution score` would run it; optionally keep the predictions.
+
+    A label PolNeAR does not have (a newsroom's ``statistic``) counts as the old label it refines, read from
+    the folder's ``label_parents.json`` (written by training on your own labels); without one, as context.
+    """
     from attribution.pipeline import Tracker
 
     tracker = Tracker(model_dir, quantize=quantize, backend=backend)
-    records = predict_split(tracker, data_dir, max_articles)
+    parents_file = Path(model_dir) / "label_parents.json" if model_dir is not None else None
+    parents = json.loads(parents_file.read_text(encoding="utf-8")) if parents_file and parents_file.is_file() else {}
+    records = [
+        record if record.get("label") in LABELS else {**record, "label": parents.get(str(record.get("label")), "context")}
+        for record in predict_split(tracker, data_dir, max_articles)
+    ]
     if predictions_out is not None:
         with open(predictions_out, "w", encoding="utf-8") as handle:
             for record in records:
