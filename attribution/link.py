@@ -11,9 +11,9 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 from attribution.results import ArticleResult, Attribution, SentenceResult
@@ -241,16 +241,16 @@ def parse_named(mention: str) -> Entity:
         named = parse_named(text.split(", ")[1])
         if named.type == "person" and len(named.name.split()) >= 2:
             return named
-    if ", " in text:  # "The chairman of the Bar Council, Guy Mansfield QC": the person the appositive names
+    if ", " in text:  # "The chairman of the Bar Council, Guy Mansfield QC": the person the appositive_words names
         head, _, rest = text.partition(", ")
-        appositive = rest.split(", ")[0].split()
+        appositive_words = rest.split(", ")[0].split()
         head_words = head.split()
         describes = head_words[0].lower() in DETERMINERS or any(w.islower() for w in head_words)
         if (
-            describes and len(appositive) >= 2 and appositive[0].lower() in FEMALE_NAMES | MALE_NAMES
-            and all(_is_capitalised(w) for w in appositive)
+            describes and len(appositive_words) >= 2 and appositive_words[0].lower() in FEMALE_NAMES | MALE_NAMES
+            and all(_is_capitalised(w) for w in appositive_words)
         ):
-            named = parse_named(" ".join(appositive))
+            named = parse_named(" ".join(appositive_words))
             if named.type == "person" and len(named.name.split()) >= 2:
                 named.role = named.role or re.sub(r"^(?:the|a|an)\s+", "", head, flags=re.IGNORECASE)
                 return named
@@ -276,10 +276,10 @@ def parse_named(mention: str) -> Entity:
     if joint >= 0 and words[joint].lower() == "the":
         joint -= 1
     if run >= 1 and joint >= 2 and words[joint].lower() in ("of", "from", "at"):
-        head = words[:joint]
-        if len(head) == 2 and all(_is_capitalised(w) for w in head) and head[0].lower() in FEMALE_NAMES | MALE_NAMES:
+        name_words = words[:joint]
+        if len(name_words) == 2 and all(_is_capitalised(w) for w in name_words) and name_words[0].lower() in FEMALE_NAMES | MALE_NAMES:
             body = " ".join(words[len(words) - run :])
-            return Entity(" ".join(head), "person", False, None, body)
+            return Entity(" ".join(name_words), "person", False, None, body)
     title_case_body = run == 1 and all(_is_capitalised(w) for w in words) and len(words) >= 3 and words[0].lower() not in HONORIFICS
     if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS and not (
         run == 1 and (last in GOVERNMENT_WORDS or after_preposition or title_case_body)  # "Fairford Coach Action" is a body
@@ -869,9 +869,9 @@ def _resolve_mention(
         if head in PLURAL_HEADS:
             # "the two men", "the senators": two named referents mentioned together not long before.
             here = index.sentence_of(position)
-            for mention in reversed(index.mentions):
-                group = mention.entity
-                if mention.position < position and group.type == "group" and here - index.sentence_of(mention.position) <= 8:
+            for together in reversed(index.mentions):
+                group = together.entity
+                if together.position < position and group.type == "group" and here - index.sentence_of(together.position) <= 8:
                     if PLURAL_HEADS[head] in (None, group.members):
                         return group, "description"
             if PLURAL_HEADS[head] == "person":
@@ -997,9 +997,9 @@ def _nested_attribution(text: str, offset: int, attributions: list[Attribution],
                     if content is not None and mention_start <= content.start and content.end <= mention_end + 1:
                         attributions.remove(attribution)  # "quoting [unnamed sources]" is who speaks, not what was said
                         continue
-                    outlet = attribution.entity
+                    reporting = attribution.entity
                     _set_entity(attribution, entity, resolution)
-                    attribution.via = outlet
+                    attribution.via = reporting
                 sources.append(entity)  # "The sources also said ..." points back here
                 index.add(mention_start, entity, weight=SPEAKER_WEIGHT)
 

@@ -144,7 +144,7 @@ def checked_rows(session: Session, source: str | None = None, statement_ids: Ite
         "fact_checker_url": FactChecker.url, "review_date": FactCheck.review_date, "title": FactCheck.title,
         "similarity": FactCheckMatch.similarity,
     }
-    query = (
+    query: Any = (
         select(*(col(column).label(name) for name, column in columns.items()))  # type: ignore[call-overload]
         .join(Statement, col(Statement.id) == FactCheckMatch.statement_id)
         .join(FactCheck, col(FactCheck.id) == FactCheckMatch.fact_check_id)

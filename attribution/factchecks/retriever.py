@@ -203,7 +203,8 @@ class Retriever:
         unknown = [w for w in words if w not in self._frequency]
         if unknown:  # fts5vocab counts by reading the word's rows: remember the counts for this retriever's life
             marks = ", ".join(f":w{i}" for i in range(len(unknown)))
-            found: dict[str, int] = dict(connection.execute(text(f"SELECT term, doc FROM fact_check_vocab WHERE term IN ({marks})"), {f"w{i}": w for i, w in enumerate(unknown)}).all())
+            counts = connection.execute(text(f"SELECT term, doc FROM fact_check_vocab WHERE term IN ({marks})"), {f"w{i}": w for i, w in enumerate(unknown)})
+            found: dict[str, int] = {row.term: row.doc for row in counts}
             self._frequency.update({w: int(found.get(w, 0)) for w in unknown})
         expression = fts_query(query, self._frequency)
         if expression is None:
