@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from attribution import link
 from attribution.ingest import Article, article_from_text, repair, repair_with_offsets

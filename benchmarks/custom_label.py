@@ -132,7 +132,9 @@ def main() -> None:
     train_file = import_export(labelstudio_tasks(train_labels, texts), args.work, "train")
     held_file = import_export(labelstudio_tasks(held_labels, texts), args.work, "heldout")
     held = import_labels(held_file, "canonical", strict=True).records
-    count = lambda rows: {k: sum(r["label"] == k for r in rows) for k in ("statistic", "claim", "quote", "context")}
+    def count(rows: list[dict]) -> dict[str, int]:
+        return {k: sum(r["label"] == k for r in rows) for k in ("statistic", "claim", "quote", "context")}
+
     print(f"export: {len(train_labels)} training sentences {count(train_labels)}, "
           f"{len(held_labels)} held-out sentences from other articles {count(held_labels)}")
 

@@ -106,7 +106,9 @@ def test_google_api_response_one_record_per_review() -> None:
 
 def test_plain_jsonl_and_tsv() -> None:
     good, bad = records("plain.jsonl")
-    assert [(r.published_id, r.rating, r.author, r.review_date) for r in good] == [("ex-101", "False", "Plain Checks", "2024-07-01"), ("ex-102", "True", "Plain Checks", "2024-07-03")]
+    assert [(r.published_id, r.rating, r.author, r.review_date) for r in good] == [
+        ("ex-101", "False", "Plain Checks", "2024-07-01"), ("ex-102", "True", "Plain Checks", "2024-07-03")
+    ]
     assert [f.where.rsplit(":", 1)[1] for f in bad] == ["3", "4"]
     assert "no claim text" in bad[0].reason and "not valid JSON" in bad[1].reason
     good, bad = records("plain.tsv")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from attribution.ingest import article_from_text
 from training.data import brat_attributions, polnear_articles, trim_span
@@ -80,7 +81,7 @@ def score(gold_dir: Path, records: Iterable[dict[str, Any]], max_articles: int =
     for record in records:
         by_stem.setdefault(Path(str(record["document"])).stem, []).append(record)
     confusion: Counter = Counter()
-    counts = Counter()
+    counts: Counter[str] = Counter()
     articles = 0
     for name, text, ann in polnear_articles(Path(gold_dir)):
         if max_articles and articles >= max_articles:
@@ -149,7 +150,7 @@ def score(gold_dir: Path, records: Iterable[dict[str, Any]], max_articles: int =
 
 def predict_split(tracker: Any, gold_dir: Path, max_articles: int = 0) -> list[dict[str, Any]]:
     """Contract records for every article of a PolNeAR-style split (documents named by article)."""
-    articles = []
+    articles: list[Any] = []
     for name, text, _ in polnear_articles(Path(gold_dir)):
         if max_articles and len(articles) >= max_articles:
             break

@@ -84,9 +84,9 @@ def main() -> None:
         ranked = dense_rank(zero.encode([queries[q] for q in held_ids]), docs0, doc_ids)
         print("zero-shot holdout", ranking_report(dict(zip(held_ids, ranked)), {q: gold[q] for q in held_ids}), flush=True)
 
-    examples = []
-    for qid, ranked in zip(fit_ids, candidates):
-        negatives = [d for d in ranked if d not in gold[qid]]
+    examples: list[tuple[str, str, list[str]]] = []
+    for qid, retrieved in zip(fit_ids, candidates):
+        negatives = [d for d in retrieved if d not in gold[qid]]
         for pos in gold[qid]:
             examples.append((queries[qid], doc_texts[position[pos]], negatives[:5]))
 
@@ -126,7 +126,8 @@ def main() -> None:
 
     args.output.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(args.output))
-    info = {"trained_on": "CheckThat! 2020 Task 2 train", "pairs": len(examples), "held_out_queries": sorted(held), **{k: v for k, v in vars(args).items() if k not in ("data", "output")}}
+    settings = {k: v for k, v in vars(args).items() if k not in ("data", "output")}
+    info = {"trained_on": "CheckThat! 2020 Task 2 train", "pairs": len(examples), "held_out_queries": sorted(held), **settings}
     if held:
         tuned = MatchEncoder(adapter=args.output)
         held_ids = sorted(held)

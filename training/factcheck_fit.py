@@ -42,7 +42,7 @@ def checkthat_retriever(data: Path, db: str, encoder: MatchEncoder, settings: Ma
 
 def news_sentences(path: Path, count: int, seed: int) -> list[str]:
     """Sentences of 60-300 characters from BBC News articles: claims nobody in the 2020 set checked."""
-    sentences = []
+    sentences: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         text = json.loads(line)["text"]
         sentences.extend(s for s in re.split(r"(?<=[.!?])\s+", text) if 60 <= len(s) <= 300)
@@ -55,7 +55,8 @@ def threshold_table(positive: list[tuple[float, bool]], negative: list[float], g
     for t in grid:
         right = sum(1 for cos, ok in positive if cos >= t and ok)
         wrong = sum(1 for cos, ok in positive if cos >= t and not ok) + sum(1 for cos in negative if cos >= t)
-        rows.append({"threshold": t, "precision": right / (right + wrong) if right + wrong else 1.0, "recall": right / len(positive), "false_on_news": sum(1 for c in negative if c >= t)})
+        precision = right / (right + wrong) if right + wrong else 1.0
+        rows.append({"threshold": t, "precision": precision, "recall": right / len(positive), "false_on_news": sum(1 for c in negative if c >= t)})
     return rows
 
 
