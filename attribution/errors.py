@@ -15,3 +15,11 @@ class ConfigError(AttributionError):
 
 class ModelError(AttributionError):
     """A model folder or base encoder cannot be loaded."""
+
+
+class DatabaseError(AttributionError):
+    """A database cannot be opened, read or written: missing, read-only, full, locked too long, damaged."""
+
+
+class ForeignDatabaseError(DatabaseError):
+    """The database was not made by this tool (no schema marker): it is refused and left untouched."""

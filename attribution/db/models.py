@@ -94,3 +94,17 @@ class Failure(SQLModel, table=True):
     input: str
     reason: str
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class SchemaMarker(SQLModel, table=True):
+    """One row saying this database was made by attribution, and with which schema version.
+
+    The tool opens only databases that hold it (see ``attribution.db.engine``).  Schema changes bump
+    the version; Alembic migrations, when they come, start from version 1 as their baseline revision
+    and update this row in the same transaction as the change.
+    """
+
+    __tablename__ = "attribution_schema"
+    application: str = Field(primary_key=True, description="always 'attribution'")
+    version: int = Field(description="schema version of the tables")
+    created_at: datetime = Field(default_factory=utcnow)
