@@ -1,0 +1,190 @@
+"""Issue 15: databases the tool did not make, write failures, concurrent creation, bad input lines.
+
+Each case runs the command a user would and checks its exit code and its one-line message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from attribution.cli import app
+from tests.conftest import PROJECT, SEED
+
+runner = CliRunner()
+
+
+def run(*args: object, env: dict | None = None, input: str | bytes | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, [str(a) for a in args], env=env, input=input)
+
+
+def one_error_line(result) -> str:  # type: ignore[no-untyped-def]
+    """The single ``Error:`` line of stderr (and no traceback)."""
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return errors[0]
+
+
+def count(db: Path, table: str = "article") -> int:
+    with sqlite3.connect(db) as connection:
+        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+# --------------------------------------------------------------------------- 2. another program's database
+
+
+def test_foreign_database_is_refused_and_untouched(tiny_model_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "other.db"
+    with sqlite3.connect(db) as connection:
+        connection.execute("create table article(id integer primary key, headline text)")
+    before = db.read_bytes()
+    for args in (["who-said", "Kirby"], ["score", SEED, "--model", tiny_model_dir], ["batch", SEED, "--model", tiny_model_dir], ["sources"]):
+        result = run(*args, "--db", db)
+        assert result.exit_code == 1, (args, result.stderr)
+        line = one_error_line(result)
+        assert line.startswith(f"Error: {db}: not a database made by attribution") and "article" in line, line
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]  # no -wal or -shm beside it either
+
+
+def test_marker_of_another_program_or_newer_schema_is_refused(tmp_path: Path) -> None:
+    from attribution.db.engine import make_engine
+
+    db = tmp_path / "marked.db"
+    make_engine(db).dispose()
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE attribution_schema SET version = version + 1")
+    result = run("sources", "--db", db)
+    assert result.exit_code == 1 and "made by a newer attribution" in one_error_line(result)
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE attribution_schema SET application = 'other'")
+    result = run("sources", "--db", db)
+    assert result.exit_code == 1 and "not a database made by attribution" in one_error_line(result)
+
+
+def test_database_made_before_the_marker_is_stamped(tmp_path: Path) -> None:
+    from sqlmodel import SQLModel
+
+    from attribution.db.engine import SCHEMA_VERSION, make_engine
+    from attribution.db.models import SchemaMarker
+
+    db = tmp_path / "old.db"
+    engine = make_engine(db)
+    engine.dispose()
+    with sqlite3.connect(db) as connection:  # as an earlier version left it: every table, no marker
+        connection.execute(f"DROP TABLE {SchemaMarker.__tablename__}")
+    assert run("sources", "--db", db).exit_code == 0
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT application, version FROM attribution_schema").fetchall() == [("attribution", SCHEMA_VERSION)]
+    assert {t.name for t in SQLModel.metadata.sorted_tables} <= {
+        r[0] for r in sqlite3.connect(db).execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+
+
+def test_two_processes_creating_a_database_at_once(tmp_path: Path) -> None:
+    code = "import sys; from attribution.db.engine import make_engine; make_engine(sys.argv[1]).dispose()"
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    for attempt in range(3):
+        db = tmp_path / f"new{attempt}.db"
+        processes = [subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE, text=True, env=env) for _ in range(4)]
+        errors = [p.communicate(timeout=120)[1] for p in processes]
+        assert [p.returncode for p in processes] == [0] * 4, errors
+        assert count(db, "attribution_schema") == 1
+
+
+# --------------------------------------------------------------------------- 3. write failures
+
+
+def _scored_db(tiny_model_dir: Path, tmp_path: Path) -> Path:
+    db = tmp_path / "claims.db"
+    assert run("score", SEED, "--db", db, "--model", tiny_model_dir, "--format", "jsonl").exit_code == 0
+    return db
+
+
+def _second_article(tmp_path: Path) -> Path:
+    other = tmp_path / "second.txt"
+    other.write_text("Officials said the repairs cost more than planned.\n\nTraffic was light on Monday.\n", encoding="utf-8")
+    return other
+
+
+@pytest.mark.skipif(shutil.which("chattr") is None and os.geteuid() == 0, reason="root ignores file modes and chattr is missing")
+def test_read_only_database_is_one_line(tiny_model_dir: Path, tmp_path: Path) -> None:
+    db = _scored_db(tiny_model_dir, tmp_path)
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
+            pytest.skip("this filesystem has no immutable flag")
+    else:
+        db.chmod(0o444)
+    try:
+        for command in ("score", "batch"):
+            result = run(command, _second_article(tmp_path), "--db", db, "--model", tiny_model_dir)
+            assert result.exit_code == 1, result.stderr
+            assert one_error_line(result).startswith(f"Error: {db}: the database is read-only"), result.stderr
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(db)], check=True)
+    assert count(db) == 1
+
+
+def _full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every connection may grow the file by no page: SQLite's own 'database or disk is full' path."""
+    from attribution.db import engine
+
+    original = engine._sqlite_pragmas
+
+    def pragmas(connection, record):  # type: ignore[no-untyped-def]
+        original(connection, record)
+        pages = connection.execute("PRAGMA page_count").fetchone()[0]
+        connection.execute(f"PRAGMA max_page_count={max(pages, 1)}")
+
+    monkeypatch.setattr(engine, "_sqlite_pragmas", pragmas)
+
+
+@pytest.mark.parametrize("command", ["score", "batch"])
+def test_full_disk_mid_write_is_one_line_and_rolled_back(command: str, tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = _scored_db(tiny_model_dir, tmp_path)
+    sentences = count(db, "sentence")
+    _full_disk(monkeypatch)
+    big = tmp_path / "big.txt"  # enough rows to need new pages
+    big.write_text("\n\n".join(f"Officials said the repairs in district {n} cost more than planned." for n in range(300)), encoding="utf-8")
+    result = run(command, big, "--db", db, "--model", tiny_model_dir, "--quiet" if command == "batch" else "--format=jsonl")
+    assert result.exit_code == 1, result.stderr
+    assert one_error_line(result).startswith(f"Error: {db}: the disk is full (database or disk is full)"), result.stderr
+    monkeypatch.undo()
+    assert count(db) == 1 and count(db, "sentence") == sentences  # nothing of the failed transaction
+
+
+def test_lock_held_too_long_is_one_line(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from attribution.db import engine
+
+    db = _scored_db(tiny_model_dir, tmp_path)
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer that does not let go
+    try:
+        result = run("score", _second_article(tmp_path), "--db", db, "--model", tiny_model_dir)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1, result.stderr
+    assert one_error_line(result).startswith(f"Error: {db}: another process held the database locked for more than 0.2 s"), result.stderr
+    assert count(db) == 1
+
+
+def test_unopenable_database_is_one_line(tmp_path: Path) -> None:
+    not_sqlite = tmp_path / "notes.db"
+    not_sqlite.write_text("just some notes\n" * 100, encoding="utf-8")
+    result = run("sources", "--db", not_sqlite)
+    assert result.exit_code == 1 and one_error_line(result).startswith(f"Error: {not_sqlite}: cannot open the database: not an SQLite database")
+    result = run("score", SEED, "--db", tmp_path / "no" / "such" / "folder.db")
+    assert result.exit_code == 1 and "cannot open the file" in one_error_line(result)
