@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from attribution.ingest import Article, ReadFailure, iter_jsonl, read_inputs, read_jsonl_file
+from attribution.ingest import Article, ReadFailure, read_inputs, read_jsonl_file, read_jsonl_stream
 from attribution.results import ArticleResult
 
 ARTICLE_FIELDS = ("id", "title", "text", "url", "published", "publisher", "author")
@@ -85,7 +85,7 @@ class BatchSummary:
 def read_batch_input(input_path: str) -> Iterator[Article | ReadFailure]:
     """A folder (recursive), a JSONL file, a text file, or ``-`` for JSONL on stdin."""
     if input_path == "-":
-        yield from iter_jsonl(sys.stdin, "<stdin>")
+        yield from read_jsonl_stream(sys.stdin.buffer, "<stdin>")  # bytes: a bad line fails alone
     elif Path(input_path).suffix == ".jsonl" and Path(input_path).is_file():
         yield from read_jsonl_file(Path(input_path))
     else:
