@@ -444,6 +444,15 @@ def decode_batch(
     ]
 
 
+def calibration_inputs(tokenizer: PreTrainedTokenizerBase, settings: ModelSettings) -> list[dict[str, np.ndarray]]:
+    """The int8 export's calibration batches: the packaged sentences, encoded as the scorer encodes them."""
+    from attribution.onnx_backend import calibration_batches, calibration_sentences
+
+    sentences = calibration_sentences()
+    contexts = [""] + sentences[:-1] if settings.left_context else None
+    return calibration_batches(encode(tokenizer, sentences, settings.max_length, contexts))
+
+
 class Predictor:
     """Loads a model folder once and labels sentences; ``predict`` is pure (no storage)."""
 
@@ -460,7 +469,7 @@ class Predictor:
         if backend == "onnx":
             from attribution.onnx_backend import OnnxForward
 
-            forward: Any = OnnxForward.for_model(model, version, quantize)
+            forward: Any = OnnxForward.for_model(model, version, quantize, lambda: calibration_inputs(tokenizer, model.settings))
         elif backend == "torch":
             forward = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8) if quantize else model
         else:

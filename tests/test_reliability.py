@@ -188,3 +188,73 @@ def test_unopenable_database_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1 and one_error_line(result).startswith(f"Error: {not_sqlite}: cannot open the database: not an SQLite database")
     result = run("score", SEED, "--db", tmp_path / "no" / "such" / "folder.db")
     assert result.exit_code == 1 and "cannot open the file" in one_error_line(result)
+
+
+# --------------------------------------------------------------------------- 1. the same article, the same answer
+
+NEIGHBOURS = [
+    "서울시는 새 다리가 5월에 개통된다고 밝혔다. 시장은 \u201c안전하다\u201d고 말했다.",
+    "Officials said the repairs cost more than planned. Traffic was light on Monday.\n\n"
+    "\u201cWe are ready,\u201d Mayor Ana Ruiz told reporters, adding that the bridge would reopen in May.",
+    "The engineer said the steel was sound. " * 30,
+]
+
+
+def _jsonl(scorer_output: dict) -> dict[str, str]:
+    return {
+        document: "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+        for document, records in zip(scorer_output["id"], scorer_output["records"])
+    }
+
+
+def _score(model: Path | None, texts: dict[str, str], batch_size: int, threads: int) -> dict[str, str]:
+    import torch
+
+    from attribution.batch import BatchScorer
+    from attribution.ingest import article_from_text
+    from attribution.pipeline import _cached_predictor
+
+    _cached_predictor.cache_clear()
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)  # the ONNX backend runs one single-threaded session per thread
+    try:
+        scorer = BatchScorer(model, batch_size=batch_size, backend="onnx")
+        return _jsonl(scorer.score_articles([article_from_text(text, name) for name, text in texts.items()]))
+    finally:
+        torch.set_num_threads(before)
+        _cached_predictor.cache_clear()
+
+
+def _check_reproducible(model: Path | None, articles: dict[str, str]) -> None:
+    together = _score(model, articles, batch_size=32, threads=2)
+    runs = [
+        _score(model, articles, batch_size=4, threads=1),
+        _score(model, {**{f"n{i}": t for i, t in enumerate(NEIGHBOURS)}, **articles}, batch_size=7, threads=2),
+        *[_score(model, {name: text}, batch_size=32, threads=2) for name, text in articles.items()],
+    ]
+    for run_output in runs:
+        for name, jsonl in run_output.items():
+            if name in together:
+                assert jsonl == together[name], f"{name} scored differently beside other articles or in other batches"
+    assert all(together.values())
+
+
+def test_an_article_scores_the_same_whatever_its_batch(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The int8 export (static scales) through the same code path as the shipped model, on a tiny model."""
+    monkeypatch.setenv("ATTRIBUTION_CACHE", str(tmp_path / "cache"))
+    articles = {"seed": SEED.read_text(encoding="utf-8"), "korean": NEIGHBOURS[0], "short": "The mayor said the bridge is safe."}
+    _check_reproducible(tiny_model_dir, articles)
+    assert any(p.name.endswith(".int8.onnx") for p in (tmp_path / "cache").iterdir())
+
+
+@pytest.mark.slow
+def test_the_shipped_model_scores_an_article_the_same_whatever_its_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATTRIBUTION_CACHE", str(tmp_path / "cache"))
+    bbc = PROJECT.parent / "shared" / "data" / "bbc-news" / "articles.jsonl"
+    articles = {"seed": SEED.read_text(encoding="utf-8")}
+    if bbc.is_file():
+        with bbc.open(encoding="utf-8") as handle:
+            for line, _ in zip(handle, range(12)):
+                record = json.loads(line)
+                articles[str(record["id"])] = record["text"]
+    _check_reproducible(None, articles)
