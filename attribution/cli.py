@@ -208,6 +208,8 @@ def data_import(
     report = import_labels(file, input_format, strict=strict)
     for reason in report.skipped:
         typer.echo(f"skipped: {reason}", err=True)
+    if not report.records:  # an empty file would look like a successful import
+        fail(f"{file}: no valid records ({len(report.skipped)} skipped); {output} not written")
     write_jsonl(report.records, output)
     typer.echo(f"{len(report.records)} records written to {output}; {len(report.skipped)} skipped", err=True)
 

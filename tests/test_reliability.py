@@ -258,3 +258,56 @@ def test_the_shipped_model_scores_an_article_the_same_whatever_its_batch(tmp_pat
                 record = json.loads(line)
                 articles[str(record["id"])] = record["text"]
     _check_reproducible(None, articles)
+
+
+# --------------------------------------------------------------------------- 5. brat import, 7. all-invalid import
+
+
+def _brat_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    text = "Traffic was light. The mayor said the bridge is safe. Officials told reporters it would reopen.\n"
+    (folder / "bridge.txt").write_text(text, encoding="utf-8")
+
+    def at(part: str) -> str:
+        start = text.index(part)
+        return f"{start} {start + len(part)}\t{part}"
+
+    reopen = text.index("it would reopen.")
+    (folder / "bridge.ann").write_text("\n".join([
+        f"T1\tSource {at('The mayor')}", f"T2\tCue {at('said')}", f"T3\tContent {at('the bridge is safe')}",
+        f"T4\tCue {at('said the')}",  # a second cue overlapping the first
+        "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3", "E2\tAttribution:T4 Cue:T4 Content:T3",
+        f"T5\tSource {at('Officials')}", f"T6\tCue {at('told')}",
+        f"T7\tContent {reopen} {len(text) + 40}\tit would reopen.",  # runs past the end of the text
+        "E3\tAttribution:T6 Source:T5 Cue:T6 Content:T7",
+    ]) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_brat_import_skips_bad_spans_with_a_reason_and_strict_stops(tmp_path: Path) -> None:
+    folder = _brat_folder(tmp_path)
+    output = tmp_path / "labels.jsonl"
+    result = run("data", "import", folder, "--format", "brat", "-o", output)
+    assert result.exit_code == 0, result.stderr
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped:")]
+    assert len(skipped) == 2, result.stderr
+    assert skipped[0] == "skipped: bridge.ann: sentence 1: Cue 29-33 overlaps Cue 29-37"
+    assert skipped[1] == "skipped: bridge.ann: sentence 2: span T7 Content 79-136 lies outside the text (length 96)"
+    records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [r["text"] for r in records] == ["Traffic was light."]
+
+    strict = run("data", "import", folder, "--format", "brat", "-o", tmp_path / "strict.jsonl", "--strict")
+    assert strict.exit_code == 1
+    assert one_error_line(strict) == "Error: bridge.ann: sentence 1: Cue 29-33 overlaps Cue 29-37"
+    assert not (tmp_path / "strict.jsonl").exists()
+
+
+def test_import_where_every_record_is_invalid_exits_non_zero(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "", "spans": []}\n{"text": "x", "spans": [{"start": 0, "end": 9, "label": "CUE"}]}\n', encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    result = run("data", "import", bad, "--format", "canonical", "-o", output)
+    assert result.exit_code == 1
+    assert one_error_line(result) == f"Error: {bad}: no valid records (2 skipped); {output} not written"
+    assert result.stderr.count("skipped:") == 2 and not output.exists()
