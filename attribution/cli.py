@@ -7,24 +7,37 @@ nowhere else.  Training code is imported only inside the commands that need it.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from typer.core import TyperGroup
 
-from attribution.errors import AttributionError
+from attribution.errors import AttributionError, AttributionWarning
 
 
 class _ErrorsToOneLine(TyperGroup):
-    """The CLI edge: a named error becomes ``Error: <message>`` and exit code 1."""
+    """The CLI edge: a named error becomes ``Error: <message>`` and exit code 1; our warnings, ``Warning: <message>``."""
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
-        try:
-            return super().invoke(ctx)
-        except AttributionError as exc:
-            typer.echo(f"Error: {exc}", err=True)
-            raise typer.Exit(1) from exc
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            try:
+                return super().invoke(ctx)
+            except AttributionError as exc:
+                typer.echo(f"Error: {exc}", err=True)
+                raise typer.Exit(1) from exc
+
+
+_python_showwarning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+    if issubclass(category, AttributionWarning):
+        typer.echo(f"Warning: {message}", err=True)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
 
 
 app = typer.Typer(

@@ -23,3 +23,11 @@ class DatabaseError(AttributionError):
 
 class ForeignDatabaseError(DatabaseError):
     """The database was not made by this tool (no schema marker): it is refused and left untouched."""
+
+
+class AttributionWarning(UserWarning):
+    """Something the user should know about a result that was still produced; the CLI prints one line."""
+
+
+class TruncatedSentenceWarning(AttributionWarning):
+    """A sentence longer than the model reads was analysed only in its first part."""

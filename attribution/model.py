@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ import torch
 from torch import nn
 
 from attribution.config import ModelSettings, force_offline, resolve_base_model
-from attribution.errors import ModelError
+from attribution.errors import ModelError, TruncatedSentenceWarning
 
 force_offline()
 
@@ -538,6 +539,7 @@ class Predictor:
                 encoded = encode(self.tokenizer, texts, self.settings.max_length, [contexts[i] for i in chunk])  # type: ignore[index]
             else:
                 encoded = pad_encodings([pieces[i] for i in chunk], texts, self.tokenizer.pad_token_id or 0)
+            truncated.extend(_truncated(texts, encoded, self.settings.max_length))
             out = self._forward(encoded.input_ids, encoded.attention_mask, encoded.case_ids)
             sentence_probs = _softmax(np.asarray(out["sentence_logits"], dtype=np.float32))
             tag_log_probs = _log_softmax(np.asarray(out["tag_logits"], dtype=np.float32))
@@ -552,6 +554,7 @@ class Predictor:
                 for probs, spans in zip(sentence_probs, spans_per_row)
             ]
 
+        truncated: list[tuple[str, int]] = []  # list.extend is atomic: safe from the scoring threads
         batches = [order[begin : begin + self.batch_size] for begin in range(0, len(order), self.batch_size)]
         parallel = getattr(self._forward, "parallel", 1)  # the ONNX backend runs several batches at once
         if parallel > 1 and len(batches) > 1:
@@ -562,7 +565,23 @@ class Predictor:
         for chunk, predictions in zip(batches, scored):
             for index, prediction in zip(chunk, predictions):
                 results[index] = prediction
+        for text, analysed in truncated:
+            start = " ".join(text[:60].split())
+            warnings.warn(TruncatedSentenceWarning(
+                f"a sentence of {len(text):,} characters was analysed only in its first {analysed:,} (the model reads "
+                f"{self.settings.max_length} word pieces): \"{start}...\""
+            ), stacklevel=2)
         return [r for r in results if r is not None]
+
+
+def _truncated(texts: Sequence[str], encoded: Encoded, max_length: int) -> list[tuple[str, int]]:
+    """``(text, characters analysed)`` for each sentence the tokenizer cut at ``max_length`` pieces."""
+    found = []
+    for row in np.flatnonzero(encoded.attention_mask.sum(1).numpy() >= max_length):
+        analysed = max((b for (_, b), word in zip(encoded.offsets[row], encoded.word_ids[row]) if word is not None), default=0)
+        if texts[row][analysed:].strip():
+            found.append((texts[row], analysed))
+    return found
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:

@@ -311,3 +311,92 @@ def test_import_where_every_record_is_invalid_exits_non_zero(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert one_error_line(result) == f"Error: {bad}: no valid records (2 skipped); {output} not written"
     assert result.stderr.count("skipped:") == 2 and not output.exists()
+
+
+# --------------------------------------------------------------------------- 4. JSONL read line by line, 7. messages
+
+
+def _record(n: int) -> bytes:
+    return json.dumps({"id": f"good-{n}", "text": f"Officials said district {n} would get a new bridge."}).encode() + b"\n"
+
+
+def test_one_bad_jsonl_line_fails_alone(tiny_model_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "articles.jsonl"
+    source.write_bytes(
+        _record(1) + _record(2) + b'{"id": "latin", "text": "caf\xe9 owners said prices rose."}\n' + _record(3)
+        + b'{"id": "nul", "text": "The mayor\x00 said so."}\n' + _record(4) + b'{"id": "cut", "text": \n' + _record(5)
+    )
+    result = run("batch", source, "--db", tmp_path / "claims.db", "--model", tiny_model_dir, "--quiet")
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        f"Error: {source}:3: not UTF-8 text (byte 29 of the line); convert the file with iconv -t UTF-8",
+        f"Error: {source}:5: NUL byte at column 33",
+        f"Error: {source}:7: malformed JSON (Expecting value)",
+    ], result.stderr
+    assert "scored 5," in result.stderr and count(tmp_path / "claims.db") == 5
+
+
+def test_bad_jsonl_line_on_stdin_fails_alone(tiny_model_dir: Path, tmp_path: Path) -> None:
+    result = run("batch", "-", "--db", tmp_path / "claims.db", "--model", tiny_model_dir, "--quiet",
+                 input=_record(1) + b'{"id": "latin", "text": "caf\xe9"}\n' + _record(2))
+    assert result.exit_code == 1
+    assert one_error_line(result).startswith("Error: <stdin>:2: not UTF-8 text") and count(tmp_path / "claims.db") == 2
+
+
+def _score_jsonl(tiny_model_dir: Path, path: Path) -> list[dict]:
+    result = run("score", path, "--no-store", "--format", "jsonl", "--model", tiny_model_dir)
+    assert result.exit_code == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_utf16_article_is_read(tiny_model_dir: Path, tmp_path: Path) -> None:
+    text = "Officials said the bridge would reopen in May.\n\nTraffic was light on Monday.\n"
+    expected = [(r["text"], r["start"]) for r in _score_jsonl(tiny_model_dir, _write(tmp_path / "utf8.txt", text.encode()))]
+    for encoding in ("utf-16", "utf-16-le", "utf-16-be"):  # with a byte-order mark, and without
+        records = _score_jsonl(tiny_model_dir, _write(tmp_path / f"{encoding}.txt", text.encode(encoding)))
+        assert [(r["text"], r["start"]) for r in records] == expected, encoding
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_fifo_and_process_substitution_are_read_as_streams(tiny_model_dir: Path, tmp_path: Path) -> None:
+    import threading
+
+    text = "Officials said the bridge would reopen in May."
+    for name, data in (("article", text.encode()), ("articles", _record(1) + _record(2))):
+        fifo = tmp_path / name
+        os.mkfifo(fifo)
+        writer = threading.Thread(target=lambda f=fifo, d=data: f.write_bytes(d))
+        writer.start()
+        records = _score_jsonl(tiny_model_dir, fifo)
+        writer.join(timeout=30)
+        documents = {r["document"] for r in records}
+        assert documents == ({str(fifo)} if name == "article" else {"good-1", "good-2"}), records
+    if shutil.which("bash"):  # <(cat file) as a user types it: a pipe named /dev/fd/N
+        article = _write(tmp_path / "a.txt", text.encode())
+        code = f"import sys; sys.argv = ['attribution'] + sys.argv[1:]; from attribution.cli import main; main()"
+        shell = f'"{sys.executable}" -c "{code}" score <(cat "{article}") --no-store --format jsonl --model "{tiny_model_dir}"'
+        done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(PROJECT)}, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout.splitlines()[0])["text"] == text
+
+
+def test_nul_bytes_anywhere_are_refused_with_where(tiny_model_dir: Path, tmp_path: Path) -> None:
+    late = _write(tmp_path / "late.txt", b"Officials said the bridge would reopen. " * 250 + b"\x00tail")
+    result = run("score", late, "--no-store", "--model", tiny_model_dir)
+    assert result.exit_code == 1
+    assert one_error_line(result) == f"Error: {late}: NUL byte at byte 10000: binary, not a text article"
+
+
+def test_long_sentence_analysed_in_part_is_warned(tiny_model_dir: Path, tmp_path: Path) -> None:
+    long = " and ".join(f"item {i} was approved" for i in range(60))
+    article = _write(tmp_path / "long.txt", f"The committee said {long}.\n\nTraffic was light.\n".encode())
+    result = run("score", article, "--no-store", "--format", "jsonl", "--model", tiny_model_dir)
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert len(warnings) == 1 and "was analysed only in its first" in warnings[0] and "(the model reads 64 word pieces)" in warnings[0]
+    assert '"The committee said item 0 was approved' in warnings[0]
