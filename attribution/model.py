@@ -579,7 +579,7 @@ def _truncated(texts: Sequence[str], encoded: Encoded, max_length: int) -> list[
     found = []
     for row in np.flatnonzero(encoded.attention_mask.sum(1).numpy() >= max_length):
         analysed = max((b for (_, b), word in zip(encoded.offsets[row], encoded.word_ids[row]) if word is not None), default=0)
-        if texts[row][analysed:].strip():
+        if any(ch.isalnum() for ch in texts[row][analysed:]):  # not for a lost full stop or closing quote
             found.append((texts[row], analysed))
     return found
 
