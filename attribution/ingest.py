@@ -255,12 +255,10 @@ def read_jsonl_stream(handle: BinaryIO, name: str) -> Iterator[Article | ReadFai
 def read_jsonl_file(path: Path) -> Iterator[Article | ReadFailure]:
     name = str(path)
     try:
-        handle = open(path, "rb")
-    except OSError as exc:
+        with open(path, "rb") as handle:
+            yield from read_jsonl_stream(handle, name)
+    except OSError as exc:  # opening it, or reading it midway
         yield ReadFailure(name, exc.strerror or str(exc))
-        return
-    with handle:
-        yield from read_jsonl_stream(handle, name)
 
 
 def expand_inputs(paths: list[str]) -> Iterator[Path | ReadFailure]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -253,7 +253,7 @@ def _prepare_sqlite(engine: Engine, name: str) -> None:
                     connection.execute(statement)
                 connection.execute(
                     f"INSERT INTO {MARKER_TABLE} (application, version, created_at) VALUES (?, ?, ?)",
-                    (APPLICATION, SCHEMA_VERSION, datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat(sep=" ")),
+                    (APPLICATION, SCHEMA_VERSION, datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat(sep=" ")),
                 )
             connection.execute("COMMIT")
         except BaseException:
