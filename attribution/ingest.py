@@ -116,10 +116,10 @@ def _decode(raw: bytes, name: str) -> str:
             raise InputError(f"{name}: looks like UTF-16 but is not valid UTF-16 (byte {exc.start}); convert it with iconv -t UTF-8") from exc
         text = text.removeprefix("\ufeff")
         if "\x00" in text:
-            raise InputError(f"{name}: NUL character at character {text.index(chr(0))}: binary, not a text article")
+            raise InputError(f"{name}: binary file (NUL character at character {text.index(chr(0))}), not a text article")
         return text
     if b"\x00" in raw:
-        raise InputError(f"{name}: NUL byte at byte {raw.index(0)}: binary, not a text article")
+        raise InputError(f"{name}: binary file (NUL byte at byte {raw.index(0)}), not a text article")
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:

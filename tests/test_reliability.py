@@ -389,7 +389,7 @@ def test_nul_bytes_anywhere_are_refused_with_where(tiny_model_dir: Path, tmp_pat
     late = _write(tmp_path / "late.txt", b"Officials said the bridge would reopen. " * 250 + b"\x00tail")
     result = run("score", late, "--no-store", "--model", tiny_model_dir)
     assert result.exit_code == 1
-    assert one_error_line(result) == f"Error: {late}: NUL byte at byte 10000: binary, not a text article"
+    assert one_error_line(result) == f"Error: {late}: binary file (NUL byte at byte 10000), not a text article"
 
 
 def test_long_sentence_analysed_in_part_is_warned(tiny_model_dir: Path, tmp_path: Path) -> None:
