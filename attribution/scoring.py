@@ -78,4 +78,5 @@ def score_paths(
     finally:
         if session is not None:
             session.close()
+            session.get_bind().dispose()  # close the file now, not when collected
     return failures

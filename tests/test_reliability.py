@@ -5,6 +5,7 @@ Each case runs the command a user would and checks its exit code and its one-lin
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -120,6 +121,9 @@ def _second_article(tmp_path: Path) -> Path:
 @pytest.mark.skipif(shutil.which("chattr") is None and os.geteuid() == 0, reason="root ignores file modes and chattr is missing")
 def test_read_only_database_is_one_line(tiny_model_dir: Path, tmp_path: Path) -> None:
     db = _scored_db(tiny_model_dir, tmp_path)
+    # Close the connections the scoring run left for the garbage collector: SQLite reuses an open
+    # descriptor of the same file within a process, which would still be writable.
+    gc.collect()
     if os.geteuid() == 0:
         if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
             pytest.skip("this filesystem has no immutable flag")
