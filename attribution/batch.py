@@ -17,13 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from attribution.ingest import (
-    Article,
-    ReadFailure,
-    iter_jsonl,
-    read_inputs,
-    read_jsonl_file,
-)
+from attribution.ingest import Article, ReadFailure, read_inputs, read_jsonl_file, read_jsonl_stream
 from attribution.results import ArticleResult
 
 ARTICLE_FIELDS = ("id", "title", "text", "url", "published", "publisher", "author")
@@ -92,7 +86,7 @@ class BatchSummary:
 def read_batch_input(input_path: str) -> Iterator[Article | ReadFailure]:
     """A folder (recursive), a JSONL file, a text file, or ``-`` for JSONL on stdin."""
     if input_path == "-":
-        yield from iter_jsonl(sys.stdin, "<stdin>")
+        yield from read_jsonl_stream(sys.stdin.buffer, "<stdin>")  # bytes: a bad line fails alone
     elif Path(input_path).suffix == ".jsonl" and Path(input_path).is_file():
         yield from read_jsonl_file(Path(input_path))
     else:
@@ -134,8 +128,8 @@ def _score_in_worker(articles: list[Article]) -> list[ArticleResult]:
 
 def _resolve_and_save(session: Any, results: list[ArticleResult]) -> Sequence[str]:
     """Resolve sources (where the scorer left it undone) and store the chunk in one transaction."""
-    from attribution.link import resolve_article
     from attribution.calibration import threshold
+    from attribution.link import resolve_article
     from attribution.store import save_results
 
     results = [result if result.resolved else resolve_article(result) for result in results]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +27,7 @@ from attribution.cli_options import (
     ReportFormat,
     ScoreFormat,
 )
-from attribution.errors import AttributionError
+from attribution.errors import AttributionError, AttributionWarning, InputError
 from attribution.factchecks.cli import register as register_fact_checks
 from attribution.query_cli import query_app
 
@@ -35,11 +36,13 @@ class _ErrorsToOneLine(TyperGroup):
     """The CLI edge: a named error is ``Error: <message>`` and exit 1; a usage error one line and exit 2."""
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
-        try:
-            return super().invoke(ctx)
-        except AttributionError as exc:
-            typer.echo(f"Error: {exc}", err=True)
-            raise typer.Exit(1) from exc
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning  # our warnings as one line: ``Warning: <message>``
+            try:
+                return super().invoke(ctx)
+            except AttributionError as exc:
+                typer.echo(f"Error: {exc}", err=True)
+                raise typer.Exit(1) from exc
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         """Typer's main, but a usage error is one line too: ``Error: <command>: <message>``, exit 2."""
@@ -61,6 +64,16 @@ class _ErrorsToOneLine(TyperGroup):
             typer.echo("Aborted.", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+_python_showwarning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+    if issubclass(category, AttributionWarning):
+        typer.echo(f"Warning: {message}", err=True)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
 
 
 app = typer.Typer(
@@ -203,13 +216,19 @@ def batch(
         raise typer.Exit(1)
 
 
+REHEARSE_HELP = (
+    "What to rehearse so nothing is forgotten: auto (PolNeAR train when present, else the starting model's predictions "
+    "on --unlabelled / --db), polnear, unlabelled or none"
+)
+
+
 @app.command()
 def train(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the trained model")],
     config: Annotated[Path, typer.Option("--config", help="TOML settings")] = Path("configs/polnear.toml"),
     data: Annotated[Path | None, typer.Option("--data", help="Canonical labels JSONL (from `attribution data import`)")] = None,
     from_model: Annotated[Path | None, typer.Option("--from", help="Continue from this model folder [default: the shipped model]")] = None,
-    rehearse: Annotated[Rehearse, typer.Option("--rehearse", help="What to rehearse so nothing is forgotten: auto (PolNeAR train when present, else the starting model's predictions on --unlabelled / --db), polnear, unlabelled or none")] = Rehearse.auto,
+    rehearse: Annotated[Rehearse, typer.Option("--rehearse", help=REHEARSE_HELP)] = Rehearse.auto,
     unlabelled: Annotated[list[Path] | None, typer.Option("--unlabelled", help="Articles (.txt files or folders) whose sentences the starting model labels for rehearsal")] = None,
     db: DbOption = None,
     holdout: Annotated[float | None, typer.Option("--holdout", min=0.0, max=0.9, help="Share of --data held out for early stopping and the report [default: 0.2]")] = None,
@@ -266,6 +285,8 @@ def data_import(
     report = import_labels(file, input_format.value, strict=strict)
     for reason in report.skipped:
         typer.echo(f"skipped: {reason}", err=True)
+    if not report.records:  # an empty file would look like a successful import
+        raise InputError(f"{file}: no valid records ({len(report.skipped)} skipped); {output} not written")
     write_jsonl(report.records, output)
     typer.echo(f"{len(report.records)} records written to {output}; {len(report.skipped)} skipped", err=True)
 

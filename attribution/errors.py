@@ -45,3 +45,19 @@ class UnknownSourceError(NotFoundError):
 
 class EmbeddingsMissingError(AttributionError):
     """Claim matching needs stored embeddings, and none have been computed yet."""
+
+
+class DatabaseError(AttributionError):
+    """A database cannot be opened, read or written: missing, read-only, full, locked too long, damaged."""
+
+
+class ForeignDatabaseError(DatabaseError):
+    """The database was not made by this tool (no schema marker): it is refused and left untouched."""
+
+
+class AttributionWarning(UserWarning):
+    """Something the user should know about a result that was still produced; the CLI prints one line."""
+
+
+class TruncatedSentenceWarning(AttributionWarning):
+    """A sentence longer than the model reads was analysed only in its first part."""

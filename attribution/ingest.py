@@ -5,12 +5,13 @@ The text is kept exactly as read; every offset anywhere refers to it.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from attribution.errors import InputError
 
@@ -121,11 +122,39 @@ def article_from_text(text: str, document: str, **metadata: str | None) -> Artic
     return article
 
 
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def _utf16_encoding(raw: bytes) -> str | None:
+    """``utf-16-le``/``-be`` for UTF-16 text: by its byte-order mark, or by the NUL halves of mostly-ASCII text."""
+    for bom, encoding in _UTF16_BOMS:
+        if raw.startswith(bom):
+            return encoding
+    sample = raw[:8192]
+    if len(sample) < 16 or len(sample) % 2:
+        return None
+    for zero, encoding in ((1, "utf-16-le"), (0, "utf-16-be")):  # ASCII letters in UTF-16 have a NUL byte on one side
+        if sample[zero::2].count(0) >= 0.9 * (len(sample) // 2) and sample[1 - zero :: 2].count(0) == 0:
+            return encoding
+    return None
+
+
 def _decode(raw: bytes, name: str) -> str:
-    if b"\x00" in raw[:8192]:
-        raise InputError(f"{name}: binary file, not a text article")
+    """UTF-8 (a byte-order mark is dropped) or UTF-16; NUL bytes anywhere are refused, with where."""
+    encoding = _utf16_encoding(raw)
+    if encoding is not None:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: looks like UTF-16 but is not valid UTF-16 (byte {exc.start}); convert it with iconv -t UTF-8") from exc
+        text = text.removeprefix("\ufeff")
+        if "\x00" in text:
+            raise InputError(f"{name}: binary file (NUL character at character {text.index(chr(0))}), not a text article")
+        return text
+    if b"\x00" in raw:
+        raise InputError(f"{name}: binary file (NUL byte at byte {raw.index(0)}), not a text article")
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); convert it with iconv -t UTF-8") from exc
 
@@ -137,15 +166,25 @@ def _check_size(size: int, name: str) -> None:
         )
 
 
+def _read_article_bytes(path: Path, document: str) -> bytes:
+    """A regular file's bytes; a pipe, FIFO or ``<(command)`` is read as the stream it is (its size says 0)."""
+    if path.is_file():
+        size = path.stat().st_size
+        _check_size(size, document)
+        if size == 0:
+            raise InputError(f"{document}: empty file")
+        return path.read_bytes()
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_ARTICLE_BYTES + 1)
+    _check_size(len(raw), document)
+    if not raw:
+        raise InputError(f"{document}: empty stream")
+    return raw
+
+
 def read_text_file(path: Path, document: str | None = None) -> Article:
     document = document or str(path)
-    size = path.stat().st_size
-    _check_size(size, document)
-    if size == 0:
-        raise InputError(f"{document}: empty file")
-    text = _decode(path.read_bytes(), document)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = _decode(_read_article_bytes(path, document), document)
     return article_from_text(text, document)
 
 
@@ -173,11 +212,15 @@ class ReadFailure:
     reason: str
 
 
-def iter_jsonl(lines: Iterator[str] | list[str], name: str) -> Iterator[Article | ReadFailure]:
-    for number, line in enumerate(lines, 1):
+def iter_jsonl(lines: Iterable[str], name: str, first: int = 1) -> Iterator[Article | ReadFailure]:
+    """Articles of decoded JSONL lines; a bad line is a failure naming ``name:line``, the others go on."""
+    for number, line in enumerate(lines, first):
         if not line.strip():
             continue
         where = f"{name}:{number}"
+        if "\x00" in line:
+            yield ReadFailure(where, f"NUL character at column {line.index(chr(0)) + 1}")
+            continue
         try:
             yield article_from_record(json.loads(line), where)
         except json.JSONDecodeError as exc:
@@ -186,18 +229,69 @@ def iter_jsonl(lines: Iterator[str] | list[str], name: str) -> Iterator[Article 
             yield ReadFailure(where, str(exc).removeprefix(f"{where}: "))
 
 
+def _byte_lines(handle: BinaryIO, name: str) -> Iterator[tuple[int, bytes | ReadFailure]]:
+    """Numbered lines of a byte stream; a line longer than any article is skipped with a failure, unread."""
+    number = 0
+    while True:
+        line = handle.readline(MAX_ARTICLE_BYTES * 2)
+        if not line:
+            return
+        number += 1
+        if not line.endswith(b"\n") and len(line) >= MAX_ARTICLE_BYTES * 2:
+            while line and not line.endswith(b"\n"):  # the rest of this line
+                line = handle.readline(MAX_ARTICLE_BYTES)
+            yield number, ReadFailure(f"{name}:{number}", f"line longer than {MAX_ARTICLE_BYTES * 2 / 1e6:.0f} MB, not one article")
+            continue
+        yield number, line
+
+
+def read_jsonl_stream(handle: BinaryIO, name: str) -> Iterator[Article | ReadFailure]:
+    """JSONL read line by line from bytes: a line that is not UTF-8, holds a NUL or is not JSON fails alone.
+
+    A UTF-16 stream (by its byte-order mark) is decoded whole and read the same way.
+    """
+    peek = getattr(handle, "peek", None)
+    head = peek(4)[:4] if peek is not None else b""
+    if any(head.startswith(bom) for bom, _ in _UTF16_BOMS):
+        try:
+            text = _decode(handle.read(), name)
+        except InputError as exc:
+            yield ReadFailure(name, str(exc).removeprefix(f"{name}: "))
+            return
+        yield from iter_jsonl(text.split("\n"), name)
+        return
+    seen_text = False
+    for number, raw in _byte_lines(handle, name):
+        if isinstance(raw, ReadFailure):
+            seen_text = True
+            yield raw
+            continue
+        if number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        if not raw.strip():
+            continue
+        seen_text = True
+        where = f"{name}:{number}"
+        if b"\x00" in raw:
+            yield ReadFailure(where, f"NUL byte at column {raw.index(0) + 1}")
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield ReadFailure(where, f"not UTF-8 text (byte {exc.start + 1} of the line); convert the file with iconv -t UTF-8")
+            continue
+        yield from iter_jsonl([line], name, number)
+    if not seen_text:
+        yield ReadFailure(name, "empty file")
+
+
 def read_jsonl_file(path: Path) -> Iterator[Article | ReadFailure]:
     name = str(path)
-    raw = path.read_bytes()
-    if not raw.strip():
-        yield ReadFailure(name, "empty file")
-        return
     try:
-        text = _decode(raw, name)
-    except InputError as exc:
-        yield ReadFailure(name, str(exc).removeprefix(f"{name}: "))
-        return
-    yield from iter_jsonl(text.splitlines(), name)
+        with open(path, "rb") as handle:
+            yield from read_jsonl_stream(handle, name)
+    except OSError as exc:  # opening it, or reading it midway
+        yield ReadFailure(name, exc.strerror or str(exc))
 
 
 def expand_inputs(paths: list[str]) -> Iterator[Path | ReadFailure]:
@@ -215,11 +309,35 @@ def expand_inputs(paths: list[str]) -> Iterator[Path | ReadFailure]:
             yield ReadFailure(given, "no such file or directory")
 
 
+def _read_stream(path: Path) -> Iterator[Article | ReadFailure]:
+    """A pipe, FIFO or ``<(command)``, read once as the stream it is: JSONL when named so or when it
+    starts with ``{`` (``/dev/fd/63`` has no suffix), else one text article."""
+    name = str(path)
+    with open(path, "rb") as handle:
+        start = handle.peek(64).lstrip(codecs.BOM_UTF8).lstrip()[:1]
+        if path.suffix == ".jsonl" or (path.suffix != ".txt" and start == b"{"):
+            yield from read_jsonl_stream(handle, name)
+            return
+        raw = handle.read(MAX_ARTICLE_BYTES + 1)
+    try:
+        _check_size(len(raw), name)
+        if not raw.strip():
+            raise InputError(f"{name}: empty stream")
+        yield article_from_text(_decode(raw, name), name)
+    except InputError as exc:
+        yield ReadFailure(name, str(exc).removeprefix(f"{name}: "))
+
+
 def read_inputs(paths: list[str]) -> Iterator[Article | ReadFailure]:
     """Every article of the given paths; unreadable ones come back as failures, in order."""
     for item in expand_inputs(paths):
         if isinstance(item, ReadFailure):
             yield item
+        elif not item.is_file():
+            try:
+                yield from _read_stream(item)
+            except OSError as exc:
+                yield ReadFailure(str(item), exc.strerror or str(exc))
         elif item.suffix == ".jsonl":
             yield from read_jsonl_file(item)
         else:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from attribution.errors import AttributionError
+from attribution.errors import AttributionError, DatabaseError
 from attribution.ingest import ReadFailure, read_inputs
 from attribution.results import ArticleResult
 
@@ -65,6 +65,8 @@ def score_paths(
                 result = tracker.analyze(item)
                 if session is not None:
                     save_result(session, result, min_probability=threshold())
+            except DatabaseError:
+                raise  # the database, not this article: stop at the first (the transaction is rolled back)
             except AttributionError as exc:
                 failures.append(ReadFailure(item.document, str(exc)))
                 continue
@@ -81,4 +83,5 @@ def score_paths(
     finally:
         if session is not None:
             session.close()
+            session.get_bind().dispose()  # close the file now, not when collected
     return failures

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from attribution.errors import InputError
-from training.data import brat_attributions, label_sentences, polnear_articles
+from training.data import BratAttribution, is_direct_quote, label_sentences, polnear_articles, read_brat, trim_span
 
 FORMATS = ("labelstudio", "doccano", "prodigy", "brat", "canonical")
 SPAN_LABELS = ("SOURCE", "CUE", "CONTENT")
@@ -502,17 +502,78 @@ _ANNOTATOR_SUFFIX = re.compile(r"_[0-9A-Za-z]{4}$")
 
 
 def _brat_items(path: Path) -> Iterator[_Item]:
+    """Sentence records of each article; a sentence touched by a bad span is skipped with the reason.
+
+    Bad: a span outside the text or empty (it used to be clipped), and a source or cue overlapping
+    another source or cue of the same sentence (one of them used to be dropped silently).  Contents
+    around a source or cue ("X," he said, "Y") are fine: they keep their pieces on either side.
+    """
     try:
-        articles = _brat_articles(path)
-        for name, text, ann in articles:
-            attributions = brat_attributions(text, ann)
-            for index, record in enumerate(label_sentences(name, text, attributions)):
+        for name, text, ann in _brat_articles(path):
+            attributions, bad_spans = _brat_checked_attributions(text, ann)
+            sentences = list(label_sentences(name, text, attributions))
+            for index, record in enumerate(sentences):
                 where = f"{ann.name}: sentence {index}"
-                yield where, (lambda record=record: record)
+                problems = [reason for start, end, reason in bad_spans if _touches(record, start, end, len(text), index == len(sentences) - 1)]
+                problems += _overlapping_roles(text, record, attributions)
+                if problems:
+                    yield where, _raise(InputError(f"{where}: {problems[0]}"))
+                else:
+                    yield where, (lambda record=record: record)
     except OSError as exc:
         raise InputError(f"{getattr(exc, 'filename', None) or path}: cannot read ({exc.strerror or exc})") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+
+
+def _brat_checked_attributions(text: str, ann: Path) -> tuple[list[BratAttribution], list[tuple[int, int, str]]]:
+    """Attributions built from the spans that lie inside the text, and ``(start, end, reason)`` of the others."""
+    spans, events = read_brat(ann)
+    bad: list[tuple[int, int, str]] = []
+    good: dict[str, list[tuple[int, int]]] = {}
+    for span_id, (kind, fragments) in spans.items():
+        wrong = [(a, b) for a, b in fragments if not 0 <= a < b <= len(text)]
+        if wrong:
+            a, b = wrong[0]
+            problem = "is empty" if 0 <= a and b <= len(text) else f"lies outside the text (length {len(text)})"
+            bad.append((a, b, f"span {span_id} {kind} {a}-{b} {problem}"))
+        else:
+            good[span_id] = fragments
+    attributions = []
+    for event in events:
+        if "Attribution" not in event and "Attribution-no-source" not in event:
+            continue
+        source, cue = good.get(event.get("Source", "")), good.get(event.get("Cue", ""))
+        content = sorted(f for role in ("Content", "Content2") for f in good.get(event.get(role, ""), []))
+        attributions.append(BratAttribution(source=source, cue=cue, content=content, is_direct_quote=bool(content) and is_direct_quote(text, content)))
+    return attributions, bad
+
+
+def _touches(record: dict, start: int, end: int, length: int, last: bool) -> bool:
+    """Whether a (possibly out-of-range) span lies in the record's sentence; past the end counts for the last."""
+    start, end = max(0, min(start, end)), max(start, end)
+    if start >= length:
+        return last
+    return record["start"] < max(end, start + 1) and start < record["end"]
+
+
+def _overlapping_roles(text: str, record: dict, attributions: list[BratAttribution]) -> list[str]:
+    """Sources and cues of one sentence that overlap (the same span shared by two attributions is fine)."""
+    a, b = record["start"], record["end"]
+    roles: set[tuple[int, int, str]] = set()
+    for attribution in attributions:
+        for role, fragments in (("Source", attribution.source), ("Cue", attribution.cue)):
+            if fragments:
+                c, d = trim_span(text, fragments[0][0], fragments[-1][1])
+                if a <= c < d <= b:
+                    roles.add((c, d, role))
+    ordered = sorted(roles)
+    return [
+        f"{first[2]} {first[0]}-{first[1]} overlaps {second[2]} {second[0]}-{second[1]}"
+        for i, first in enumerate(ordered)
+        for second in ordered[i + 1 :]
+        if second[0] < first[1]
+    ][:1]
 
 
 def _brat_articles(path: Path) -> Iterable[tuple[str, str, Path]]:

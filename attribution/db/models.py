@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 class Article(SQLModel, table=True):
@@ -177,3 +177,17 @@ class FactCheckProgress(SQLModel, table=True):
     encoder: str = Field(unique=True)
     statement_id: int = 0
     fact_check_id: int = 0
+
+
+class SchemaMarker(SQLModel, table=True):
+    """One row saying this database was made by attribution, and with which schema version.
+
+    The tool opens only databases that hold it (see ``attribution.db.engine``).  Schema changes bump
+    the version; Alembic migrations, when they come, start from version 1 as their baseline revision
+    and update this row in the same transaction as the change.
+    """
+
+    __tablename__ = "attribution_schema"
+    application: str = Field(primary_key=True, description="always 'attribution'")
+    version: int = Field(description="schema version of the tables")
+    created_at: datetime = Field(default_factory=utcnow)
