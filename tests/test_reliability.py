@@ -82,9 +82,13 @@ def test_database_made_before_the_marker_is_stamped(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     engine = make_engine(db)
     engine.dispose()
-    with sqlite3.connect(db) as connection:  # as an earlier version left it: every table, no marker
-        connection.execute(f"DROP TABLE {SchemaMarker.__tablename__}")
-    assert run("sources", "--db", db).exit_code == 0
+    with sqlite3.connect(db) as connection:  # as the last release left it: its tables, no marker, none of the newer ones
+        for table in (SchemaMarker.__tablename__, "statement_fix", "source_title", "fact_check_match"):
+            connection.execute(f"DROP TABLE {table}")
+    before = db.read_bytes()
+    assert run("sources", "--db", db).exit_code == 0  # a query reads it as it is: read-only, nothing written
+    assert db.read_bytes() == before
+    assert run("sources", "merge", "Nobody", "Somebody", "--db", db).exit_code == 1  # a write: stamped and upgraded first
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT application, version FROM attribution_schema").fetchall() == [("attribution", SCHEMA_VERSION)]
     assert {t.name for t in SQLModel.metadata.sorted_tables} <= {
