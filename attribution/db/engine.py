@@ -14,6 +14,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from attribution.db import models  # noqa: F401  (registers the tables)
+from attribution.db import postgres
 from attribution.errors import InputError
 
 DEFAULT_DB = "attribution.db"
@@ -104,6 +105,12 @@ def _make_engine(url: str) -> Engine:
 
 
 def init_db(engine: Engine) -> None:
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:  # one transaction under a lock: several writers may start at once
+            postgres.lock_schema(connection)
+            SQLModel.metadata.create_all(connection)
+            postgres.create_extras(connection)
+        return
     SQLModel.metadata.create_all(engine)
     if engine.dialect.name == "sqlite":
         with engine.begin() as connection:
@@ -127,6 +134,12 @@ def make_read_only_engine(db: str | os.PathLike | None = None) -> Engine:
     Other databases get an ordinary engine; the queries that use it only read.
     """
     url = database_url(db)
+    if url.startswith("postgresql"):
+        make_engine(url).dispose()  # the schema, once; then sessions whose transactions cannot write
+        try:
+            return create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
+        except SQLAlchemyError as exc:
+            raise InputError(f"{db or url}: cannot open the database ({exc.__class__.__name__}: {str(exc).splitlines()[0]})") from exc
     if not url.startswith("sqlite:///") or url.endswith(":memory:"):
         return make_engine(url)
     path = Path(url.removeprefix("sqlite:///")).resolve()

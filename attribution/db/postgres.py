@@ -1,0 +1,84 @@
+"""PostgreSQL-only SQL: full-text search (tsvector + GIN), the views, and a lock around schema creation.
+
+SQLite gets the same things from FTS5 virtual tables and triggers (``engine.py``); PostgreSQL indexes an
+expression instead, so there is nothing to keep in sync: the GIN index is over ``to_tsvector(content)``
+and the search uses that same expression, which lets the planner use the index.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, literal, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from attribution.db.models import Statement
+
+TEXT_SEARCH_CONFIG = "english"  # stemming as SQLite's porter tokenizer; English stop words are dropped
+SCHEMA_LOCK = 0x61747472  # pg_advisory_xact_lock key ("attr"): one process creates the schema at a time
+
+SCHEMA_EXTRAS = [
+    f"""CREATE INDEX IF NOT EXISTS statement_content_fts ON statement
+        USING GIN (to_tsvector('{TEXT_SEARCH_CONFIG}', coalesce(content, '')))""",
+    f"""CREATE INDEX IF NOT EXISTS sentence_text_fts ON sentence
+        USING GIN (to_tsvector('{TEXT_SEARCH_CONFIG}', text))""",
+    """CREATE OR REPLACE VIEW statements_by_source AS
+        SELECT source.name AS source, source.type AS source_type, statement.kind, statement.mention,
+               statement.content, via.name AS via, statement.confidence, statement.resolution,
+               article.title AS article, article.published, sentence.text AS sentence, statement.id AS statement_id
+        FROM statement
+        JOIN sentence ON sentence.id = statement.sentence_id
+        JOIN article ON article.id = statement.article_id
+        LEFT JOIN source ON source.id = statement.source_id
+        LEFT JOIN source AS via ON via.id = statement.via_source_id""",
+    """CREATE OR REPLACE VIEW article_sentences AS
+        SELECT article.title AS article, article.published, sentence."index" AS sentence_index,
+               sentence.label, sentence.confidence, sentence.text, sentence.id AS sentence_id
+        FROM sentence JOIN article ON article.id = sentence.article_id""",
+]
+
+
+def lock_schema(connection: Connection) -> None:
+    """Serialise schema creation: concurrent ``CREATE TABLE IF NOT EXISTS`` can still collide in PostgreSQL."""
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+
+
+def create_extras(connection: Connection) -> None:
+    for statement in SCHEMA_EXTRAS:
+        connection.execute(text(statement))
+
+
+def content_vector() -> ColumnElement[Any]:
+    """The indexed expression; a search must use exactly this for the GIN index to serve it."""
+    return func.to_tsvector(literal(TEXT_SEARCH_CONFIG, literal_execute=True), func.coalesce(Statement.content, ""))
+
+
+def ts_query(terms: list[str]) -> ColumnElement[Any]:
+    """All terms required; a chunk such as "U.S." is one phrase, as in the SQLite search."""
+    config = literal(TEXT_SEARCH_CONFIG, literal_execute=True)
+    query: ColumnElement[Any] = func.phraseto_tsquery(config, terms[0])
+    for term in terms[1:]:
+        query = query.op("&&")(func.phraseto_tsquery(config, term))
+    return query
+
+
+def matches(query: ColumnElement[Any]) -> ColumnElement[bool]:
+    return content_vector().op("@@")(query)
+
+
+def score(query: ColumnElement[Any]) -> ColumnElement[float]:
+    """Negated ``ts_rank_cd`` so that, as with SQLite's bm25, lower is a better match."""
+    return -func.ts_rank_cd(content_vector(), query, 32)  # 32: rank / (rank + 1), in 0..1
+
+
+def headline(query: ColumnElement[Any], start: str, end: str, words: int) -> ColumnElement[str]:
+    options = f"StartSel={start}, StopSel={end}, MaxWords={words}, MinWords={max(words // 3, 1)}, ShortWord=2, HighlightAll=false"
+    return func.ts_headline(
+        literal(TEXT_SEARCH_CONFIG, literal_execute=True), func.coalesce(Statement.content, ""), query,
+        literal(options, literal_execute=True),
+    )
+
+
+def has_pgvector(connection: Connection) -> bool:
+    """Whether the pgvector extension is installed in this database (``similar``/``repeats`` say when it is not)."""
+    return connection.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'vector'")).first() is not None
