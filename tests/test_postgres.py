@@ -89,6 +89,8 @@ def test_every_query_and_export_is_the_same_on_sqlite_and_postgres(postgres_url:
     for question in (("repeats", "--threshold", "0.6"), ("similar", "the aid package would arrive within weeks")):
         assert cli(*question, "--db", postgres, "-f", "json") == cli(*question, "--db", sqlite, "-f", "json")
     assert json.loads(cli("repeats", "--threshold", "0.6", "--db", postgres, "-f", "json"))
+    said = runner.invoke(app, ["similar", "aid package", "--db", postgres, "-f", "json"])
+    assert "comparing embeddings in this process (the pgvector extension is not installed" in said.stderr
 
     # Editorial merges and splits, then the same answers again.
     for db in (sqlite, postgres):
