@@ -11,17 +11,21 @@ from typing import Any
 
 from sqlalchemy import Connection, func, literal, text
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
 
 from attribution.db.models import Statement
 
 TEXT_SEARCH_CONFIG = "english"  # stemming as SQLite's porter tokenizer; English stop words are dropped
 SCHEMA_LOCK = 0x61747472  # pg_advisory_xact_lock key ("attr"): one process creates the schema at a time
+WRITE_LOCK = 0x61747477  # ("attw"): one store transaction writes the claim graph at a time
 
 SCHEMA_EXTRAS = [
     f"""CREATE INDEX IF NOT EXISTS statement_content_fts ON statement
         USING GIN (to_tsvector('{TEXT_SEARCH_CONFIG}', coalesce(content, '')))""",
     f"""CREATE INDEX IF NOT EXISTS sentence_text_fts ON sentence
         USING GIN (to_tsvector('{TEXT_SEARCH_CONFIG}', text))""",
+    # An alias once per source, whoever writes it (inserts use ON CONFLICT DO NOTHING).
+    """CREATE UNIQUE INDEX IF NOT EXISTS source_alias_once ON source_alias (source_id, normalized)""",
     """CREATE OR REPLACE VIEW statements_by_source AS
         SELECT source.name AS source, source.type AS source_type, statement.kind, statement.mention,
                statement.content, via.name AS via, statement.confidence, statement.resolution,
@@ -41,6 +45,16 @@ SCHEMA_EXTRAS = [
 def lock_schema(connection: Connection) -> None:
     """Serialise schema creation: concurrent ``CREATE TABLE IF NOT EXISTS`` can still collide in PostgreSQL."""
     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+
+
+def lock_writes(session: Session) -> None:
+    """One writer at a time, until this transaction ends (commit or rollback releases it; one lock, no deadlock).
+
+    Matching a source (by name, alias, surname, office) reads what earlier articles stored, then writes:
+    two writers doing that at once would each create "John Kirby".  The model runs outside the lock, so
+    only the store's short write transactions queue; the unique constraints stay the last line of defence.
+    """
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
 
 
 def create_extras(connection: Connection) -> None:
