@@ -134,3 +134,48 @@ def test_unreachable_server_is_a_one_line_error() -> None:
     result = runner.invoke(app, ["sources", "--db", "postgresql+psycopg://postgres@127.0.0.1:1/none"])
     assert result.exit_code != 0
     assert "cannot open the database" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_four_writers_on_overlapping_inputs_lose_and_duplicate_nothing(postgres_url: str) -> None:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from attribution.db.models import Article, Sentence, Source, SourceAlias, Statement
+    from attribution.store import merge_sources, normalize, source_for_fix
+    from tests import writers
+
+    articles, merged_away, kept = 120, writers.speaker(0), writers.speaker(1)
+    engine = make_engine(postgres_url)
+    with Session(engine) as session:  # an editor's merge made before the writers start must hold for all of them
+        source_for_fix(session, merged_away)
+        source_for_fix(session, kept)
+        session.commit()
+        merge_sources(session, merged_away, kept)
+    shares = [writers.share(w, 4, articles) for w in range(4)]
+    assert sum(len(s) for s in shares) > articles * 1.3  # the inputs do overlap
+
+    outcomes, _ = writers.run_writers(postgres_url, writers=4, articles=articles, chunk=6)
+
+    assert sum(stored for stored, _, _ in outcomes) == articles  # each article stored by exactly one writer
+    canonical = {name: (kept if name == merged_away else name) for name in (writers.speaker(n) for n in range(60))}
+    with Session(engine) as session:
+        documents = session.exec(select(Article.document)).all()
+        assert sorted(documents) == sorted(f"writers/{a}.txt" for a in range(articles))
+        assert session.exec(select(func.count(Sentence.id))).one() == articles * writers.SENTENCES_PER_ARTICLE
+        rows = session.exec(
+            select(Article.document, Sentence.index, Source.name, Statement.mention)
+            .join(Sentence, Sentence.id == Statement.sentence_id)
+            .join(Article, Article.id == Statement.article_id)
+            .join(Source, Source.id == Statement.source_id)
+        ).all()
+        expected = {
+            (f"writers/{a}.txt", i, canonical[p.speaker], p.mention) for a in range(articles) for i, p in enumerate(writers.plan(a))
+        }
+        assert len(rows) == len(expected) and set(rows) == expected
+        names = session.exec(select(Source.name)).all()
+        assert sorted(names) == sorted({name for _, _, name, _ in expected} | {kept})
+        aliases = session.exec(select(Source.name, SourceAlias.normalized).join(Source, Source.id == SourceAlias.source_id)).all()
+        assert len(aliases) == len(set(aliases))
+        wanted = {(name, normalize(mention)) for _, _, name, mention in expected if normalize(mention) != normalize(name)}
+        assert set(aliases) == wanted | {(kept, normalize(merged_away))}
+    engine.dispose()
