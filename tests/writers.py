@@ -54,12 +54,9 @@ def article_result(article: int) -> ArticleResult:
     text = " ".join(s for s, _, _ in sentences)
     results, offset = [], 0
     for index, (sentence, planned, content) in enumerate(sentences):
-        def span(part: str) -> TextSpan:
-            start = offset + sentence.index(part)
-            return TextSpan(start, start + len(part), part)
-
+        source, cue, said = (TextSpan(offset + sentence.index(p), offset + sentence.index(p) + len(p), p) for p in (planned.mention, "said", content))
         attribution = Attribution(
-            source=span(planned.mention), cue=span("said"), content=span(content), confidence=0.9,
+            source=source, cue=cue, content=said, confidence=0.9,
             entity=planned.speaker, entity_type="person", resolution="alias" if planned.mention != planned.speaker else "named",
         )
         results.append(SentenceResult(index, offset, offset + len(sentence), sentence, "claim", 0.95, [attribution]))
