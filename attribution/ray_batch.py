@@ -16,12 +16,15 @@ import logging
 import os
 import pickle
 import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from attribution.batch import BATCHES_PER_CHUNK, BatchSummary, _resolve_and_save, progress_bar
+from attribution.batch import BATCHES_PER_CHUNK, BatchSummary, _chunks, _resolve_and_save, progress_bar
 from attribution.errors import InputError
 from attribution.ingest import ReadFailure, expand_inputs
+from attribution.results import ArticleResult
 
 ARTICLE_COLUMN = "article"  # a pickled ingest.Article (offsets and boilerplate ranges kept exactly)
 ERROR_COLUMN = "error"
@@ -93,9 +96,14 @@ class RayScorer:
         self.scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        articles = [pickle.loads(blob) for blob in batch[ARTICLE_COLUMN]]
-        results = self.scorer.tracker.analyze_many(articles, resolve=False)
-        return {"result": [pickle.dumps(r) for r in results], "sentences": [len(r.sentences) for r in results]}
+        """Each row is one chunk of articles (a list, pickled); its results come back as one row."""
+        chunks = [pickle.loads(blob) for blob in batch[ARTICLE_COLUMN]]
+        return {"results": [pickle.dumps(self.scorer.tracker.analyze_many(chunk, resolve=False)) for chunk in chunks]}
+
+
+def _count(summary: BatchSummary, statuses: Sequence[str]) -> None:
+    summary.scored += sum(1 for s in statuses if s != "skipped")
+    summary.skipped += sum(1 for s in statuses if s == "skipped")
 
 
 def run_ray_batch(
@@ -149,7 +157,7 @@ def run_ray_batch(
         pending: list[bytes] = []
         seen: set[str] = set()
         for row in rows:  # the hashes decide what is left to score before any model loads
-            if row[ERROR_COLUMN]:
+            if isinstance(row[ERROR_COLUMN], str):  # an empty cell may come back as None or NaN
                 reason = row[ERROR_COLUMN]
                 name, _, why = reason.partition(": ")
                 summary.failures.append(ReadFailure(name, why or reason))
@@ -170,26 +178,33 @@ def run_ray_batch(
 
         cpus = int(ray.cluster_resources().get("CPU", os.cpu_count() or 1))
         threads = max(1, cpus // workers)
-        scored = ray.data.from_items([{ARTICLE_COLUMN: blob} for blob in pending]).map_batches(
+        # The chunks of `attribution batch`, one task each: the int8 model's scores depend a little on which
+        # sentences share a forward pass, so the same chunks give the same rows.
+        articles = [pickle.loads(blob) for blob in pending]
+        chunks = [{ARTICLE_COLUMN: pickle.dumps(chunk)} for chunk in _chunks(articles, batch_size * BATCHES_PER_CHUNK)]
+        scored = ray.data.from_items(chunks).map_batches(
             RayScorer,
             fn_constructor_kwargs={"model_dir": str(model_dir) if model_dir else None, "batch_size": batch_size,
                                    "backend": backend, "threads": threads},
-            batch_size=max(1, min(len(pending), batch_size * BATCHES_PER_CHUNK // 16)),  # about BATCHES_PER_CHUNK passes
+            batch_size=1,
             batch_format="default",
             compute=ray.data.ActorPoolStrategy(size=workers),
             num_cpus=threads,
         )
         progress = progress_bar(quiet, "scoring on Ray")
         task = progress.add_task("scoring on Ray", total=len(pending), rates="articles")
-        with progress, Session(engine) as session:
-            for batch in scored.iter_batches(batch_size=None, batch_format="default"):
-                results = [pickle.loads(blob) for blob in batch["result"]]
-                statuses = _resolve_and_save(session, results)
-                summary.scored += sum(1 for s in statuses if s != "skipped")
-                summary.skipped += sum(1 for s in statuses if s == "skipped")
-                summary.sentences += int(sum(batch["sentences"]))
+        with progress, Session(engine) as session, ThreadPoolExecutor(1, thread_name_prefix="writer") as writer:
+            waiting: Future | None = None  # one chunk is stored while the next is scored, as in `attribution batch`
+            for row in scored.iter_rows():
+                results: list[ArticleResult] = pickle.loads(row["results"])
+                if waiting is not None:
+                    _count(summary, waiting.result())
+                waiting = writer.submit(_resolve_and_save, session, results)
+                summary.sentences += sum(len(r.sentences) for r in results)
                 elapsed = max(1e-9, time.time() - started)
                 progress.update(task, advance=len(results), rates=f"articles; {summary.sentences / elapsed:.0f} sent/s")
+            if waiting is not None:
+                _count(summary, waiting.result())
     finally:
         if owns_ray:
             ray.shutdown()
