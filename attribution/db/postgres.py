@@ -1,15 +1,15 @@
 """PostgreSQL-only SQL: full-text search (tsvector + GIN), the views, and a lock around schema creation.
 
-SQLite gets the same things from FTS5 virtual tables and triggers (``engine.py``); PostgreSQL indexes an
-expression instead, so there is nothing to keep in sync: the GIN index is over ``to_tsvector(content)``
-and the search uses that same expression, which lets the planner use the index.
+SQLite gets the same things from FTS5 virtual tables and triggers (``engine.py``); PostgreSQL keeps
+``to_tsvector(content)`` in a generated column (no trigger to keep in sync; the table model does not
+name it, so inserts never set it) with a GIN index over it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, literal, text
+from sqlalchemy import Connection, func, literal, literal_column, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -20,8 +20,10 @@ SCHEMA_LOCK = 0x61747472  # pg_advisory_xact_lock key ("attr"): one process crea
 WRITE_LOCK = 0x61747477  # ("attw"): one store transaction writes the claim graph at a time
 
 SCHEMA_EXTRAS = [
-    f"""CREATE INDEX IF NOT EXISTS statement_content_fts ON statement
-        USING GIN (to_tsvector('{TEXT_SEARCH_CONFIG}', coalesce(content, '')))""",
+    # Stored, not an index expression only: ranking reads the vector of each match instead of re-parsing its text.
+    f"""ALTER TABLE statement ADD COLUMN IF NOT EXISTS content_tsv tsvector
+        GENERATED ALWAYS AS (to_tsvector('{TEXT_SEARCH_CONFIG}', coalesce(content, ''))) STORED""",
+    """CREATE INDEX IF NOT EXISTS statement_content_fts ON statement USING GIN (content_tsv)""",
     f"""CREATE INDEX IF NOT EXISTS sentence_text_fts ON sentence
         USING GIN (to_tsvector('{TEXT_SEARCH_CONFIG}', text))""",
     # An alias once per source, whoever writes it (inserts use ON CONFLICT DO NOTHING).
@@ -63,8 +65,8 @@ def create_extras(connection: Connection) -> None:
 
 
 def content_vector() -> ColumnElement[Any]:
-    """The indexed expression; a search must use exactly this for the GIN index to serve it."""
-    return func.to_tsvector(literal(TEXT_SEARCH_CONFIG, literal_execute=True), func.coalesce(Statement.content, ""))
+    """The statement's stored tsvector (a generated column PostgreSQL keeps in sync), GIN-indexed."""
+    return literal_column("statement.content_tsv")
 
 
 def ts_query(terms: list[str]) -> ColumnElement[Any]:
