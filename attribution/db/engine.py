@@ -98,6 +98,8 @@ def _make_engine(url: str) -> Engine:
             options["poolclass"] = StaticPool  # one shared connection, or each session sees an empty database
         engine = create_engine(url, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif url.startswith("postgresql"):
+        engine = create_engine(url, connect_args=postgres.CONNECT_ARGS)
     else:
         engine = create_engine(url)
     init_db(engine)
@@ -137,7 +139,7 @@ def make_read_only_engine(db: str | os.PathLike | None = None) -> Engine:
     if url.startswith("postgresql"):
         make_engine(url).dispose()  # the schema, once; then sessions whose transactions cannot write
         try:
-            return create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
+            return create_engine(url, connect_args={**postgres.CONNECT_ARGS, "options": "-c default_transaction_read_only=on"})
         except SQLAlchemyError as exc:
             raise InputError(f"{db or url}: cannot open the database ({exc.__class__.__name__}: {str(exc).splitlines()[0]})") from exc
     if not url.startswith("sqlite:///") or url.endswith(":memory:"):
