@@ -135,10 +135,11 @@ def _score_in_worker(articles: list[Article]) -> list[ArticleResult]:
 def _resolve_and_save(session: Any, results: list[ArticleResult]) -> Sequence[str]:
     """Resolve sources (where the scorer left it undone) and store the chunk in one transaction."""
     from attribution.link import resolve_article
+    from attribution.calibration import threshold
     from attribution.store import save_results
 
     results = [result if result.resolved else resolve_article(result) for result in results]
-    return save_results(session, results)
+    return save_results(session, results, min_probability=threshold())
 
 
 def progress_bar(quiet: bool, label: str = "scoring") -> Any:
@@ -269,5 +270,9 @@ def run_batch(
         if pool is not None:
             pool.close()
             pool.join()
+    with Session(engine) as session:  # issue 18: match the new statements against imported fact-checks
+        from attribution.factchecks.checked import match_after_scoring
+
+        match_after_scoring(session)
     summary.seconds = time.time() - started
     return summary

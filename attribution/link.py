@@ -11,9 +11,9 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 from attribution.results import ArticleResult, Attribution, SentenceResult
@@ -34,6 +34,8 @@ OFFICES = frozenset(_ROLES["offices"])
 ROLE_SYNONYMS: dict[str, str] = _ROLES["role_synonyms"]
 QUANTIFIERS = frozenset(_ROLES["quantifiers"])
 NAME_OPENERS = frozenset(_ROLES["sentence_openers"])
+WEEKDAYS = frozenset(_ROLES["weekdays"])
+PREPOSITIONS = frozenset(_ROLES["prepositions"])
 PARTIES = frozenset(_ROLES["parties"])
 ROLE_MODIFIERS = frozenset(_ROLES["role_modifiers"])
 
@@ -201,6 +203,8 @@ def trim_name(text: str) -> str:
     text = re.sub(r"\s*\([^)]*$", "", text) or text
     text = re.sub(r"\s+(?:and|or|but|&)$", "", text) or text  # "Tony Blair and" (the span stopped mid-pair)
     words = text.split(" ")
+    if len(words) > 2 and words[-2].lower() == "on" and words[-1].lower().strip(".,") in WEEKDAYS:
+        words = words[:-2]  # "the Electoral Commission on Thursday": when, not who
     while len(words) > 1 and words[0].lower() in NAME_OPENERS and _is_capitalised(words[1]):
         words = words[1:]
     if (
@@ -237,6 +241,19 @@ def parse_named(mention: str) -> Entity:
         named = parse_named(text.split(", ")[1])
         if named.type == "person" and len(named.name.split()) >= 2:
             return named
+    if ", " in text:  # "The chairman of the Bar Council, Guy Mansfield QC": the person the appositive_words names
+        head, _, rest = text.partition(", ")
+        appositive_words = rest.split(", ")[0].split()
+        head_words = head.split()
+        describes = head_words[0].lower() in DETERMINERS or any(w.islower() for w in head_words)
+        if (
+            describes and len(appositive_words) >= 2 and appositive_words[0].lower() in FEMALE_NAMES | MALE_NAMES
+            and all(_is_capitalised(w) for w in appositive_words)
+        ):
+            named = parse_named(" ".join(appositive_words))
+            if named.type == "person" and len(named.name.split()) >= 2:
+                named.role = named.role or re.sub(r"^(?:the|a|an)\s+", "", head, flags=re.IGNORECASE)
+                return named
     if ", " in text:  # "John Smith, a spokesman for X" -> name first, role after
         name_part, _, appositive = text.partition(", ")
         if _is_capitalised(name_part) and len(_words(name_part)) <= 4:
@@ -259,10 +276,10 @@ def parse_named(mention: str) -> Entity:
     if joint >= 0 and words[joint].lower() == "the":
         joint -= 1
     if run >= 1 and joint >= 2 and words[joint].lower() in ("of", "from", "at"):
-        head = words[:joint]
-        if len(head) == 2 and all(_is_capitalised(w) for w in head) and head[0].lower() in FEMALE_NAMES | MALE_NAMES:
+        name_words = words[:joint]
+        if len(name_words) == 2 and all(_is_capitalised(w) for w in name_words) and name_words[0].lower() in FEMALE_NAMES | MALE_NAMES:
             body = " ".join(words[len(words) - run :])
-            return Entity(" ".join(head), "person", False, None, body)
+            return Entity(" ".join(name_words), "person", False, None, body)
     title_case_body = run == 1 and all(_is_capitalised(w) for w in words) and len(words) >= 3 and words[0].lower() not in HONORIFICS
     if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS and not (
         run == 1 and (last in GOVERNMENT_WORDS or after_preposition or title_case_body)  # "Fairford Coach Action" is a body
@@ -283,6 +300,10 @@ def parse_named(mention: str) -> Entity:
         tail = Entity(" ".join(words[len(words) - run :]), *classify(" ".join(words[len(words) - run :])))
         if tail.type in ("media", "organization", "government"):
             return tail
+    named_after = _first_name_after_description(words)
+    if named_after:  # "Tory co-chairman Liam Fox", "London teacher Diane Granger": the person, the rest their role
+        role = " ".join(words[:named_after])
+        return Entity(" ".join(words[named_after:]), "person", False, role, _affiliation(role))
     if words and words[0].lower().strip(".") in HONORIFICS and len(words) > 1:
         if words[0].lower() in ("sir", "dame", "lord", "lady", "baroness") and len(words) == 2 and _is_capitalised(words[1]):
             # "Sir Howard" is a first name (Sir Howard Newby), never the surname Howard; a peer goes by his
@@ -302,6 +323,27 @@ def parse_named(mention: str) -> Entity:
         if name.lower() in OUTLET_ALIASES:
             return Entity(OUTLET_ALIASES[name.lower()], "media")
     return Entity(name, entity_type, vague)
+
+
+def _first_name_after_description(words: list[str]) -> int:
+    """Where a person's name starts after a description of them ("Lib Dem Norman Baker" -> 2), or 0.
+
+    The name is a known first name and one or two capitalised words, none of them a role; the word
+    before it is neither a first name ("Mary Ann Smith"), a title ("Sir Menzies Campbell") nor a
+    preposition ("A letter sent to Martin Mubanga" is a letter).
+    """
+    first_names = FEMALE_NAMES | MALE_NAMES
+    for start in range(1, len(words) - 1):
+        name = words[start:]
+        before = words[start - 1].lower().strip(".,")
+        if (
+            words[start].lower() in first_names and len(name) <= 3 and all(_is_capitalised(w) for w in name)
+            and not any(_is_role(w) for w in name) and before not in first_names | HONORIFICS
+            and before not in DETERMINERS | PREPOSITIONS and not before.endswith(("'s", "\u2019s"))
+            and classify(" ".join(name))[0] == "person"
+        ):
+            return start
+    return 0
 
 
 def mention_kind(mention: str) -> str:
@@ -827,9 +869,9 @@ def _resolve_mention(
         if head in PLURAL_HEADS:
             # "the two men", "the senators": two named referents mentioned together not long before.
             here = index.sentence_of(position)
-            for mention in reversed(index.mentions):
-                group = mention.entity
-                if mention.position < position and group.type == "group" and here - index.sentence_of(mention.position) <= 8:
+            for together in reversed(index.mentions):
+                group = together.entity
+                if together.position < position and group.type == "group" and here - index.sentence_of(together.position) <= 8:
                     if PLURAL_HEADS[head] in (None, group.members):
                         return group, "description"
             if PLURAL_HEADS[head] == "person":
@@ -955,9 +997,9 @@ def _nested_attribution(text: str, offset: int, attributions: list[Attribution],
                     if content is not None and mention_start <= content.start and content.end <= mention_end + 1:
                         attributions.remove(attribution)  # "quoting [unnamed sources]" is who speaks, not what was said
                         continue
-                    outlet = attribution.entity
+                    reporting = attribution.entity
                     _set_entity(attribution, entity, resolution)
-                    attribution.via = outlet
+                    attribution.via = reporting
                 sources.append(entity)  # "The sources also said ..." points back here
                 index.add(mention_start, entity, weight=SPEAKER_WEIGHT)
 

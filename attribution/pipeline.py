@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from attribution import link
 from attribution.ingest import Article, article_from_text, repair, repair_with_offsets
@@ -142,6 +142,19 @@ def _complete_name(span: TextSpan | None, text: str) -> TextSpan | None:
     return TextSpan(span.start, match.end(), repair(text[span.start : match.end()]))
 
 
+# The most characters after a quotation's content in its sentence ('Oxfam's Barbara Stocking said') for
+# the next sentence's quotation to be the same statement.
+CONTINUATION_REST_CHARS = int(_PIPELINE_WORDS["continuation_rest_chars"])
+
+
+def _speech_clause(rest: str, attribution: Attribution, sentence: SentenceResult) -> bool:
+    """Whether what follows a quotation in its sentence is the clause that attributes it: it holds the
+    attribution's own cue ('he said', 'he told BBC Radio 4's Today programme')."""
+    cue = attribution.cue
+    content = attribution.content
+    return cue is not None and content is not None and content.end <= cue.start < sentence.end
+
+
 def merge_continuations(sentences: list[SentenceResult], text: str) -> list[SentenceResult]:
     """A sentence that only carries on the previous statement ("..." he said. "More quote.") inherits its source.
 
@@ -169,11 +182,26 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
             if continues:
                 assert before is not None and previous is not None and first.content is not None
                 before_sentence = out[previous[0]]
-                ran_to_end = before.content is not None and not text[
-                    before.content.end : before_sentence.end
-                ].strip(" \t\"'\u201d\u2019.,")
+                # The previous content ran to the end of its sentence, or only its speaker and cue
+                # follow it ('"...," he said.'): the two are one quotation, one statement.
+                rest = text[before.content.end : before_sentence.end].strip(" \t\"'\u201d\u2019.,") if before.content else "x"
+                one_quotation = before.content is not None and (
+                    not rest
+                    or (
+                        before.content.text.strip()[-1:] in _QUOTE_MARKS + ",.!?"
+                        and any(q in before.content.text for q in _QUOTE_MARKS)
+                        and len(rest) <= CONTINUATION_REST_CHARS
+                        and _speech_clause(rest, before, before_sentence)
+                    )
+                )
+                # A paraphrase followed by a quotation ('X said the plan was fair. "It will work."') is two
+                # statements, a claim and a quote, with one speaker.
+                paraphrase_then_quote = (
+                    before.content is not None and before.content.text.lstrip()[:1] not in _QUOTE_MARKS
+                    and first.content.text.lstrip()[:1] in _QUOTE_MARKS
+                )
                 content = first.content
-                if ran_to_end and before.content is not None:
+                if one_quotation and not paraphrase_then_quote and before.content is not None:
                     start = before.content.start
                     content = TextSpan(start, first.content.end, repair(text[start : first.content.end]))
                     # Every sentence of the chain carries the same span, so it is one content.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,6 +27,7 @@ from attribution.cli_options import (
     DbOption,
     ExportFormat,
     FormatOption,
+    Kind,
     KindOption,
     MinConfidenceOption,
     NameArgument,
@@ -176,6 +177,27 @@ def render_article(view: queries.ArticleView, fmt: OutputFormat) -> None:
     render(sentence_rows, fmt, SENTENCE_COLUMNS, "text")
 
 
+def _source_statements(
+    query: Callable[..., list[queries.StatementRow]],
+    title: str,
+    name: str,
+    since: str | None,
+    until: str | None,
+    kind: Kind | None,
+    limit: int,
+    min_confidence: float,
+    db: str | None,
+    fmt: OutputFormat,
+) -> None:
+    """who-said and timeline: the same filters, two orders."""
+    with open_session(db, read_only=True) as session:
+        rows = query(session, name, since=since, until=until, kind=kind.value if kind else None, limit=limit, min_confidence=min_confidence)
+    if not rows:
+        _nothing(f"no statements found for {name}", fmt)
+        return
+    render_statements(rows, fmt, title)
+
+
 @query_app.command("who-said")
 def who_said(
     name: NameArgument,
@@ -188,14 +210,7 @@ def who_said(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """What a source said, newest first."""
-    with open_session(db, read_only=True) as session:
-        rows = queries.who_said(
-            session, name, since=since, until=until, kind=kind.value if kind else None, limit=limit, min_confidence=min_confidence
-        )
-    if not rows:
-        _nothing(f"no statements found for {name}", fmt)
-        return
-    render_statements(rows, fmt, f"Statements by {name}")
+    _source_statements(queries.who_said, f"Statements by {name}", name, since, until, kind, limit, min_confidence, db, fmt)
 
 
 @query_app.command("timeline")
@@ -210,14 +225,7 @@ def timeline(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """A source's statements from the earliest to the latest."""
-    with open_session(db, read_only=True) as session:
-        rows = queries.timeline(
-            session, name, since=since, until=until, kind=kind.value if kind else None, limit=limit, min_confidence=min_confidence
-        )
-    if not rows:
-        _nothing(f"no statements found for {name}", fmt)
-        return
-    render_statements(rows, fmt, f"Timeline of {name}")
+    _source_statements(queries.timeline, f"Timeline of {name}", name, since, until, kind, limit, min_confidence, db, fmt)
 
 
 @query_app.command("said-about")

@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from attribution.db.models import Article, Sentence, Statement
 
@@ -31,7 +31,7 @@ def _regions(sentence: Sentence, statements: list[Statement]) -> list[dict[str, 
     """Span regions (offsets relative to the sentence) and the relations linking each statement's spans."""
     result: list[dict[str, Any]] = []
     taken: list[tuple[int, int]] = []
-    for number, statement in enumerate(statements):
+    for statement in statements:
         ids = []
         for field, label in ROLE_NAMES.items():
             start, end = getattr(statement, f"{field}_start"), getattr(statement, f"{field}_end")
@@ -53,10 +53,10 @@ def _regions(sentence: Sentence, statements: list[Statement]) -> list[dict[str, 
 
 def review_tasks(session: Session, count: int) -> list[dict[str, Any]]:
     """The ``count`` least confident sentences, as Label Studio tasks with the model's prediction."""
-    rows = session.exec(select(Sentence, Article).join(Article).order_by(Sentence.confidence, Sentence.id).limit(count)).all()
+    rows = session.exec(select(Sentence, Article).join(Article).order_by(col(Sentence.confidence), col(Sentence.id)).limit(count)).all()
     tasks = []
     for sentence, article in rows:
-        statements = session.exec(select(Statement).where(Statement.sentence_id == sentence.id).order_by(Statement.id)).all()
+        statements = session.exec(select(Statement).where(Statement.sentence_id == sentence.id).order_by(col(Statement.id))).all()
         result = [{"id": f"label-{sentence.id}", "from_name": "sentence", "to_name": "text", "type": "choices",
                    "value": {"choices": [sentence.label]}}]
         result += _regions(sentence, list(statements))

@@ -42,6 +42,7 @@ def score_paths(
     backend: str | None = None,
 ) -> list[ReadFailure]:
     """Score every readable input; return the ones that failed (the others are still scored and stored)."""
+    from attribution.calibration import threshold
     from attribution.pipeline import Tracker
     from attribution.store import save_result
 
@@ -63,7 +64,7 @@ def score_paths(
             try:
                 result = tracker.analyze(item)
                 if session is not None:
-                    save_result(session, result)
+                    save_result(session, result, min_probability=threshold())
             except AttributionError as exc:
                 failures.append(ReadFailure(item.document, str(exc)))
                 continue
@@ -73,6 +74,10 @@ def score_paths(
             else:
                 render_table(result, out)
             out.flush()
+        if session is not None:  # issue 18: match the new statements against imported fact-checks
+            from attribution.factchecks.checked import match_after_scoring
+
+            match_after_scoring(session)
     finally:
         if session is not None:
             session.close()

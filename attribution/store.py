@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import func, insert, text
 from sqlmodel import Session, delete, select
 
-from attribution import link
+from attribution import calibration, link
 from attribution.db.models import (
     Article,
     Sentence,
@@ -41,10 +41,6 @@ def normalize(name: str) -> str:
 class SourceMatch:
     source: Source
     how: str  # exact, alias, surname, office, decision, new
-
-
-# How much a join made on corpus evidence (not on the article's own words) lowers a statement's confidence.
-JOIN_CERTAINTY = {"surname": 0.9, "office": 0.85}
 
 
 class IdAllocator:
@@ -270,19 +266,24 @@ def add_alias(session: Session, source: Source, surface: str) -> None:
         session.add(SourceAlias(source_id=source.id, name=surface, normalized=normalized))  # type: ignore[arg-type]
 
 
-def save_result(session: Session, result: ArticleResult, embeddings: dict[int, bytes] | None = None) -> SaveStatus:
+def save_result(
+    session: Session, result: ArticleResult, embeddings: dict[int, bytes] | None = None, min_probability: float = 0.0
+) -> SaveStatus:
     """Store one article; the caller's session is committed here (one transaction per article)."""
-    return save_results(session, [result], [embeddings or {}])[0]
+    return save_results(session, [result], [embeddings or {}], min_probability)[0]
 
 
 def save_results(
-    session: Session, results: list[ArticleResult], embeddings: list[dict[int, bytes]] | None = None
+    session: Session, results: list[ArticleResult], embeddings: list[dict[int, bytes]] | None = None,
+    min_probability: float = 0.0,
 ) -> list[SaveStatus]:
     """Store several articles in one transaction: all of them or, if anything fails, none.
 
     A chunk costs a handful of queries whatever its size: known articles and sources are looked up
     once for the whole chunk, and sentences, sources and statements go in as bulk inserts.  The same
-    text twice in one chunk is stored once (the second is ``skipped``).
+    text twice in one chunk is stored once (the second is ``skipped``).  Statements whose calibrated
+    probability of being right is below ``min_probability`` are not stored (the CLI passes the calibration
+    file's threshold); their sentences are.
     """
     per_article = embeddings or [{} for _ in results]
     try:
@@ -296,7 +297,7 @@ def save_results(
             resolver = SourceResolver(session, ids)
             resolver.note_chunk(result for result, _, _ in written)
             resolver.prefetch(a for result, _, _ in written for s in result.sentences if s.label != "context" for a in s.attributions)
-            resolved = [_resolve_sources(resolver, result, article_sentence_ids) for (result, _, _), article_sentence_ids in zip(written, sentence_ids)]
+            resolved = [_resolve_sources(resolver, result, article_sentence_ids, min_probability) for (result, _, _), article_sentence_ids in zip(written, sentence_ids)]
             session.flush()  # the new sources
             aliases: set[tuple[int, str]] = set()
             statements = [
@@ -393,7 +394,9 @@ def _insert_sentences(session: Session, written: list[tuple[ArticleResult, Artic
 Pending = tuple[SentenceResult, int, Attribution, "SourceMatch | None", "SourceMatch | None"]
 
 
-def _resolve_sources(resolver: SourceResolver, result: ArticleResult, sentence_ids: list[int]) -> list[Pending]:
+def _resolve_sources(
+    resolver: SourceResolver, result: ArticleResult, sentence_ids: list[int], min_probability: float = 0.0
+) -> list[Pending]:
     """Each attribution with its sentence id, its source and the outlet it came through (new ones not flushed)."""
     pending = []
     by_index = {s.index: s for s in result.sentences}
@@ -403,6 +406,8 @@ def _resolve_sources(resolver: SourceResolver, result: ArticleResult, sentence_i
         for attribution in sentence.attributions:
             if _repeats_chain(attribution, by_index) or not attribution.statement:
                 continue  # a quotation over several sentences is one statement, stored with its first sentence
+            if min_probability > 0 and calibration.confidence(sentence, attribution) < min_probability:
+                continue  # probably wrong: left in the sentence labels, kept out of the claim graph
             match = resolver.resolve(attribution)
             via = resolver.resolve(Attribution(None, None, None, 0.0, entity=attribution.via, entity_type="media")) if attribution.via else None
             pending.append((sentence, sentence_id, attribution, match, via))
@@ -447,7 +452,8 @@ def _statement_rows(pending: list[Pending], row: Article, embeddings: dict[int, 
             "content": content.text if content else sentence.text,
             "content_start": content.start if content else sentence.start,
             "content_end": content.end if content else sentence.end,
-            "confidence": round(attribution.confidence * JOIN_CERTAINTY.get(match.how, 1.0), 4) if match else attribution.confidence,
+            # The probability that the statement is right, a join on corpus evidence included.
+            "confidence": calibration.confidence(sentence, attribution, match.how if match else ""),
             "resolution": attribution.resolution,
             "embedding": embeddings.get(number),
         })

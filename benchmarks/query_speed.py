@@ -16,9 +16,10 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session
@@ -68,7 +69,7 @@ def build(path: Path | str, statements: int, seed: int = 7) -> dict[str, Any]:
     sentences_total = statements // STATEMENTS_PER_SENTENCE
     articles_total = sentences_total // SENTENCES_PER_ARTICLE
     start_day = date(2020, 1, 1)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     articles = [
         {"id": a, "content_hash": f"{a:064x}", "document": f"gen/{a}.txt", "title": f"Generated article {a}",
          "url": f"https://example.org/{a}", "publisher": "Example News", "author": None,
@@ -150,7 +151,7 @@ def main() -> None:
     slow = 0
     with Session(engine) as session:
         for label, query in cases:
-            ms, rows = median_ms(lambda: query(session), args.runs)
+            ms, rows = median_ms(lambda query=query: query(session), args.runs)
             slow += ms >= TARGET_MS
             print(f"{label:<60} {ms:>10.1f} {rows:>7}")
     engine.dispose()

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from training.data import brat_attributions, label_sentences, read_polnear
 from tests.conftest import POLNEAR, needs_polnear
+from training.data import brat_attributions, label_sentences, read_polnear
 
 TEXT = 'Budget talks stalled.\n"We will not sign this," the senator said, "not today." Aides agreed the vote was off.\n'
 

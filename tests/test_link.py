@@ -26,7 +26,7 @@ def build_result(case: dict) -> tuple[ArticleResult, list[Attribution]]:
         content_start = text.index(statement["content"])
         sentence = next(s for s in sentences if s.start <= content_start < s.end)
 
-        def locate(part: str | None) -> TextSpan | None:
+        def locate(part: str | None, sentence: SentenceResult = sentence) -> TextSpan | None:
             if part is None:
                 return None
             start = text.index(part, sentence.start)

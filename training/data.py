@@ -17,9 +17,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from attribution.errors import InputError
 from attribution.segment import split_sentences
@@ -82,7 +82,7 @@ def brat_attributions(text: str, ann_path: Path) -> list[BratAttribution]:
         if "Attribution" not in event and "Attribution-no-source" not in event:
             continue
 
-        def fragments(role: str) -> list[tuple[int, int]] | None:
+        def fragments(role: str, event: dict[str, str] = event) -> list[tuple[int, int]] | None:
             ref = event.get(role)
             return spans[ref][1] if ref in spans else None
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from attribution.ingest import article_from_text
 from training.data import brat_attributions, polnear_articles, trim_span
@@ -80,7 +81,7 @@ def score(gold_dir: Path, records: Iterable[dict[str, Any]], max_articles: int =
     for record in records:
         by_stem.setdefault(Path(str(record["document"])).stem, []).append(record)
     confusion: Counter = Counter()
-    counts = Counter()
+    counts: Counter[str] = Counter()
     articles = 0
     for name, text, ann in polnear_articles(Path(gold_dir)):
         if max_articles and articles >= max_articles:
@@ -149,7 +150,7 @@ def score(gold_dir: Path, records: Iterable[dict[str, Any]], max_articles: int =
 
 def predict_split(tracker: Any, gold_dir: Path, max_articles: int = 0) -> list[dict[str, Any]]:
     """Contract records for every article of a PolNeAR-style split (documents named by article)."""
-    articles = []
+    articles: list[Any] = []
     for name, text, _ in polnear_articles(Path(gold_dir)):
         if max_articles and len(articles) >= max_articles:
             break
@@ -165,11 +166,20 @@ def evaluate_model(
     quantize: bool = True,
     backend: str | None = None,
 ) -> dict[str, Any]:
-    """Score a model folder on a split as `attribution score` would run it; optionally keep the predictions."""
+    """Score a model folder on a split as `attribution score` would run it; optionally keep the predictions.
+
+    A label PolNeAR does not have (a newsroom's ``statistic``) counts as the old label it refines, read from
+    the folder's ``label_parents.json`` (written by training on your own labels); without one, as context.
+    """
     from attribution.pipeline import Tracker
 
     tracker = Tracker(model_dir, quantize=quantize, backend=backend)
-    records = predict_split(tracker, data_dir, max_articles)
+    parents_file = Path(model_dir) / "label_parents.json" if model_dir is not None else None
+    parents = json.loads(parents_file.read_text(encoding="utf-8")) if parents_file and parents_file.is_file() else {}
+    records = [
+        record if record.get("label") in LABELS else {**record, "label": parents.get(str(record.get("label")), "context")}
+        for record in predict_split(tracker, data_dir, max_articles)
+    ]
     if predictions_out is not None:
         with open(predictions_out, "w", encoding="utf-8") as handle:
             for record in records:

@@ -8,9 +8,10 @@ import platform
 import random
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import torch
 from tqdm.auto import tqdm
@@ -37,12 +38,19 @@ from training.evaluate import predict_split, score
 class Example:
     input_ids: list[int]
     case_ids: list[int]
-    label: int
-    tags: list[int]
+    label: int  # IGNORE_INDEX: no sentence label, the sentence head is left alone
+    tags: list[int]  # all IGNORE_INDEX: no span annotation, the span head is left alone
+    allowed: tuple[int, ...] = ()  # labels that all count as right (empty: just ``label``)
 
 
 def featurize(records: Sequence[dict], tokenizer: Any, settings: ModelSettings, chunk: int = 256) -> list[Example]:
-    """Tokenize canonical records into model inputs and targets (no padding yet)."""
+    """Tokenize canonical records into model inputs and targets (no padding yet).
+
+    Two optional record keys shape the targets: ``spans_complete`` (default true) false means the record's
+    spans were not annotated, so its tokens carry no span target; ``allowed_labels`` lists sentence labels
+    that all count as right (PolNeAR's "context" is "context or a new unattributed label such as statistic").
+    A record whose ``label`` is None teaches only the span head.
+    """
     label_id = {label: i for i, label in enumerate(settings.sentence_labels)}
     tags = tag_names(settings.span_labels)
     examples: list[Example] = []
@@ -52,18 +60,22 @@ def featurize(records: Sequence[dict], tokenizer: Any, settings: ModelSettings, 
         batch_contexts = contexts[begin : begin + chunk] if contexts is not None else None
         encoded = encode(tokenizer, [r["text"] for r in batch], settings.max_length, batch_contexts)
         for i, record in enumerate(batch):
-            if record["label"] not in label_id:
+            if record["label"] is not None and record["label"] not in label_id:
                 raise ConfigError(
                     f"record {record.get('id', begin + i)}: label {record['label']!r} is not in sentence_labels "
                     f"{settings.sentence_labels}; add it to the [model] settings"
                 )
             length = int(encoded.attention_mask[i].sum())
+            targets = tag_targets(encoded, i, record.get("spans", []), tags)[:length]
+            if not record.get("spans_complete", True):
+                targets = [IGNORE_INDEX] * length
             examples.append(
                 Example(
                     input_ids=encoded.input_ids[i, :length].tolist(),
                     case_ids=encoded.case_ids[i, :length].tolist(),
-                    label=label_id[record["label"]],
-                    tags=tag_targets(encoded, i, record.get("spans", []), tags)[:length],
+                    label=label_id[record["label"]] if record["label"] is not None else IGNORE_INDEX,
+                    tags=targets,
+                    allowed=tuple(label_id[name] for name in record.get("allowed_labels", ()) if name in label_id),
                 )
             )
     return examples
@@ -83,19 +95,56 @@ def previous_sentences(records: Sequence[dict]) -> list[str]:
     return contexts
 
 
-def collate(examples: Sequence[Example], pad_id: int) -> dict[str, torch.Tensor]:
+def collate(examples: Sequence[Example], pad_id: int, n_labels: int) -> dict[str, torch.Tensor]:
     width = max(len(e.input_ids) for e in examples)
 
     def pad(rows: list[list[int]], value: int) -> torch.Tensor:
         return torch.tensor([row + [value] * (width - len(row)) for row in rows], dtype=torch.long)
 
+    allowed = torch.zeros(len(examples), n_labels, dtype=torch.bool)
+    for row, example in enumerate(examples):
+        for index in example.allowed or ((example.label,) if example.label != IGNORE_INDEX else ()):
+            allowed[row, index] = True
+    # Where several labels count as right, ``label`` is still the one the corpus gave: a weak preference.
+    preferred = [e.label if len(e.allowed) > 1 else IGNORE_INDEX for e in examples]
     return {
         "input_ids": pad([e.input_ids for e in examples], pad_id),
         "attention_mask": pad([[1] * len(e.input_ids) for e in examples], 0),
         "case_ids": pad([e.case_ids for e in examples], 0),
-        "labels": torch.tensor([e.label for e in examples], dtype=torch.long),
+        "allowed": allowed,
+        "preferred": torch.tensor(preferred, dtype=torch.long),
         "tag_labels": pad([e.tags for e in examples], IGNORE_INDEX),
     }
+
+
+def masked_loss(
+    model: AttributionModel, batch: dict[str, torch.Tensor], span_loss_weight: float, prefer_weight: float = 0.0
+) -> torch.Tensor:
+    """Sentence loss over the examples with a label, span loss over the tokens with a tag target.
+
+    An example with several allowed labels is right when its probability mass falls on any of them, so a
+    corpus that knows only "context" does not push the model away from a finer new label.  A batch with no
+    target for one head adds nothing for it (plain cross-entropy would give NaN or teach "no spans").
+    """
+    out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], case_ids=batch["case_ids"])
+    allowed = batch["allowed"]
+    has_label = allowed.any(-1)
+    loss = out["sentence_logits"].sum() * 0.0
+    if has_label.any():
+        logits = out["sentence_logits"][has_label]
+        right = logits.masked_fill(~allowed[has_label], float("-inf"))
+        loss = loss + (torch.logsumexp(logits, -1) - torch.logsumexp(right, -1)).mean()
+    preferred = batch.get("preferred")
+    if prefer_weight and preferred is not None and (preferred != IGNORE_INDEX).any():
+        keep = preferred != IGNORE_INDEX  # the corpus's own label, weakly: a new label must be earned
+        loss = loss + prefer_weight * torch.nn.functional.cross_entropy(out["sentence_logits"][keep], preferred[keep])
+    tag_labels = batch["tag_labels"]
+    tagged = tag_labels != IGNORE_INDEX
+    if tagged.any():
+        loss = loss + span_loss_weight * torch.nn.functional.cross_entropy(out["tag_logits"][tagged], tag_labels[tagged])
+    else:
+        loss = loss + out["tag_logits"].sum() * 0.0
+    return loss
 
 
 def length_grouped_batches(examples: Sequence[Example], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -200,16 +249,16 @@ def train(
 
     while step < total_steps:
         for batch_indices in length_grouped_batches(examples, training.batch_size, rng):
-            batch = collate([examples[i] for i in batch_indices], pad_id)
-            out = model(**batch, span_loss_weight=training.span_loss_weight)
-            out["loss"].backward()
+            batch = collate([examples[i] for i in batch_indices], pad_id, len(model_settings.sentence_labels))
+            loss = masked_loss(model, batch, training.span_loss_weight)
+            loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
             step += 1
             bar.update(1)
-            bar.set_postfix(loss=f"{out['loss'].item():.3f}")
+            bar.set_postfix(loss=f"{loss.item():.3f}")
             if step % eval_every == 0 or step == total_steps:
                 checkpoint()
             if step >= total_steps:

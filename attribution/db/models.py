@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -120,3 +121,59 @@ class Failure(SQLModel, table=True):
     input: str
     reason: str
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- Fact-checks (issue 18): published reviews, and the statements that match them -------------
+
+
+class FactChecker(SQLModel, table=True):
+    """An organisation (or person) that publishes fact-checks: the ClaimReview's author."""
+
+    __tablename__ = "fact_checker"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    url: str | None = Field(default=None, description="its site, as the review gives it")
+
+
+class FactCheck(SQLModel, table=True):
+    """One published review of one claim; ``published_id`` is the id it was published or listed with."""
+
+    __tablename__ = "fact_check"
+    id: int | None = Field(default=None, primary_key=True)
+    published_id: str = Field(unique=True, index=True, description="the review's @id or URL, or the id in the imported list")
+    claim: str = Field(description="the claim reviewed (claimReviewed)")
+    claimant: str | None = Field(default=None, description="who made the claim, as the review says")
+    claim_date: str | None = None
+    title: str | None = Field(default=None, description="the review's headline")
+    url: str | None = Field(default=None, description="the review's address")
+    rating: str | None = Field(default=None, index=True, description="the verdict as written (reviewRating alternateName)")
+    review_date: str | None = Field(default=None, index=True)
+    language: str | None = None
+    fact_checker_id: int | None = Field(default=None, foreign_key="fact_checker.id", index=True)
+    imported_from: str = Field(description="file the review was imported from")
+    imported_at: datetime = Field(default_factory=utcnow)
+    encoder: str | None = Field(default=None, description="version of the encoder that made the embedding")
+    embedding: bytes | None = Field(default=None, description="float32 unit vector of claim + title")
+
+
+class FactCheckMatch(SQLModel, table=True):
+    """A stored statement that a fact-check checks (similarity at or above the measured threshold)."""
+
+    __tablename__ = "fact_check_match"
+    __table_args__ = (UniqueConstraint("statement_id", "fact_check_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True, ondelete="CASCADE")
+    fact_check_id: int = Field(foreign_key="fact_check.id", index=True, ondelete="CASCADE")
+    similarity: float = Field(description="cosine of the fine-tuned encoder")
+    encoder: str
+    matched_at: datetime = Field(default_factory=utcnow)
+
+
+class FactCheckProgress(SQLModel, table=True):
+    """How far incremental matching has got: statements and fact-checks up to these ids are matched."""
+
+    __tablename__ = "fact_check_progress"
+    id: int | None = Field(default=None, primary_key=True)
+    encoder: str = Field(unique=True)
+    statement_id: int = 0
+    fact_check_id: int = 0
