@@ -179,3 +179,17 @@ def test_four_writers_on_overlapping_inputs_lose_and_duplicate_nothing(postgres_
         wanted = {(name, normalize(mention)) for _, _, name, mention in expected if normalize(mention) != normalize(name)}
         assert set(aliases) == wanted | {(kept, normalize(merged_away))}
     engine.dispose()
+
+
+def test_fact_check_matching_works_on_postgres(postgres_url: str, tmp_path: Path) -> None:
+    """fts5 is SQLite's: on PostgreSQL the lexical half of `fact-checks match` is PostgreSQL full-text search."""
+    feed = Path(__file__).parent / "data" / "factchecks" / "plain.jsonl"
+    sqlite = str(tmp_path / "fc.db")
+    tops = []
+    for db in (sqlite, postgres_url):
+        _populated(db)
+        runner.invoke(app, ["fact-checks", "import", str(feed), "--db", db])  # the feed holds two bad records on purpose
+        found = json.loads(cli("fact-checks", "match", "the mayor banned cycling in the city", "--db", db, "-f", "json"))
+        tops.append([(m["fact_check"], m["checked"]) for m in found[0]["matches"]])
+    assert tops[0][0] == tops[1][0] == ("ex-101", True)
+    assert [name for name, _ in tops[0]] == [name for name, _ in tops[1]]

@@ -29,6 +29,9 @@ SCHEMA_EXTRAS = [
     f"""ALTER TABLE statement ADD COLUMN IF NOT EXISTS content_tsv tsvector
         GENERATED ALWAYS AS (to_tsvector('{TEXT_SEARCH_CONFIG}', coalesce(content, ''))) STORED""",
     """CREATE INDEX IF NOT EXISTS statement_content_fts ON statement USING GIN (content_tsv)""",
+    # Fact-checks (attribution/factchecks): claim and headline, searched by `fact-checks match` and `checked`.
+    f"""CREATE INDEX IF NOT EXISTS fact_check_fts ON fact_check
+        USING GIN (to_tsvector('{TEXT_SEARCH_CONFIG}', claim || ' ' || coalesce(title, '')))""",
     f"""CREATE INDEX IF NOT EXISTS sentence_text_fts ON sentence
         USING GIN (to_tsvector('{TEXT_SEARCH_CONFIG}', text))""",
     # An alias once per source, whoever writes it (inserts use ON CONFLICT DO NOTHING).
@@ -107,3 +110,17 @@ def headline(query: ColumnElement[Any], start: str, end: str, words: int) -> Col
 def has_pgvector(connection: Connection) -> bool:
     """Whether the pgvector extension is installed in this database (``similar``/``repeats`` say when it is not)."""
     return connection.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'vector'")).first() is not None
+
+
+def fact_check_lexical(connection: Connection, words: list[str], k: int) -> list[tuple[int, float]]:
+    """Fact-checks sharing any of ``words`` with the query, best ``ts_rank_cd`` first (higher is better,
+    as the negated bm25 of the SQLite path); the retriever fuses this with the dense score."""
+    query = text(
+        f"""SELECT id, ts_rank_cd(to_tsvector('{TEXT_SEARCH_CONFIG}', claim || ' ' || coalesce(title, '')), q) AS score
+            FROM fact_check, to_tsquery('{TEXT_SEARCH_CONFIG}', :q) AS q
+            WHERE to_tsvector('{TEXT_SEARCH_CONFIG}', claim || ' ' || coalesce(title, '')) @@ q
+            ORDER BY score DESC, id LIMIT :k"""
+    )
+    # Each word quoted as a lexeme ('' doubles a quote), joined with OR: no operator in the user's text counts.
+    expression = " | ".join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
+    return [(int(row.id), float(row.score)) for row in connection.execute(query, {"q": expression, "k": k})]
