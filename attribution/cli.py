@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from attribution.cli_options import (
     MAX_LIMIT,
     BackendOption,
+    BatchEngine,
     DbOption,
     FormatOption,
     ImportFormat,
@@ -202,13 +203,27 @@ def batch(
     model: ModelOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar")] = False,
     backend: BackendOption = None,
+    engine: Annotated[
+        BatchEngine, typer.Option("--engine", help="local: this machine's processes; ray: Ray Data (pip install 'attribution[ray]')")
+    ] = BatchEngine.local,
+    address: Annotated[str | None, typer.Option("--address", help="Ray cluster to join (--engine ray), e.g. HEAD:6379; default: a local one")] = None,
 ) -> None:
     """Score many articles fast and resumably; already-scored articles are skipped."""
-    from attribution.batch import run_batch
+    if address is not None and engine is not BatchEngine.ray:
+        raise typer.BadParameter("--address needs --engine ray", param_hint="--address")
+    if engine is BatchEngine.ray:
+        from attribution.ray_batch import run_ray_batch
 
-    summary = run_batch(
-        input_path, db=db, workers=workers, batch_size=batch_size, model_dir=model, quiet=quiet, backend=backend.value if backend else None
-    )
+        summary = run_ray_batch(
+            input_path, db=db, address=address, workers=workers, batch_size=batch_size, model_dir=model, quiet=quiet,
+            backend=backend.value if backend else None,
+        )
+    else:
+        from attribution.batch import run_batch
+
+        summary = run_batch(
+            input_path, db=db, workers=workers, batch_size=batch_size, model_dir=model, quiet=quiet, backend=backend.value if backend else None
+        )
     typer.echo(summary.line(), err=True)
     for failure in summary.failures:
         typer.echo(f"Error: {failure.input}: {failure.reason}", err=True)

@@ -59,6 +59,11 @@ class Backend(str, Enum):
     torch = "torch"
 
 
+class BatchEngine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 class Kind(str, Enum):
     claim = "claim"
     quote = "quote"

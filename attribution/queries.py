@@ -342,6 +342,8 @@ def said_about(session: Session, text_query: str, limit: int = 20, min_confidenc
     the ``MAX_RANKED`` most recently stored matches are ranked.  A word that common carries
     almost no bm25 weight anyway.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        return _said_about_postgres(session, text_query, limit, min_confidence)
     match = fts_query(text_query)
     fts: Any = literal_column("statement_fts")
     score = func.bm25(fts).label("score")
@@ -358,6 +360,47 @@ def said_about(session: Session, text_query: str, limit: int = 20, min_confidenc
     for row in session.exec(query).mappings():  # type: ignore[call-overload]
         base = StatementRow.from_mapping(row)
         hits.append(SearchHit(**asdict(base), snippet=row["snippet"], score=row["score"]))
+    return hits
+
+
+def _search_terms(user_text: str) -> list[str]:
+    terms = [chunk for chunk in user_text.split() if _TERM.search(chunk)]
+    if not terms:
+        raise QueryError(f"nothing to search for in {user_text!r}; give at least one word")
+    return terms
+
+
+def _said_about_postgres(session: Session, text_query: str, limit: int, min_confidence: float) -> list[SearchHit]:
+    """PostgreSQL full-text search (GIN index over ``to_tsvector(content)``): ranked by ``ts_rank_cd``,
+    snippets by ``ts_headline``.  As on SQLite, only the ``MAX_RANKED`` newest matches are ranked."""
+    from attribution.db import postgres
+
+    tsquery = postgres.ts_query(_search_terms(text_query))
+    newest = (
+        select(col(Statement.id).label("id"))
+        .where(postgres.matches(tsquery), *_filters(min_confidence=min_confidence))
+        .order_by(col(Statement.id).desc())
+        .limit(MAX_RANKED)
+        .subquery("newest")
+    )
+    score = postgres.score(tsquery).label("score")
+    ranked = (
+        select(col(Statement.id).label("id"), score)
+        .join(newest, newest.c.id == col(Statement.id))
+        .order_by(score, col(Statement.id))
+        .limit(limit)
+        .subquery("ranked")
+    )
+    query = (
+        statement_select()
+        .add_columns(postgres.headline(tsquery, HIGHLIGHT_START, HIGHLIGHT_END, SNIPPET_TOKENS).label("snippet"), ranked.c.score)
+        .join(ranked, ranked.c.id == col(Statement.id))
+        .order_by(ranked.c.score, col(Statement.id))
+    )
+    hits = []
+    for row in session.exec(query).mappings():  # type: ignore[call-overload]
+        base = StatementRow.from_mapping(row)
+        hits.append(SearchHit(**asdict(base), snippet=row["snippet"], score=float(row["score"])))
     return hits
 
 

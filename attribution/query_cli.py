@@ -108,6 +108,17 @@ def open_session(db: str | None, read_only: bool = False) -> Iterator[Session]:
         engine.dispose()
 
 
+def _say_in_process(session: Session) -> None:
+    """On PostgreSQL, say that vectors are compared here, in process (through pgvector when it is installed is not built yet)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    from attribution.db import postgres
+
+    installed = postgres.has_pgvector(session.connection())
+    why = "pgvector is installed but not used yet" if installed else "the pgvector extension is not installed in this database"
+    typer.echo(f"note: comparing embeddings in this process ({why})", err=True)
+
+
 def _nothing(message: str, fmt: OutputFormat) -> None:
     typer.echo(message, err=True)
     if fmt is OutputFormat.json:
@@ -263,6 +274,7 @@ def repeats(
 ) -> None:
     """Claims repeated across articles, with where each first appeared (needs `attribution embed`)."""
     with open_session(db, read_only=True) as session:
+        _say_in_process(session)
         groups = similarity.repeats(
             session, threshold=threshold, min_articles=min_articles, kind=kind.value if kind else None, min_confidence=min_confidence
         )
@@ -288,6 +300,7 @@ def similar(
 ) -> None:
     """Stored statements that say nearly the same as TEXT (needs `attribution embed`)."""
     with open_session(db, read_only=True) as session:
+        _say_in_process(session)
         matches = similarity.similar(
             session, similarity.get_embedder(), text, threshold=threshold, limit=limit, min_confidence=min_confidence
         )

@@ -61,6 +61,16 @@ class IdAllocator:
     def take(self, table: type[Article | Sentence | Source | SourceAlias], count: int) -> list[int | None]:
         if not self.enabled:
             return [None] * count
+        return self._take(table, count)
+
+    def lock(self) -> None:
+        """PostgreSQL: take the writers' advisory lock now, held until commit (SQLite's lock comes with the first id)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            from attribution.db import postgres
+
+            postgres.lock_writes(self.session)
+
+    def _take(self, table: type[Article | Sentence | Source | SourceAlias], count: int) -> list[int | None]:
         if not self._locked:
             self.session.execute(text("UPDATE article SET id = id WHERE 0"))
             self._locked = True
@@ -279,6 +289,7 @@ def save_results(
     try:
         with session.no_autoflush:
             ids = IdAllocator(session)
+            ids.lock()  # before the first read: what this chunk matches against cannot change until it commits
             statuses, rows = _article_rows(session, results, ids)
             session.flush()  # the new articles, with their ids
             written = [(result, row, per_article[i]) for i, (result, row) in enumerate(zip(results, rows)) if statuses[i] != "skipped"]
@@ -508,7 +519,12 @@ def _add_aliases(session: Session, aliases: set[tuple[int, str]], ids: IdAllocat
     for row, new_id in zip(new, ids.take(SourceAlias, len(new))):
         if new_id is not None:
             row["id"] = new_id
-    session.execute(insert(SourceAlias), new)
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(SourceAlias).on_conflict_do_nothing(index_elements=["source_id", "normalized"]), new)
+    else:
+        session.execute(insert(SourceAlias), new)
 
 
 def already_scored(session: Session, content_hash: str, version: str) -> bool:
@@ -528,6 +544,7 @@ def _source_named(session: Session, name: str) -> Source:
 
 def merge_sources(session: Session, name: str, into: str) -> Source:
     """Editorial merge: ``name`` becomes an alias of ``into``; recorded so it survives re-scoring."""
+    IdAllocator(session).lock()  # no writer stores statements against the old sources meanwhile
     source, target = _source_named(session, name), _source_named(session, into)
     if source.id == target.id:
         return target
@@ -553,6 +570,7 @@ def _without_determiner(name: str) -> str:
 
 def split_alias(session: Session, alias: str, source_name: str | None = None) -> Source:
     """Editorial split: statements whose mention is ``alias`` get a source of their own, now and after re-scoring."""
+    IdAllocator(session).lock()  # no writer stores statements against the old sources meanwhile
     normalized = normalize(alias)
     query = select(SourceAlias).where(SourceAlias.normalized == normalized)
     if source_name is not None:

@@ -74,3 +74,22 @@ def session():
     engine = make_engine(":memory:")
     with Session(engine) as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the whole run (tests/postgres.py); skipped, with the reason, when none can start."""
+    from tests.postgres import PostgresServer, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def postgres_url(postgres_server) -> str:
+    """A fresh, empty PostgreSQL database on the shared server."""
+    return postgres_server.new_database()

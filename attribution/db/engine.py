@@ -27,9 +27,12 @@ from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex, CreateTable
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import SQLModel, create_engine
 
-from attribution.db import models  # noqa: F401  (registers the tables)
+from attribution.db import (
+    models,  # noqa: F401  (registers the tables)
+    postgres,
+)
 from attribution.db.models import SchemaMarker
 from attribution.errors import DatabaseError, ForeignDatabaseError
 
@@ -191,7 +194,7 @@ def _make_engine(url: str, name: str) -> Engine:
             engine.dispose()
             raise
     else:
-        engine = create_engine(url)
+        engine = create_engine(url, connect_args=postgres.CONNECT_ARGS if url.startswith("postgresql") else {})
         event.listen(engine, "handle_error", _one_line_errors(name))
         init_db(engine, name)
     return engine
@@ -306,23 +309,34 @@ def _wal(connection: sqlite3.Connection) -> None:
 
 
 def init_db(engine: Engine, name: str | None = None) -> None:
-    """The marker check and schema creation for a server database (PostgreSQL), in one transaction."""
+    """The marker check and schema creation for a server database (PostgreSQL), in one transaction.
+
+    On PostgreSQL the transaction first takes an advisory lock, so several writers starting at once
+    create the schema once; tables a newer version added are created in an older database.
+    """
     name = name or database_name(engine.url.render_as_string(hide_password=True))
+    postgresql = engine.dialect.name == "postgresql"
     with engine.begin() as connection:
+        if postgresql:
+            postgres.lock_schema(connection)
         inspector = inspect(connection)
         tables = {table: {c["name"] for c in inspector.get_columns(table)} for table in inspector.get_table_names()}
         if MARKER_TABLE in tables:
             _check_marker(connection.execute(text(f"SELECT application, version FROM {MARKER_TABLE}")).first(), name)
-            return
-        if tables and not _is_legacy(tables):
+        elif tables and not _is_legacy(tables):
             raise _foreign(name, tables)
-        SQLModel.metadata.create_all(connection)
-        if engine.dialect.name == "sqlite":
+        SQLModel.metadata.create_all(connection)  # only the tables it lacks
+        if postgresql:
+            postgres.create_extras(connection)
+        elif engine.dialect.name == "sqlite":
             for statement in _SCHEMA_EXTRAS:
                 connection.execute(text(statement))
-        with Session(connection) as session:
-            session.add(SchemaMarker(application=APPLICATION, version=SCHEMA_VERSION))
-            session.commit()
+        if MARKER_TABLE not in tables:
+            connection.execute(
+                SchemaMarker.__table__.insert().values(  # type: ignore[attr-defined]
+                    application=APPLICATION, version=SCHEMA_VERSION, created_at=datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+                )
+            )
 
 
 def _read_only_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -338,6 +352,12 @@ def make_read_only_engine(db: str | os.PathLike | None = None) -> Engine:
     Other databases get an ordinary engine; the queries that use it only read.
     """
     url = database_url(db)
+    if url.startswith("postgresql"):
+        make_engine(url).dispose()  # the schema, once; then sessions whose transactions cannot write
+        try:
+            return create_engine(url, connect_args={**postgres.CONNECT_ARGS, "options": "-c default_transaction_read_only=on"})
+        except SQLAlchemyError as exc:
+            raise database_error(database_name(url), exc, "cannot open the database") from exc
     if not url.startswith("sqlite:///") or url.endswith(":memory:"):
         return make_engine(url)
     name = database_name(url)

@@ -200,6 +200,11 @@ class Retriever:
         if not words:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         connection = self.session.connection()
+        if connection.dialect.name == "postgresql":  # no fts5 there: PostgreSQL full-text search (db/postgres.py)
+            from attribution.db import postgres
+
+            hits = postgres.fact_check_lexical(connection, list(words), k)
+            return np.array([h[0] for h in hits], dtype=np.int64), np.array([h[1] for h in hits], dtype=np.float32)
         unknown = [w for w in words if w not in self._frequency]
         if unknown:  # fts5vocab counts by reading the word's rows: remember the counts for this retriever's life
             marks = ", ".join(f":w{i}" for i in range(len(unknown)))

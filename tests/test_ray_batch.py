@@ -1,0 +1,54 @@
+"""`attribution batch --engine ray` on a local Ray cluster: the same rows as `attribution batch`, resumable,
+bad records reported alone."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from attribution.cli import app
+from tests.conftest import SEED
+
+ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[ray]')")
+runner = CliRunner()
+_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?")
+
+
+def _export(db: Path) -> str:
+    result = runner.invoke(app, ["export", "-f", "jsonl", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    return _TIME.sub("<time>", result.stdout)
+
+
+@pytest.mark.slow  # a local Ray cluster takes 10-20 s to start on two cores
+def test_ray_engine_stores_what_batch_stores(tiny_model_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    records = [
+        {"id": "r1", "text": "Mayor Ana Ruiz said the bridge would reopen in May. \u201cWe are ready,\u201d Ruiz told reporters.", "title": "Bridge"},
+        {"id": "r2", "text": "Officials said the repairs cost more than planned. Traffic was light on Monday."},
+        {"id": "bad", "title": "no text here"},
+    ]
+    (folder / "wire.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    local, distributed = tmp_path / "local.db", tmp_path / "ray.db"
+
+    assert runner.invoke(app, ["batch", str(folder), "--db", str(local), "--model", str(tiny_model_dir), "--quiet"]).exit_code == 1
+    result = runner.invoke(app, ["batch", str(folder), "--engine", "ray", "--db", str(distributed), "--model", str(tiny_model_dir), "--quiet"])
+    assert result.exit_code == 1  # the bad record fails alone
+    assert "scored 3, skipped 0" in result.stderr
+    assert "Error: " in result.stderr and "record has no string field 'text'" in result.stderr
+    assert _export(distributed) == _export(local) and _export(local).count("\n") > 0
+
+    again = runner.invoke(app, ["batch", str(folder), "--engine", "ray", "--db", str(distributed), "--model", str(tiny_model_dir), "--quiet"])
+    assert "scored 0, skipped 3" in again.stderr
+
+
+def test_address_needs_the_ray_engine(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["batch", str(tmp_path), "--address", "head:6379", "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert "--address needs --engine ray" in result.output
