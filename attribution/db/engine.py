@@ -334,7 +334,7 @@ def init_db(engine: Engine, name: str | None = None) -> None:
         if MARKER_TABLE not in tables:
             connection.execute(
                 SchemaMarker.__table__.insert().values(  # type: ignore[attr-defined]
-                    application=APPLICATION, version=SCHEMA_VERSION, created_at=datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+                    application=APPLICATION, version=SCHEMA_VERSION, created_at=datetime.now(UTC).replace(microsecond=0)
                 )
             )
 
