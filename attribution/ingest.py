@@ -9,9 +9,10 @@ import codecs
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO
 
 from attribution.errors import InputError
 
@@ -77,7 +78,7 @@ def repair_with_offsets(text: str) -> tuple[str, list[int]]:
     from difflib import SequenceMatcher
 
     origin = [0] * (len(fixed) + 1)
-    for tag, a0, a1, b0, b1 in SequenceMatcher(None, text, fixed, autojunk=False).get_opcodes():
+    for tag, a0, _a1, b0, b1 in SequenceMatcher(None, text, fixed, autojunk=False).get_opcodes():
         for offset in range(b1 - b0):
             # Inside an equal block one to one; a repaired character stands for the whole mis-decoded run.
             origin[b0 + offset] = a0 + offset if tag == "equal" else a0
@@ -106,7 +107,9 @@ def article_from_text(text: str, document: str, **metadata: str | None) -> Artic
     """Recognise headline, byline, date and boilerplate lines of a plain-text article."""
     if not text.strip():
         raise InputError(f"{document}: empty article (no text)")
-    article = Article(text=text, document=document, **{k: v for k, v in metadata.items() if v})
+    known = {k: v for k, v in metadata.items() if v}
+    article = Article(text=text, document=document, title=known.get("title"), url=known.get("url"), publisher=known.get("publisher"),
+                      author=known.get("author"), published=known.get("published"))
     if article.title is None:
         article.title = _headline(text)
     for line in re.finditer(r"[^\n]+", text):

@@ -17,10 +17,11 @@ import hashlib
 import json
 import warnings
 import weakref
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -65,7 +66,7 @@ class AttributionModel(nn.Module):
         super().__init__()
         self.settings = settings
         self.encoder = encoder
-        hidden = encoder.config.hidden_size
+        hidden: int = encoder.config.hidden_size  # type: ignore[union-attr,assignment]  # a transformers model
         self.dropout = nn.Dropout(0.1)
         self.sentence_head = nn.Linear(hidden, len(settings.sentence_labels))
         self.token_head = nn.Linear(hidden, len(tag_names(settings.span_labels)))
@@ -83,7 +84,7 @@ class AttributionModel(nn.Module):
         tag_labels: torch.Tensor | None = None,
         span_loss_weight: float = 1.0,
     ) -> dict[str, torch.Tensor]:
-        embeddings = self.encoder.get_input_embeddings()(input_ids)
+        embeddings = self.encoder.get_input_embeddings()(input_ids)  # type: ignore[operator]  # a transformers model
         if self.case_embedding is not None and case_ids is not None:
             embeddings = embeddings + self.case_embedding(case_ids)
         hidden = self.encoder(inputs_embeds=embeddings, attention_mask=attention_mask).last_hidden_state
@@ -139,9 +140,9 @@ def save_model(model: AttributionModel, folder: Path, card: str | None = None) -
     folder.mkdir(parents=True, exist_ok=True)
     settings = model.settings
     if settings.lora_r > 0:
-        model.encoder.save_pretrained(str(folder))
+        model.encoder.save_pretrained(str(folder))  # type: ignore[operator]  # a peft model
     else:
-        model.encoder.save_pretrained(str(folder / "encoder"))
+        model.encoder.save_pretrained(str(folder / "encoder"))  # type: ignore[operator]  # a transformers model
     save_file(model.head_state(), str(folder / "heads.safetensors"))
     (folder / "settings.json").write_text(json.dumps(settings.to_dict(), indent=2) + "\n", encoding="utf-8")
     if card is not None:
@@ -260,7 +261,7 @@ def pad_encodings(encodings: Sequence[Any], texts: Sequence[str], pad_id: int, c
 
 
 # Per tokenizer object (weakly held, so a freed tokenizer's copy goes with it), per max_length.
-_BATCH_TOKENIZERS: "weakref.WeakKeyDictionary[PreTrainedTokenizerBase, dict[int, Any]]" = weakref.WeakKeyDictionary()
+_BATCH_TOKENIZERS: weakref.WeakKeyDictionary[PreTrainedTokenizerBase, dict[int, Any]] = weakref.WeakKeyDictionary()
 
 
 def _batch_tokenizer(tokenizer: PreTrainedTokenizerBase, max_length: int) -> Any:
@@ -429,7 +430,7 @@ def decode_spans(
 
 
 def decode_batch(
-    texts: Sequence[str], tag_log_probs: np.ndarray, encoded: "Encoded", tags: Sequence[str], allowed: np.ndarray
+    texts: Sequence[str], tag_log_probs: np.ndarray, encoded: Encoded, tags: Sequence[str], allowed: np.ndarray
 ) -> list[list[SpanPrediction]]:
     """``decode_spans`` for every row of a batch, with one vectorised Viterbi pass."""
     pieces = [_first_pieces(encoded.offsets[i], encoded.word_ids[i]) for i in range(len(texts))]
@@ -497,7 +498,7 @@ class Predictor:
         batch_size: int = 32,
         quantize: bool = True,
         backend: str = "torch",
-    ) -> "Predictor":
+    ) -> Predictor:
         folder = Path(folder) if folder is not None else PACKAGED_MODEL_DIR
         version = model_version(folder)
         if base_model is not None:  # the same adapter on another base is another model: its own export
@@ -581,7 +582,7 @@ class Predictor:
 def _truncated(texts: Sequence[str], encoded: Encoded, max_length: int) -> list[tuple[str, int]]:
     """``(text, characters analysed)`` for each sentence the tokenizer cut at ``max_length`` pieces."""
     found = []
-    for row in np.flatnonzero(encoded.attention_mask.sum(1).numpy() >= max_length):
+    for row in np.flatnonzero(encoded.attention_mask.sum(1).numpy() >= max_length).tolist():
         analysed = max((b for (_, b), word in zip(encoded.offsets[row], encoded.word_ids[row]) if word is not None), default=0)
         if any(ch.isalnum() for ch in texts[row][analysed:]):  # not for a lost full stop or closing quote
             found.append((texts[row], analysed))

@@ -20,8 +20,9 @@ import os
 import queue
 import tempfile
 import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -164,7 +165,7 @@ class OnnxForward:
     @classmethod
     def for_model(
         cls, model: torch.nn.Module, key: str, quantize: bool = True, calibration: Callable[[], Sequence[Feeds]] = list
-    ) -> "OnnxForward":
+    ) -> OnnxForward:
         """Sessions over ``model``'s export, written to the cache first if it is not there yet."""
         path = export_path(key, quantize)
         if not path.is_file():

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy.engine import Engine
+
 from attribution.errors import AttributionError, DatabaseError
 from attribution.ingest import ReadFailure, read_inputs
 from attribution.results import ArticleResult
@@ -83,5 +85,7 @@ def score_paths(
     finally:
         if session is not None:
             session.close()
-            session.get_bind().dispose()  # close the file now, not when collected
+            bind = session.get_bind()
+            if isinstance(bind, Engine):
+                bind.dispose()  # close the file now, not when collected
     return failures

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import func, insert, text
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from attribution import calibration, link
 from attribution.db.models import (
@@ -386,7 +386,7 @@ def _insert_sentences(session: Session, written: list[tuple[ArticleResult, Artic
             row["id"] = new_id
         session.execute(insert(Sentence), rows)
     else:
-        new_ids = session.execute(insert(Sentence).returning(Sentence.id, sort_by_parameter_order=True), rows).scalars().all()  # type: ignore[arg-type]
+        new_ids = list(session.execute(insert(Sentence).returning(col(Sentence.id), sort_by_parameter_order=True), rows).scalars().all())
     taken = iter(new_ids)
     return [[next(taken) for _ in result.sentences] for result, _ in written]  # type: ignore[misc]
 
@@ -433,7 +433,7 @@ def _statement_rows(pending: list[Pending], row: Article, embeddings: dict[int, 
         if match is not None and attribution.source is not None and attribution.resolution in MENTION_RESOLUTIONS:
             surface = attribution.source.text.strip()
             # "a New York Times story quoting unnamed sources": the mention names the outlet, not the speaker.
-            names_outlet = bool(attribution.via) and normalize(attribution.via) in normalize(surface)
+            names_outlet = bool(attribution.via) and normalize(attribution.via or "") in normalize(surface)
             if normalize(surface) != normalize(match.source.name) and not names_outlet:
                 aliases.add((match.source.id, surface))  # type: ignore[arg-type]
         source, cue, content = attribution.source, attribution.cue, attribution.content

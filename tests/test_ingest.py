@@ -1,5 +1,6 @@
 """Reading articles: metadata, boilerplate, JSONL records and every kind of bad input."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ def test_seed_article_metadata_and_boilerplate() -> None:
 
 def test_jsonl_records_keep_their_metadata(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
-    path.write_text('{"id": "n1", "title": "T", "text": "A said B.", "url": "http://x", "published": "2024-01-02", "publisher": "P", "author": "Q"}\n\n{"id": "n2", "text": "C."}\n')
+    record = {"id": "n1", "title": "T", "text": "A said B.", "url": "http://x", "published": "2024-01-02", "publisher": "P", "author": "Q"}
+    path.write_text(json.dumps(record) + '\n\n{"id": "n2", "text": "C."}\n')
     first, second = list(read_inputs([str(path)]))
     assert (first.document, first.title, first.url, first.published, first.publisher, first.author) == ("n1", "T", "http://x", "2024-01-02", "P", "Q")
     assert second.document == "n2" and second.title == "C."

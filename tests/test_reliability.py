@@ -386,7 +386,7 @@ def test_fifo_and_process_substitution_are_read_as_streams(tiny_model_dir: Path,
         assert documents == ({str(fifo)} if name == "article" else {"good-1", "good-2"}), records
     if shutil.which("bash"):  # <(cat file) as a user types it: a pipe named /dev/fd/N
         article = _write(tmp_path / "a.txt", text.encode())
-        code = f"import sys; sys.argv = ['attribution'] + sys.argv[1:]; from attribution.cli import main; main()"
+        code = "import sys; sys.argv = ['attribution'] + sys.argv[1:]; from attribution.cli import main; main()"
         shell = f'"{sys.executable}" -c "{code}" score <(cat "{article}") --no-store --format jsonl --model "{tiny_model_dir}"'
         done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(PROJECT)}, timeout=300)
         assert done.returncode == 0, done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from attribution.db.models import Article, Sentence, Source, SourceAlias, SourceDecision, Statement
@@ -21,7 +22,7 @@ def make_result(text: str, statements: list[dict], version: str = "v1", document
         sentence = sentences[statement["sentence"]]
         sentence.label = statement.get("kind", "claim")
 
-        def at(part: str | None) -> TextSpan | None:
+        def at(part: str | None, sentence: SentenceResult = sentence) -> TextSpan | None:
             if part is None:
                 return None
             start = text.index(part, sentence.start)
@@ -71,7 +72,7 @@ def test_same_article_same_version_changes_nothing_new_version_replaces(session:
 def test_a_failed_save_leaves_nothing_half_written(session: Session) -> None:
     broken = make_result("A said B.", [{"sentence": 0, "mention": "A", "cue": "said", "content": "B", "entity": "A"}], document="b.txt")
     broken.sentences[0].confidence = None  # type: ignore[assignment]  # NOT NULL column: the insert fails
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         save_results(session, [KIRBY, broken])
     assert session.exec(select(Article)).all() == [] and session.exec(select(Sentence)).all() == []
 

@@ -15,12 +15,14 @@ brat articles are cut into sentences, as training.data does for PolNeAR.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, TypeGuard
 
 from attribution.errors import InputError
 from training.data import BratAttribution, is_direct_quote, label_sentences, polnear_articles, read_brat, trim_span
@@ -206,7 +208,7 @@ def read_canonical(path: Path) -> list[dict]:
 # --- shared helpers -------------------------------------------------------------------
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -270,7 +272,7 @@ def _jsonl_items(
             yield where, _raise(_invalid(where, "record", f"expected a JSON object, got {type(obj).__name__}"))
             continue
         default_id = f"{path.stem}:{number}"
-        yield where, (lambda obj=obj, where=where, default_id=default_id: convert(obj, where, default_id))
+        yield where, functools.partial(convert, obj, where, default_id)
 
 
 def _sentence_label(labels: list[Any], where: str, field_name: str) -> str | None:
@@ -321,7 +323,7 @@ def _labelstudio_items(path: Path) -> Iterator[_Item]:
     for index, task in enumerate(tasks):
         task_id = task.get("id", index) if isinstance(task, dict) else index
         where = f"{path.name}: task {task_id}"
-        yield where, (lambda task=task, where=where, task_id=task_id: _from_labelstudio(task, where, str(task_id)))
+        yield where, functools.partial(_from_labelstudio, task, where, str(task_id))
 
 
 def _from_labelstudio(task: Any, where: str, task_id: str) -> dict:
@@ -344,7 +346,8 @@ def _from_labelstudio(task: Any, where: str, task_id: str) -> dict:
         name = f"result[{number}]"
         if not isinstance(item, dict):
             raise _invalid(where, name, "expected an object")
-        value = item.get("value") if isinstance(item.get("value"), dict) else {}
+        raw_value = item.get("value")
+        value: dict[str, Any] = raw_value if isinstance(raw_value, dict) else {}
         kind = item.get("type")
         if kind == "choices":
             choices.extend(value.get("choices") or [])
@@ -483,7 +486,8 @@ def _from_prodigy(obj: dict, where: str, default_id: str) -> dict:
         label = _sentence_label(accepted, where, "accept")
     else:
         label = obj.get("label")
-    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    raw_meta = obj.get("meta")
+    meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
     record_id = obj.get("id", meta.get("id"))
     record_id = default_id if record_id is None else str(record_id)
     return {
@@ -519,7 +523,7 @@ def _brat_items(path: Path) -> Iterator[_Item]:
                 if problems:
                     yield where, _raise(InputError(f"{where}: {problems[0]}"))
                 else:
-                    yield where, (lambda record=record: record)
+                    yield where, functools.partial(dict, record)
     except OSError as exc:
         raise InputError(f"{getattr(exc, 'filename', None) or path}: cannot read ({exc.strerror or exc})") from exc
     except UnicodeDecodeError as exc:
