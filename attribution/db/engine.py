@@ -34,6 +34,7 @@ from attribution.db import (
     postgres,
 )
 from attribution.db.models import SchemaMarker
+from attribution.db.views import create_views
 from attribution.errors import DatabaseError, ForeignDatabaseError
 
 DEFAULT_DB = "attribution.db"
@@ -66,20 +67,7 @@ _SCHEMA_EXTRAS = [
     """CREATE TRIGGER IF NOT EXISTS sentence_fts_update AFTER UPDATE OF text ON sentence BEGIN
         INSERT INTO sentence_fts(sentence_fts, rowid, text) VALUES ('delete', old.id, old.text);
         INSERT INTO sentence_fts(rowid, text) VALUES (new.id, new.text); END""",
-    """CREATE VIEW IF NOT EXISTS statements_by_source AS
-        SELECT source.name AS source, source.type AS source_type, statement.kind, statement.mention,
-               statement.content, via.name AS via, statement.confidence, statement.resolution,
-               article.title AS article, article.published, sentence.text AS sentence, statement.id AS statement_id
-        FROM statement
-        JOIN sentence ON sentence.id = statement.sentence_id
-        JOIN article ON article.id = statement.article_id
-        LEFT JOIN source ON source.id = statement.source_id
-        LEFT JOIN source AS via ON via.id = statement.via_source_id""",
-    """CREATE VIEW IF NOT EXISTS article_sentences AS
-        SELECT article.title AS article, article.published, sentence."index" AS sentence_index,
-               sentence.label, sentence.confidence, sentence.text, sentence.id AS sentence_id
-        FROM sentence JOIN article ON article.id = sentence.article_id""",
-]
+] + create_views("CREATE VIEW IF NOT EXISTS")
 
 
 def database_url(db: str | os.PathLike | None = None) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from attribution.db.models import Statement
+from attribution.db.views import create_views
 
 TEXT_SEARCH_CONFIG = "english"  # stemming as SQLite's porter tokenizer; English stop words are dropped
 SCHEMA_LOCK = 0x61747472  # pg_advisory_xact_lock key ("attr"): one process creates the schema at a time
@@ -36,20 +37,7 @@ SCHEMA_EXTRAS = [
         USING GIN (to_tsvector('{TEXT_SEARCH_CONFIG}', text))""",
     # An alias once per source, whoever writes it (inserts use ON CONFLICT DO NOTHING).
     """CREATE UNIQUE INDEX IF NOT EXISTS source_alias_once ON source_alias (source_id, normalized)""",
-    """CREATE OR REPLACE VIEW statements_by_source AS
-        SELECT source.name AS source, source.type AS source_type, statement.kind, statement.mention,
-               statement.content, via.name AS via, statement.confidence, statement.resolution,
-               article.title AS article, article.published, sentence.text AS sentence, statement.id AS statement_id
-        FROM statement
-        JOIN sentence ON sentence.id = statement.sentence_id
-        JOIN article ON article.id = statement.article_id
-        LEFT JOIN source ON source.id = statement.source_id
-        LEFT JOIN source AS via ON via.id = statement.via_source_id""",
-    """CREATE OR REPLACE VIEW article_sentences AS
-        SELECT article.title AS article, article.published, sentence."index" AS sentence_index,
-               sentence.label, sentence.confidence, sentence.text, sentence.id AS sentence_id
-        FROM sentence JOIN article ON article.id = sentence.article_id""",
-]
+] + create_views("CREATE OR REPLACE VIEW")
 
 
 def lock_schema(connection: Connection) -> None:
