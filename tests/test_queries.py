@@ -791,9 +791,10 @@ def test_minilm_threshold_and_similar(session: Session) -> None:
     report = similarity.threshold_report(similarity.load_pairs(PAIRS), embedder, [similarity.DEFAULT_THRESHOLD])
     assert report[0].precision == pytest.approx(similarity.MEASURED_PRECISION, abs=1e-3)
     assert report[0].recall == pytest.approx(similarity.MEASURED_RECALL, abs=1e-3)
+    similarity.ensure_embeddings(session, embedder)  # what `attribution embed` does: queries never embed
     matches = similarity.similar(session, embedder, "Ukraine will receive the aid package in a few weeks")
     assert matches and matches[0].content is not None and "aid package" in matches[0].content.lower()
-    (group,) = similarity.repeats(session, embedder)
+    (group,) = similarity.repeats(session)
     assert group.articles == 3 and group.first.published == "2024-03-01"
 
 
