@@ -5,7 +5,7 @@ shipped adapter on first use (a few seconds) and kept in ``$ATTRIBUTION_CACHE`` 
 ``~/.cache/attribution``).
 
 Quantization is static: every activation scale is calibrated once, at export, on the sentences of
-``calibration.txt``, so a sentence's scores depend on nothing but the sentence (and its context
+``int8_calibration.txt``, so a sentence's scores depend on nothing but the sentence (and its context
 sentence) -- not on its neighbours in the batch, the batch size, the number of workers or threads.
 Dynamic quantization, used before, computed the scales from each batch, and 47 of 5,345 sentence
 labels changed between ``--batch-size 32`` and ``4``.  Figures for the options tried are in the README.
@@ -32,7 +32,7 @@ from attribution.errors import ModelError
 INPUTS = ("input_ids", "attention_mask", "case_ids")
 OUTPUTS = ("sentence_logits", "tag_logits")
 EXPORT_FORMAT = "v4"  # bump when the export changes, so stale cached files are not reused (v4: static int8)
-CALIBRATION_TEXT = Path(__file__).parent / "calibration.txt"
+CALIBRATION_TEXT = Path(__file__).parent / "int8_calibration.txt"
 CALIBRATION_BATCH = 10  # rows per calibration batch; every batch has the same shape (the percentile calibrator needs it)
 CALIBRATION_PERCENTILE = 99.99  # of |activation|: PolNeAR dev was best here among MinMax, entropy, 99.999 and 99.99
 
