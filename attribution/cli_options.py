@@ -101,4 +101,4 @@ MinConfidenceOption = Annotated[
 ]
 
 
-LimitOption = Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT, help="At most this many rows")]
+LimitOption = Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT, help="At most this many statements")]

@@ -29,6 +29,7 @@ from attribution.cli_options import (
     FormatOption,
     Kind,
     KindOption,
+    LimitOption,
     MinConfidenceOption,
     NameArgument,
     OutputFormat,
@@ -204,7 +205,7 @@ def who_said(
     since: SinceOption = None,
     until: UntilOption = None,
     kind: KindOption = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT, help="At most this many statements")] = 200,
+    limit: LimitOption = 200,
     min_confidence: MinConfidenceOption = 0.0,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -219,7 +220,7 @@ def timeline(
     since: SinceOption = None,
     until: UntilOption = None,
     kind: KindOption = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT, help="At most this many statements")] = 200,
+    limit: LimitOption = 200,
     min_confidence: MinConfidenceOption = 0.0,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -231,7 +232,7 @@ def timeline(
 @query_app.command("said-about")
 def said_about(
     text: TextArgument,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT, help="At most this many statements")] = 20,
+    limit: LimitOption = 20,
     min_confidence: MinConfidenceOption = 0.0,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -293,7 +294,7 @@ def repeats(
 def similar(
     text: Annotated[str, typer.Argument(help="A claim to look for", callback=short_text)],
     threshold: ThresholdOption = similarity.DEFAULT_THRESHOLD,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT, help="At most this many statements")] = 10,
+    limit: LimitOption = 10,
     min_confidence: MinConfidenceOption = 0.0,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
