@@ -19,13 +19,25 @@ from attribution.errors import InputError
 MAX_ARTICLE_BYTES = 2_000_000  # a news article is tens of KB; anything this large is not one
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
 
-_BYLINE = re.compile(r"^\s*By\s+(?P<name>[A-Z][^,\n]{1,80}?)\s*(?:,.*)?$")
+_DATA = Path(__file__).resolve().parent / "data"
+_INGEST_WORDS = json.loads((_DATA / "ingest_words.json").read_text(encoding="utf-8"))
+_NAME_PARTICLES = frozenset(_INGEST_WORDS["name_particles"])
+_NAME_JOINERS = frozenset(_INGEST_WORDS["name_joiners"])
+_NOT_NAMES = frozenset(_INGEST_WORDS["not_names"])
+MAX_BYLINE_NAME_WORDS: int = _INGEST_WORDS["max_name_words"]
+MAX_BYLINE_TITLE_WORDS: int = _INGEST_WORDS["max_title_words"]
+MAX_BYLINE_CHARS = 120
+_BYLINE = re.compile(r"^\s*(?:By|BY)\s+(?P<body>.+?)\s*$")
+# Between the name and a title or outlet: "By Lee Bon-young, Washington correspondent", "By Ann Lee | BBC News".
+_BYLINE_SEPARATOR = re.compile(r",|\s[|\u2013\u2014-]\s")
+_STATEMENT_WORDS = json.loads((_DATA / "statements.json").read_text(encoding="utf-8"))
+_VERBS = frozenset(_STATEMENT_WORDS["speech_cues"]) | frozenset(_STATEMENT_WORDS["auxiliary_cues"])
 _DATE = re.compile(r"(?:Posted|Published|Updated)\s*(?:on)?\s*:?\s*(?P<date>\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 # Site furniture that must never be read as a claim.
 _BOILERPLATE = re.compile(
     r"^\s*(related stories|most viewed articles|most read|read more|advertisement|share this|"
     r"please direct questions or comments to\b.*|sign up for\b.*|follow us\b.*|copyright\b.*|all rights reserved.*|"
-    r"posted on\s*:.*|modified on\s*:.*|by\s+[A-Z].*)\s*$",
+    r"posted on\s*:.*|modified on\s*:.*)\s*$",
     re.IGNORECASE,
 )
 
@@ -46,6 +58,34 @@ class Article:
     @property
     def content_hash(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def _name_word(word: str) -> bool:
+    bare = word.strip(".'\u2019")
+    return bool(bare) and bare[0].isupper() and bare.lower() not in _NOT_NAMES and bare.lower() not in _VERBS
+
+
+def byline_author(line: str) -> str | None:
+    """The name of a byline line ("By Lee Bon-young, Washington correspondent"), else ``None``.
+
+    A byline is short: "By", a name of a few capitalised words, and at most a short title with no verb.
+    A sentence that opens with "By" ("By Tuesday evening, the minister said ...", "By March, prices had
+    risen") is none: a lower-case or date word in the name, or a clause after the comma, says so.
+    """
+    match = _BYLINE.match(line)
+    if match is None or len(line) >= MAX_BYLINE_CHARS:
+        return None
+    parts = _BYLINE_SEPARATOR.split(match.group("body"), maxsplit=1)
+    name, title = parts[0].strip(), parts[1].strip() if len(parts) > 1 else ""
+    words = name.split()
+    if not 1 <= len(words) <= MAX_BYLINE_NAME_WORDS or not _name_word(words[0]) or not _name_word(words[-1]):
+        return None
+    if not all(_name_word(w) or w.lower() in _NAME_PARTICLES or w.lower() in _NAME_JOINERS for w in words):
+        return None
+    title_words = [w.strip(".,;:'\"").lower() for w in title.split()]
+    if len(title_words) > MAX_BYLINE_TITLE_WORDS or any(w in _VERBS for w in title_words):
+        return None
+    return name
 
 
 def _first_line(text: str) -> str | None:
@@ -114,11 +154,11 @@ def article_from_text(text: str, document: str, **metadata: str | None) -> Artic
         article.title = _headline(text)
     for line in re.finditer(r"[^\n]+", text):
         content = line.group(0)
-        if _BOILERPLATE.match(content):
+        author = byline_author(content)
+        if author is not None or _BOILERPLATE.match(content):
             article.boilerplate.append((line.start(), line.end()))
-        byline = _BYLINE.match(content)
-        if byline and article.author is None and len(content) < 120:
-            article.author = byline.group("name").strip()
+        if author is not None and article.author is None:
+            article.author = author
         date = _DATE.search(content)
         if date and article.published is None:
             article.published = date.group("date")

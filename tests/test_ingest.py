@@ -65,3 +65,26 @@ def test_malformed_jsonl_lines_fail_alone(tmp_path: Path) -> None:
 def test_empty_text_is_an_input_error() -> None:
     with pytest.raises(InputError, match="empty article"):
         article_from_text("   ", "blank")
+
+
+def test_a_sentence_opening_with_by_is_no_byline() -> None:
+    """Review A3: "By Tuesday evening, ..." is a claim of the article, not a byline (nor its author)."""
+    text = "Floods hit the north\nBy Tuesday evening, the minister said 200 people had died.\nBy Jane Doe, staff writer\nRoads closed."
+    article = article_from_text(text, "a.txt")
+    assert [text[a:b] for a, b in article.boilerplate] == ["By Jane Doe, staff writer"]
+    assert article.author == "Jane Doe"
+    for line in ("By March, prices had risen by a third.", "By then it was too late, officials said.",
+                 "By John Smith said the plan would fail"):
+        alone = article_from_text(line, "b.txt")
+        assert alone.boilerplate == [] and alone.author is None, line
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [("By Lee Bon-young, Washington correspondent", "Lee Bon-young"), ("By Jane Doe and John Smith", "Jane Doe and John Smith"),
+     ("By Maria de la Cruz | BBC News", "Maria de la Cruz"), ("By JOHN SMITH", "JOHN SMITH")],
+)
+def test_bylines_are_boilerplate_with_their_author(line: str, author: str) -> None:
+    article = article_from_text(f"Headline\n{line}\nThe vote failed.", "a.txt")
+    assert [article.text[a:b] for a, b in article.boilerplate] == [line]
+    assert article.author == author
