@@ -552,9 +552,17 @@ def merge_sources(session: Session, name: str, into: str) -> Source:
         statement.source_id = target.id
     for statement in session.exec(select(Statement).where(Statement.via_source_id == source.id)).all():
         statement.via_source_id = target.id
+    # The merged source's aliases move to the target (one it already has, or its own name, is dropped),
+    # so every name that found the merged source finds the target.
+    kept = set(session.exec(select(SourceAlias.normalized).where(SourceAlias.source_id == target.id)).all())
+    kept.add(normalize(target.name))
     for alias in session.exec(select(SourceAlias).where(SourceAlias.source_id == source.id)).all():
         session.add(SourceDecision(action="merge", alias=alias.normalized, target=target.name))
-        session.delete(alias)
+        if alias.normalized in kept:
+            session.delete(alias)
+        else:
+            kept.add(alias.normalized)
+            alias.source_id = target.id  # type: ignore[assignment]  # a stored source has its id
     session.flush()
     add_alias(session, target, source.name)
     session.add(SourceDecision(action="merge", alias=normalize(source.name), target=target.name))

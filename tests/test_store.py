@@ -196,3 +196,20 @@ def test_databases_that_assign_their_own_ids_get_the_same_graph(session: Session
     assert {s.sentence_id for s in session.exec(select(Statement)).all()} <= sentence_ids and len(sentence_ids) == 3 + 3 * 2
     kirby_aliases = session.exec(select(SourceAlias.name).where(SourceAlias.source_id == kirby.id)).all()
     assert sorted(kirby_aliases) == ["Kirby", "Spokesperson John Kirby"]
+
+
+def test_a_merge_keeps_the_merged_sources_aliases(session: Session) -> None:
+    """Review A4: after merging "NSC spokesman" into John Kirby, its alias "The NSC spokesman" still finds the statement."""
+    from attribution.queries import who_said
+
+    save_result(session, KIRBY)
+    said = {"sentence": 0, "mention": "The NSC spokesman", "cue": "said", "content": "no", "entity": "NSC spokesman", "resolution": "alias"}
+    save_result(session, make_result("The NSC spokesman said no.", [said], document="x.txt"))
+    assert [r.content for r in who_said(session, "The NSC spokesman")] == ["no"]
+    merge_sources(session, "NSC spokesman", "John Kirby")
+    for name in ("The NSC spokesman", "NSC spokesman", "John Kirby"):
+        assert sorted(r.content for r in who_said(session, name)) == ["letters were exchanged", "no", "talks were advancing"], name
+    kirby = session.exec(select(Source)).one()
+    aliases = session.exec(select(SourceAlias.normalized).where(SourceAlias.source_id == kirby.id)).all()
+    assert sorted(aliases) == sorted(set(aliases)) and {"the nsc spokesman", "nsc spokesman"} <= set(aliases)
+    assert {d.alias for d in session.exec(select(SourceDecision)).all()} >= {"the nsc spokesman", "nsc spokesman"}
