@@ -533,13 +533,20 @@ def already_scored(session: Session, content_hash: str, version: str) -> bool:
 
 
 def _source_named(session: Session, name: str) -> Source:
-    from attribution.errors import InputError
+    """The one source called ``name`` (canonical name, alias or surname), found as the queries find it.
 
-    normalized = normalize(name)
-    for source in session.exec(select(Source)).all():
-        if normalize(source.name) == normalized:
-            return source
-    raise InputError(f"no source named {name!r}; `attribution sources` lists them")
+    An unknown name is an ``UnknownSourceError`` with the closest names; a name that several sources
+    answer to (a shared surname) is a ``QueryError`` listing them, unless one has it as its full name.
+    """
+    from attribution.errors import QueryError
+    from attribution.queries import source_ids  # queries reads through this module's normalize()
+
+    ids = source_ids(session, name)
+    sources = session.exec(select(Source).where(col(Source.id).in_(ids)).order_by(col(Source.name))).all()
+    exact = [s for s in sources if normalize(s.name) == normalize(name)]
+    if len(exact) == 1 or len(sources) == 1:
+        return (exact or list(sources))[0]
+    raise QueryError(f"{name!r} names {len(sources)} sources: {', '.join(s.name for s in sources)}; give the full name")
 
 
 def merge_sources(session: Session, name: str, into: str) -> Source:

@@ -119,7 +119,7 @@ def test_sources_merge_and_split(tiny_model_dir: Path, tmp_path: Path) -> None:
     merged = run("sources", "merge", "NSC spokesman", "John Kirby", "--db", db)
     assert merged.exit_code == 0 and "merged" in merged.stdout
     missing = run("sources", "merge", "Nobody", "John Kirby", "--db", db)
-    assert missing.exit_code == 1 and "no source named 'Nobody'" in missing.stderr
+    assert missing.exit_code == 1 and missing.stderr == "Error: no source matches 'Nobody'; `attribution sources` lists them\n"
     split = run("sources", "split", "NSC spokesman", "--from", "John Kirby", "--db", db)
     assert split.exit_code == 0 and "own source" in split.stdout
 
@@ -209,7 +209,11 @@ def test_query_commands_are_plain_functions() -> None:
     assert {c.name for c in query_cli.query_app.registered_commands} >= {"who-said", "timeline", "show", "export", "embed"}
 
 
-@pytest.mark.parametrize("command", [["who-said", "Tony Blaire"], ["timeline", "Tony Blaire"], ["export", "--source", "Tony Blaire"]])
+@pytest.mark.parametrize("command", [
+    ["who-said", "Tony Blaire"], ["timeline", "Tony Blaire"], ["export", "--source", "Tony Blaire"],
+    ["sources", "merge", "Tony Blaire", "Tony Blair"], ["sources", "merge", "Tony Blair", "Tony Blaire"],
+    ["sources", "split", "Blair", "--from", "Tony Blaire"],
+])
 def test_an_unknown_source_is_the_same_error_everywhere(tmp_path: Path, command: list[str]) -> None:
     from sqlmodel import Session
 

@@ -213,3 +213,21 @@ def test_a_merge_keeps_the_merged_sources_aliases(session: Session) -> None:
     aliases = session.exec(select(SourceAlias.normalized).where(SourceAlias.source_id == kirby.id)).all()
     assert sorted(aliases) == sorted(set(aliases)) and {"the nsc spokesman", "nsc spokesman"} <= set(aliases)
     assert {d.alias for d in session.exec(select(SourceDecision)).all()} >= {"the nsc spokesman", "nsc spokesman"}
+
+
+def test_merge_names_sources_as_the_queries_do(session: Session) -> None:
+    """Review A12: a source to merge is found by name, alias or surname; an unknown one gets "did you mean"."""
+    from attribution.errors import QueryError, UnknownSourceError
+
+    save_result(session, KIRBY)
+    said = {"sentence": 0, "mention": "The NSC spokesman", "cue": "said", "content": "no", "entity": "NSC spokesman", "resolution": "alias"}
+    save_result(session, make_result("The NSC spokesman said no.", [said], document="x.txt"))
+    with pytest.raises(UnknownSourceError, match="did you mean John Kirby") as raised:
+        merge_sources(session, "NSC spokesman", "Jon Kirbi")
+    assert raised.value.suggestions[0] == "John Kirby"
+    assert merge_sources(session, "The NSC spokesman", "Kirby").name == "John Kirby"  # an alias, a surname
+    assert [s.name for s in session.exec(select(Source)).all()] == ["John Kirby"]
+    grants = [{"sentence": i, "mention": name, "cue": "said", "content": f"c{i}", "entity": name} for i, name in enumerate(["Laura Grant", "Paul Grant"])]
+    save_result(session, make_result("Laura Grant said c0.\nPaul Grant said c1.", grants, document="g.txt"))
+    with pytest.raises(QueryError, match="'Grant' names 2 sources: Laura Grant, Paul Grant"):
+        merge_sources(session, "Grant", "John Kirby")
