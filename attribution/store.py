@@ -584,27 +584,59 @@ def _without_determiner(name: str) -> str:
 
 
 def split_alias(session: Session, alias: str, source_name: str | None = None) -> Source:
-    """Editorial split: statements whose mention is ``alias`` get a source of their own, now and after re-scoring."""
+    """Editorial split: statements whose mention is ``alias`` get a source of their own, now and after re-scoring.
+
+    A name that is no alias (of ``source_name``, when given) and no statement's mention there is an error:
+    nothing is created and no decision recorded.
+    """
+    from attribution.errors import NotFoundError, UnknownSourceError
+    from attribution.queries import suggest_sources
+
     IdAllocator(session).lock()  # no writer stores statements against the old sources meanwhile
     normalized = normalize(alias)
-    query = select(SourceAlias).where(SourceAlias.normalized == normalized)
-    if source_name is not None:
-        query = query.where(SourceAlias.source_id == _source_named(session, source_name).id)
+    bare = _without_determiner(normalized)
+    # "NSC spokesman" and "the NSC spokesman" are one name here, as for the statements below.
+    forms = {normalized, bare} | {f"{determiner} {bare}" for determiner in ("the", "a", "an")}
+    query = select(SourceAlias).where(col(SourceAlias.normalized).in_(forms))
+    from_source = _source_named(session, source_name) if source_name is not None else None
+    if from_source is not None:
+        query = query.where(SourceAlias.source_id == from_source.id)
     rows = session.exec(query).all()
     old_ids = {row.source_id for row in rows}
-    if source_name is not None:
-        old_ids.add(_source_named(session, source_name).id)  # type: ignore[arg-type]
+    if from_source is not None:
+        old_ids.add(from_source.id)  # type: ignore[arg-type]
+    moving = [
+        statement
+        for statement in session.exec(select(Statement).where(col(Statement.source_id).in_(old_ids))).all()
+        if statement.mention and _without_determiner(normalize(statement.mention)) == bare
+    ]
+    if not rows and not moving:
+        if from_source is None:
+            raise UnknownSourceError(alias, suggest_sources(session, alias))
+        raise NotFoundError(f"{alias!r} is no alias or mention of {from_source.name}; `attribution who-said` shows its mentions")
     new = session.exec(select(Source).where(Source.name == alias.strip())).first()
     if new is None:
-        words = alias.split()
-        new = Source(name=alias.strip(), type="person" if len(words) <= 3 else "unknown", surname=words[-1] if words else None)
+        name = alias.strip()
+        entity_type, vague = link.classify(name)
+        words = name.split()
+        new = Source(
+            name=name, type=entity_type, vague=vague,
+            first_name=words[0] if entity_type == "person" and len(words) > 1 else None,
+            surname=words[-1] if entity_type == "person" else None,
+        )
         session.add(new)
         session.flush()
+    # The split-off name's aliases go with it (its own name is no alias of it).
+    kept = set(session.exec(select(SourceAlias.normalized).where(SourceAlias.source_id == new.id)).all())
+    kept.add(normalize(new.name))
     for row in rows:
-        session.delete(row)
-    for statement in session.exec(select(Statement).where(Statement.source_id.in_(old_ids))).all():  # type: ignore[union-attr]
-        if statement.mention and _without_determiner(normalize(statement.mention)) == _without_determiner(normalized):
-            statement.source_id = new.id
+        if row.normalized in kept:
+            session.delete(row)
+        else:
+            kept.add(row.normalized)
+            row.source_id = new.id  # type: ignore[assignment]  # flushed above: it has its id
+    for statement in moving:
+        statement.source_id = new.id
     session.add(SourceDecision(action="split", alias=normalized, target=new.name))
     session.commit()
     return new

@@ -122,6 +122,9 @@ def test_sources_merge_and_split(tiny_model_dir: Path, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and missing.stderr == "Error: no source matches 'Nobody'; `attribution sources` lists them\n"
     split = run("sources", "split", "NSC spokesman", "--from", "John Kirby", "--db", db)
     assert split.exit_code == 0 and "own source" in split.stdout
+    nothing = run("sources", "split", "Nobody At All", "--db", db)
+    assert nothing.exit_code == 1 and nothing.stderr == "Error: no source matches 'Nobody At All'; `attribution sources` lists them\n"
+    assert "Nobody At All" not in run("sources", "--db", db, "--format", "json").stdout
 
 
 def test_every_command_is_documented_in_the_readme() -> None:

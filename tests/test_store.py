@@ -231,3 +231,29 @@ def test_merge_names_sources_as_the_queries_do(session: Session) -> None:
     save_result(session, make_result("Laura Grant said c0.\nPaul Grant said c1.", grants, document="g.txt"))
     with pytest.raises(QueryError, match="'Grant' names 2 sources: Laura Grant, Paul Grant"):
         merge_sources(session, "Grant", "John Kirby")
+
+
+def test_split_of_a_name_that_matches_nothing_is_an_error(session: Session) -> None:
+    """Review A5: no alias row and no mention of the name: nothing is created and no decision recorded."""
+    from attribution.errors import NotFoundError, UnknownSourceError
+
+    save_result(session, KIRBY)
+    with pytest.raises(UnknownSourceError, match="no source matches 'Nobody At All'"):
+        split_alias(session, "Nobody At All")
+    with pytest.raises(NotFoundError, match="'The Pentagon' is no alias or mention of John Kirby"):
+        split_alias(session, "The Pentagon", "John Kirby")
+    assert [s.name for s in session.exec(select(Source)).all()] == ["John Kirby"]
+    assert session.exec(select(SourceDecision)).all() == []
+
+
+def test_a_split_source_is_typed_as_the_linker_types_names(session: Session) -> None:
+    """Review A5: "Department of Defense" split off a person is a government source, not a person with a surname."""
+    from attribution.queries import who_said
+
+    said = {"sentence": 0, "mention": "Department of Defense", "cue": "said", "content": "no", "entity": "John Kirby", "resolution": "alias"}
+    save_result(session, KIRBY)
+    save_result(session, make_result("Department of Defense said no.", [said], document="d.txt"))
+    new = split_alias(session, "Department of Defense", "John Kirby")
+    assert (new.name, new.type, new.surname) == ("Department of Defense", "government", None)
+    assert [r.content for r in who_said(session, "Department of Defense")] == ["no"]
+    assert "no" not in [r.content for r in who_said(session, "John Kirby")]
