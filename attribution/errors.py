@@ -13,6 +13,10 @@ class InputError(AttributionError):
     """An input file or record cannot be read: missing, empty, binary, not UTF-8, too large, malformed."""
 
 
+class OutputError(AttributionError):
+    """An output file cannot be written: a folder, under a missing folder, no permission, disk full."""
+
+
 class ConfigError(AttributionError):
     """A setting has a bad value; the message says how to fix it."""
 

@@ -39,6 +39,7 @@ from attribution.cli_options import (
 )
 from attribution.db.engine import database_url, make_engine, make_read_only_engine
 from attribution.errors import AttributionError, DatabaseNotFoundError
+from attribution.outputs import output_file
 from attribution.render import Column, render, write_data, write_paragraph
 
 METADATA_PATH = Path(__file__).with_name("metadata.yaml")
@@ -327,11 +328,8 @@ def export(
     if output is None:
         export_module.write_export(rows, fmt.value, sys.stdout)
         return
-    try:
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            export_module.write_export(rows, fmt.value, handle)
-    except OSError as exc:
-        raise AttributionError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    with output_file(output, newline="") as handle:
+        export_module.write_export(rows, fmt.value, handle)
     typer.echo(f"wrote {len(rows)} statements to {output}", err=True)
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from attribution.db.models import Article, Sentence, Statement
+from attribution.outputs import output_file
 
 ROLE_NAMES = {"mention": "Source", "cue": "Cue", "content": "Content"}
 
@@ -70,5 +71,6 @@ def review_tasks(session: Session, count: int) -> list[dict[str, Any]]:
 
 def export_review_tasks(session: Session, count: int, output: Path) -> int:
     tasks = review_tasks(session, count)
-    Path(output).write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    with output_file(Path(output)) as handle:
+        handle.write(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
     return len(tasks)

@@ -327,3 +327,25 @@ def test_batch_progress_moves_with_the_sentences(tiny_model_dir: Path, tmp_path:
     # All 12 articles are one chunk (one transaction), yet the bar moved with every forward pass.
     moves_before_the_end = [n for n in bar.seen if 0 < n < sentences]
     assert len(moves_before_the_end) >= sentences // 2 - 1
+
+
+def test_an_unwritable_output_is_a_one_line_error(small_db: Path, tmp_path: Path) -> None:
+    """Review A7: `data import -o`, `review -o` and `evaluate --predictions` on a folder or under a missing one."""
+    from tests.test_importers import DATA
+
+    folder, missing = tmp_path / "a-folder", tmp_path / "no" / "such" / "x.json"
+    folder.mkdir()
+    cases = [
+        (["data", "import", DATA / "labelstudio_export.json", "-f", "labelstudio", "-o", folder], f"{folder}: Is a directory"),
+        (["review", "--db", small_db, "-o", folder], f"{folder}: Is a directory"),
+        (["review", "--db", small_db, "-o", missing], f"{missing}: No such file or directory"),
+        (["evaluate", "--data", tmp_path, "--predictions", folder], f"{folder}: Is a directory"),
+        (["evaluate", "--data", tmp_path, "--predictions", missing], f"{missing}: No such file or directory"),
+    ]
+    for command, reason in cases:
+        result = run(*command)
+        assert result.exit_code == 1, (command, result.output)
+        *skipped, error = result.stderr.splitlines()  # `data import` names the records it leaves out first
+        assert error == f"Error: cannot write {reason}", command
+        assert all(line.startswith("skipped: ") for line in skipped) and result.stdout == ""
+    assert not any(folder.iterdir()) and not missing.parent.exists()

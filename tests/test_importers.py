@@ -382,3 +382,10 @@ def test_canonical_invalid_record(tmp_path: Path) -> None:
     assert report.skipped == ["labels.jsonl:2 (id b): spans[0]: span 'CONTENT' 2-40 lies outside the text (length 6)"]
     with pytest.raises(InputError, match=r"labels\.jsonl:2 \(id b\): spans\[0\]"):
         read_canonical(path)
+
+
+def test_write_jsonl_to_a_folder_is_an_output_error(tmp_path: Path) -> None:
+    from attribution.errors import OutputError
+
+    with pytest.raises(OutputError, match=f"^cannot write {re.escape(str(tmp_path))}: Is a directory$"):
+        write_jsonl([{"id": "a"}], tmp_path)

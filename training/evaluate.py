@@ -171,8 +171,11 @@ def evaluate_model(
     A label PolNeAR does not have (a newsroom's ``statistic``) counts as the old label it refines, read from
     the folder's ``label_parents.json`` (written by training on your own labels); without one, as context.
     """
+    from attribution.outputs import check_writable
     from attribution.pipeline import Tracker
 
+    if predictions_out is not None:
+        check_writable(predictions_out)  # before the model runs, not after
     tracker = Tracker(model_dir, quantize=quantize, backend=backend)
     parents_file = Path(model_dir) / "label_parents.json" if model_dir is not None else None
     parents = json.loads(parents_file.read_text(encoding="utf-8")) if parents_file and parents_file.is_file() else {}
@@ -181,7 +184,9 @@ def evaluate_model(
         for record in predict_split(tracker, data_dir, max_articles)
     ]
     if predictions_out is not None:
-        with open(predictions_out, "w", encoding="utf-8") as handle:
+        from attribution.outputs import output_file
+
+        with output_file(predictions_out) as handle:
             for record in records:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return score(data_dir, records, max_articles)

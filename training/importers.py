@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from attribution.errors import InputError
+from attribution.outputs import cannot_write, output_file
 from training.data import BratAttribution, is_direct_quote, label_sentences, polnear_articles, read_brat, trim_span
 
 FORMATS = ("labelstudio", "doccano", "prodigy", "brat", "canonical")
@@ -192,10 +193,14 @@ def normalise_span_label(label: Any) -> str | None:
 
 
 def write_jsonl(records: Iterable[dict], path: Path) -> None:
-    """Write records one JSON object per line (UTF-8, non-ASCII kept readable)."""
+    """Write records one JSON object per line (UTF-8, non-ASCII kept readable); a path that cannot be
+    written is an ``OutputError`` naming it."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as out:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(path, exc) from exc
+    with output_file(path) as out:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
