@@ -19,6 +19,14 @@ _SEGMENT_WORDS = json.loads((_DATA / "segment_words.json").read_text(encoding="u
 # Titles, months and company suffixes that end in a full stop without ending a sentence.
 ABBREVIATIONS = frozenset(_SEGMENT_WORDS["ABBREVIATIONS"])
 
+_ROLES = json.loads((_DATA / "roles.json").read_text(encoding="utf-8"))
+HEADLINE_OPENERS = frozenset(_ROLES["headline_openers"])
+SENTENCE_STARTS = frozenset(_ROLES["sentence_starts"])
+# After "U.S." or a capital letter these open a new sentence too ("the U.S. Her father said").
+OPENERS_AFTER_ABBREVIATION = frozenset(_SEGMENT_WORDS["openers_after_abbreviation"])
+LETTER_NOUNS = frozenset(_SEGMENT_WORDS["letter_nouns"])  # "Plan B.", "Vitamin C.": a letter that is no initial
+_OPENING = "\"'\u201c\u2018([,"
+
 _SENTENCE = re.compile(
     r""".+?(?:[.!?]+[\u201d"\u2019')\]]*(?=\s+[A-Z0-9\u201c"\u2018'(\[])|$)""",
 )
@@ -37,16 +45,29 @@ class Span:
         return text[self.start : self.end]
 
 
-def _ends_with_abbreviation(segment: str) -> bool:
+def _ends_with_abbreviation(segment: str, following: str) -> bool:
+    """Whether ``segment`` ends in a full stop that does not end the sentence, given the ``following`` text.
+
+    A title or month ("Dr.", "Sept.") never ends one. A capital letter is an initial ("John F. Kennedy") and a
+    dotted acronym ("U.S.") goes on, unless the next word opens a sentence ("the U.S. Her father", "Plan B. The")
+    or, for a letter, the word before it is one a letter completes ("Vitamin C. Officials").
+    """
     match = _LAST_WORD.search(segment)
     if not match:
         return False
     word = match.group(1)
-    return (
-        word.lower() in ABBREVIATIONS
-        or len(word) == 1  # an initial: "John F. Kennedy"
-        or bool(_DOTTED_ACRONYM.fullmatch(word))
-    )
+    if word.lower() in ABBREVIATIONS:
+        return True
+    letter, acronym = len(word) == 1, bool(_DOTTED_ACRONYM.fullmatch(word))
+    alone = match.start() == 0 or segment[match.start() - 1].isspace() or segment[match.start() - 1] in "\"\u201c(["
+    if not alone or (not letter and not acronym):
+        return False  # "$375m.", "the 1960s.", "isn't.", "St Mary's.": a letter ending a word is no initial
+    next_words = following.split(maxsplit=1)
+    next_word = next_words[0].strip(_OPENING).lower() if next_words else ""
+    if next_word in SENTENCE_STARTS or next_word in OPENERS_AFTER_ABBREVIATION:
+        return False
+    before = segment[: match.start()].split()
+    return not (letter and before and before[-1].strip(_OPENING).lower() in LETTER_NOUNS)
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -57,9 +78,6 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_ROLES = json.loads((_DATA / "roles.json").read_text(encoding="utf-8"))
-HEADLINE_OPENERS = frozenset(_ROLES["headline_openers"])
-SENTENCE_STARTS = frozenset(_ROLES["sentence_starts"])
 ROLE_WORDS = frozenset(_ROLES["role_words"])
 _WORD = re.compile(r"\S+")
 _FUNCTION_END = frozenset(_SEGMENT_WORDS["_FUNCTION_END"])
@@ -128,7 +146,7 @@ def split_sentences(text: str) -> list[Span]:
             start, end = _strip(text, line.start() + match.start(), line.start() + match.end())
             if end <= start:
                 continue
-            if pieces and _ends_with_abbreviation(text[pieces[-1][0] : pieces[-1][1]]):
+            if pieces and _ends_with_abbreviation(text[pieces[-1][0] : pieces[-1][1]], text[start:end]):
                 pieces[-1] = (pieces[-1][0], end)
             else:
                 pieces.append((start, end))

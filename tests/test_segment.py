@@ -23,6 +23,15 @@ def sentences(text: str) -> list[str]:
         ("Is it over? Yes! It is.", ["Is it over?", "Yes!", "It is."]),
         ("John F. Kennedy spoke in the U.S. Senate.", ["John F. Kennedy spoke in the U.S. Senate."]),
         ("Prices rose 3.5 percent. Sales fell.", ["Prices rose 3.5 percent.", "Sales fell."]),
+        # Review A11: a capital letter or a dotted acronym can end a sentence.
+        ("He backed Plan B. The vote failed.", ["He backed Plan B.", "The vote failed."]),
+        ("She was born in the U.S. Her father said so.", ["She was born in the U.S.", "Her father said so."]),
+        ("He takes Vitamin C. Officials said it works.", ["He takes Vitamin C.", "Officials said it works."]),
+        ("George W. Bush and Michael J. Fox met J. K. Rowling in the U.S. Capitol.",
+         ["George W. Bush and Michael J. Fox met J. K. Rowling in the U.S. Capitol."]),
+        ("The report was written by A. Smith, said Lyndon B. Johnson.", ["The report was written by A. Smith, said Lyndon B. Johnson."]),
+        ("Costs rose to $375m. Analysts said so. He did not say St Mary's. Then he left.",
+         ["Costs rose to $375m.", "Analysts said so.", "He did not say St Mary's.", "Then he left."]),
     ],
 )
 def test_cases(text: str, expected: list[str]) -> None:
