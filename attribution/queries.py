@@ -248,6 +248,31 @@ def _filters(
     return filters
 
 
+def _statements_by(
+    session: Session,
+    name: str,
+    newest_first: bool,
+    since: str | None,
+    until: str | None,
+    kind: str | None,
+    limit: int | None,
+    min_confidence: float,
+) -> list[StatementRow]:
+    """A source's statements in date order (undated articles last), within each article in reading order."""
+    filters = _filters(since, until, kind, min_confidence)
+    dated = [col(Article.published), col(Article.scored_at), col(Article.id)]
+    query = statement_select().where(col(Statement.source_id).in_(source_ids(session, name)), *filters)
+    query = query.order_by(
+        col(Article.published).is_(None),
+        *(column.desc() if newest_first else column for column in dated),
+        col(Sentence.index),
+        col(Statement.id),
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return statement_rows(session, query)
+
+
 def who_said(
     session: Session,
     name: str,
@@ -262,19 +287,7 @@ def who_said(
     An unknown name raises ``UnknownSourceError`` (with the closest names); a known source with no
     statement passing the filters gives an empty list.
     """
-    filters = _filters(since, until, kind, min_confidence)
-    query = statement_select().where(col(Statement.source_id).in_(source_ids(session, name)), *filters)
-    query = query.order_by(
-        col(Article.published).is_(None),
-        col(Article.published).desc(),
-        col(Article.scored_at).desc(),
-        col(Article.id).desc(),
-        col(Sentence.index),
-        col(Statement.id),
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    return statement_rows(session, query)
+    return _statements_by(session, name, True, since, until, kind, limit, min_confidence)
 
 
 def timeline(
@@ -287,22 +300,7 @@ def timeline(
     min_confidence: float = 0.0,
 ) -> list[StatementRow]:
     """A source's statements from the earliest to the latest (undated articles last); filters as :func:`who_said`."""
-    filters = _filters(since, until, kind, min_confidence)
-    query = (
-        statement_select()
-        .where(col(Statement.source_id).in_(source_ids(session, name)), *filters)
-        .order_by(
-            col(Article.published).is_(None),
-            col(Article.published),
-            col(Article.scored_at),
-            col(Article.id),
-            col(Sentence.index),
-            col(Statement.id),
-        )
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    return statement_rows(session, query)
+    return _statements_by(session, name, False, since, until, kind, limit, min_confidence)
 
 
 def fts_query(user_text: str) -> str:

@@ -342,6 +342,17 @@ def test_timeline_oldest_first(session: Session) -> None:
     assert [r.kind for r in queries.timeline(session, "John Kirby", kind="quote", limit=5)] == ["quote"]
 
 
+@pytest.mark.parametrize("filters", [{}, {"since": "2024-03-01"}, {"until": "2024-03-01"}, {"kind": "claim"}, {"min_confidence": 0.01}])
+def test_timeline_is_who_said_in_date_order(session: Session, filters: dict) -> None:
+    """Review C3: one query, two orders: the same statements, articles reversed, each article in reading order."""
+    def by_article(rows: list[queries.StatementRow]) -> list[list[int]]:
+        return [[r.statement_id for r in rows if r.article_id == a] for a in dict.fromkeys(r.article_id for r in rows)]
+
+    newest, oldest = queries.who_said(session, "Kirby", **filters), queries.timeline(session, "Kirby", **filters)
+    assert sorted(r.statement_id for r in newest) == sorted(r.statement_id for r in oldest) != []
+    assert by_article(newest) == by_article(oldest)[::-1]
+
+
 # --- said_about (FTS) --------------------------------------------------------------------------
 
 
