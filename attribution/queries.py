@@ -309,11 +309,7 @@ def fts_query(user_text: str) -> str:
     Quoting every term means no punctuation, operator word (AND, NEAR) or column name in the
     user's text can change the query's meaning or break its syntax.
     """
-    # A chunk such as "U.S." stays one phrase ("u s") rather than two independent words.
-    terms = [chunk for chunk in user_text.split() if _TERM.search(chunk)]
-    if not terms:
-        raise QueryError(f"nothing to search for in {user_text!r}; give at least one word")
-    quoted = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    quoted = " ".join('"' + term.replace('"', '""') + '"' for term in _search_terms(user_text))
     return f"content : ({quoted})"
 
 
@@ -362,6 +358,10 @@ def said_about(session: Session, text_query: str, limit: int = 20, min_confidenc
 
 
 def _search_terms(user_text: str) -> list[str]:
+    """The words of a search (SQLite FTS5 and PostgreSQL alike); text with no word is a ``QueryError``.
+
+    A chunk such as "U.S." stays one term (one phrase, "u s") rather than two independent words.
+    """
     terms = [chunk for chunk in user_text.split() if _TERM.search(chunk)]
     if not terms:
         raise QueryError(f"nothing to search for in {user_text!r}; give at least one word")

@@ -383,6 +383,16 @@ def test_said_about_ranks_only_the_newest_matches_of_a_common_word(session: Sess
     assert [h.statement_id for h in queries.said_about(session, "aid package")] == [newest]
 
 
+@pytest.mark.parametrize("text", ["?! --", "", "   "])
+def test_both_backends_read_the_same_search_words(text: str) -> None:
+    """Review C1: SQLite's MATCH expression is built from the words PostgreSQL searches for; no word, one error."""
+    assert queries._search_terms('U.S. "aid" ?! package') == ["U.S.", '"aid"', "package"]
+    assert queries.fts_query('U.S. "aid" ?! package') == 'content : ("U.S." """aid""" "package")'
+    for read in (queries._search_terms, queries.fts_query):
+        with pytest.raises(queries.QueryError, match=f"^nothing to search for in {re.escape(repr(text))}; give at least one word$"):
+            read(text)
+
+
 def test_said_about_needs_a_word(session: Session) -> None:
     with pytest.raises(queries.QueryError, match="nothing to search"):
         queries.said_about(session, "?! --")
