@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape  # help text is rich markup: a literal "[" is escaped
 from typer.core import TyperGroup
 
 from attribution.cli_options import (
@@ -204,7 +205,7 @@ def batch(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar")] = False,
     backend: BackendOption = None,
     engine: Annotated[
-        BatchEngine, typer.Option("--engine", help="local: this machine's processes; ray: Ray Data (pip install 'attribution[ray]')")
+        BatchEngine, typer.Option("--engine", help=escape("local: this machine's processes; ray: Ray Data (pip install 'attribution[ray]')"))
     ] = BatchEngine.local,
     address: Annotated[str | None, typer.Option("--address", help="Ray cluster to join (--engine ray), e.g. HEAD:6379; default: a local one")] = None,
 ) -> None:
@@ -242,12 +243,12 @@ def train(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the trained model")],
     config: Annotated[Path, typer.Option("--config", help="TOML settings")] = Path("configs/polnear.toml"),
     data: Annotated[Path | None, typer.Option("--data", help="Canonical labels JSONL (from `attribution data import`)")] = None,
-    from_model: Annotated[Path | None, typer.Option("--from", help="Continue from this model folder [default: the shipped model]")] = None,
+    from_model: Annotated[Path | None, typer.Option("--from", help="Continue from this model folder", show_default="the shipped model")] = None,
     rehearse: Annotated[Rehearse, typer.Option("--rehearse", help=REHEARSE_HELP)] = Rehearse.auto,
     unlabelled: Annotated[list[Path] | None, typer.Option("--unlabelled", help="Articles (.txt files or folders) whose sentences the starting model labels for rehearsal")] = None,
     db: DbOption = None,
-    holdout: Annotated[float | None, typer.Option("--holdout", min=0.0, max=0.9, help="Share of --data held out for early stopping and the report [default: 0.2]")] = None,
-    steps: Annotated[int | None, typer.Option("--steps", min=1, max=MAX_LIMIT, help="Training steps [default: sized to the data]")] = None,
+    holdout: Annotated[float | None, typer.Option("--holdout", min=0.0, max=0.9, help="Share of --data held out for early stopping and the report", show_default="0.2")] = None,
+    steps: Annotated[int | None, typer.Option("--steps", min=1, max=MAX_LIMIT, help="Training steps", show_default="sized to the data")] = None,
     epochs: Annotated[float | None, typer.Option("--epochs", min=0.01, help="PolNeAR: override the config's epochs; --data: passes over your records")] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="The report as text, or JSON")] = ReportFormat.table,
 ) -> None:

@@ -81,9 +81,12 @@ FORMAT_HELP = "Output: a table for people, or only data (json, jsonl, csv)"
 
 DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help=FORMAT_HELP)]
-ModelOption = Annotated[Path | None, typer.Option("--model", help="A trained model folder [default: the shipped model]")]
+# Defaults that are no value of the option go in show_default: typer prints them as "[default: ...]" (in the
+# help text itself rich would read "[default: ...]" as a markup tag and drop it).
+ModelOption = Annotated[Path | None, typer.Option("--model", help="A trained model folder", show_default="the shipped model")]
 BackendOption = Annotated[
-    Backend | None, typer.Option("--backend", help="Inference backend [default: onnx (int8) where onnxruntime is installed]")
+    Backend | None,
+    typer.Option("--backend", help="Inference backend", show_default="onnx (int8) where onnxruntime is installed, else torch"),
 ]
 NameArgument = Annotated[str, typer.Argument(help="Source name, alias or surname", callback=short_text)]
 ArticleArgument = Annotated[

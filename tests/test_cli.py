@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Any, Self
@@ -349,3 +350,25 @@ def test_an_unwritable_output_is_a_one_line_error(small_db: Path, tmp_path: Path
         assert error == f"Error: cannot write {reason}", command
         assert all(line.startswith("skipped: ") for line in skipped) and result.stdout == ""
     assert not any(folder.iterdir()) and not missing.parent.exists()
+
+
+def _all_commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _all_commands(sub, (*path, name))
+
+
+def test_help_shows_every_default() -> None:
+    """Review E1: rich read "[default: the shipped model]" in help text as a markup tag and dropped it."""
+    import typer.main
+
+    for path, command in _all_commands(typer.main.get_command(app)):
+        for param in command.params:
+            text = getattr(param, "help", None) or ""
+            assert not re.search(r"(?<!\\)\[", text), f"{' '.join(path)} {param.name}: a bracket rich would eat: {text!r}"
+    flat = {tuple(args): re.sub(r"[\s\u2502]+", " ", run(*args, "--help").stdout) for args in (["score"], ["batch"], ["train"], ["evaluate"])}
+    assert "--model <path> A trained model folder [default: (the shipped model)]" in flat[("score",)]
+    assert "Inference backend [default: (onnx (int8) where onnxruntime is installed, else torch)]" in flat[("evaluate",)]
+    assert "(pip install 'attribution[ray]') [default: local]" in flat[("batch",)]
+    for shown in ("[default: (the shipped model)]", "[default: (0.2)]", "[default: (sized to the data)]"):
+        assert shown in flat[("train",)], shown
