@@ -212,7 +212,6 @@ def run_batch(
     estimated = [sum(_estimated_sentences(a) for a in chunk) for chunk in chunks]
     task = progress.add_task("scoring", total=sum(estimated), rates="")
     pool = None
-    predictor = None
     if workers > 1:
         import os
 
@@ -222,9 +221,11 @@ def run_batch(
         results_iter: Iterator[list[ArticleResult]] = pool.imap(_score_in_worker, chunks)
     else:
         scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
-        predictor = scorer.tracker.predictor
-        predictor.on_batch = lambda size: progress.advance(task, size)
-        results_iter = (scorer.tracker.analyze_many(chunk, resolve=False) for chunk in chunks)
+
+        def advance(size: int) -> None:
+            progress.advance(task, size)
+
+        results_iter = (scorer.tracker.analyze_many(chunk, resolve=False, on_batch=advance) for chunk in chunks)
     labelled = 0  # sentences of the chunks scored so far, exactly
 
     def record(write: Future, results: list[ArticleResult]) -> None:
@@ -259,8 +260,6 @@ def run_batch(
             if waiting is not None:
                 record(*waiting)
     finally:
-        if predictor is not None:
-            predictor.on_batch = None
         if pool is not None:
             pool.close()
             pool.join()

@@ -488,7 +488,6 @@ class Predictor:
         self.tags = tag_names(settings.span_labels)
         self._allowed = _allowed_transitions(self.tags)
         self._forward = forward
-        self.on_batch: Callable[[int], None] | None = None  # told each batch's size as it is scored (progress bars)
 
     @classmethod
     def from_folder(
@@ -518,11 +517,14 @@ class Predictor:
         return cls(model, load_tokenizer(model.settings), batch_size, quantize, backend, version)
 
     @torch.inference_mode()
-    def predict(self, sentences: Sequence[str], contexts: Sequence[str] | None = None) -> list[SentencePrediction]:
+    def predict(
+        self, sentences: Sequence[str], contexts: Sequence[str] | None = None, on_batch: Callable[[int], None] | None = None
+    ) -> list[SentencePrediction]:
         """Label sentences; batches are sorted by length so padding stays small.
 
         ``contexts`` (each sentence's previous sentence) is used only by a model trained with
-        ``left_context``; other models ignore it.
+        ``left_context``; other models ignore it.  ``on_batch`` is told each batch's size as it is
+        scored (a progress bar): an argument of this call, since the predictor is shared in a process.
         """
         results: list[SentencePrediction | None] = [None] * len(sentences)
         use_context = self.settings.left_context
@@ -555,8 +557,8 @@ class Predictor:
                 )
                 for probs, spans in zip(sentence_probs, spans_per_row)
             ]
-            if self.on_batch is not None:
-                self.on_batch(len(chunk))
+            if on_batch is not None:
+                on_batch(len(chunk))
             return predictions
 
         truncated: list[tuple[str, int]] = []  # list.extend is atomic: safe from the scoring threads

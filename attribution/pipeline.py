@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -253,11 +253,14 @@ class Tracker:
             article = article_from_text(article, document)
         return self.analyze_many([article])[0]
 
-    def analyze_many(self, articles: Iterable[Article], resolve: bool = True) -> list[ArticleResult]:
+    def analyze_many(
+        self, articles: Iterable[Article], resolve: bool = True, on_batch: Callable[[int], None] | None = None
+    ) -> list[ArticleResult]:
         """Sentences of all articles go through the model together, sorted by length.
 
         ``resolve=False`` leaves source resolution (``link.resolve_article``) to the caller, so that a
-        batch can resolve and store one chunk while the model scores the next.
+        batch can resolve and store one chunk while the model scores the next.  ``on_batch`` is told
+        the size of each batch the model scores (see ``Predictor.predict``).
         """
         articles = list(articles)
         spans_per_article = [split_sentences(a.text) for a in articles]
@@ -268,7 +271,7 @@ class Tracker:
         contexts = None
         if self.predictor.settings.left_context:  # each sentence's previous sentence in its own article
             contexts = [a.text[spans[i - 1].start : spans[i - 1].end] if i else "" for a, spans in zip(articles, spans_per_article) for i in range(len(spans))]
-        predictions = iter(self.predictor.predict(texts, contexts))
+        predictions = iter(self.predictor.predict(texts, contexts, on_batch))
         results = []
         for article, spans in zip(articles, spans_per_article):
             sentences = [

@@ -130,3 +130,21 @@ def test_reader_queries_while_a_batch_writes(tiny_model_dir: Path, tmp_path: Pat
         reads += 1
     assert process.returncode == 0, process.stderr.read().decode()
     assert reads > 1 and counts(db)[0] == 40
+
+
+def test_progress_is_told_per_call_not_to_the_shared_model(tiny_model_dir: Path) -> None:
+    """Review B7: the model is shared (one per process); a progress callback belongs to one call only."""
+    from attribution.ingest import article_from_text
+    from attribution.pipeline import Tracker
+
+    mine, other = Tracker(tiny_model_dir), Tracker(tiny_model_dir)
+    assert mine.predictor is other.predictor  # loaded once per process
+    articles = [article_from_text(article_text(n), f"{n}.txt") for n in range(3)]
+    told: list[int] = []
+    mine.analyze_many(articles, on_batch=told.append)
+    sentences = sum(len(split_sentences(a.text)) for a in articles)
+    assert sum(told) == sentences and len(told) >= 2
+    other.analyze_many(articles)
+    mine.analyze_many(articles)
+    assert sum(told) == sentences  # no other call, of this tracker or another, reports to it
+    assert not hasattr(mine.predictor, "on_batch")
