@@ -6,6 +6,7 @@ nowhere else.  Training code is imported only inside the commands that need it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import warnings
@@ -259,8 +260,8 @@ def train(
 
     model_settings, training_settings = load_config(config)
     if data is None:
-        if epochs is not None:
-            training_settings.epochs = epochs
+        if epochs is not None:  # new settings, validated again (epochs must be positive)
+            training_settings = dataclasses.replace(training_settings, epochs=epochs)
         result = run_training(model_settings, training_settings, output)
         typer.echo(json.dumps({"best_step": result.best_step, "dev": result.best_metrics}, indent=2))
         return

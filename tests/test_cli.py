@@ -372,3 +372,23 @@ def test_help_shows_every_default() -> None:
     assert "(pip install 'attribution[ray]') [default: local]" in flat[("batch",)]
     for shown in ("[default: (the shipped model)]", "[default: (0.2)]", "[default: (sized to the data)]"):
         assert shown in flat[("train",)], shown
+
+
+def test_train_epochs_make_new_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review B1: `train --epochs` builds validated new settings (dataclasses.replace), the loaded ones stay as read."""
+    import training.train
+    from attribution.config import load_config
+
+    loaded = load_config(PROJECT / "configs" / "polnear.toml")
+    monkeypatch.setattr("attribution.config.load_config", lambda path: loaded)
+    given = []
+
+    def fake_training(model_settings: Any, training_settings: Any, output: Path) -> Any:
+        given.append(training_settings)
+        return type("Result", (), {"best_step": 1, "best_metrics": {}})()
+
+    monkeypatch.setattr(training.train, "train", fake_training)
+    result = run("train", "-o", tmp_path / "model", "--epochs", "0.5")
+    assert result.exit_code == 0, result.output
+    assert given[0].epochs == 0.5 and given[0] is not loaded[1]
+    assert loaded[1].epochs == load_config(PROJECT / "configs" / "polnear.toml")[1].epochs != 0.5
