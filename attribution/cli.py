@@ -134,17 +134,14 @@ def sources(
     if ctx.invoked_subcommand is not None:
         return
     from attribution.queries import list_sources
-    from attribution.query_cli import open_session, render_sources
+    from attribution.query_cli import open_session, render_ambiguous, render_sources
 
     if ambiguous:
         from attribution.editorial import ambiguous_sources
-        from attribution.render import Column, render
 
         with open_session(db, read_only=True) as session:
-            left = [a.as_dict() for a in ambiguous_sources(session)]
-        columns = [Column("name", "Source", 24, whole_below=True), Column("statements", "Statements", right=True, shrink=False),
-                   Column("reason", "Why apart", 20)]
-        render(left, output_format, columns, text_key="candidates", title="Ambiguous sources")
+            left = ambiguous_sources(session)
+        render_ambiguous(left, output_format)
         return
     with open_session(db, read_only=True) as session:
         rows = list_sources(session, type=source_type, vague=vague, min_statements=min_statements)

@@ -38,6 +38,7 @@ from attribution.cli_options import (
     short_text,
 )
 from attribution.db.engine import database_url, make_engine, make_read_only_engine
+from attribution.editorial import AmbiguousSource
 from attribution.errors import AttributionError, DatabaseNotFoundError
 from attribution.outputs import output_file
 from attribution.render import Column, render, write_data, write_paragraph
@@ -82,6 +83,11 @@ SOURCE_COLUMNS = [
     Column("quotes", "Quotes", right=True),
     Column("first_seen", "First seen", 10),
     Column("last_seen", "Last seen", 10),
+]
+AMBIGUOUS_COLUMNS = [
+    Column("name", "Source", 24, whole_below=True),
+    Column("statements", "Statements", right=True, shrink=False),
+    Column("reason", "Why apart", 20),
 ]
 SENTENCE_COLUMNS = [
     Column("index", "#", right=True, shrink=False),
@@ -138,6 +144,11 @@ def render_sources(rows: Sequence[queries.SourceSummary], fmt: OutputFormat | st
         render(table_rows, fmt, SOURCE_COLUMNS, "aliases_shown", "Sources")
     else:
         render([r.as_dict() for r in rows], fmt, SOURCE_COLUMNS)
+
+
+def render_ambiguous(rows: Sequence[AmbiguousSource], fmt: OutputFormat | str) -> None:
+    """Render ``editorial.ambiguous_sources`` (for ``sources --ambiguous``); the candidates go below each name."""
+    render([r.as_dict() for r in rows], fmt, AMBIGUOUS_COLUMNS, text_key="candidates", title="Ambiguous sources")
 
 
 def render_article(view: queries.ArticleView, fmt: OutputFormat) -> None:

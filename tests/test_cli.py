@@ -392,3 +392,33 @@ def test_train_epochs_make_new_settings(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 0, result.output
     assert given[0].epochs == 0.5 and given[0] is not loaded[1]
     assert loaded[1].epochs == load_config(PROJECT / "configs" / "polnear.toml")[1].epochs != 0.5
+
+
+def test_sources_ambiguous_is_rendered_by_query_cli(tmp_path: Path) -> None:
+    """Review B1: `sources --ambiguous` parses arguments and calls query_cli.render_ambiguous, like the other renderers."""
+    import inspect
+
+    from sqlmodel import Session
+
+    from attribution import cli, query_cli
+    from attribution.db.engine import make_engine
+    from attribution.store import save_result
+    from tests.test_store import make_result
+
+    db = tmp_path / "graph.db"
+    engine = make_engine(db)
+    with Session(engine) as session:
+        save_result(session, make_result("Senator Paul Grant said yes.\nEconomist Laura Grant said no.", [
+            {"sentence": 0, "mention": "Senator Paul Grant", "cue": "said", "content": "yes", "entity": "Paul Grant", "role": "Senator"},
+            {"sentence": 1, "mention": "Economist Laura Grant", "cue": "said", "content": "no", "entity": "Laura Grant", "role": "Economist"}]))
+        save_result(session, make_result("Grant said maybe.", [
+            {"sentence": 0, "mention": "Grant", "cue": "said", "content": "maybe", "entity": "Grant"}], document="d.txt"))
+    engine.dispose()
+    listed = run("sources", "--ambiguous", "--db", db, "-f", "json")
+    assert listed.exit_code == 0, listed.output
+    (grant,) = json.loads(listed.stdout)
+    assert grant["name"] == "Grant" and grant["statements"] == 1 and len(grant["candidates"]) == 2
+    table = run("sources", "--ambiguous", "--db", db)
+    assert table.exit_code == 0 and "Ambiguous sources" in table.stdout and "Laura Grant" in table.stdout
+    assert callable(query_cli.render_ambiguous)
+    assert "Column(" not in inspect.getsource(cli.sources) and "render(" not in inspect.getsource(cli.sources)
