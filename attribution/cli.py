@@ -30,7 +30,7 @@ from attribution.cli_options import (
     ReportFormat,
     ScoreFormat,
 )
-from attribution.errors import AttributionError, AttributionWarning, InputError
+from attribution.errors import AttributionError, AttributionWarning
 from attribution.factchecks.cli import register as register_fact_checks
 from attribution.query_cli import query_app
 
@@ -294,14 +294,12 @@ def data_import(
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first invalid record")] = False,
 ) -> None:
     """Convert annotation-tool labels into the canonical labelled JSONL."""
-    from training.importers import import_labels, write_jsonl
+    from training.importers import import_labels_to
 
-    report = import_labels(file, input_format.value, strict=strict)
-    for reason in report.skipped:
+    def skipped(reason: str) -> None:
         typer.echo(f"skipped: {reason}", err=True)
-    if not report.records:  # an empty file would look like a successful import
-        raise InputError(f"{file}: no valid records ({len(report.skipped)} skipped); {output} not written")
-    write_jsonl(report.records, output)
+
+    report = import_labels_to(file, input_format.value, output, strict=strict, on_skipped=skipped)
     typer.echo(f"{len(report.records)} records written to {output}; {len(report.skipped)} skipped", err=True)
 
 

@@ -389,3 +389,20 @@ def test_write_jsonl_to_a_folder_is_an_output_error(tmp_path: Path) -> None:
 
     with pytest.raises(OutputError, match=f"^cannot write {re.escape(str(tmp_path))}: Is a directory$"):
         write_jsonl([{"id": "a"}], tmp_path)
+
+
+def test_import_labels_to_writes_valid_records_or_nothing(tmp_path: Path) -> None:
+    """Review B1: `data import` is one library call; an import with no valid record writes nothing."""
+    from training.importers import import_labels_to
+
+    told: list[str] = []
+    output = tmp_path / "labels.jsonl"
+    report = import_labels_to(DATA / "labelstudio_export.json", "labelstudio", output, on_skipped=told.append)
+    assert len(report.records) == 3 and told == report.skipped and len(told) == 1
+    assert [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()] == report.records
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "", "spans": []}\n', encoding="utf-8")
+    told.clear()
+    with pytest.raises(InputError, match=re.escape(f"{bad}: no valid records (1 skipped); {tmp_path / 'out.jsonl'} not written")):
+        import_labels_to(bad, "canonical", tmp_path / "out.jsonl", on_skipped=told.append)
+    assert len(told) == 1 and not (tmp_path / "out.jsonl").exists()

@@ -185,6 +185,24 @@ def validate_record(record: Any, where: str = "record", known_labels: set[str] |
     }
 
 
+def import_labels_to(
+    path: Path, fmt: str, output: Path, strict: bool = False, on_skipped: Callable[[str], None] | None = None
+) -> ImportReport:
+    """:func:`import_labels` and :func:`write_jsonl` in one: ``path`` read as ``fmt``, its valid records written to ``output``.
+
+    ``on_skipped`` is told why each record was left out.  An import with no valid record is an
+    ``InputError`` and writes nothing: an empty file would look like a successful import.
+    """
+    report = import_labels(path, fmt, strict=strict)
+    if on_skipped is not None:
+        for reason in report.skipped:
+            on_skipped(reason)
+    if not report.records:
+        raise InputError(f"{path}: no valid records ({len(report.skipped)} skipped); {output} not written")
+    write_jsonl(report.records, output)
+    return report
+
+
 def normalise_span_label(label: Any) -> str | None:
     """SOURCE, CUE or CONTENT for any accepted spelling ("Source", "cue", "Content2"), else None."""
     if not isinstance(label, str):
