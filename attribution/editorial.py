@@ -1,7 +1,8 @@
 """Editors' decisions on single statements and on sources the evidence left apart.
 
 ``fix_statement`` re-attributes one statement and records it (``statement_fix``), so that re-scoring the
-article with another model version credits the same words to the same source again.
+article with another model version credits the same words to the same source again; ``place_fixes`` finds
+those words among the new statements (a new model may move the span by a character or a word).
 ``ambiguous_sources`` lists the bare surnames and offices ("Blair", "The chancellor") that were stored
 as sources of their own because the evidence did not single out one person: an editor merges them
 (``sources merge``) where they are the same person; nothing is merged blindly.
@@ -9,6 +10,7 @@ as sources of their own because the evidence did not single out one person: an e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -52,6 +54,50 @@ def fix_statement(session: Session, statement_id: int, source_name: str) -> Fixe
     ))
     session.commit()
     return FixedStatement(statement_id, statement.content, old.name if old else None, source.name)
+
+
+@dataclass(frozen=True)
+class StatementSpan:
+    """Where a new statement's content sits, and the sentence it belongs to (character offsets in the article)."""
+
+    sentence_start: int
+    sentence_end: int
+    content_start: int
+    content_end: int
+
+
+def place_fixes(fixes: Sequence[StatementFix], statements: Sequence[StatementSpan]) -> tuple[dict[int, StatementFix], list[StatementFix]]:
+    """Which of an article's new statements each editor's fix applies to, and the fixes that no longer apply.
+
+    A fix applies to the statement, in the sentence where the fixed words begin, whose content overlaps
+    the fixed words most (of equal overlaps, the closest span), not only to one with the very same
+    offsets: a new model version may move a span by a character. Statements with the same span all get
+    it. Of two fixes that land on one statement, the later wins. A fix that overlaps no statement of its
+    sentence (the new model found none there) no longer applies; it is returned so that it can be reported.
+    Returns the fix per statement index (into ``statements``) and the fixes that no longer apply.
+    """
+    placed: dict[int, StatementFix] = {}
+    stale: list[StatementFix] = []
+    for fix in sorted(fixes, key=lambda f: f.id or 0):  # oldest first: a later fix overrides an earlier one
+        best: tuple[int, int] | None = None
+        chosen: list[int] = []
+        for index, statement in enumerate(statements):
+            if not statement.sentence_start <= fix.content_start < statement.sentence_end:
+                continue
+            overlap = min(fix.content_end, statement.content_end) - max(fix.content_start, statement.content_start)
+            if overlap <= 0:
+                continue
+            union = max(fix.content_end, statement.content_end) - min(fix.content_start, statement.content_start)
+            rank = (overlap, -union)
+            if best is None or rank > best:
+                best, chosen = rank, [index]
+            elif rank == best:
+                chosen.append(index)
+        if not chosen:
+            stale.append(fix)
+        for index in chosen:
+            placed[index] = fix
+    return placed, stale
 
 
 @dataclass

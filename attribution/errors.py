@@ -65,3 +65,7 @@ class AttributionWarning(UserWarning):
 
 class TruncatedSentenceWarning(AttributionWarning):
     """A sentence longer than the model reads was analysed only in its first part."""
+
+
+class StaleFixWarning(AttributionWarning):
+    """An editor's statement fix matched no statement of the re-scored article, so it was not applied."""

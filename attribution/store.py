@@ -461,20 +461,48 @@ def _statement_rows(pending: list[Pending], row: Article, embeddings: dict[int, 
 
 
 def _apply_fixes(session: Session, rows: list[Article], statements: list[dict], ids: IdAllocator) -> None:
-    """Editors' re-attributions (``statements fix``) of the articles being stored, applied to their new rows."""
-    by_article = {row.id: row.content_hash for row in rows}
-    fixes: dict[tuple[str, int, int], str] = {}
-    for group in _in_groups(set(by_article.values())):
-        query = select(StatementFix).where(StatementFix.content_hash.in_(group)).order_by(StatementFix.id)  # type: ignore[attr-defined, arg-type]
+    """Editors' re-attributions (``statements fix``) of the articles being stored, applied to their new rows.
+
+    A fix finds its statement by overlap within its sentence (``editorial.place_fixes``), so a span the
+    new model moved by a character keeps its fix; a fix that no statement takes any more is reported
+    with a ``StaleFixWarning`` (one line per article at the CLI), never dropped silently.
+    """
+    import warnings
+
+    from attribution.editorial import StatementSpan, place_fixes
+    from attribution.errors import StaleFixWarning
+
+    by_hash = {row.content_hash: row for row in rows}
+    fixes: dict[int, list[StatementFix]] = {}
+    for group in _in_groups(by_hash):
+        query = select(StatementFix).where(col(StatementFix.content_hash).in_(group)).order_by(col(StatementFix.id))
         for fix in session.exec(query).all():
-            fixes[(fix.content_hash, fix.content_start, fix.content_end)] = fix.source  # the latest fix wins
+            fixes.setdefault(by_hash[fix.content_hash].id, []).append(fix)  # type: ignore[arg-type]  # flushed rows have ids
     if not fixes:
         return
-    for statement in statements:
-        name = fixes.get((by_article[statement["article_id"]], statement["content_start"], statement["content_end"]))
-        if name is not None:
-            statement["source_id"] = source_for_fix(session, name, ids).id
-            statement["resolution"], statement["confidence"] = "editor", 1.0
+    sentences: dict[int, tuple[int, int]] = {}
+    for group in _in_groups(fixes):
+        spans = select(  # type: ignore[var-annotated]
+            col(Sentence.id).label("sentence_id"), col(Sentence.start).label("start"), col(Sentence.end).label("end")
+        ).where(col(Sentence.article_id).in_(group))
+        rows_read = session.exec(spans).mappings()  # type: ignore[attr-defined]  # rows by column name
+        sentences.update((row["sentence_id"], (row["start"], row["end"])) for row in rows_read)
+    for article_id, article_fixes in fixes.items():
+        mine = [statement for statement in statements if statement["article_id"] == article_id]
+        placed, stale = place_fixes(article_fixes, [
+            StatementSpan(*sentences[statement["sentence_id"]], statement["content_start"], statement["content_end"])
+            for statement in mine
+        ])
+        for index, fix in placed.items():
+            mine[index]["source_id"] = source_for_fix(session, fix.source, ids).id
+            mine[index]["resolution"], mine[index]["confidence"] = "editor", 1.0
+        if stale:
+            row = next(r for r in rows if r.id == article_id)
+            where = "; ".join(f"characters {f.content_start}-{f.content_end} to {f.source!r}" for f in stale)
+            warnings.warn(StaleFixWarning(
+                f"{row.document}: {len(stale)} editor fix(es) no longer apply, no statement of model version "
+                f"{row.model_version} overlaps them ({where}); `attribution statements fix` the new statements"
+            ), stacklevel=2)
 
 
 def source_for_fix(session: Session, name: str, ids: IdAllocator | None = None) -> Source:
