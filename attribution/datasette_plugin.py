@@ -34,9 +34,10 @@ def render_cell(value: Any, column: str, table: str, database: str, datasette: A
 
     async def link() -> Markup:
         rows = await datasette.get_database(database).execute(
-            f"SELECT [{label_column}] FROM [{other_table}] WHERE id = ?", [value]
+            f"SELECT [{label_column}] AS label FROM [{other_table}] WHERE id = ?", [value]
         )
-        label = next(iter(rows), [None])[0]
+        first = rows.first()  # a sqlite3.Row: read by column name
+        label = first["label"] if first is not None else None
         text = str(label)[:LABEL_CHARS] + ("…" if label and len(str(label)) > LABEL_CHARS else "") if label else str(value)
         url = datasette.urls.row(database, other_table, value)
         return Markup(f'<a href="{escape(url)}">{escape(text)}</a> <em>{value}</em>')

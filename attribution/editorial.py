@@ -15,12 +15,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from attribution import link
 from attribution.db.models import Article, Source, SourceTitle, Statement, StatementFix
 from attribution.errors import InputError
-from attribution.store import normalize, source_for_fix
+from attribution.store import named_rows, normalize, source_for_fix
 
 
 @dataclass
@@ -116,17 +116,23 @@ class AmbiguousSource:
 
 def ambiguous_sources(session: Session) -> list[AmbiguousSource]:
     """Sources left apart for want of evidence: a bare surname of people named in full, an office nobody clearly holds."""
-    counts = dict(session.exec(select(Statement.source_id, func.count(Statement.id)).group_by(Statement.source_id)).all())  # type: ignore[arg-type]
+    counted = named_rows(session, select(
+        col(Statement.source_id).label("source_id"), func.count(col(Statement.id)).label("statements")
+    ).group_by(col(Statement.source_id)))
+    counts: dict[int | None, int] = {row["source_id"]: row["statements"] for row in counted}
     people = session.exec(select(Source).where(Source.type == "person")).all()
     full_names: dict[str, list[Source]] = {}
     for person in people:
         if person.surname and person.first_name and len(person.name.split()) > 1 and not link.is_office_mention(person.name, person.role and normalize(person.role)):
             full_names.setdefault(person.surname.lower(), []).append(person)
     titles: dict[str, dict[str, int]] = {}
-    for role, name, articles in session.exec(
-        select(SourceTitle.role, SourceTitle.name, func.count(func.distinct(SourceTitle.article_id))).group_by(SourceTitle.role, SourceTitle.name)
-    ).all():
-        titles.setdefault(role, {})[name] = articles
+    held = named_rows(session, select(
+        col(SourceTitle.role).label("role"),
+        col(SourceTitle.name).label("name"),
+        func.count(func.distinct(col(SourceTitle.article_id))).label("articles"),
+    ).group_by(col(SourceTitle.role), col(SourceTitle.name)))
+    for row in held:
+        titles.setdefault(row["role"], {})[row["name"]] = row["articles"]
     found: list[AmbiguousSource] = []
     for person in people:
         words = person.name.split()

@@ -31,13 +31,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from sqlalchemy import bindparam, func, or_, update
+from sqlalchemy import Select, bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
 from attribution.config import DEFAULT_BASE_MODEL, force_offline, resolve_base_model
 from attribution.db.models import Statement
 from attribution.errors import EmbeddingsMissingError, ModelError, QueryError
 from attribution.queries import StatementRow, statement_rows, statement_select
+from attribution.store import named_rows
 
 # Measured on tests/data/claim_pairs.jsonl with the shipped MiniLM (see threshold_report).
 MIN_CLAIM_CHARS = 30  # shorter contents take no part in repeats
@@ -139,18 +140,18 @@ def ensure_embeddings(
     called after each batch.
     """
     dim = _dimension(embedder)
-    missing = session.exec(
-        select(Statement.id, Statement.content)
+    missing = named_rows(session, (
+        select(col(Statement.id).label("statement_id"), col(Statement.content).label("content"))
         .where(col(Statement.content).is_not(None))
         .where(or_(col(Statement.embedding).is_(None), func.length(Statement.embedding) != dim * 4))
         .order_by(col(Statement.id))
-    ).all()
+    ))
     table = Statement.__table__  # type: ignore[attr-defined]
     change = update(table).where(table.c.id == bindparam("sid")).values(embedding=bindparam("vector"))
     for start in range(0, len(missing), batch_size):
         chunk = missing[start : start + batch_size]
-        vectors = _encode(embedder, [content or "" for _, content in chunk])
-        session.connection().execute(change, [{"sid": sid, "vector": v.tobytes()} for (sid, _), v in zip(chunk, vectors)])
+        vectors = _encode(embedder, [row["content"] or "" for row in chunk])
+        session.connection().execute(change, [{"sid": row["statement_id"], "vector": v.tobytes()} for row, v in zip(chunk, vectors)])
         session.commit()
         if progress is not None:
             progress(start + len(chunk), len(missing))
@@ -177,14 +178,20 @@ def _matrix(
     session: Session, dimension: int | None = None, kind: str | None = None, min_chars: int = 0, min_confidence: float = 0.0
 ) -> tuple[list[int], np.ndarray]:
     """Stored vectors (read only): of ``dimension`` floats, else of the most common size."""
-    query = select(Statement.id, Statement.embedding).where(col(Statement.embedding).is_not(None))
+    query: Select[int, bytes] = select(col(Statement.id).label("statement_id"), col(Statement.embedding).label("embedding")).where(
+        col(Statement.embedding).is_not(None)
+    )
     if min_chars:
         query = query.where(func.length(Statement.content) >= min_chars)
     if kind is not None:
-        query = query.where(Statement.kind == kind)
+        query = query.where(col(Statement.kind) == kind)
     if min_confidence > 0:
         query = query.where(col(Statement.confidence) >= min_confidence)
-    rows = [(sid, blob) for sid, blob in session.exec(query.order_by(col(Statement.id))).all() if sid is not None and blob]
+    rows = [
+        (row["statement_id"], row["embedding"])
+        for row in named_rows(session, query.order_by(col(Statement.id)))
+        if row["statement_id"] is not None and row["embedding"]
+    ]
     if not rows:
         _require_embeddings(session)
         return [], np.zeros((0, 0), dtype=np.float32)

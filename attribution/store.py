@@ -8,11 +8,11 @@ by first name, role and affiliation), after the editors' merge/split decisions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import func, insert, text
+from sqlalchemy import RowMapping, func, insert, text
 from sqlmodel import Session, col, delete, select
 
 from attribution import calibration, link
@@ -121,13 +121,13 @@ class SourceResolver:
         offices = {a.role for a in attributions if link.is_office_mention(a.entity, a.role)} - self._holders.keys()
         for group in _in_groups(offices):
             counts: dict[str, dict[str, int]] = {role: dict(self._chunk_titles.get(role, {})) for role in group}
-            titles = (
-                select(SourceTitle.role, SourceTitle.name, func.count(func.distinct(SourceTitle.article_id)))
-                .where(SourceTitle.role.in_(group))  # type: ignore[attr-defined]
-                .group_by(SourceTitle.role, SourceTitle.name)
-            )
-            for role, holder, articles in self.session.exec(titles).all():
-                counts[role][holder] = counts[role].get(holder, 0) + articles
+            titles = named_rows(self.session, select(
+                col(SourceTitle.role).label("role"),
+                col(SourceTitle.name).label("holder"),
+                func.count(func.distinct(col(SourceTitle.article_id))).label("articles"),
+            ).where(col(SourceTitle.role).in_(group)).group_by(col(SourceTitle.role), col(SourceTitle.name)))
+            for row in titles:
+                counts[row["role"]][row["holder"]] = counts[row["role"]].get(row["holder"], 0) + row["articles"]
             for role in group:
                 self._holders[role] = link.dominant(counts[role])
         names.update(h for h in self._holders.values() if h)
@@ -149,13 +149,14 @@ class SourceResolver:
         wanted_aliases = {normalize(n) for n in names} - self._by_alias.keys()
         self._by_alias.update(dict.fromkeys(wanted_aliases))
         for group in _in_groups(wanted_aliases):
-            query = (
-                select(SourceAlias.normalized, Source)
-                .join(Source, Source.id == SourceAlias.source_id)  # type: ignore[arg-type]
-                .where(SourceAlias.normalized.in_(group))  # type: ignore[attr-defined]
-                .order_by(SourceAlias.id.desc())  # type: ignore[union-attr]
-            )
-            self._by_alias.update(self.session.exec(query).all())  # newest first, so the oldest alias wins
+            aliased = named_rows(self.session, (
+                select(col(SourceAlias.normalized).label("normalized"), Source)
+                .join(Source, col(Source.id) == col(SourceAlias.source_id))
+                .where(col(SourceAlias.normalized).in_(group))
+                .order_by(col(SourceAlias.id).desc())
+            ))
+            for row in aliased:  # newest first, so the oldest alias wins
+                self._by_alias[row["normalized"]] = row["Source"]
         wanted_surnames = surnames - self._by_surname.keys()
         for surname in wanted_surnames:
             self._by_surname[surname] = []
@@ -212,12 +213,10 @@ class SourceResolver:
         wanted = [c.id for c in candidates if c.id is not None and c.id not in self._statement_counts]
         for group in _in_groups(wanted):
             self._statement_counts.update(dict.fromkeys(group, 0))
-            counted = (
-                select(Statement.source_id, func.count(Statement.id))  # type: ignore[arg-type]
-                .where(Statement.source_id.in_(group))  # type: ignore[union-attr]
-                .group_by(Statement.source_id)  # type: ignore[arg-type]
-            )
-            self._statement_counts.update(self.session.exec(counted).all())  # type: ignore[arg-type]
+            counted = named_rows(self.session, select(
+                col(Statement.source_id).label("source_id"), func.count(col(Statement.id)).label("statements")
+            ).where(col(Statement.source_id).in_(group)).group_by(col(Statement.source_id)))
+            self._statement_counts.update((row["source_id"], row["statements"]) for row in counted)
         counts = {c.name: self._statement_counts.get(c.id or -1, 0) + self._chunk_counts.get(c.name, 0) for c in candidates}
         chosen = link.dominant(counts)
         return next((c for c in candidates if c.name == chosen), None)
@@ -317,6 +316,11 @@ def save_results(
     except BaseException:
         session.rollback()
         raise
+
+
+def named_rows(session: Session, query: Any) -> Sequence[RowMapping]:
+    """Run a select of ``.label()``-ed columns; rows are read by column name, never by position."""
+    return session.exec(query).mappings().all()  # type: ignore[no-any-return]  # sqlmodel types selects of up to 4 plain columns
 
 
 def _in_groups(values: Iterable[Any], size: int = 500) -> Iterator[list[Any]]:
@@ -482,11 +486,10 @@ def _apply_fixes(session: Session, rows: list[Article], statements: list[dict], 
         return
     sentences: dict[int, tuple[int, int]] = {}
     for group in _in_groups(fixes):
-        spans = select(  # type: ignore[var-annotated]
+        spans = named_rows(session, select(
             col(Sentence.id).label("sentence_id"), col(Sentence.start).label("start"), col(Sentence.end).label("end")
-        ).where(col(Sentence.article_id).in_(group))
-        rows_read = session.exec(spans).mappings()  # type: ignore[attr-defined]  # rows by column name
-        sentences.update((row["sentence_id"], (row["start"], row["end"])) for row in rows_read)
+        ).where(col(Sentence.article_id).in_(group)))
+        sentences.update((row["sentence_id"], (row["start"], row["end"])) for row in spans)
     for article_id, article_fixes in fixes.items():
         mine = [statement for statement in statements if statement["article_id"] == article_id]
         placed, stale = place_fixes(article_fixes, [
@@ -533,9 +536,10 @@ def _add_aliases(session: Session, aliases: set[tuple[int, str]], ids: IdAllocat
         return
     known: set[tuple[int, str]] = set()
     for group in _in_groups({source_id for source_id, _ in aliases}):
-        known.update(session.exec(
-            select(SourceAlias.source_id, SourceAlias.normalized).where(SourceAlias.source_id.in_(group))  # type: ignore[attr-defined]
-        ).all())
+        rows = named_rows(session, select(
+            col(SourceAlias.source_id).label("source_id"), col(SourceAlias.normalized).label("normalized")
+        ).where(col(SourceAlias.source_id).in_(group)))
+        known.update((row["source_id"], row["normalized"]) for row in rows)
     new = []
     for source_id, surface in sorted(aliases):  # sorted: the same aliases whatever the order of the chunk
         key = (source_id, normalize(surface))
