@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import csv
 import json
-import re
+import string
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from sqlmodel import Session, col, select
+from sqlalchemy import CTE, ColumnElement, Select, Subquery, func, select  # SQLAlchemy's select: any number of columns
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
 
 from attribution.db.models import Article, Sentence, Statement
 from attribution.errors import QueryError
 from attribution.factchecks.checked import attach_reviews, claim_review
-from attribution.queries import (
-    find_article,
-    source_ids,
-    statement_rows,
-    statement_select,
-)
+from attribution.queries import find_article, source_ids, statement_select
+from attribution.store import named_rows
 
 EXPORT_FORMATS = ("jsonl", "csv", "claimreview")
 # Fields of queries.StatementRow, in export order, then the claim's first appearance.
@@ -49,46 +47,72 @@ STATEMENT_FIELDS = (
 FIRST_FIELDS = ("first_article_id", "first_title", "first_url", "first_publisher", "first_published")
 EXPORT_COLUMNS = STATEMENT_FIELDS + FIRST_FIELDS
 PERSON_TYPES = ("person", "anonymous")  # an unnamed official is still a person, not an organisation
-_NOT_WORD = re.compile(r"[^\w\s]")
+# What a claim key turns into spaces: ASCII punctuation but "_" (a word character), typographic quotes,
+# dashes and ellipsis, and every other kind of space (the two control characters are used to join runs).
+_TO_SPACE = "".join(c for c in string.punctuation if c != "_") + "\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\u2013\u2014\u2026\u00b7" + (
+    "\t\n\r\f\v\u00a0\u2009\u202f\x01\x02"
+)
+_PER_STAGE = 12
 
 
-def claim_key(content: str | None) -> str:
-    """Content reduced to lower-case words, so quoting and punctuation do not hide a repeat."""
-    return " ".join(_NOT_WORD.sub(" ", (content or "").lower()).split())
+def with_claim_key(rows: Select[*tuple[Any, ...]]) -> CTE:
+    """``rows`` (a select with a ``content`` column) with a ``claim_key`` column, computed by the database.
+
+    The key is the content reduced to lower-case words, so quoting and punctuation do not hide a repeat:
+    ``'"We are NOT going,"  he'`` gives ``we are not going he`` (SQLite's ``lower`` changes ASCII letters
+    only). SQLite's parser allows only about 30 nested calls, so the characters are replaced a few at a
+    time, one ``WITH`` stage each.
+    """
+    stage = rows.add_columns(func.lower(rows.selected_columns.content).label("claim_key")).cte("claim_key_0")
+    for number, begin in enumerate(range(0, len(_TO_SPACE), _PER_STAGE), 1):
+        key: ColumnElement[Any] = stage.c.claim_key
+        for char in _TO_SPACE[begin : begin + _PER_STAGE]:
+            key = func.replace(key, char, " ")
+        stage = select(*(c for c in stage.c if c.key != "claim_key"), key.label("claim_key")).cte(f"claim_key_{number}")
+    # Runs of spaces to one: " " -> "\x01\x02", then "\x02\x01" -> "" joins a run, then "\x01\x02" -> " ".
+    key = func.replace(func.replace(func.replace(stage.c.claim_key, " ", "\x01\x02"), "\x02\x01", ""), "\x01\x02", " ")
+    return select(*(c for c in stage.c if c.key != "claim_key"), func.trim(key).label("claim_key")).cte("claim_keys")
 
 
-def _first_appearances(session: Session, keys: set[str]) -> dict[str, dict[str, Any]]:
-    """For each claim key, the earliest article (published, then scored) whose statement has it."""
-    earliest: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
-    rows = session.exec(  # type: ignore[attr-defined]
-        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
-            col(Statement.content).label("content"),
-            col(Article.id).label("first_article_id"),
-            col(Article.title).label("first_title"),
-            col(Article.url).label("first_url"),
-            col(Article.publisher).label("first_publisher"),
-            col(Article.published).label("first_published"),
-            col(Article.scored_at).label("scored_at"),
+def _claims() -> Subquery:
+    """Each statement with the first article its claim appeared in: the earliest published, then scored.
+
+    One windowed query over every statement (a partition per claim key), joined to the export rows.
+    """
+    keyed = with_claim_key(
+        select(
+            col(Statement.id).label("statement_id"), col(Statement.article_id).label("article_id"), col(Statement.content).label("content")
+        ).where(col(Statement.content).is_not(None))
+    )
+    earliest = (col(Article.published).is_(None), col(Article.published), col(Article.scored_at), col(Article.id))
+    return (
+        select(
+            keyed.c.statement_id,
+            func.first_value(col(Article.id)).over(partition_by=keyed.c.claim_key, order_by=earliest).label("first_article_id"),
         )
-        .join(Article, col(Article.id) == col(Statement.article_id))
-        .where(col(Statement.content).is_not(None))
-    ).mappings()  # type: ignore[call-overload]
-    for row in rows:
-        key = claim_key(row["content"])
-        if key not in keys:
-            continue
-        published = row["first_published"]
-        order = (published is None, published or "", str(row["scored_at"]), row["first_article_id"])
-        if key not in earliest or order < earliest[key][0]:
-            earliest[key] = (order, {name: row[name] for name in FIRST_FIELDS})
-    return {key: value[1] for key, value in earliest.items()}
+        .join(Article, col(Article.id) == keyed.c.article_id)
+        .subquery("claims")
+    )
 
 
 def export_rows(
     session: Session, source: str | None = None, article: str | int | None = None, min_confidence: float = 0.0
 ) -> list[dict[str, Any]]:
     """Flat statement records (``EXPORT_COLUMNS``), optionally for one source (name, alias or surname) or article."""
-    query = statement_select()
+    claims = _claims()
+    first = aliased(Article, name="first_article")
+    query = (
+        statement_select()
+        .add_columns(
+            col(first.id).label("first_article_id"),
+            col(first.title).label("first_title"),
+            col(first.url).label("first_url"),
+            col(first.publisher).label("first_publisher"),
+            col(first.published).label("first_published"),
+        )
+        .outerjoin(claims, claims.c.statement_id == col(Statement.id))
+        .outerjoin(first, col(first.id) == claims.c.first_article_id)
+    )
     if source is not None:
         query = query.where(col(Statement.source_id).in_(source_ids(session, source)))
     if article is not None:
@@ -98,10 +122,7 @@ def export_rows(
     query = query.order_by(
         col(Article.published).is_(None), col(Article.published), col(Article.id), col(Sentence.index), col(Statement.id)
     )
-    rows = [{name: getattr(row, name) for name in STATEMENT_FIELDS} for row in statement_rows(session, query)]
-    firsts = _first_appearances(session, {claim_key(r["content"]) for r in rows})
-    for row in rows:
-        row.update(firsts.get(claim_key(row["content"]), dict.fromkeys(FIRST_FIELDS)))
+    rows = [{name: row[name] for name in EXPORT_COLUMNS} for row in named_rows(session, query)]
     attach_reviews(session, rows)  # issue 18: the published fact-checks that match each statement, if any
     return rows
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 import typer
+from sqlalchemy import literal
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -25,9 +26,9 @@ from attribution.db.engine import make_engine
 from attribution.db.models import Statement
 from attribution.errors import AttributionError, EmbeddingsMissingError
 from attribution.export import (
-    claim_key,
     claimreview_document,
     export_rows,
+    with_claim_key,
     write_csv,
     write_export,
     write_jsonl,
@@ -466,7 +467,8 @@ def test_export_rows_and_first_appearance(session: Session) -> None:
     assert {r["title"] for r in export_rows(session, article="Moscow")} == {"Moscow accuses Washington over aid"}
     with pytest.raises(queries.NotFoundError):
         export_rows(session, source="Nobody")
-    assert claim_key('"We are NOT going,"  he') == "we are not going he"
+    keyed = with_claim_key(select(literal('"We are NOT going,"  he').label("content")))
+    assert session.exec(select(keyed.c.claim_key)).one() == "we are not going he"
 
 
 def test_export_writers(session: Session) -> None:

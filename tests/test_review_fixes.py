@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import literal
 from sqlmodel import Session, select
 
 from attribution.db.models import Source, Statement
 from attribution.editorial import fix_statement
 from attribution.errors import StaleFixWarning
+from attribution.export import export_rows, with_claim_key
 from attribution.store import save_result
+from tests.test_queries import build
 from tests.test_store import make_result
 
 # --- A10: an editor's fix survives a span the new model moved ------------------------------------------
@@ -61,3 +64,20 @@ def test_a_fix_that_no_longer_applies_is_reported_not_dropped_silently(session: 
     with pytest.warns(StaleFixWarning, match=r"1 editor fix\(es\) no longer apply.*characters 17-47 to 'Ann Holloway'"):
         save_result(session, make_result(TEXT, only_second, version="v2"))
     assert _sources(session) == {"it was too early to say": "Council"}  # nothing in another sentence takes the fix
+
+
+# --- C5: the first appearance of a claim, grouped by the database ------------------------------------------
+
+def test_export_first_appearance_ignores_case_quoting_and_punctuation(session: Session) -> None:
+    def said(document: str, sentence: str, content: str, published: str | None) -> None:
+        spec = {"mention": "Jane Doe", "cue": "said", "content": content, "entity": "Jane Doe", "entity_type": "person"}
+        save_result(session, build(document, [(sentence, "claim", [spec])], title=document, published=published))
+
+    said("late.txt", "Jane Doe said \u201cthe library will close\u2026 in June\u201d.", "\u201cthe library will close\u2026 in June\u201d", "2024-05-01")
+    said("undated.txt", "Jane Doe said THE LIBRARY WILL CLOSE IN JUNE.", "THE LIBRARY WILL CLOSE IN JUNE", None)
+    said("early.txt", 'Jane Doe said "The library will close -- in June."', '"The library will close -- in June."', "2024-01-02")
+    said("other.txt", "Jane Doe said the pool will close in June.", "the pool will close in June", "2023-01-01")
+    firsts = {row["title"]: row["first_title"] for row in export_rows(session)}
+    assert firsts == {"late.txt": "early.txt", "undated.txt": "early.txt", "early.txt": "early.txt", "other.txt": "other.txt"}
+    keyed = with_claim_key(select(literal("\u00abWe\u00a0are\tNOT going,\u00bb  he \u2014 said\u2026").label("content")))
+    assert session.exec(select(keyed.c.claim_key)).one() == "we are not going he said"
