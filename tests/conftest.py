@@ -7,8 +7,12 @@ import os
 for _name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
     os.environ[_name] = "1"
 
+import hashlib  # noqa: E402
+import re  # noqa: E402
+from collections.abc import Iterator, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -93,3 +97,32 @@ def postgres_server():
 def postgres_url(postgres_server) -> str:
     """A fresh, empty PostgreSQL database on the shared server."""
     return postgres_server.new_database()
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words vectors: texts sharing most words are close, like paraphrases."""
+
+    dimension = 256
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                vectors[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+
+@pytest.fixture
+def fake_embedder() -> Iterator[FakeEmbedder]:
+    """Query commands embed with :class:`FakeEmbedder` (no model to load) for the test."""
+    from attribution import similarity
+
+    embedder = FakeEmbedder()
+    similarity.set_embedder(embedder)
+    yield embedder
+    similarity.set_embedder(None)

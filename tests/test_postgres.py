@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,10 @@ from sqlalchemy import text
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from attribution import similarity
 from attribution.cli import app
 from attribution.db.engine import make_engine
-from tests.conftest import SEED
-from tests.test_queries import FakeEmbedder, populate
+from tests.conftest import SEED, FakeEmbedder
+from tests.test_queries import populated
 
 runner = CliRunner()
 _TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?")
@@ -27,22 +25,6 @@ def cli(*args: object) -> str:
     result = runner.invoke(app, [str(a) for a in args])
     assert result.exit_code == 0, (args, result.output)
     return _TIME.sub("<scored_at>", result.stdout)
-
-
-@pytest.fixture
-def fake_embedder() -> Iterator[FakeEmbedder]:
-    embedder = FakeEmbedder()
-    similarity.set_embedder(embedder)
-    yield embedder
-    similarity.set_embedder(None)
-
-
-def _populated(db: str) -> str:
-    engine = make_engine(db)
-    with Session(engine) as session:
-        populate(session)
-    engine.dispose()
-    return db
 
 
 QUERIES: list[tuple[object, ...]] = [
@@ -67,8 +49,8 @@ def answers(db: str) -> dict[str, str]:
 
 
 def test_every_query_and_export_is_the_same_on_sqlite_and_postgres(postgres_url: str, tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
-    sqlite = _populated(str(tmp_path / "news.db"))
-    postgres = _populated(postgres_url)
+    sqlite = populated(str(tmp_path / "news.db"))
+    postgres = populated(postgres_url)
     assert answers(postgres) == answers(sqlite)
 
     # said-about: the same statements on both; PostgreSQL ranks with ts_rank_cd and highlights with ts_headline.
@@ -100,7 +82,7 @@ def test_every_query_and_export_is_the_same_on_sqlite_and_postgres(postgres_url:
 
 
 def test_search_uses_the_gin_index(postgres_url: str) -> None:
-    engine = make_engine(_populated(postgres_url))
+    engine = make_engine(populated(postgres_url))
     with engine.connect() as connection:
         indexes = connection.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'statement_content_fts'")).scalar()
         connection.execute(text("SET enable_seqscan = off"))  # four rows: force the planner to show it could use the index
@@ -123,7 +105,7 @@ def test_scored_seed_gives_the_same_rows(postgres_url: str, tmp_path: Path, tiny
 def test_read_only_queries_cannot_write(postgres_url: str) -> None:
     from attribution.db.engine import make_read_only_engine
 
-    _populated(postgres_url)
+    populated(postgres_url)
     engine = make_read_only_engine(postgres_url)
     with engine.connect() as connection, pytest.raises(Exception, match="read-only"):
         connection.execute(text("DELETE FROM statement"))
@@ -187,7 +169,7 @@ def test_fact_check_matching_works_on_postgres(postgres_url: str, tmp_path: Path
     sqlite = str(tmp_path / "fc.db")
     tops = []
     for db in (sqlite, postgres_url):
-        _populated(db)
+        populated(db)
         runner.invoke(app, ["fact-checks", "import", str(feed), "--db", db])  # the feed holds two bad records on purpose
         found = json.loads(cli("fact-checks", "match", "the mayor banned cycling in the city", "--db", db, "-f", "json"))
         tops.append([(m["fact_check"], m["checked"]) for m in found[0]["matches"]])

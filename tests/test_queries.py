@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import hashlib
 import io
 import json
 import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import numpy as np
 import pytest
 import typer
 from sqlalchemy import literal
@@ -37,6 +35,9 @@ from attribution.ingest import article_from_text
 from attribution.query_cli import datasette_app, metadata_for, render_sources
 from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
 from attribution.store import save_result
+from tests.conftest import FakeEmbedder
+
+DB = TypeVar("DB", str, Path)
 
 PAIRS = Path(__file__).parent / "data" / "claim_pairs.jsonl"
 KIRBY = {
@@ -87,106 +88,42 @@ def build(
     return ArticleResult(article, results, model_version)
 
 
-def aid_article() -> ArticleResult:
-    return build(
-        "news/aid.txt",
-        [
-            (
-                "White House spokesman John Kirby said the aid package would arrive within weeks.",
-                "claim",
-                [{"mention": "John Kirby", "cue": "said", "content": "the aid package would arrive within weeks", **KIRBY}],
-            ),
-            (
-                '"We are not going to abandon Ukraine," Kirby told reporters.',
-                "quote",
-                [{"mention": "Kirby", "cue": "told", "content": "We are not going to abandon Ukraine", **KIRBY}],
-            ),
-            ("It was cold in Washington on Friday.", "context", []),
-        ],
-        title="US aid to Ukraine on its way, White House says",
-        published="2024-03-01",
-        url="https://planet.example/aid",
-        publisher="Daily Planet",
-    )
+def said(mention: str, cue: str, content: str, **who: Any) -> dict[str, Any]:
+    """One attribution spec for :func:`build`: the spans as written, then the resolved source's fields."""
+    return {"mention": mention, "cue": cue, "content": content, **who}
 
 
-def moscow_article() -> ArticleResult:
-    return build(
-        "news/moscow.txt",
-        [
-            (
-                '"Washington is prolonging the conflict," Maria Zakharova told Interfax.',
-                "quote",
-                [
-                    {
-                        "mention": "Maria Zakharova",
-                        "cue": "told",
-                        "content": "Washington is prolonging the conflict",
-                        "via": "Interfax",
-                        **ZAKHAROVA,
-                    }
-                ],
-            ),
-            (
-                "The aid package will arrive within weeks, officials said.",
-                "claim",
-                [
-                    {
-                        "mention": "officials",
-                        "cue": "said",
-                        "content": "The aid package will arrive within weeks",
-                        "entity": "officials",
-                        "entity_type": "anonymous",
-                        "vague": True,
-                        "resolution": "description",
-                        "confidence": 0.7,
-                    }
-                ],
-            ),
-        ],
-        title="Moscow accuses Washington over aid",
-        published="2024-03-10",
-        url="https://globe.example/moscow",
-        publisher="Globe Wire",
-    )
+# The three news articles: document, sentences (text, label, attributions) and metadata.
+NEWS: dict[str, tuple[str, list[tuple[str, str, list[dict[str, Any]]]], dict[str, str]]] = {
+    "aid": ("news/aid.txt", [
+        ("White House spokesman John Kirby said the aid package would arrive within weeks.", "claim",
+         [said("John Kirby", "said", "the aid package would arrive within weeks", **KIRBY)]),
+        ('"We are not going to abandon Ukraine," Kirby told reporters.', "quote",
+         [said("Kirby", "told", "We are not going to abandon Ukraine", **KIRBY)]),
+        ("It was cold in Washington on Friday.", "context", []),
+    ], {"title": "US aid to Ukraine on its way, White House says", "published": "2024-03-01",
+        "url": "https://planet.example/aid", "publisher": "Daily Planet"}),
+    "moscow": ("news/moscow.txt", [
+        ('"Washington is prolonging the conflict," Maria Zakharova told Interfax.', "quote",
+         [said("Maria Zakharova", "told", "Washington is prolonging the conflict", via="Interfax", **ZAKHAROVA)]),
+        ("The aid package will arrive within weeks, officials said.", "claim",
+         [said("officials", "said", "The aid package will arrive within weeks", entity="officials", entity_type="anonymous",
+               vague=True, resolution="description", confidence=0.7)]),
+    ], {"title": "Moscow accuses Washington over aid", "published": "2024-03-10",
+        "url": "https://globe.example/moscow", "publisher": "Globe Wire"}),
+    "pentagon": ("news/pentagon.txt", [
+        ("Admiral Kirby said the aid package would arrive within weeks.", "claim",
+         [said("Admiral Kirby", "said", "the aid package would arrive within weeks", **KIRBY, resolution="alias")]),
+        ("The Pentagon said in a statement that 300 troops had been deployed to Poland.", "claim",
+         [said("The Pentagon", "said", "300 troops had been deployed to Poland", entity="Pentagon", entity_type="government")]),
+    ], {"title": "Pentagon sends troops to Poland", "published": "2024-04-02",
+        "url": "https://planet.example/pentagon", "publisher": "Daily Planet"}),
+}
 
 
-def pentagon_article() -> ArticleResult:
-    return build(
-        "news/pentagon.txt",
-        [
-            (
-                "Admiral Kirby said the aid package would arrive within weeks.",
-                "claim",
-                [
-                    {
-                        "mention": "Admiral Kirby",
-                        "cue": "said",
-                        "content": "the aid package would arrive within weeks",
-                        **KIRBY,
-                        "resolution": "alias",
-                    }
-                ],
-            ),
-            (
-                "The Pentagon said in a statement that 300 troops had been deployed to Poland.",
-                "claim",
-                [
-                    {
-                        "mention": "The Pentagon",
-                        "cue": "said",
-                        "content": "300 troops had been deployed to Poland",
-                        "entity": "Pentagon",
-                        "entity_type": "government",
-                    }
-                ],
-            ),
-        ],
-        title="Pentagon sends troops to Poland",
-        published="2024-04-02",
-        url="https://planet.example/pentagon",
-        publisher="Daily Planet",
-    )
+def news_article(name: str) -> ArticleResult:
+    document, sentences, metadata = NEWS[name]
+    return build(document, sentences, **metadata)
 
 
 LIBRARY_TEXT = [
@@ -224,7 +161,7 @@ def library_article(version: str) -> ArticleResult:
 
 
 def populate(session: Session) -> None:
-    for result in (aid_article(), moscow_article(), pentagon_article(), library_article("v1")):
+    for result in (*(news_article(name) for name in NEWS), library_article("v1")):
         assert save_result(session, result) == "stored"
 
 
@@ -237,40 +174,18 @@ def session() -> Iterator[Session]:
     engine.dispose()
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    path = tmp_path / "news.db"
-    engine = make_engine(path)
+def populated(db: DB) -> DB:
+    """The database ``db`` (a SQLite path or a PostgreSQL URL) with the four articles stored."""
+    engine = make_engine(db)
     with Session(engine) as s:
         populate(s)
     engine.dispose()
-    return path
-
-
-class FakeEmbedder:
-    """Deterministic bag-of-words vectors: texts sharing most words are close, like paraphrases."""
-
-    dimension = 256
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.calls += 1
-        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                vectors[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(norms == 0, 1, norms)
+    return db
 
 
 @pytest.fixture
-def fake_embedder() -> Iterator[FakeEmbedder]:
-    embedder = FakeEmbedder()
-    similarity.set_embedder(embedder)
-    yield embedder
-    similarity.set_embedder(None)
+def db_path(tmp_path: Path) -> Path:
+    return populated(tmp_path / "news.db")
 
 
 # --- who_said / timeline -----------------------------------------------------------------------
@@ -431,7 +346,7 @@ def test_list_sources_filters(session: Session) -> None:
 
 
 def test_show_article_by_id_hash_and_title(session: Session) -> None:
-    aid = aid_article().article
+    aid = news_article("aid").article
     view = queries.show_article(session, aid.content_hash[:10])
     assert view.title == aid.title and view.publisher == "Daily Planet" and view.model_version == "v1"
     assert [(s.index, s.label) for s in view.sentences] == [(0, "claim"), (1, "quote"), (2, "context")]
