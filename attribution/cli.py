@@ -30,6 +30,7 @@ from attribution.cli_options import (
     ReportFormat,
     ScoreFormat,
 )
+from attribution.config import DEFAULT_DEV_DATA
 from attribution.errors import AttributionError, AttributionWarning
 from attribution.factchecks.cli import register as register_fact_checks
 from attribution.query_cli import query_app
@@ -271,7 +272,7 @@ def train(
 @app.command()
 def evaluate(
     model: ModelOption = None,
-    data: Annotated[Path, typer.Option("--data", help="A PolNeAR-style split: text/ and attributions/")] = Path("../shared/data/polnear/dev"),
+    data: Annotated[Path, typer.Option("--data", help="A PolNeAR-style split: text/ and attributions/")] = DEFAULT_DEV_DATA,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="A table, or JSON")] = ReportFormat.table,
     predictions: Annotated[Path | None, typer.Option("--predictions", help="Also write the JSONL predictions here")] = None,
     backend: BackendOption = None,

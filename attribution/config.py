@@ -108,6 +108,12 @@ class TrainingSettings:
             raise ConfigError(f"warmup_ratio={self.warmup_ratio} must be in [0, 1)")
 
 
+# The checkout the package runs from: a config's relative data paths (``../shared/data/...``) start here,
+# so that they work whatever the working directory is.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DEV_DATA = (PROJECT_ROOT / TrainingSettings.dev_data).resolve()  # `attribution evaluate`'s --data default
+
+
 def _build(cls: type, table: dict[str, Any], source: str) -> Any:
     known = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(table) - known)

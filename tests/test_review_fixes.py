@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from sqlalchemy import literal
 from sqlmodel import Session, select
+from typer.testing import CliRunner
 
+from attribution.cli import app
 from attribution.db.models import Source, Statement
 from attribution.editorial import fix_statement
 from attribution.errors import StaleFixWarning
 from attribution.export import export_rows, with_claim_key
 from attribution.store import save_result
+from tests.conftest import POLNEAR, needs_polnear
 from tests.test_queries import build
 from tests.test_store import make_result
 
@@ -81,3 +87,22 @@ def test_export_first_appearance_ignores_case_quoting_and_punctuation(session: S
     assert firsts == {"late.txt": "early.txt", "undated.txt": "early.txt", "early.txt": "early.txt", "other.txt": "other.txt"}
     keyed = with_claim_key(select(literal("\u00abWe\u00a0are\tNOT going,\u00bb  he \u2014 said\u2026").label("content")))
     assert session.exec(select(keyed.c.claim_key)).one() == "we are not going he said"
+
+
+# --- README E4: `evaluate`'s default --data is found from any working directory ------------------------------
+
+@needs_polnear
+def test_evaluate_finds_the_default_dev_split_from_any_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import training.evaluate
+
+    given: list[Path] = []
+
+    def evaluate_model(folder: Path, data: Path, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        given.append(data)
+        return {"macro_f1": 0.0}
+
+    monkeypatch.setattr(training.evaluate, "evaluate_model", evaluate_model)
+    monkeypatch.chdir(tmp_path)  # not the repository root: ../shared is not beside it
+    done = CliRunner().invoke(app, ["evaluate", "-f", "json"])
+    assert done.exit_code == 0, done.output
+    assert given == [POLNEAR / "dev"] and (given[0] / "text").is_dir()
