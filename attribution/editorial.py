@@ -56,6 +56,9 @@ def fix_statement(session: Session, statement_id: int, source_name: str) -> Fixe
     return FixedStatement(statement_id, statement.content, old.name if old else None, source.name)
 
 
+MIN_FIX_OVERLAP = 0.5  # shared characters over the characters of both spans, for a fix to follow a moved span
+
+
 @dataclass(frozen=True)
 class StatementSpan:
     """Where a new statement's content sits, and the sentence it belongs to (character offsets in the article)."""
@@ -71,9 +74,11 @@ def place_fixes(fixes: Sequence[StatementFix], statements: Sequence[StatementSpa
 
     A fix applies to the statement, in the sentence where the fixed words begin, whose content overlaps
     the fixed words most (of equal overlaps, the closest span), not only to one with the very same
-    offsets: a new model version may move a span by a character. Statements with the same span all get
-    it. Of two fixes that land on one statement, the later wins. A fix that overlaps no statement of its
-    sentence (the new model found none there) no longer applies; it is returned so that it can be reported.
+    offsets: a new model version may move a span by a character. The overlap must be at least half of
+    the two spans together (``MIN_FIX_OVERLAP``): an editor's source at confidence 1.0 must not pass to a
+    different claim that shares a few words. Statements with the same span all get it. Of two fixes that
+    land on one statement, the later wins. A fix that no statement of its sentence overlaps so (the new
+    model found none there) no longer applies; it is returned so that it can be reported.
     Returns the fix per statement index (into ``statements``) and the fixes that no longer apply.
     """
     placed: dict[int, StatementFix] = {}
@@ -88,6 +93,8 @@ def place_fixes(fixes: Sequence[StatementFix], statements: Sequence[StatementSpa
             if overlap <= 0:
                 continue
             union = max(fix.content_end, statement.content_end) - min(fix.content_start, statement.content_start)
+            if overlap < MIN_FIX_OVERLAP * union:
+                continue
             rank = (overlap, -union)
             if best is None or rank > best:
                 best, chosen = rank, [index]

@@ -64,6 +64,15 @@ def test_a_fix_goes_to_the_statement_of_its_sentence_that_overlaps_it_most(sessi
     assert _sources(session) == {"the bridge": "Pargeter", "would reopen in May": "Ann Holloway", "it was too early to say": "Council"}
 
 
+def test_a_fix_does_not_pass_to_another_claim_that_shares_a_few_words(session: Session) -> None:
+    _fixed_v1(session)
+    # v2 reads "May" alone as the content, and nothing else in the sentence: not the fixed claim.
+    scored = [{"sentence": 0, "mention": "Mr Pargeter", "cue": "said", "content": "May", "entity": "Pargeter"}, *_scored("")[1:]]
+    with pytest.warns(StaleFixWarning, match="no longer apply"):
+        save_result(session, make_result(TEXT, scored, version="v2"))
+    assert _sources(session) == {"May": "Pargeter", "it was too early to say": "Council"}
+
+
 def test_a_fix_that_no_longer_applies_is_reported_not_dropped_silently(session: Session) -> None:
     _fixed_v1(session)
     only_second = _scored("")[1:]  # v2 finds no statement in the fixed sentence
