@@ -61,3 +61,7 @@ class AttributionWarning(UserWarning):
 
 class TruncatedSentenceWarning(AttributionWarning):
     """A sentence longer than the model reads was analysed only in its first part."""
+
+
+class OutdatedDatabaseError(DatabaseError):
+    """The database was made by an older attribution: ``attribution db upgrade`` brings it to this version's schema."""
