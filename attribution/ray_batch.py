@@ -194,12 +194,13 @@ def run_ray_batch(
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True  # stored in input order: the same rows as `attribution batch`
         context.enable_progress_bars = False  # one bar, ours
+        # As many read tasks as scoring actors (Ray Data would split a small file into twice as many blocks
+        # as CPUs, and each task's worker process pays for importing Ray Data and the ingest code).
+        reads: dict[str, Any] = {"include_paths": True, "num_cpus": READ_CPUS, "override_num_blocks": workers}
         parts = [
-            ray.data.read_text(paths, include_paths=True, drop_empty_lines=True, num_cpus=READ_CPUS)
-            .map_batches(_from_lines, batch_format="default", num_cpus=READ_CPUS)
+            ray.data.read_text(paths, drop_empty_lines=True, **reads).map_batches(_from_lines, batch_format="default", num_cpus=READ_CPUS)
             if is_jsonl
-            else ray.data.read_binary_files(paths, include_paths=True, num_cpus=READ_CPUS)
-            .map_batches(_from_files, batch_format="default", num_cpus=READ_CPUS)
+            else ray.data.read_binary_files(paths, **reads).map_batches(_from_files, batch_format="default", num_cpus=READ_CPUS)
             for is_jsonl, paths in runs
         ]
         articles = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
