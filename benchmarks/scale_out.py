@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import tempfile
@@ -114,6 +115,7 @@ def main() -> None:
             print(f"  Ray / local: {rate / local_rate:.0%}; with the first job's system actors: "
                   f"{scored.sentences / (scored.seconds + first_job) / local_rate:.0%}; and the cluster start-up too: "
                   f"{scored.sentences / (scored.seconds + first_job + start_up) / local_rate:.0%}")
+            print(f"  load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other jobs share the machine)")
             same = cli("export", "-f", "jsonl", "--db", ray_db) == local_rows and cli("sources", "--db", ray_db, "-f", "json") == local_sources
             print(f"  rows identical to attribution batch (statements, sources, aliases): {'yes' if same else 'NO'}")
 
