@@ -1,11 +1,14 @@
 """``attribution batch --engine ray``: batch scoring on Ray Data, stored through the same store code.
 
-Ray Data reads the inputs (``read_text`` for JSONL, one record a line; ``read_binary_files`` for text
-files), turns them into articles with the same ingest functions as ``attribution batch``, drops the ones
-already stored with this model version, and scores them with ``map_batches`` over actors that each load
-the model once (:class:`attribution.batch.BatchScorer`).  This process resolves sources and stores
-each chunk in one transaction, in input order, so the rows are those ``attribution batch`` writes.
-With ``--address`` the same runs on an existing Ray cluster (``ray start --head`` on one machine,
+One Ray Data pipeline: ``read_text`` (JSONL, one record a line) or ``read_binary_files`` (text files)
+reads the inputs, the same ingest functions as ``attribution batch`` turn them into articles, one
+planning step drops those already stored with this model version and cuts the rest into the chunks
+``attribution batch`` would (the same function), and ``map_batches`` scores each chunk on actors that
+load the model once (:class:`attribution.batch.BatchScorer`).  Being one pipeline, the actors start
+(process, imports, model: several seconds) while the inputs are still read, instead of after; the
+articles never travel through this process.  This process resolves sources and stores each chunk in
+one transaction, in input order, so the rows are those ``attribution batch`` writes.  With
+``--address`` the same runs on an existing Ray cluster (``ray start --head`` on one machine,
 ``ray start --address HEAD:6379`` on the others); every worker needs this package installed.
 """
 
