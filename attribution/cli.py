@@ -88,9 +88,11 @@ app = typer.Typer(
 sources_app = typer.Typer(help="List sources; merge or split them (editorial decisions survive re-scoring).")
 data_app = typer.Typer(no_args_is_help=True, help="Labelled data: import annotation-tool exports.")
 statements_app = typer.Typer(no_args_is_help=True, help="Correct single statements (kept across re-scoring).")
+db_app = typer.Typer(no_args_is_help=True, help="The database itself: bring one made by an older attribution up to date.")
 app.add_typer(sources_app, name="sources")
 app.add_typer(statements_app, name="statements")
 app.add_typer(data_app, name="data")
+app.add_typer(db_app, name="db")
 app.add_typer(query_app)  # who-said, said-about, timeline, show, repeats, similar, export, embed, browse
 register_fact_checks(app)  # fact-checks import|match, checked
 
@@ -317,6 +319,18 @@ def review(
     with open_session(db, read_only=True) as session:
         count = export_review_tasks(session, uncertain, output)
     typer.echo(f"{count} tasks written to {output}", err=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Upgrade a database made by an older attribution to this version's schema (Alembic migrations, one transaction)."""
+    from attribution.db.engine import upgrade_database
+
+    report = upgrade_database(db)
+    if report.changed:
+        typer.echo(f"{report.database}: upgraded from {report.before} to schema revision {report.after}", err=True)
+    else:
+        typer.echo(f"{report.database}: already at schema revision {report.after}; nothing to do", err=True)
 
 
 def main() -> None:

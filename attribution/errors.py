@@ -69,3 +69,7 @@ class TruncatedSentenceWarning(AttributionWarning):
 
 class StaleFixWarning(AttributionWarning):
     """An editor's statement fix matched no statement of the re-scored article, so it was not applied."""
+
+
+class OutdatedDatabaseError(DatabaseError):
+    """The database was made by an older attribution: ``attribution db upgrade`` brings it to this version's schema."""

@@ -411,7 +411,7 @@ def browse(
 ) -> None:
     """Browse the database in a web browser with Datasette (optional extra)."""
     path = _sqlite_path(db)
-    make_engine(path).dispose()  # an older file gets the views and search table Datasette shows
+    make_engine(path).dispose()  # refuses another program's file, or an older one (`attribution db upgrade` first)
     ds = datasette_app(path)
     import uvicorn
 

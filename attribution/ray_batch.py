@@ -1,11 +1,14 @@
 """``attribution batch --engine ray``: batch scoring on Ray Data, stored through the same store code.
 
-Ray Data reads the inputs (``read_text`` for JSONL, one record a line; ``read_binary_files`` for text
-files), turns them into articles with the same ingest functions as ``attribution batch``, drops the ones
-already stored with this model version, and scores them with ``map_batches`` over actors that each load
-the model once (:class:`attribution.batch.BatchScorer`).  This process resolves sources and stores
-each chunk in one transaction, in input order, so the rows are those ``attribution batch`` writes.
-With ``--address`` the same runs on an existing Ray cluster (``ray start --head`` on one machine,
+One Ray Data pipeline: ``read_text`` (JSONL, one record a line) or ``read_binary_files`` (text files)
+reads the inputs, the same ingest functions as ``attribution batch`` turn them into articles, one
+planning step drops those already stored with this model version and cuts the rest into the chunks
+``attribution batch`` would (the same function), and ``map_batches`` scores each chunk on actors that
+load the model once (:class:`attribution.batch.BatchScorer`).  Being one pipeline, the actors start
+(process, imports, model: several seconds) while the inputs are still read, instead of after; the
+articles never travel through this process.  This process resolves sources and stores each chunk in
+one transaction, in input order, so the rows are those ``attribution batch`` writes.  With
+``--address`` the same runs on an existing Ray cluster (``ray start --head`` on one machine,
 ``ray start --address HEAD:6379`` on the others); every worker needs this package installed.
 """
 
@@ -18,16 +21,21 @@ import pickle
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from attribution.batch import BATCHES_PER_CHUNK, BatchSummary, _chunks, _resolve_and_save, progress_bar
 from attribution.errors import InputError
-from attribution.ingest import ReadFailure, expand_inputs
+from attribution.ingest import Article, ReadFailure, expand_inputs
 from attribution.results import ArticleResult
 
-ARTICLE_COLUMN = "article"  # a pickled ingest.Article (offsets and boilerplate ranges kept exactly)
+ARTICLE_COLUMN = "article"  # a pickled ingest.Article (offsets and boilerplate ranges kept exactly), or a chunk of them
 ERROR_COLUMN = "error"
+KIND_COLUMN = "kind"  # after planning: chunk, failure, plan (how many articles to score), skipped (how many not)
+COUNT_COLUMN = "count"
+RESULTS_COLUMN = "results"  # a chunk's pickled list of ArticleResult
+READ_CPUS = 0.5  # what reading, parsing and planning tasks reserve (they run while the scoring actors start)
 
 
 def _runs(input_path: str, failures: list[ReadFailure]) -> list[tuple[bool, list[str]]]:
@@ -84,8 +92,39 @@ def _from_files(batch: dict[str, Any]) -> dict[str, list]:
     return {ARTICLE_COLUMN: articles, ERROR_COLUMN: errors}
 
 
+def _plan(batch: dict[str, Any], done: set[str], budget: int) -> dict[str, list]:
+    """All the articles, in input order (one block) -> the rows the scorers take: one per chunk to score.
+
+    The chunks are ``attribution batch``'s (the same function on the same articles), because the int8
+    model's scores depend a little on which sentences share a forward pass: the same chunks give the
+    same rows.  A record that could not be read becomes a row of its own (``error``), and the number of
+    articles skipped (stored already with this model version, or repeated in the input) one more.
+    """
+    rows: list[tuple[str, bytes | None, str | None, int]] = []  # kind, chunk, error, count
+    pending: list[Article] = []
+    seen: set[str] = set()
+    skipped = 0
+    for blob, error in zip(batch[ARTICLE_COLUMN], batch[ERROR_COLUMN]):
+        if isinstance(error, str):  # an empty cell may come back as None or NaN
+            rows.append(("failure", None, error, 0))
+            continue
+        article: Article = pickle.loads(blob)
+        if article.content_hash in done or article.content_hash in seen:
+            skipped += 1
+        else:
+            seen.add(article.content_hash)
+            pending.append(article)
+    rows += [("plan", None, None, len(pending)), ("skipped", None, None, skipped)]
+    rows += [("chunk", pickle.dumps(chunk), None, len(chunk)) for chunk in _chunks(pending, budget)]
+    kinds, payloads, errors, counts = (list(column) for column in zip(*rows))
+    return {KIND_COLUMN: kinds, ARTICLE_COLUMN: payloads, ERROR_COLUMN: errors, COUNT_COLUMN: counts}
+
+
 class RayScorer:
-    """A Ray actor: the model loaded once in ``__init__`` (BatchScorer), then batch after batch of articles."""
+    """A Ray actor: the model loaded once in ``__init__`` (BatchScorer), then chunk after chunk of articles.
+
+    Ray Data starts it when the run starts, so the model loads while the inputs are still being read.
+    """
 
     def __init__(self, model_dir: str | None, batch_size: int, backend: str | None, threads: int) -> None:
         import torch
@@ -96,9 +135,16 @@ class RayScorer:
         self.scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        """Each row is one chunk of articles (a list, pickled); its results come back as one row."""
-        chunks = [pickle.loads(blob) for blob in batch[ARTICLE_COLUMN]]
-        return {"results": [pickle.dumps(self.scorer.tracker.analyze_many(chunk, resolve=False)) for chunk in chunks]}
+        """A chunk row's articles are scored (its results, pickled, in ``results``); other rows pass through."""
+        results: list[bytes | None] = []
+        for kind, blob in zip(batch[KIND_COLUMN], batch[ARTICLE_COLUMN]):
+            if kind == "chunk":
+                results.append(pickle.dumps(self.scorer.tracker.analyze_many(pickle.loads(blob), resolve=False)))
+            else:
+                results.append(None)
+        return {KIND_COLUMN: [str(k) for k in batch[KIND_COLUMN]], RESULTS_COLUMN: results,
+                ERROR_COLUMN: [e if isinstance(e, str) else None for e in batch[ERROR_COLUMN]],
+                COUNT_COLUMN: [int(c) for c in batch[COUNT_COLUMN]]}
 
 
 def _count(summary: BatchSummary, statuses: Sequence[str]) -> None:
@@ -135,6 +181,13 @@ def run_ray_batch(
     with Session(engine) as session:
         done = {h for h, v in session.exec(select(ArticleRow.content_hash, ArticleRow.model_version)).all() if v == version}
     runs = _runs(input_path, summary.failures)
+    with Session(engine) as session:
+        for failure in summary.failures:
+            session.add(Failure(input=failure.input, reason=failure.reason))
+        session.commit()
+    if not runs:
+        summary.seconds = time.time() - started
+        return summary
 
     owns_ray = not ray.is_initialized()
     if owns_ray:
@@ -144,67 +197,69 @@ def run_ray_batch(
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True  # stored in input order: the same rows as `attribution batch`
         context.enable_progress_bars = False  # one bar, ours
+        # As many read tasks as scoring actors (Ray Data would split a small file into twice as many blocks
+        # as CPUs, and each task's worker process pays for importing Ray Data and the ingest code).
+        reads: dict[str, Any] = {"include_paths": True, "num_cpus": READ_CPUS, "override_num_blocks": workers}
         parts = [
-            ray.data.read_text(paths, include_paths=True, drop_empty_lines=True).map_batches(_from_lines, batch_format="default")
+            ray.data.read_text(paths, drop_empty_lines=True, **reads).map_batches(_from_lines, batch_format="default", num_cpus=READ_CPUS)
             if is_jsonl
-            else ray.data.read_binary_files(paths, include_paths=True).map_batches(_from_files, batch_format="default")
+            else ray.data.read_binary_files(paths, **reads).map_batches(_from_files, batch_format="default", num_cpus=READ_CPUS)
             for is_jsonl, paths in runs
         ]
-        rows: Any = iter(())
-        if parts:
-            rows = (parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]).iter_rows()
-
-        pending: list[bytes] = []
-        seen: set[str] = set()
-        for row in rows:  # the hashes decide what is left to score before any model loads
-            if isinstance(row[ERROR_COLUMN], str):  # an empty cell may come back as None or NaN
-                reason = row[ERROR_COLUMN]
-                name, _, why = reason.partition(": ")
-                summary.failures.append(ReadFailure(name, why or reason))
-                continue
-            article = pickle.loads(row[ARTICLE_COLUMN])
-            if article.content_hash in done or article.content_hash in seen:
-                summary.skipped += 1
-            else:
-                seen.add(article.content_hash)
-                pending.append(row[ARTICLE_COLUMN])
-        with Session(engine) as session:
-            for failure in summary.failures:
-                session.add(Failure(input=failure.input, reason=failure.reason))
-            session.commit()
-        if not pending:
-            summary.seconds = time.time() - started
-            return summary
-
+        articles = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
         cpus = int(ray.cluster_resources().get("CPU", os.cpu_count() or 1))
         threads = max(1, cpus // workers)
-        # The chunks of `attribution batch`, one task each: the int8 model's scores depend a little on which
-        # sentences share a forward pass, so the same chunks give the same rows.
-        articles = [pickle.loads(blob) for blob in pending]
-        chunks = [{ARTICLE_COLUMN: pickle.dumps(chunk)} for chunk in _chunks(articles, batch_size * BATCHES_PER_CHUNK)]
-        scored = ray.data.from_items(chunks).map_batches(
-            RayScorer,
-            fn_constructor_kwargs={"model_dir": str(model_dir) if model_dir else None, "batch_size": batch_size,
-                                   "backend": backend, "threads": threads},
-            batch_size=1,
-            batch_format="default",
-            compute=ray.data.ActorPoolStrategy(size=workers),
-            num_cpus=threads,
+        # One pipeline, so that the scoring actors start (a process, torch, the model: seconds) while the
+        # inputs are read and parsed, instead of after.  The actors leave one CPU unreserved, or the reading
+        # and planning tasks could not run beside them (Ray Data's repartition takes a whole CPU); the model
+        # only runs once those are done (the plan waits for every article), so its threads take them back.
+        reserved = max(0.0, min(float(threads), (cpus - 1) / workers))
+        # One block, in input order: the chunks are cut over the whole input.  With one actor the plan runs in
+        # it (Ray Data fuses the two steps); with more, each chunk is a block of its own, for any actor to take.
+        planned = articles.repartition(1).map_batches(
+            partial(_plan, done=done, budget=batch_size * BATCHES_PER_CHUNK), batch_size=None, batch_format="default", num_cpus=READ_CPUS
         )
+        if workers > 1:
+            planned = planned.repartition(target_num_rows_per_block=1)
+        scored = (
+            planned.map_batches(
+                RayScorer,
+                fn_constructor_kwargs={"model_dir": str(model_dir) if model_dir else None, "batch_size": batch_size,
+                                       "backend": backend, "threads": threads},
+                batch_size=1,
+                batch_format="default",
+                compute=ray.data.ActorPoolStrategy(size=workers),
+                num_cpus=reserved,
+            )
+        )
+        read_failures: list[ReadFailure] = []
         progress = progress_bar(quiet, "scoring on Ray")
-        task = progress.add_task("scoring on Ray", total=len(pending), rates="articles")
+        task = progress.add_task("scoring on Ray", total=None, rates="articles (reading)")
         with progress, Session(engine) as session, ThreadPoolExecutor(1, thread_name_prefix="writer") as writer:
             waiting: Future | None = None  # one chunk is stored while the next is scored, as in `attribution batch`
             for row in scored.iter_rows():
-                results: list[ArticleResult] = pickle.loads(row["results"])
-                if waiting is not None:
-                    _count(summary, waiting.result())
-                waiting = writer.submit(_resolve_and_save, session, results)
-                summary.sentences += sum(len(r.sentences) for r in results)
-                elapsed = max(1e-9, time.time() - started)
-                progress.update(task, advance=len(results), rates=f"articles; {summary.sentences / elapsed:.0f} sent/s")
+                kind = row[KIND_COLUMN]
+                if kind == "failure":
+                    name, _, why = row[ERROR_COLUMN].partition(": ")
+                    read_failures.append(ReadFailure(name, why or row[ERROR_COLUMN]))
+                elif kind == "skipped":
+                    summary.skipped += int(row[COUNT_COLUMN])
+                elif kind == "plan":
+                    progress.update(task, total=int(row[COUNT_COLUMN]), rates="articles")
+                else:
+                    results: list[ArticleResult] = pickle.loads(row[RESULTS_COLUMN])
+                    if waiting is not None:
+                        _count(summary, waiting.result())
+                    waiting = writer.submit(_resolve_and_save, session, results)
+                    summary.sentences += sum(len(r.sentences) for r in results)
+                    elapsed = max(1e-9, time.time() - started)
+                    progress.update(task, advance=len(results), rates=f"articles; {summary.sentences / elapsed:.0f} sent/s")
             if waiting is not None:
                 _count(summary, waiting.result())
+        with Session(engine) as session:
+            session.add_all(Failure(input=failure.input, reason=failure.reason) for failure in read_failures)
+            session.commit()
+        summary.failures += read_failures
     finally:
         if owns_ray:
             ray.shutdown()

@@ -165,7 +165,7 @@ def test_unusable_database_is_a_one_line_error(tmp_path: Path) -> None:
 
 # Commands that read or write the claim graph take --db; those that print results take -f/--format.
 NO_DB = {"train", "evaluate", "data import"}
-NO_FORMAT = {"batch", "train", "review", "sources merge", "sources split", "statements fix", "embed", "browse"}
+NO_FORMAT = {"batch", "train", "review", "sources merge", "sources split", "statements fix", "embed", "browse", "db upgrade"}
 
 
 def _commands() -> dict[str, Any]:

@@ -58,6 +58,12 @@ def test_ray_engine_stores_what_batch_stores(tiny_model_dir: Path, tmp_path: Pat
     again = runner.invoke(app, ["batch", str(folder), "--engine", "ray", "--db", str(distributed), "--model", str(tiny_model_dir), "--quiet"])
     assert "scored 0, skipped 3" in again.stderr
 
+    # Two scoring actors on two cores: they leave the read tasks a CPU (no deadlock), and store the same rows.
+    two = tmp_path / "two.db"
+    result = runner.invoke(app, ["batch", str(folder), "--engine", "ray", "--workers", "2", "--db", str(two), "--model", str(tiny_model_dir), "--quiet"])
+    assert result.exit_code == 1 and "scored 3, skipped 0" in result.stderr, result.stderr
+    assert _export(two) == _export(local) and _sentences(two) == _sentences(local)
+
 
 def test_address_needs_the_ray_engine(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", str(tmp_path), "--address", "head:6379", "--db", str(tmp_path / "x.db")])

@@ -73,29 +73,6 @@ def test_marker_of_another_program_or_newer_schema_is_refused(tmp_path: Path) ->
     assert result.exit_code == 1 and "not a database made by attribution" in one_error_line(result)
 
 
-def test_database_made_before_the_marker_is_stamped(tmp_path: Path) -> None:
-    from sqlmodel import SQLModel
-
-    from attribution.db.engine import SCHEMA_VERSION, make_engine
-    from attribution.db.models import SchemaMarker
-
-    db = tmp_path / "old.db"
-    engine = make_engine(db)
-    engine.dispose()
-    with sqlite3.connect(db) as connection:  # as the last release left it: its tables, no marker, none of the newer ones
-        for table in (SchemaMarker.__tablename__, "statement_fix", "source_title", "fact_check_match"):
-            connection.execute(f"DROP TABLE {table}")
-    before = db.read_bytes()
-    assert run("sources", "--db", db).exit_code == 0  # a query reads it as it is: read-only, nothing written
-    assert db.read_bytes() == before
-    assert run("sources", "merge", "Nobody", "Somebody", "--db", db).exit_code == 1  # a write: stamped and upgraded first
-    with sqlite3.connect(db) as connection:
-        assert connection.execute("SELECT application, version FROM attribution_schema").fetchall() == [("attribution", SCHEMA_VERSION)]
-    assert {t.name for t in SQLModel.metadata.sorted_tables} <= {
-        r[0] for r in sqlite3.connect(db).execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
-
-
 def test_two_processes_creating_a_database_at_once(tmp_path: Path) -> None:
     code = "import sys; from attribution.db.engine import make_engine; make_engine(sys.argv[1]).dispose()"
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}

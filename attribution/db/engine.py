@@ -1,11 +1,12 @@
 """The database engine: a path or SQLAlchemy URL, SQLite tuned for one writer and many readers.
 
-The tool opens only databases it made.  A new (empty) database gets the schema and a marker row
-(table ``attribution_schema``: application, schema version) in one write transaction, so two
-processes creating it at once both end up with one complete schema.  A database with tables but no
-marker belongs to another program and is refused before anything is written to it; one with a newer
-schema version is refused too.  A database made before the marker existed is recognised by its full
-set of tables and columns, and stamped.
+The tool opens only databases it made, at the schema revision it was written for.  A new (empty)
+database is built by the Alembic migrations (``attribution.db.migrate``) in one write transaction,
+marker row (table ``attribution_schema``: application, schema version) included, so two processes
+creating it at once both end up with one complete schema.  A database with tables but no marker
+belongs to another program and is refused before anything is written to it; one from a newer
+attribution is refused too.  One from an older attribution (an older revision, or made before
+migrations) is refused with the command that upgrades it: ``attribution db upgrade``.
 
 Every driver error -- read-only file, full disk, lock held too long, damaged file -- becomes a
 ``DatabaseError`` naming the database and the reason (``_one_line_errors``), which the CLI prints as
@@ -16,59 +17,33 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import SQLModel, create_engine
 
 from attribution.db import (
+    migrate,
     models,  # noqa: F401  (registers the tables)
     postgres,
 )
 from attribution.db.models import SchemaMarker
-from attribution.db.views import create_views
-from attribution.errors import DatabaseError, ForeignDatabaseError
+from attribution.errors import DatabaseError, DatabaseNotFoundError, ForeignDatabaseError, OutdatedDatabaseError
 
 DEFAULT_DB = "attribution.db"
 DB_ENV = "ATTRIBUTION_DB"
 BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for another's lock before giving up
 APPLICATION = "attribution"
-SCHEMA_VERSION = 1  # bump with every schema change (later: each Alembic revision sets it)
+SCHEMA_VERSION = 2  # the marker's version: the number of the head Alembic revision, which sets it
 MARKER_TABLE = SchemaMarker.__tablename__
-
-# Full-text search over statements, kept in sync by triggers; views for Datasette and SQL users.
-_SCHEMA_EXTRAS = [
-    """CREATE VIRTUAL TABLE IF NOT EXISTS statement_fts USING fts5(
-        content, mention, content='statement', content_rowid='id', tokenize='porter unicode61')""",
-    """CREATE TRIGGER IF NOT EXISTS statement_fts_insert AFTER INSERT ON statement BEGIN
-        INSERT INTO statement_fts(rowid, content, mention) VALUES (new.id, new.content, new.mention); END""",
-    """CREATE TRIGGER IF NOT EXISTS statement_fts_delete AFTER DELETE ON statement BEGIN
-        INSERT INTO statement_fts(statement_fts, rowid, content, mention)
-        VALUES ('delete', old.id, old.content, old.mention); END""",
-    """CREATE TRIGGER IF NOT EXISTS statement_fts_update AFTER UPDATE OF content, mention ON statement BEGIN
-        INSERT INTO statement_fts(statement_fts, rowid, content, mention)
-        VALUES ('delete', old.id, old.content, old.mention);
-        INSERT INTO statement_fts(rowid, content, mention) VALUES (new.id, new.content, new.mention); END""",
-    # Sentences are searchable too (Datasette's search box on the sentence table and article_sentences).
-    """CREATE VIRTUAL TABLE IF NOT EXISTS sentence_fts USING fts5(
-        text, content='sentence', content_rowid='id', tokenize='porter unicode61')""",
-    """CREATE TRIGGER IF NOT EXISTS sentence_fts_insert AFTER INSERT ON sentence BEGIN
-        INSERT INTO sentence_fts(rowid, text) VALUES (new.id, new.text); END""",
-    """CREATE TRIGGER IF NOT EXISTS sentence_fts_delete AFTER DELETE ON sentence BEGIN
-        INSERT INTO sentence_fts(sentence_fts, rowid, text) VALUES ('delete', old.id, old.text); END""",
-    """CREATE TRIGGER IF NOT EXISTS sentence_fts_update AFTER UPDATE OF text ON sentence BEGIN
-        INSERT INTO sentence_fts(sentence_fts, rowid, text) VALUES ('delete', old.id, old.text);
-        INSERT INTO sentence_fts(rowid, text) VALUES (new.id, new.text); END""",
-] + create_views("CREATE VIEW IF NOT EXISTS")
-
 
 def database_url(db: str | os.PathLike | None = None) -> str:
     """``--db`` value, else ``$ATTRIBUTION_DB``, else ``attribution.db``; a path or an SQLAlchemy URL."""
@@ -151,6 +126,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+@contextmanager
+def _opening(name: str, doing: str = "cannot open the database") -> Iterator[None]:
+    """A driver error while the database is checked, built or upgraded: one line saying what was being done."""
+    try:
+        yield
+    except ImportError as exc:
+        raise DatabaseError(f"{name}: the database driver is not installed ({exc.name})") from exc
+    except DatabaseError as exc:
+        if isinstance(exc.__cause__, (sqlite3.Error, OSError)):  # the driver's error, made one line by _one_line_errors
+            raise database_error(name, exc.__cause__, doing) from exc.__cause__
+        raise
+    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+        raise database_error(name, exc, doing) from exc
+
+
 def make_engine(db: str | os.PathLike | None = None) -> Engine:
     """The engine over a database this tool made (created with its schema when new or empty).
 
@@ -159,15 +149,22 @@ def make_engine(db: str | os.PathLike | None = None) -> Engine:
     """
     url = database_url(db)
     name = database_name(url)
-    try:
+    with _opening(name):
         return _make_engine(url, name)
-    except ImportError as exc:
-        raise DatabaseError(f"{name}: the database driver is not installed ({exc.name})") from exc
-    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-        raise database_error(name, exc, "cannot open the database") from exc
 
 
 def _make_engine(url: str, name: str) -> Engine:
+    engine = _bare_engine(url, name)
+    try:
+        _prepare(engine, name)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _bare_engine(url: str, name: str) -> Engine:
+    """The engine with this tool's settings, before any check of what the database holds."""
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         options: dict = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
@@ -175,16 +172,9 @@ def _make_engine(url: str, name: str) -> Engine:
             options["poolclass"] = StaticPool  # one shared connection, or each session sees an empty database
         engine = create_engine(url, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "handle_error", _one_line_errors(name))
-        try:
-            _prepare_sqlite(engine, name)
-        except BaseException:
-            engine.dispose()
-            raise
     else:
         engine = create_engine(url, connect_args=postgres.CONNECT_ARGS if url.startswith("postgresql") else {})
-        event.listen(engine, "handle_error", _one_line_errors(name))
-        init_db(engine, name)
+    event.listen(engine, "handle_error", _one_line_errors(name))
     return engine
 
 
@@ -196,135 +186,166 @@ def _check_marker(row: Any, name: str) -> None:
         raise ForeignDatabaseError(f"{name}: made by a newer attribution (schema {version}; this one reads {SCHEMA_VERSION}); upgrade attribution")
 
 
-# The tables of the last release without the marker: a database holding all of them is ours.
+# The tables of the last release without the marker (Alembic's baseline revision): a database holding all of them is ours.
 LEGACY_TABLES = ("article", "sentence", "source", "source_alias", "statement", "source_decision", "failure")
-FULL_TEXT_TABLES = ("statement_fts", "sentence_fts")
 
 
-def _is_legacy(tables: dict[str, set[str]]) -> bool:
-    """A database made before the marker existed: every table of that release, with every column."""
-    schema = SQLModel.metadata.tables
-    return all(name in tables and {column.name for column in schema[name].columns} <= tables[name] for name in LEGACY_TABLES)
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database stands against this version's migrations.
+
+    ``new``: no tables at all; ``current``: at head; ``behind``: stamped at an older revision;
+    ``unstamped``: ours, made before migrations (the marker, or the baseline's full set of tables).
+    """
+
+    kind: Literal["new", "current", "behind", "unstamped"]
+    revision: str | None = None
+
+    def described(self) -> str:
+        return f"schema revision {self.revision}" if self.revision else "made before schema migrations"
 
 
-def _complete(tables: dict[str, set[str]]) -> bool:
-    """Every table of this version (a database from an older one lacks the newer tables until opened to write)."""
-    return all(table.name in tables for table in SQLModel.metadata.sorted_tables) and all(t in tables for t in FULL_TEXT_TABLES)
-
-
-def _foreign(name: str, tables: dict[str, set[str]]) -> ForeignDatabaseError:
-    shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+def _foreign(name: str, tables: Iterable[str]) -> ForeignDatabaseError:
+    names = sorted(tables)
+    shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
     return ForeignDatabaseError(f"{name}: not a database made by attribution (it holds other tables: {shown}); refused, nothing written")
 
 
-def _sqlite_tables(connection: sqlite3.Connection) -> dict[str, set[str]]:
-    names = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-    return {table: {row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')} for table in names}
-
-
-def _create_statements(engine: Engine, tables: dict[str, set[str]]) -> list[str]:
-    """DDL for the tables a database lacks (all of them when it is new), their indexes, and the extras."""
-    ddl = []
-    for table in SQLModel.metadata.sorted_tables:  # dependency order: a foreign key's table comes first
-        if table.name in tables:
-            continue
-        ddl.append(str(CreateTable(table).compile(dialect=engine.dialect)))
-        ddl.extend(str(CreateIndex(index).compile(dialect=engine.dialect)) for index in sorted(table.indexes, key=lambda i: i.name or ""))
-    ddl += _SCHEMA_EXTRAS
-    if "sentence" in tables and "sentence_fts" not in tables:  # an older database: index the sentences it holds
-        ddl.append("INSERT INTO sentence_fts(sentence_fts) VALUES ('rebuild')")
-    return ddl
-
-
-def _prepare_sqlite(engine: Engine, name: str) -> None:
-    """Check the marker first; create or stamp the schema under SQLite's write lock (BEGIN IMMEDIATE).
-
-    Runs on the driver's connection in autocommit mode, so that the second check, the DDL and the
-    marker are one explicit transaction: a second process creating the same new database waits for
-    the lock, then finds the marker and creates nothing.
-    """
-    raw = engine.raw_connection()
-    connection: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
-    previous = connection.isolation_level
-    connection.isolation_level = None
-    try:
-        marked, tables = _read_marker(connection, name), _sqlite_tables(connection)
-        if marked and _complete(tables):
-            _wal(connection)
-            return
-        if not marked and tables and not _is_legacy(tables):
-            raise _foreign(name, tables)  # before any write: not even the lock is taken
-        connection.execute("BEGIN IMMEDIATE")
-        try:  # again under the lock: another process may have made or upgraded it meanwhile
-            marked, tables = _read_marker(connection, name), _sqlite_tables(connection)
-            if not marked and tables and not _is_legacy(tables):
-                raise _foreign(name, tables)
-            if not (marked and _complete(tables)):
-                for statement in _create_statements(engine, tables):
-                    connection.execute(statement)
-            if not marked:
-                connection.execute(
-                    f"INSERT INTO {MARKER_TABLE} (application, version, created_at) VALUES (?, ?, ?)",
-                    (APPLICATION, SCHEMA_VERSION, datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat(sep=" ")),
-                )
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
-        _wal(connection)
-    finally:
-        connection.isolation_level = previous
-        raw.close()
-
-
-def _read_marker(connection: sqlite3.Connection, name: str) -> bool:
-    """True when the marker says this tool and a schema it reads; raises when it says otherwise."""
-    if not connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MARKER_TABLE,)).fetchone():
-        return False
-    try:
-        row = connection.execute(f"SELECT application, version FROM {MARKER_TABLE} LIMIT 1").fetchone()
-    except sqlite3.OperationalError as exc:  # a table of that name with other columns
-        raise ForeignDatabaseError(f"{name}: not a database made by attribution ({exc}); refused, nothing written") from exc
-    _check_marker(row, name)
-    return True
-
-
-def _wal(connection: sqlite3.Connection) -> None:
-    """Write-ahead logging (readers never block the writer): persistent, so set once the database is ours."""
-    if connection.execute("PRAGMA journal_mode").fetchone()[0] not in ("wal", "memory"):
-        connection.execute("PRAGMA journal_mode=WAL")
-
-
-def init_db(engine: Engine, name: str | None = None) -> None:
-    """The marker check and schema creation for a server database (PostgreSQL), in one transaction.
-
-    On PostgreSQL the transaction first takes an advisory lock, so several writers starting at once
-    create the schema once; tables a newer version added are created in an older database.
-    """
-    name = name or database_name(engine.url.render_as_string(hide_password=True))
-    postgresql = engine.dialect.name == "postgresql"
-    with engine.begin() as connection:
-        if postgresql:
-            postgres.lock_schema(connection)
-        inspector = inspect(connection)
-        tables = {table: {c["name"] for c in inspector.get_columns(table)} for table in inspector.get_table_names()}
-        if MARKER_TABLE in tables:
-            _check_marker(connection.execute(text(f"SELECT application, version FROM {MARKER_TABLE}")).first(), name)
-        elif tables and not _is_legacy(tables):
+def schema_state(connection: Connection, name: str) -> SchemaState:
+    """Read (never write) what the database holds; another program's, or a newer attribution's, is refused here."""
+    inspector = inspect(connection)
+    tables = set(inspector.get_table_names())
+    if not tables:
+        return SchemaState("new")
+    marked = MARKER_TABLE in tables
+    if marked:
+        columns = {column["name"] for column in inspector.get_columns(MARKER_TABLE)}
+        if not {"application", "version"} <= columns:
+            raise ForeignDatabaseError(f"{name}: not a database made by attribution (its {MARKER_TABLE} table has other columns); refused, nothing written")
+        _check_marker(connection.execute(text(f"SELECT application, version FROM {MARKER_TABLE}")).first(), name)
+    if migrate.VERSION_TABLE in tables:
+        if not marked:  # another program's Alembic stamp
             raise _foreign(name, tables)
-        SQLModel.metadata.create_all(connection)  # only the tables it lacks
-        if postgresql:
-            postgres.create_extras(connection)
-        elif engine.dialect.name == "sqlite":
-            for statement in _SCHEMA_EXTRAS:
-                connection.execute(text(statement))
-        if MARKER_TABLE not in tables:
-            connection.execute(
-                SchemaMarker.__table__.insert().values(  # type: ignore[attr-defined]
-                    application=APPLICATION, version=SCHEMA_VERSION, created_at=datetime.now(UTC).replace(microsecond=0)
+        revisions = list(connection.execute(text(f"SELECT version_num FROM {migrate.VERSION_TABLE}")).scalars())
+        if len(revisions) == 1:
+            revision = str(revisions[0])
+            if not migrate.known(revision):
+                raise ForeignDatabaseError(
+                    f"{name}: made by a newer attribution (schema revision {revision}; this one knows up to {migrate.head()}); upgrade attribution"
                 )
-            )
+            return SchemaState("current" if revision == migrate.head() else "behind", revision)
+        if revisions:
+            raise ForeignDatabaseError(f"{name}: stamped with several schema revisions ({', '.join(map(str, revisions))}); refused, nothing written")
+    schema = SQLModel.metadata.tables
+    baseline = all(
+        table in tables and {column.name for column in schema[table].columns} <= {c["name"] for c in inspector.get_columns(table)}
+        for table in LEGACY_TABLES
+    )
+    if baseline:
+        return SchemaState("unstamped")
+    if marked:
+        missing = [table for table in LEGACY_TABLES if table not in tables]
+        raise DatabaseError(f"{name}: an attribution database without all of its tables (missing: {', '.join(missing) or 'columns'}); refused, nothing written")
+    raise _foreign(name, tables)
+
+
+def _behind(name: str, state: SchemaState) -> OutdatedDatabaseError:
+    return OutdatedDatabaseError(
+        f"{name}: made by an older attribution ({state.described()}; this one needs revision {migrate.head()}); "
+        f"run `attribution db upgrade --db {name}` first"
+    )
+
+
+@contextmanager
+def _write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction holding the database's schema lock until it commits (or rolls back).
+
+    SQLite: ``BEGIN IMMEDIATE`` (the write lock) on the driver's connection in autocommit mode, since
+    the driver would otherwise commit each DDL statement by itself; a second process creating the
+    same database waits for the lock, then finds it made.  PostgreSQL: an advisory lock.
+    """
+    with engine.connect() as connection:
+        if engine.dialect.name != "sqlite":
+            with connection.begin():
+                if engine.dialect.name == "postgresql":
+                    postgres.lock_schema(connection)
+                yield connection
+            return
+        driver: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
+        previous = driver.isolation_level
+        driver.isolation_level = None
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+        finally:
+            driver.isolation_level = previous
+
+
+def _prepare(engine: Engine, name: str) -> None:
+    """A database at head is used as it is; a new one is built at head; any other is refused, before any write."""
+    with engine.connect() as connection:
+        state = schema_state(connection, name)
+    if state.kind == "new":
+        with _write_transaction(engine) as connection:
+            state = schema_state(connection, name)  # again under the lock: another process may have made it meanwhile
+            if state.kind == "new":
+                migrate.upgrade(connection)
+                state = SchemaState("current", migrate.head())
+    if state.kind != "current":
+        raise _behind(name, state)
+    if engine.dialect.name == "sqlite":
+        _wal(engine)
+
+
+def _wal(engine: Engine) -> None:
+    """Write-ahead logging (readers never block the writer): persistent, so set once the database is ours."""
+    with engine.connect() as connection:
+        if connection.exec_driver_sql("PRAGMA journal_mode").scalar() not in ("wal", "memory"):
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+
+
+@dataclass(frozen=True)
+class UpgradeReport:
+    database: str
+    before: str  # what the database was: "new", "made before schema migrations", "schema revision 0001"
+    after: str  # the head revision
+
+    @property
+    def changed(self) -> bool:
+        return self.before != f"schema revision {self.after}"
+
+
+def upgrade_database(db: str | os.PathLike | None = None) -> UpgradeReport:
+    """Bring a database to this version's head revision, in one transaction (``attribution db upgrade``).
+
+    A database made before migrations is first stamped at the baseline; another program's database, or
+    a newer attribution's, is refused with nothing written.
+    """
+    url = database_url(db)
+    name = database_name(url)
+    if url.startswith("sqlite:///") and name != ":memory:" and not Path(name).exists():
+        raise DatabaseNotFoundError(f"database {name} does not exist; nothing to upgrade")
+    with _opening(name):
+        engine = _bare_engine(url, name)
+    try:
+        with _opening(name, "cannot upgrade the database"), _write_transaction(engine) as connection:
+            state = schema_state(connection, name)
+            before = "new" if state.kind == "new" else state.described()
+            if state.kind == "unstamped":
+                migrate.stamp_baseline(connection)
+            if state.kind != "current":
+                migrate.upgrade(connection)
+        if engine.dialect.name == "sqlite":
+            with _opening(name):
+                _wal(engine)
+    finally:
+        engine.dispose()
+    return UpgradeReport(name, before, migrate.head())
 
 
 def _read_only_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -358,20 +379,12 @@ def make_read_only_engine(db: str | os.PathLike | None = None) -> Engine:
     event.listen(engine, "connect", _read_only_pragmas)
     event.listen(engine, "handle_error", _one_line_errors(name))
     try:
-        raw = engine.raw_connection()
-        try:
-            connection: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
-            if not _read_marker(connection, name):  # the same refusal as for writing, and nothing written
-                tables = _sqlite_tables(connection)
-                if not tables:
-                    raise DatabaseError(f"{name}: holds no attribution tables (nothing has been scored into it)")
-                if not _is_legacy(tables):
-                    raise _foreign(name, tables)
-        finally:
-            raw.close()
-    except sqlite3.Error as exc:
-        engine.dispose()
-        raise database_error(name, exc, "cannot open the database") from exc
+        with _opening(name), engine.connect() as connection:  # the same refusals as for writing, and nothing written
+            state = schema_state(connection, name)
+        if state.kind == "new":
+            raise DatabaseError(f"{name}: holds no attribution tables (nothing has been scored into it)")
+        if state.kind != "current":
+            raise _behind(name, state)
     except BaseException:
         engine.dispose()
         raise

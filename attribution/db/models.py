@@ -182,9 +182,9 @@ class FactCheckProgress(SQLModel, table=True):
 class SchemaMarker(SQLModel, table=True):
     """One row saying this database was made by attribution, and with which schema version.
 
-    The tool opens only databases that hold it (see ``attribution.db.engine``).  Schema changes bump
-    the version; Alembic migrations, when they come, start from version 1 as their baseline revision
-    and update this row in the same transaction as the change.
+    The tool opens only databases that hold it (see ``attribution.db.engine``).  The version is the
+    number of the Alembic revision the schema is at (``attribution/db/migrations``): each revision that
+    changes the schema sets it in the same transaction as the change.
     """
 
     __tablename__ = "attribution_schema"

@@ -1,8 +1,9 @@
-"""PostgreSQL-only SQL: full-text search (tsvector + GIN), the views, and a lock around schema creation.
+"""PostgreSQL-only SQL: full-text search (tsvector + GIN), and the locks around schema changes and writes.
 
-SQLite gets the same things from FTS5 virtual tables and triggers (``engine.py``); PostgreSQL keeps
+SQLite gets full-text search from FTS5 virtual tables and triggers; PostgreSQL keeps
 ``to_tsvector(content)`` in a generated column (no trigger to keep in sync; the table model does not
-name it, so inserts never set it) with a GIN index over it.
+name it, so inserts never set it) with a GIN index over it.  Both are created by the migrations
+(``migrations/versions/0002_*``), whose text-search configuration must stay ``TEXT_SEARCH_CONFIG``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from attribution.db.models import Statement
-from attribution.db.views import create_views
 
 TEXT_SEARCH_CONFIG = "english"  # stemming as SQLite's porter tokenizer; English stop words are dropped
 SCHEMA_LOCK = 0x61747472  # pg_advisory_xact_lock key ("attr"): one process creates the schema at a time
@@ -24,20 +24,6 @@ WRITE_LOCK = 0x61747477  # ("attw"): one store transaction writes the claim grap
 # generic plan cannot see how common a searched word is or how small a LIMIT is (said-about for a
 # mid-frequency word went from 41 to 235 ms over 1 million statements).  Plan every query for its values.
 CONNECT_ARGS: dict[str, Any] = {"prepare_threshold": None}
-
-SCHEMA_EXTRAS = [
-    # Stored, not an index expression only: ranking reads the vector of each match instead of re-parsing its text.
-    f"""ALTER TABLE statement ADD COLUMN IF NOT EXISTS content_tsv tsvector
-        GENERATED ALWAYS AS (to_tsvector('{TEXT_SEARCH_CONFIG}', coalesce(content, ''))) STORED""",
-    """CREATE INDEX IF NOT EXISTS statement_content_fts ON statement USING GIN (content_tsv)""",
-    # Fact-checks (attribution/factchecks): claim and headline, searched by `fact-checks match` and `checked`.
-    f"""CREATE INDEX IF NOT EXISTS fact_check_fts ON fact_check
-        USING GIN (to_tsvector('{TEXT_SEARCH_CONFIG}', claim || ' ' || coalesce(title, '')))""",
-    f"""CREATE INDEX IF NOT EXISTS sentence_text_fts ON sentence
-        USING GIN (to_tsvector('{TEXT_SEARCH_CONFIG}', text))""",
-    # An alias once per source, whoever writes it (inserts use ON CONFLICT DO NOTHING).
-    """CREATE UNIQUE INDEX IF NOT EXISTS source_alias_once ON source_alias (source_id, normalized)""",
-] + create_views("CREATE OR REPLACE VIEW")
 
 
 def lock_schema(connection: Connection) -> None:
@@ -53,11 +39,6 @@ def lock_writes(session: Session) -> None:
     only the store's short write transactions queue; the unique constraints stay the last line of defence.
     """
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
-
-
-def create_extras(connection: Connection) -> None:
-    for statement in SCHEMA_EXTRAS:
-        connection.execute(text(statement))
 
 
 def content_vector() -> ColumnElement[Any]:
