@@ -260,6 +260,10 @@ def run_ray_batch(
             session.add_all(Failure(input=failure.input, reason=failure.reason) for failure in read_failures)
             session.commit()
         summary.failures += read_failures
+        with Session(engine) as session:  # as `attribution batch` does: the new statements against imported fact-checks
+            from attribution.factchecks.checked import match_after_scoring
+
+            match_after_scoring(session)
     finally:
         if owns_ray:
             ray.shutdown()

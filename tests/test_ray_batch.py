@@ -34,7 +34,11 @@ def _export(db: Path) -> str:
 
 
 @pytest.mark.slow  # a local Ray cluster takes 10-20 s to start on two cores
-def test_ray_engine_stores_what_batch_stores(tiny_model_dir: Path, tmp_path: Path) -> None:
+def test_ray_engine_stores_what_batch_stores(tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import attribution.factchecks.checked as checked
+
+    hooked: list[str] = []  # the fact-check hook runs after the Ray run stores, as after `attribution batch`
+    monkeypatch.setattr(checked, "match_after_scoring", lambda session: hooked.append(str(session.get_bind().url)))
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
@@ -49,6 +53,7 @@ def test_ray_engine_stores_what_batch_stores(tiny_model_dir: Path, tmp_path: Pat
     assert runner.invoke(app, ["batch", str(folder), "--db", str(local), "--model", str(tiny_model_dir), "--quiet"]).exit_code == 1
     result = runner.invoke(app, ["batch", str(folder), "--engine", "ray", "--db", str(distributed), "--model", str(tiny_model_dir), "--quiet"])
     assert result.exit_code == 1  # the bad record fails alone
+    assert hooked and hooked[-1].endswith("ray.db")
     assert "scored 3, skipped 0" in result.stderr
     assert "Error: " in result.stderr and "record has no string field 'text'" in result.stderr
     assert _export(distributed) == _export(local)
