@@ -12,12 +12,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import RowMapping, func, insert, text
+from sqlalchemy import RowMapping, func, insert, text, update
 from sqlmodel import Session, col, delete, select
 
 from attribution import calibration, link
 from attribution.db.models import (
     Article,
+    FactCheckProgress,
     Sentence,
     Source,
     SourceAlias,
@@ -58,10 +59,20 @@ class IdAllocator:
         self._locked = False
         self._next: dict[type, int] = {}
 
-    def take(self, table: type[Article | Sentence | Source | SourceAlias], count: int) -> list[int | None]:
+    def take(self, table: type[Article | Sentence | Source | SourceAlias | Statement], count: int) -> list[int | None]:
         if not self.enabled:
             return [None] * count
         return self._take(table, count)
+
+    def start_above_current(self, table: type[Statement]) -> None:
+        """Hand out ids above every id the table holds now, before rows are deleted from it.
+
+        A re-scored article's statements are deleted and stored anew: their ids must not come back, or an
+        id a fact-checker copied would name another statement, and incremental fact-check matching, which
+        resumes above the last id it matched, would never see the new rows.
+        """
+        if self.enabled:
+            self._take(table, 0)
 
     def lock(self) -> None:
         """PostgreSQL: take the writers' advisory lock now, held until commit (SQLite's lock comes with the first id)."""
@@ -70,7 +81,7 @@ class IdAllocator:
 
             postgres.lock_writes(self.session)
 
-    def _take(self, table: type[Article | Sentence | Source | SourceAlias], count: int) -> list[int | None]:
+    def _take(self, table: type[Article | Sentence | Source | SourceAlias | Statement], count: int) -> list[int | None]:
         if not self._locked:
             self.session.execute(text("UPDATE article SET id = id WHERE 0"))
             self._locked = True
@@ -306,6 +317,9 @@ def save_results(
             ]
             _apply_fixes(session, [row for _, row, _ in written], statements, ids)
             if statements:
+                for statement, statement_id in zip(statements, ids.take(Statement, len(statements))):
+                    if statement_id is not None:
+                        statement["id"] = statement_id
                 session.execute(insert(Statement), statements)
             _add_aliases(session, aliases, ids)
             titles = [{"article_id": row.id, "role": role, "name": name} for result, row, _ in written for role, name in result.titles]
@@ -321,6 +335,23 @@ def save_results(
 def named_rows(session: Session, query: Any) -> Sequence[RowMapping]:
     """Run a select of ``.label()``-ed columns; rows are read by column name, never by position."""
     return session.exec(query).mappings().all()  # type: ignore[no-any-return]  # sqlmodel types selects of up to 4 plain columns
+
+
+def _rematch_from(session: Session, article_ids: list[int]) -> None:
+    """Incremental fact-check matching resumes below the first statement of these articles, which are replaced.
+
+    Their new statements take ids above every current one; this covers the ids freed when a replaced
+    article was the last one stored (pairs already stored are not stored twice).
+    """
+    first: int | None = None
+    for group in _in_groups(article_ids):
+        lowest = session.exec(select(func.min(Statement.id)).where(col(Statement.article_id).in_(group))).one()
+        if lowest is not None and (first is None or lowest < first):
+            first = lowest
+    if first is not None:
+        session.exec(
+            update(FactCheckProgress).where(col(FactCheckProgress.statement_id) >= first).values(statement_id=first - 1)  # type: ignore[call-overload]
+        )
 
 
 def _in_groups(values: Iterable[Any], size: int = 500) -> Iterator[list[Any]]:
@@ -367,6 +398,9 @@ def _article_rows(session: Session, results: list[ArticleResult], ids: IdAllocat
             created.add(article.content_hash)
             statuses.append("stored")
         rows.append(row)
+    if replaced:
+        ids.start_above_current(Statement)
+        _rematch_from(session, replaced)
     for group in _in_groups(replaced):  # a new model version's sentences and statements replace the old ones
         session.exec(delete(SourceTitle).where(SourceTitle.article_id.in_(group)))  # type: ignore[call-overload, attr-defined]
         session.exec(delete(Statement).where(Statement.article_id.in_(group)))  # type: ignore[call-overload, attr-defined]

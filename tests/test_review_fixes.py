@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +116,31 @@ def test_evaluate_finds_the_default_dev_split_from_any_working_directory(tmp_pat
     done = CliRunner().invoke(app, ["evaluate", "-f", "json"])
     assert done.exit_code == 0, done.output
     assert given == [POLNEAR / "dev"] and (given[0] / "text").is_dir()
+
+
+# --- A2: a re-scored article's statements take new ids, and fact-check matching sees them ---------------
+
+
+def test_rescored_statements_take_new_ids_and_are_matched_again(tmp_path: Path) -> None:
+    from attribution.db.engine import make_engine
+    from attribution.factchecks import encoder as encoder_module
+    from attribution.factchecks.checked import checked_rows, update_matches
+    from attribution.factchecks.store import import_file
+    from tests.test_factchecks import DATA, SETTINGS, WordsEncoder, article
+
+    encoder_module.set_encoder(WordsEncoder())
+    try:
+        with Session(make_engine(tmp_path / "a2.db")) as session:
+            import_file(session, DATA / "plain.jsonl")
+            scored = article("Councillor Jo Park said the mayor banned cycling on all the city streets.", "the mayor banned cycling on all the city streets", "Jo Park")
+            save_result(session, scored)
+            first_ids = session.exec(select(Statement.id)).all()
+            assert update_matches(session, settings=SETTINGS) == 1
+
+            save_result(session, dataclasses.replace(scored, model_version="v2"))  # the same article, a new model version
+            second_ids = session.exec(select(Statement.id)).all()
+            assert len(second_ids) == 1 and min(second_ids) > max(first_ids)  # an id a reader copied never names another statement
+            assert update_matches(session, settings=SETTINGS) == 1  # the new statement is matched (the old match went with its row)
+            assert [row.statement_id for row in checked_rows(session)] == second_ids
+    finally:
+        encoder_module.set_encoder(None)
