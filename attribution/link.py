@@ -387,6 +387,11 @@ PLURAL_HEADS = dict(_LINK_WORDS["PLURAL_HEADS"])
 SPEAKER_WEIGHT = 2.0
 SALIENCE_DECAY = 0.5  # per sentence back
 SAME_SENTENCE_WEIGHT = 3.0
+# The subject of a sentence ("Danny Kruger, who ..., had been due to take on Tony Blair. He says ...") is what
+# the next "he" usually means, more than a later object; someone named inside what another person said
+# ("Mr Blair has failed, he claimed") is talked about, not talking.
+SUBJECT_WEIGHT = 2.0
+REPORTED_WEIGHT = 0.5
 PLURAL_PRONOUNS = set(_LINK_WORDS["PLURAL_PRONOUNS"])
 PERSON_PRONOUNS = set(_LINK_WORDS["PERSON_PRONOUNS"])
 THING_PRONOUNS = {"it", "its", "which"}
@@ -511,15 +516,18 @@ class Mention:
     entity: Entity
     weight: float = 1.0  # a mention as a quoted source counts more: speakers are what "he" usually means
     end: int = -1  # where the mention ends in the text (-1: not known)
+    reported: tuple[int, int] | None = None  # the statement content it lies in: talked about, not talking
 
 
 class ArticleIndex:
     """Named people and organisations in reading order, so references resolve to what came before them."""
 
     def __init__(
-        self, text: str, sentence_starts: Sequence[int] = (), author: str | None = None, publisher: str | None = None
+        self, text: str, sentence_starts: Sequence[int] = (), author: str | None = None, publisher: str | None = None,
+        reported: Sequence[tuple[int, int]] = (),
     ) -> None:
         self.sentence_starts = list(sentence_starts)
+        self.text = text
         self.author = author  # the article's own voice: who "I" is outside quotations
         self.publisher = publisher  # and who "we" is
         self.mentions: list[Mention] = []
@@ -540,7 +548,10 @@ class ArticleIndex:
         for _, _, entity in found:  # "the United States", "North Korea"
             entity.place = entity.place or place_kind(entity.name)
         found.sort(key=lambda item: item[0])
-        self.mentions = [Mention(a, e, 1.0, b) for a, b, e in found]
+        self.mentions = [
+            Mention(a, e, self._weight(a, found, reported), b, next(((s, t) for s, t in reported if s <= a < t), None))
+            for a, b, e in found
+        ]
         self.mentions += _conjoined(text, self.mentions)
         self.mentions.sort(key=lambda m: m.position)
         for mention in self.mentions:  # a surname mention carries its full name's known gender
@@ -549,6 +560,35 @@ class ArticleIndex:
             person = self.by_surname.get(mention.entity.name.split()[-1].lower())
             if person is not None and person.name in self.gender:
                 self.gender[mention.entity.name] = self.gender[person.name]
+
+    def _weight(self, position: int, found: Sequence[tuple[int, int, Entity]], reported: Sequence[tuple[int, int]]) -> float:
+        """How much a mention at ``position`` counts towards salience: more as its sentence's subject (not
+        inside a statement's content, ``reported``)."""
+        if any(start <= position < end for start, end in reported):
+            return 1.0
+        sentence = self.sentence_of(position)
+        start = self.sentence_starts[sentence - 1] if sentence > 0 else 0
+        if any(start <= a < position and not self._modifies(b, found) for a, b, _ in found):
+            return 1.0  # another name heads its sentence
+        before = re.findall(r"[\w\u2019'-]+|,", self.text[start:position])
+        # Only sentence openers, titles and roles come before the subject: "But Tory leader Michael Howard
+        # said", "Clinton communication director Jennifer Palmieri said"; never "In a report for the Foreign
+        # Policy Centre, he ..." nor "Mr Blair has failed, he claimed".
+        last_role = max((i for i, w in enumerate(before) if _is_role(w)), default=-1)
+        if all(w != "," and (i <= last_role or w.lower() in SENTENCE_OPENERS or _is_capitalised(w)) for i, w in enumerate(before)):
+            return SUBJECT_WEIGHT
+        return 1.0
+
+    def _modifies(self, end: int, found: Sequence[tuple[int, int, Entity]]) -> bool:
+        """Whether the name ending at ``end`` only describes the next one: "Clinton communication director
+        Jennifer Palmieri", "Holt's colleague Matt Lauer"."""
+        if self.text.startswith(("'s", "\u2019s"), end):
+            return True
+        following = [a for a, _, _ in found if a > end]
+        if not following:
+            return False
+        gap = self.text[end : min(following)].split()
+        return 0 < len(gap) <= 3 and not any(p in " ".join(gap) for p in ",;:\"") and _is_role(gap[-1])
 
     def _named_runs(self, text: str) -> tuple[list[tuple[int, int, Entity]], dict[int, str]]:
         """Runs of capitalised words that name a person or a body; fills ``by_surname`` and ``gender``."""
@@ -675,6 +715,9 @@ class ArticleIndex:
                 continue
             # Earlier in the same sentence binds tightest: "McAuliffe has said ..., but he refuses".
             weight = mention.weight * (SAME_SENTENCE_WEIGHT if distance == 0 else SALIENCE_DECAY**distance)
+            reported = mention.reported
+            if reported is not None and not reported[0] <= position < reported[1]:
+                weight *= REPORTED_WEIGHT  # named in what someone said, and the reference is outside it
             scores[name] = scores.get(name, 0.0) + weight
             last[name] = mention.position
             entities.setdefault(name, mention.entity)
@@ -723,7 +766,9 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
     article = result.article
     sentences = [replace(s, attributions=[replace(a) for a in s.attributions]) for s in result.sentences]
     by_index = {s.index: s for s in sentences}
-    index = ArticleIndex(article.text, [s.start for s in sentences], article.author, article.publisher)
+    reported = [(a.content.start, a.content.end) for s in sentences for a in s.attributions if a.content is not None]
+    index = ArticleIndex(article.text, [s.start for s in sentences], article.author, article.publisher, reported)
+    speakers: set[int] = set()  # where a source was added to the index: once per mention, however many cues it has
     sources: list[Entity] = []  # resolved sources so far, most recent last
     for sentence in sentences:
         for attribution in sentence.attributions:
@@ -746,8 +791,10 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
             certainty = _certainty(attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip)
             attribution.confidence = round(attribution.confidence * certainty, 4)
             sources = [e for e in sources if e.name != entity.name] + [entity]
-            # A speaker stays salient: "he ... he" continues from here.
-            index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT)
+            # A speaker stays salient: "he ... he" continues from here (once for "X said ..., adding ...").
+            if attribution.statement and attribution.source.start not in speakers:
+                index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT)
+                speakers.add(attribution.source.start)
             if entity.type == "person" and len(entity.name.split()) > 1:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
         _nested_attribution(sentence.text, sentence.start, sentence.attributions, index, sources)

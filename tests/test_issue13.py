@@ -274,3 +274,28 @@ def test_bbc_benchmark_reads_a_scored_database(tmp_path: Path) -> None:
     assert finished.returncode == 0, finished.stderr
     assert "leader Blair: 2/3 = 66.7% of his name/surname/Mr mentions under 'Tony Blair' (2 sources)" in finished.stdout
     assert "duplicate statements: 0/4 = 0.00%" in finished.stdout
+
+
+# --- round 3: pronouns -------------------------------------------------------------------------------------
+
+def test_he_prefers_the_subject_of_the_last_sentence_to_its_object() -> None:
+    text = ("Dan Kemble, who works in the party's research unit, had been due to take on Tony Blair in Sedgefield. "
+            "He says his remark was misrepresented.")
+    (he,) = resolve(text, [("He", "says", "his remark was misrepresented")])
+    assert he.entity == "Dan Kemble"
+
+
+def test_a_person_named_inside_what_was_said_is_talked_about_not_talking() -> None:
+    text = ("Michael Hadley said Mr Blair had failed, that Mr Blair had wasted money and that Mr Blair should go. "
+            "He added that taxes were too high.")
+    _, added = resolve(text, [("Michael Hadley", "said", "Mr Blair had failed, that Mr Blair had wasted money and that Mr Blair should go"),
+                              ("He", "added", "that taxes were too high")])
+    assert added.entity == "Michael Hadley"
+
+
+def test_a_name_that_only_describes_the_next_is_not_the_subject() -> None:
+    text = ("Anne Blair welcomed the report. Blair campaign director Jane Palmer said the figures were good. "
+            "She said voters had noticed.")
+    *_, she = resolve(text, [("Anne Blair", "welcomed", "the report"), ("Blair campaign director Jane Palmer", "said", "the figures were good"),
+                             ("She", "said", "voters had noticed")])
+    assert she.entity == "Jane Palmer"
