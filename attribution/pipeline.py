@@ -109,16 +109,55 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
         # A cue without its own source shares the sentence's ("X said ..., urging ...").
         source = _nearest(anchor, group["SOURCE"] or sources)
         span_confidence = sum(s.confidence for s in members) / len(members)
+        cue = text_span(group["CUE"])
         attributions.append(
             Attribution(
                 source=_complete_name(text_span([source]), text) if source else None,
-                cue=text_span(group["CUE"]),
-                content=text_span(group["CONTENT"]),
+                cue=cue,
+                content=trim_content(text_span(group["CONTENT"]), cue, sentence, text),
                 confidence=round(min(prediction.confidence, span_confidence), 4),
             )
         )
     # Kept in the JSONL contract (PolNeAR marks such spans too), but not stored as statements.
     return [replace(a, statement=is_statement(a)) for a in attributions]
+
+
+_COLON_THEN_QUOTE = re.compile(r"[^\"\u201c\u201d]{0,60}?:\s*[\"\u201c]")
+
+
+def _span(text: str, start: int, end: int) -> TextSpan:
+    while start < end and text[start] in " \t\n:,":
+        start += 1
+    while end > start and text[end - 1] in " \t\n,":
+        end -= 1
+    return TextSpan(start, end, repair(text[start:end]))
+
+
+def trim_content(content: TextSpan | None, cue: TextSpan | None, sentence: Span, text: str) -> TextSpan | None:
+    """What was said, without its cue or the writer's narration around it.
+
+    - A content holding its own cue ('Mr Kruger was quoted in the Guardian saying: "We plan ..."') is what
+      follows the cue.
+    - A content before its cue when a quotation follows the cue and a colon ('Addressing claims ..., Mr
+      Michael told the Today programme: "There has been ...') is that quotation.
+    - A quotation followed by narration ('"Tony, that's rubbish" as she tried to complain ...') ends at its
+      closing mark, unless another quotation follows ('"A," he said, "B."').
+    """
+    if content is None:
+        return None
+    if cue is not None and content.start < cue.start and cue.end <= content.end:
+        after = _span(text, cue.end, content.end)
+        content = after if len(after.text.split()) >= 3 else _span(text, content.start, cue.start)
+    elif cue is not None and content.end <= cue.start and not any(q in content.text for q in _QUOTE_MARKS):
+        quotation = _COLON_THEN_QUOTE.match(text, cue.end, sentence.end)
+        if quotation is not None:
+            content = _span(text, quotation.end() - 1, sentence.end)
+    if content.text.lstrip()[:1] in _QUOTE_MARKS:
+        marks = quotation_marks(text, content.start, content.end, False)[0]
+        closing = [position for position, opens in marks if not opens]
+        if closing and closing[0] == marks[-1][0] and len(text[closing[0] + 1 : content.end].split()) >= 2:
+            content = _span(text, content.start, closing[0] + 1)
+    return content
 
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w'\u2019-]*\b(?![\u2019']s\b)")
@@ -155,19 +194,81 @@ def _speech_clause(rest: str, attribution: Attribution, sentence: SentenceResult
     return cue is not None and content is not None and content.end <= cue.start < sentence.end
 
 
+_OPENS_AFTER = " \t\n([{\u2014\u2013-"
+_CLOSES_BEFORE = " \t\n.,;:!?)]}\u2014\u2013-"
+
+
+def quotation_marks(text: str, start: int, end: int, inside: bool) -> tuple[list[tuple[int, bool]], bool]:
+    """The double quotation marks in ``text[start:end]`` as (position, opens), and whether a quotation is
+    still open at ``end``; ``inside``: whether one is open at ``start``.
+
+    A straight mark opens after a space and before a word, and closes after a word and before a space
+    or a stop; one that is neither ("of\"squabbling") opens or closes by turns.  A mark that opens
+    inside an open quotation starts its next paragraph (BBC records lose the line breaks: '"A. "B."'),
+    and the quotation stays open.
+    """
+    marks = []
+    for position in range(start, end):
+        mark = text[position]
+        if mark not in _QUOTE_MARKS:
+            continue
+        before = text[position - 1] if position > 0 else " "
+        after = text[position + 1] if position + 1 < len(text) else " "
+        if mark == "\u201c":
+            opens = True
+        elif mark == "\u201d":
+            opens = False
+        else:
+            can_open = before in _OPENS_AFTER and not after.isspace()
+            can_close = after in _CLOSES_BEFORE and not before.isspace()
+            opens = can_open if can_open != can_close else not inside
+        marks.append((position, opens))
+        inside = opens
+    return marks, inside
+
+
+def _quotation_end(text: str, sentence: SentenceResult) -> int | None:
+    """Where a quotation open at the start of ``sentence`` closes in it (after its closing mark), if it does."""
+    for position, opens in quotation_marks(text, sentence.start, sentence.end, True)[0]:
+        if not opens:
+            return position + 1
+    return None
+
+
+def _opened_by(text: str, sentence: SentenceResult, inside: bool) -> int | None:
+    """The attribution of ``sentence`` whose quotation is still open at the sentence's end, if any."""
+    marks, open_at_end = quotation_marks(text, sentence.start, sentence.end, inside)
+    if not open_at_end:
+        return None
+    opening = [p for p, opens in marks if opens]
+    mark = opening[-1] if opening else sentence.start
+    for number, attribution in enumerate(sentence.attributions):
+        content = attribution.content
+        if content is not None and content.start - 2 <= mark < content.end:
+            return number
+    return None
+
+
 def merge_continuations(sentences: list[SentenceResult], text: str) -> list[SentenceResult]:
     """A sentence that only carries on the previous statement ("..." he said. "More quote.") inherits its source.
 
     Returns new sentences (the given ones are left as they are).  When the previous content ran to the
     end of its sentence, the two contents become one span shared by every sentence of the chain, and the
     carrying-on attribution points back (``continues``: sentence and attribution index) to the one it
-    carries on, so that the chain is stored as one statement.
+    carries on, so that the chain is stored as one statement.  A sentence that starts inside a quotation
+    opened by an earlier statement and not yet closed ('Andrew Marr said: "This is damaging. Gordon Brown
+    knows it."') is that statement's, up to the closing mark: a name in it is no speaker of its own.
     """
     out = [replace(s, attributions=[replace(a) for a in s.attributions]) for s in sentences]
     previous: tuple[int, int] | None = None  # (position in ``out``, attribution index)
+    opened: tuple[int, int] | None = None  # the statement whose quotation is open at the end of the last sentence
+    inside = False  # whether a quotation is open at the end of the last sentence
     for position, sentence in enumerate(out):
         current = None
-        if sentence.label != "context" and sentence.attributions:
+        starts_inside, was_inside = opened is not None, inside
+        if opened is not None:
+            current = _carry_quotation(out, position, opened, text)
+        elif sentence.label != "context" and sentence.attributions:
             first = sentence.attributions[0]
             before = out[previous[0]].attributions[previous[1]] if previous is not None else None
             continues = (
@@ -178,6 +279,8 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                 and previous is not None
                 and out[previous[0]].index == sentence.index - 1
                 and not text[sentence.start : first.content.start].strip(" \t\"'\u201c\u2018")
+                # '"A," she said. "B. C," the director added.': a second act of saying, a second statement
+                and not _closed_by_own_clause(out, position, text)
             )
             if continues:
                 assert before is not None and previous is not None and first.content is not None
@@ -202,21 +305,92 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                 )
                 content = first.content
                 if one_quotation and not paraphrase_then_quote and before.content is not None:
-                    start = before.content.start
-                    content = TextSpan(start, first.content.end, repair(text[start : first.content.end]))
-                    # Every sentence of the chain carries the same span, so it is one content.
-                    for earlier in out[:position]:
-                        earlier.attributions = [
-                            replace(a, content=content) if a.content is not None and a.content.start == start else a
-                            for a in earlier.attributions
-                        ]
+                    content = _join_chain(out, position, before.content.start, first.content.end, text)
                 sentence.attributions[0] = replace(
                     first, content=content, source=before.source, cue=before.cue, resolution="continuation",
                     continues=(before_sentence.index, previous[1]),
                 )
             current = (position, len(sentence.attributions) - 1)
+        if starts_inside:
+            assert opened is not None
+            closes = _quotation_end(text, sentence)
+            if closes is None:  # still open: the next sentence carries on the same statement
+                inside, opened = True, current or opened
+            else:
+                inside = quotation_marks(text, closes, sentence.end, False)[1]
+                after = _opened_by(text, replace(sentence, start=closes), False)
+                opened = (position, after) if after is not None else None
+        else:
+            number = _opened_by(text, sentence, was_inside) if sentence.label != "context" else None
+            inside = quotation_marks(text, sentence.start, sentence.end, was_inside)[1]
+            opened = (position, number) if number is not None else None
         previous = current
     return out
+
+
+def _closed_by_own_clause(out: list[SentenceResult], position: int, text: str) -> bool:
+    """Whether the quotation that ``out[position]`` opens ends with an attribution clause of its own
+    ('"B. C," the director added.'), in this sentence or a later one."""
+    sentence = out[position]
+    marks = quotation_marks(text, sentence.start, sentence.end, False)[0]
+    if not marks or not marks[0][1]:
+        return False
+    begin = marks[0][0] + 1
+    for later in out[position : position + 8]:
+        closing = [p for p, opens in quotation_marks(text, max(begin, later.start), later.end, True)[0] if not opens]
+        if closing:
+            return any(a.source is not None and a.cue is not None and a.source.start > closing[0] for a in later.attributions)
+    return False
+
+
+def _join_chain(out: list[SentenceResult], position: int, start: int, end: int, text: str) -> TextSpan:
+    """One content span from ``start`` to ``end``, carried by every earlier sentence of the chain."""
+    content = TextSpan(start, end, repair(text[start:end]))
+    for earlier in out[:position]:
+        earlier.attributions = [
+            replace(a, content=content) if a.content is not None and a.content.start == start else a
+            for a in earlier.attributions
+        ]
+    return content
+
+
+def _carry_quotation(out: list[SentenceResult], position: int, opened: tuple[int, int], text: str) -> tuple[int, int] | None:
+    """``out[position]`` starts inside the quotation of the statement at ``opened``: the part up to the
+    closing mark joins that statement's content; attributions inside that part are dropped (a name inside
+    someone's quotation is not a speaker), those after it stay.  Returns where the chain's attribution now
+    is in this sentence, or ``None`` for a context sentence (whose words still join the content)."""
+    sentence = out[position]
+    opener_sentence = out[opened[0]]
+    opener = opener_sentence.attributions[opened[1]]
+    assert opener.content is not None
+    closes = _quotation_end(text, sentence) or sentence.end
+    end = closes
+    while end > sentence.start and text[end - 1].isspace():
+        end -= 1
+    content = _join_chain(out, position, opener.content.start, end, text)
+    if sentence.label == "context":
+        return None
+    kept = [a for a in sentence.attributions if a.content is not None and a.content.start >= closes
+            and (a.source is None or a.source.start >= closes)]
+    confidence = min([sentence.confidence] + [a.confidence for a in sentence.attributions if a.content is not None and a.content.start < closes])
+    source, cue = opener.source, opener.cue
+    # '"A. B," Oxfam's director said.': the clause after the closing mark names the speaker of the whole
+    # quotation, when its first sentence named nobody.
+    clause = next((a for a in sentence.attributions if a.source is not None and a.source.start >= closes
+                   and (a.content is None or a.content.start < closes)), None)
+    if source is None and clause is not None:
+        source, cue = clause.source, clause.cue
+        for earlier in out[opened[0] : position]:
+            earlier.attributions = [
+                replace(a, source=source, cue=cue) if a.source is None and a.content is not None and a.content.start == content.start else a
+                for a in earlier.attributions
+            ]
+    carried = Attribution(
+        source=source, cue=cue, content=content, confidence=round(confidence, 4), resolution="continuation",
+        continues=(opener_sentence.index, opened[1]),
+    )
+    sentence.attributions = [carried, *kept]
+    return position, 0
 
 
 def _to_input(prediction: SentencePrediction, origin: list[int]) -> SentencePrediction:

@@ -299,3 +299,71 @@ def test_a_name_that_only_describes_the_next_is_not_the_subject() -> None:
     *_, she = resolve(text, [("Anne Blair", "welcomed", "the report"), ("Blair campaign director Jane Palmer", "said", "the figures were good"),
                              ("She", "said", "voters had noticed")])
     assert she.entity == "Jane Palmer"
+
+
+# --- round 3: quotations over sentences, contents ------------------------------------------------------------
+
+def _sentences(text: str, parts: list[tuple[str | None, str | None, str | None]], label: str = "quote") -> list[SentenceResult]:
+    """One sentence per split; per sentence (mention, cue, content) as the model might tag them, or Nones."""
+    spans = split_sentences(text)
+    sentences = [SentenceResult(i, s.start, s.end, s.text_of(text), label, 0.9) for i, s in enumerate(spans)]
+
+    def at(part: str | None, sentence: SentenceResult) -> TextSpan | None:
+        if part is None:
+            return None
+        begin = text.index(part, sentence.start)
+        return TextSpan(begin, begin + len(part), part)
+
+    for sentence, (mention, cue, content) in zip(sentences, parts):
+        if (mention, cue, content) != (None, None, None):
+            sentence.attributions.append(Attribution(at(mention, sentence), at(cue, sentence), at(content, sentence), 0.9))
+    return sentences
+
+
+def test_a_name_inside_an_open_quotation_is_no_speaker(session: Session) -> None:
+    text = ('Andrew Marr said: "This is damaging. Gordon Brown knows it as well as Tony Blair. '
+            'Things are difficult." Tony Blair said the claims were nonsense.')
+    sentences = _sentences(text, [("Andrew Marr", "said", '"This is damaging.'), ("Gordon Brown", "knows", "it as well as Tony Blair"),
+                                  (None, None, 'Things are difficult."'), ("Tony Blair", "said", "the claims were nonsense")])
+    merged = merge_continuations(sentences, text)
+    assert [a.continues for a in merged[1].attributions] == [(0, 0)]
+    result = resolve_article(ArticleResult(article_from_text(text, "q"), merged, "v1"))
+    save_result(session, result)
+    rows = sorted(session.exec(select(Statement)).all(), key=lambda r: r.content_start or 0)
+    assert [(session.get(Source, r.source_id).name, r.content) for r in rows] == [
+        ("Andrew Marr", '"This is damaging. Gordon Brown knows it as well as Tony Blair. Things are difficult."'),
+        ("Tony Blair", "the claims were nonsense"),
+    ]
+
+
+def test_a_quotation_named_at_its_end_is_that_speaker_s_and_a_second_cue_is_a_second_statement() -> None:
+    text = ('"Rich countries give less. This must stop," Ann Holloway said. '
+            '"Children pay. Leaders must act," the charity\'s director added.')
+    sentences = _sentences(text, [(None, None, '"Rich countries give less.'), ("Ann Holloway", "said", 'This must stop,"'),
+                                  (None, None, '"Children pay.'), ("the charity's director", "added", 'Leaders must act,"')])
+    merged = merge_continuations(sentences, text)
+    first, second = merged[0].attributions[0], merged[2].attributions[0]
+    assert first.source is not None and first.source.text == "Ann Holloway"
+    assert first.content is not None and first.content.text == '"Rich countries give less. This must stop,"'
+    assert second.source is not None and second.source.text == "the charity's director" and second.continues is None
+    assert second.content is not None and second.content.text == '"Children pay. Leaders must act,"'
+
+
+@pytest.mark.parametrize(("sentence", "cue", "content", "trimmed"), [
+    ('Mr Kemble was quoted in the Guardian saying: "We plan to cut services."', "saying",
+     'Mr Kemble was quoted in the Guardian saying: "We plan to cut services."', '"We plan to cut services."'),
+    ('Addressing the claims, Mr Mitchell told the Today programme: "The law is clear."', "told",
+     "Addressing the claims", '"The law is clear."'),
+    ('Ann Holloway interrupted, saying "That is rubbish" as she tried to complain.', "saying",
+     '"That is rubbish" as she tried to complain', '"That is rubbish"'),
+    ('Ann Holloway said "A plan," and then "a good one".', "said", '"A plan," and then "a good one"', '"A plan," and then "a good one"'),
+])
+def test_a_content_is_what_was_said(sentence: str, cue: str, content: str, trimmed: str) -> None:
+    from attribution.pipeline import trim_content
+    from attribution.segment import Span
+
+    def at(part: str) -> TextSpan:
+        return TextSpan(sentence.index(part), sentence.index(part) + len(part), part)
+
+    found = trim_content(at(content), at(cue), Span(0, len(sentence)), sentence)
+    assert found is not None and found.text == trimmed
