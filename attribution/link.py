@@ -126,8 +126,8 @@ def classify(name: str, role: str | None = None) -> tuple[str, bool]:
         return "government", False  # "Russia did not discount ...": a country speaks through its government
     words = [w.strip(".").lower() for w in _words(name)]
     head = words[-1] if words else ""
-    for i, word in enumerate(words[:-1]):  # "health officials in Powys": an unnamed group, wherever it is
-        if word in GROUP_NOUNS and words[i + 1] in ("in", "from", "at", "across", "of") and not any(w in MEDIA_NAMES for w in words):
+    for i, word in enumerate(words[:-1]):  # "health officials in Powys", "MPs with rural seats": an unnamed group
+        if word in GROUP_NOUNS and words[i + 1] in ("in", "from", "at", "across", "of", "with") and not any(w in MEDIA_NAMES for w in words):
             return "anonymous", True
     if head in GROUP_NOUNS and not any(w in MEDIA_NAMES for w in words):
         return "anonymous", True
@@ -227,8 +227,11 @@ def parse_named(mention: str) -> Entity:
     pair = _PAIR.match(text)
     if pair and "," not in text:  # "German Chancellor Gerhard Schroeder and French President Jacques Chirac": two people
         first, second = parse_named(pair.group("first")), parse_named(pair.group("second"))
-        if all(e.type == "person" and (" " in e.name or e.role) for e in (first, second)):
+        # "Veteran Labour MP and former Cabinet minister Jack Cunningham" is one man with two roles.
+        if all(e.type == "person" and (" " in e.name or e.role) and not _is_role(e.name.split()[-1]) for e in (first, second)):
             return Entity(f"{first.name} and {second.name}", "group", members="person")
+        if all(e.name.lower().removeprefix("the ") in PARTIES for e in (first, second)):  # "the Conservatives and Lib Dems"
+            return Entity(f"{first.name} and {second.name}", "group", members="organization")
     listed = _LISTED.search(text)
     if listed:  # "Critics, like Senators Charles E. Grassley, Republican of Iowa, and Patrick J. Leahy" -> the people named
         people = [e for e in (parse_named(m.group(0)) for m in _NAME_RUN.finditer(listed.group(1))) if e.type == "person" and " " in e.name]
@@ -236,6 +239,15 @@ def parse_named(mention: str) -> Entity:
             return people[0]
         if len(people) > 1:
             return Entity(" and ".join(p.name for p in people), "group", members="person")
+    if ", " in text:
+        head_words = text.partition(", ")[0].split()
+        if classify(" ".join(head_words))[0] == "anonymous":  # "Many MPs with rural constituencies, particularly in ..."
+            return Entity(" ".join(head_words), "anonymous", True)
+        named_after = _first_name_after_description(head_words)
+        if named_after:  # "Mr Brown's former adviser Ed Balls, now a parliamentary hopeful": the person, the rest their role
+            role = " ".join(head_words[:named_after])
+            affiliation = None if re.search(r"[\u2019']s\b", role) else _affiliation(role)  # "Mr Brown's adviser": no body
+            return Entity(" ".join(head_words[named_after:]), "person", False, role, affiliation)
     if ", " in text and re.search(r"[\u2019']s\s", text.partition(", ")[0]):
         # "Mr Brown's former adviser, Jane Smith, ...": the person the appositive names
         named = parse_named(text.split(", ")[1])
@@ -281,7 +293,7 @@ def parse_named(mention: str) -> Entity:
             body = " ".join(words[len(words) - run :])
             return Entity(" ".join(name_words), "person", False, None, body)
     title_case_body = run == 1 and all(_is_capitalised(w) for w in words) and len(words) >= 3 and words[0].lower() not in HONORIFICS
-    if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS and not (
+    if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS | ORGANIZATION_WORDS and not (
         run == 1 and (last in GOVERNMENT_WORDS or after_preposition or title_case_body)  # "Fairford Coach Action" is a body
     ):
         # "spokesperson John Kirby": the run is the name; "ambassador to North Korea Alexander
@@ -295,7 +307,7 @@ def parse_named(mention: str) -> Entity:
         role = " ".join(w for w in words[: len(words) - size] if w.lower().strip(".") not in _PLAIN_TITLES - {"lord", "lady"})
         role = role[4:] if role.lower().startswith("the ") else role
         return Entity(name, "person", False, role, _affiliation(role))
-    if run >= 2 and any(w.islower() and w not in DETERMINERS for w in before):
+    if run >= 2 and any(w.islower() and w not in DETERMINERS for w in words[: len(words) - run]):
         # "North Korean state-run Korea Central News Agency" -> the name is the capitalised tail.
         tail = Entity(" ".join(words[len(words) - run :]), *classify(" ".join(words[len(words) - run :])))
         if tail.type in ("media", "organization", "government"):
@@ -893,8 +905,10 @@ def _resolve_mention(
                 return None, "unresolved"
         if pronoun in PERSON_PRONOUNS:
             pool = index.salient(position, skip)
-        else:  # "it", "they": a named body of the same or the previous sentence, then earlier sources
-            pool = [e for e in index.salient(position, skip, window=1) if e.type != "person"]
+        else:  # "it", "they": a named body of the same or the previous sentence, then earlier sources; a place
+            # of the previous sentence only as a source ("Russia said ... It added"), never "England and Wales ... It said"
+            pool = [e for e in index.salient(position, skip, window=0) if e.type != "person"]
+            pool += [e for e in index.salient(position, skip, window=1) if e.type != "person" and not e.place]
         pool += list(reversed(sources))
         for candidate in pool:
             if _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)):

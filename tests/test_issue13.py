@@ -367,3 +367,23 @@ def test_a_content_is_what_was_said(sentence: str, cue: str, content: str, trimm
 
     found = trim_content(at(content), at(cue), Span(0, len(sentence)), sentence)
     assert found is not None and found.text == trimmed
+
+
+@pytest.mark.parametrize(("mention", "name", "kind"), [
+    ("Veteran Labour MP and former Cabinet minister Jack Cunningham", "Jack Cunningham", "person"),
+    ("Mr Brown's former adviser Ed Balls, now a parliamentary hopeful", "Ed Balls", "person"),
+    ("the ruling Carla Ferstman, legal director of the human rights organisation Redress", "Carla Ferstman", "person"),
+    ("Many MPs with rural constituencies, particularly in eastern England", "Many MPs with rural constituencies", "anonymous"),
+    ("the Conservatives and Lib Dems", "Conservatives and Lib Dems", "group"),
+    ("Foreign Policy Centre", "Foreign Policy Centre", "organization"),
+])
+def test_round_three_names(mention: str, name: str, kind: str) -> None:
+    entity = parse_named(mention)
+    assert (entity.name, entity.type) == (name, kind)
+    assert entity.affiliation is None or "Mr" not in entity.affiliation
+
+
+def test_it_is_no_place_named_in_the_last_sentence() -> None:
+    text = "The law covers England and Wales. It said sentences should be cut."
+    (it,) = resolve(text, [("It", "said", "sentences should be cut")])
+    assert it.entity != "Wales"
