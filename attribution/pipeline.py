@@ -118,8 +118,33 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
                 confidence=round(min(prediction.confidence, span_confidence), 4),
             )
         )
-    # Kept in the JSONL contract (PolNeAR marks such spans too), but not stored as statements.
-    return [replace(a, statement=is_statement(a)) for a in attributions]
+    attributions = _fill_contents(attributions, sentence, text)
+    # Kept in the JSONL contract (PolNeAR marks such spans too), but not stored as statements; so is a
+    # cue with no content of its own beside one that has it ('Mr Johnson told Today: "...," he said.').
+    with_content = any(a.content is not None for a in attributions)
+    return [replace(a, statement=is_statement(a) and (a.content is not None or not with_content)) for a in attributions]
+
+
+_TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:and|but|or|while|which|as|who)\b)+[\s,;]*$|[\s,;:]+$")
+
+
+def _fill_contents(attributions: list[Attribution], sentence: Span, text: str) -> list[Attribution]:
+    """A cue the model left without a content, beside others that have one ('he told the paper that truancy
+    was "very bad" and said "firm action" was needed'): what follows the cue up to the next attribution's
+    words, when that is at least three words."""
+    if all(a.content is not None for a in attributions) or all(a.content is None for a in attributions):
+        return attributions
+    starts = sorted(span.start for a in attributions for span in (a.source, a.cue, a.content) if span is not None)
+    filled = []
+    for attribution in attributions:
+        cue = attribution.cue
+        if attribution.content is None and cue is not None:
+            end = next((start for start in starts if start >= cue.end), sentence.end)
+            words = _TRAILING_LINK.sub("", text[cue.end : end])
+            if len(words.split()) >= 3:
+                attribution = replace(attribution, content=_span(text, cue.end, cue.end + len(words)))
+        filled.append(attribution)
+    return filled
 
 
 _COLON_THEN_QUOTE = re.compile(r"[^\"\u201c\u201d]{0,60}?:\s*[\"\u201c]")
