@@ -610,6 +610,11 @@ class ArticleIndex:
             raw, start = _strip_sentence_opener(match.group(0), match.start())
             if not raw or _is_heading(raw):
                 continue
+            first, _, rest = raw.partition(" ")
+            if first.lower() in self.titled_surnames and rest.split(" ")[0].lower() in FEMALE_NAMES | MALE_NAMES and len(rest.split()) >= 2:
+                # "... wrong way - Howard Tony Blair has failed" (a glued headline): the surname the article
+                # gives a "Mr Howard" runs into the next name.
+                raw, start = rest, start + len(first) + 1
             honorific = raw.split()[0].lower().strip(".")
             entity = parse_named(raw)
             if entity.type != "person":
@@ -781,6 +786,7 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
     reported = [(a.content.start, a.content.end) for s in sentences for a in s.attributions if a.content is not None]
     index = ArticleIndex(article.text, [s.start for s in sentences], article.author, article.publisher, reported)
     speakers: set[int] = set()  # where a source was added to the index: once per mention, however many cues it has
+    resolved: dict[tuple[int, int], tuple[Entity | None, str, float]] = {}  # each source mention's referent
     sources: list[Entity] = []  # resolved sources so far, most recent last
     for sentence in sentences:
         for attribution in sentence.attributions:
@@ -795,12 +801,18 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 attribution.resolution = "unresolved"
                 continue
             skip = (attribution.content.start, attribution.content.end) if attribution.content else None
-            entity, resolution = _resolve_mention(attribution.source.text, attribution.source.start, index, sources, skip)
+            span = (attribution.source.start, attribution.source.end)
+            if span not in resolved:  # one mention, one referent: "..., he claimed, saying he ..." is one "he"
+                entity, resolution = _resolve_mention(attribution.source.text, attribution.source.start, index, sources, skip)
+                certainty = 1.0 if entity is None else _certainty(
+                    attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip
+                )
+                resolved[span] = (entity, resolution, certainty)
+            entity, resolution, certainty = resolved[span]
             if entity is None:
                 attribution.entity, attribution.resolution = None, "unresolved"
                 continue
             _set_entity(attribution, entity, resolution)
-            certainty = _certainty(attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip)
             attribution.confidence = round(attribution.confidence * certainty, 4)
             sources = [e for e in sources if e.name != entity.name] + [entity]
             # A speaker stays salient: "he ... he" continues from here (once for "X said ..., adding ...").

@@ -46,6 +46,8 @@ _STATEMENTS = json.loads((_DATA / "statements.json").read_text(encoding="utf-8")
 CONTENT_FUNCTION_WORDS = frozenset(_STATEMENTS["function_words"])
 AUXILIARY_CUES = frozenset(_STATEMENTS["auxiliary_cues"])
 ACTION_CUES = frozenset(_STATEMENTS["action_cues"])
+PASSIVE_PARTICIPLES = frozenset(_STATEMENTS["passive_participles"])
+_BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _QUOTE_MARKS = "\"\u201c\u201d"
 
 
@@ -55,7 +57,8 @@ def _bare_words(text: str) -> list[str]:
 
 def is_statement(attribution: Attribution) -> bool:
     """False for what is no statement: a content of function words only ("which"), a cue that only says
-    something was ("was", "has been"), an action ("scrapped") with nothing quoted."""
+    something was ("was", "has been"), an action ("scrapped") with nothing quoted, a passive cue without
+    its agent ("is being urged": the source was spoken to)."""
     if attribution.content is not None:
         words = _bare_words(attribution.content.text)
         if not words or all(w in CONTENT_FUNCTION_WORDS for w in words):
@@ -67,6 +70,9 @@ def is_statement(attribution: Attribution) -> bool:
         quoted = attribution.content is not None and any(q in attribution.content.text for q in _QUOTE_MARKS)
         main = [w for w in cue if w not in AUXILIARY_CUES]
         if main and main[0] in ACTION_CUES and not quoted:
+            return False
+        passive = any(a in _BE_FORMS and b in PASSIVE_PARTICIPLES for a, b in zip(cue, cue[1:]))
+        if passive and "by" not in cue:
             return False
     return True
 

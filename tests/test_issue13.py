@@ -387,3 +387,28 @@ def test_it_is_no_place_named_in_the_last_sentence() -> None:
     text = "The law covers England and Wales. It said sentences should be cut."
     (it,) = resolve(text, [("It", "said", "sentences should be cut")])
     assert it.entity != "Wales"
+
+
+@pytest.mark.parametrize(("cue", "kept"), [("is being urged", False), ("were warned", False), ("is expected", False),
+                                           ("has been criticised by", True), ("declined", False), ("urged", True)])
+def test_a_passive_cue_names_who_was_spoken_to(cue: str, kept: bool) -> None:
+    content = "to cut taxes before the election"
+    attribution = Attribution(TextSpan(0, 3, "Ann"), TextSpan(4, 4 + len(cue), cue), TextSpan(40, 40 + len(content), content), 0.9)
+    assert is_statement(attribution) is kept
+
+
+def test_one_mention_is_one_referent_for_all_its_cues() -> None:
+    text = ("Michael Hadley said Britain was heading the wrong way. The weather was cold. "
+            "Mr Blair has failed to tackle crime, he claimed, saying he has the wrong solution.")
+    _, claimed, saying = resolve(text, [("Michael Hadley", "said", "Britain was heading the wrong way"),
+                                        (", he", "claimed", "Mr Blair has failed to tackle crime"),
+                                        (", he", "saying", "he has the wrong solution")])
+    assert claimed.entity == saying.entity == "Michael Hadley"
+
+
+def test_a_surname_glued_before_a_full_name_is_cut_and_the_premier_is_the_prime_minister() -> None:
+    text = ("Britain heading wrong way - Hadley Tony Pargeter has failed, Michael Hadley has said. "
+            "Mr Hadley said taxes were too high. Mr Pargeter disagreed. The premier said taxes were low.")
+    found = resolve(text, [("Mr Pargeter", "disagreed", "Mr Pargeter disagreed"), ("The premier", "said", "taxes were low")])
+    assert found[0].entity == "Tony Pargeter"
+    assert found[1].role == "prime minister"
