@@ -582,14 +582,17 @@ class ArticleIndex:
         start = self.sentence_starts[sentence - 1] if sentence > 0 else 0
         if any(start <= a < position and not self._modifies(b, found) for a, b, _ in found):
             return 1.0  # another name heads its sentence
+        return SUBJECT_WEIGHT if self.opens_sentence(position) else 1.0
+
+    def opens_sentence(self, position: int) -> bool:
+        """Whether only sentence openers, titles and roles come before ``position`` in its sentence: "But Tory
+        leader Michael Howard said", "Clinton communication director Jennifer Palmieri said"; never "In a
+        report for the Foreign Policy Centre, he ..." nor "Mr Blair has failed, he claimed"."""
+        sentence = self.sentence_of(position)
+        start = self.sentence_starts[sentence - 1] if sentence > 0 else 0
         before = re.findall(r"[\w\u2019'-]+|,", self.text[start:position])
-        # Only sentence openers, titles and roles come before the subject: "But Tory leader Michael Howard
-        # said", "Clinton communication director Jennifer Palmieri said"; never "In a report for the Foreign
-        # Policy Centre, he ..." nor "Mr Blair has failed, he claimed".
         last_role = max((i for i, w in enumerate(before) if _is_role(w)), default=-1)
-        if all(w != "," and (i <= last_role or w.lower() in SENTENCE_OPENERS or _is_capitalised(w)) for i, w in enumerate(before)):
-            return SUBJECT_WEIGHT
-        return 1.0
+        return all(w != "," and (i <= last_role or w.lower() in SENTENCE_OPENERS or _is_capitalised(w)) for i, w in enumerate(before))
 
     def _modifies(self, end: int, found: Sequence[tuple[int, int, Entity]]) -> bool:
         """Whether the name ending at ``end`` only describes the next one: "Clinton communication director
@@ -632,6 +635,7 @@ class ArticleIndex:
                 continue
             surname_titled = words[-1].lower() in self.titled_surnames
             if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS or role_after or surname_titled):
+                entity.role = entity.role or _office_before(text, start)
                 if honorific in ("sir", "dame"):
                     self.knighted.setdefault(words[0].lower(), entity)
                 if gender:
@@ -996,8 +1000,27 @@ def _resolve_mention(
             return person, "alias"
     for candidate in reversed(sources):
         if candidate.name.lower() == entity.name.lower():
-            return candidate, "alias" if candidate.name != text else "named"
+            # "Tory leader Michael Howard" after a bare "Howard": the person, now with the title he is given
+            known = replace(candidate, role=candidate.role or entity.role, affiliation=candidate.affiliation or entity.affiliation)
+            return known, "alias" if candidate.name != text else "named"
     return entity, "named"
+
+
+_WORDS_BEFORE = re.compile(r"((?:[\w\u2019'-]+ ){1,4})$")
+
+
+def _office_before(text: str, start: int) -> str | None:
+    """The office written in lower case before a name ("Tory leader Michael Howard"), which the run of
+    capitalised words leaves out."""
+    found = _WORDS_BEFORE.search(text, max(0, start - 60), start)
+    if found is None:
+        return None
+    words = found.group(1).split()
+    for size in range(min(4, len(words)), 0, -1):
+        phrase = " ".join(words[-size:])
+        if normalize_role(phrase) in OFFICES:
+            return phrase
+    return None
 
 
 POSSESSIVE_DETERMINERS = set(_LINK_WORDS["POSSESSIVE_DETERMINERS"])

@@ -412,3 +412,11 @@ def test_a_surname_glued_before_a_full_name_is_cut_and_the_premier_is_the_prime_
     found = resolve(text, [("Mr Pargeter", "disagreed", "Mr Pargeter disagreed"), ("The premier", "said", "taxes were low")])
     assert found[0].entity == "Tony Pargeter"
     assert found[1].role == "prime minister"
+
+
+def test_an_office_in_lower_case_before_a_name_is_that_person_s_title() -> None:
+    text = ("Hadley taunts Pargeter. The feud is damaging, Tory leader Michael Hadley has claimed. "
+            "Mr Pargeter disagreed. The Tory leader said the feud was real.")
+    _, leader = resolve(text, [("Tory leader Michael Hadley", "has claimed", "The feud is damaging"),
+                               ("The Tory leader", "said", "the feud was real")])
+    assert (leader.entity, leader.resolution) == ("Michael Hadley", "description")
