@@ -417,6 +417,6 @@ def test_a_surname_glued_before_a_full_name_is_cut_and_the_premier_is_the_prime_
 def test_an_office_in_lower_case_before_a_name_is_that_person_s_title() -> None:
     text = ("Hadley taunts Pargeter. The feud is damaging, Tory leader Michael Hadley has claimed. "
             "Mr Pargeter disagreed. The Tory leader said the feud was real.")
-    _, leader = resolve(text, [("Tory leader Michael Hadley", "has claimed", "The feud is damaging"),
-                               ("The Tory leader", "said", "the feud was real")])
+    *_, leader = resolve(text, [("Hadley", "taunts", "Pargeter"), ("Tory leader Michael Hadley", "has claimed", "The feud is damaging"),
+                                ("The Tory leader", "said", "the feud was real")])
     assert (leader.entity, leader.resolution) == ("Michael Hadley", "description")
