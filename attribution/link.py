@@ -369,8 +369,12 @@ def mention_kind(mention: str) -> str:
     # Only definite phrases point back ("the official"); "a senior official" introduces someone new.
     if words and words[0] in DEFINITE_DETERMINERS and len(words) <= 4:
         heads = [w.strip(".,") for w in words[1:] if w.strip(".,") in DESCRIPTION_HEADS]
-        # "the officials" is a description; "the New York Times" is a name.
-        if heads and len(words) <= 4 and not any(_is_capitalised(w) for w in clean_mention(mention).split()[1:]):
+        # "the officials" is a description; "the New York Times" is a name; "the Lib Dem spokesman" (a party's
+        # spokesman) is a description again.
+        capitalised = [w for w in clean_mention(mention).split()[1:] if _is_capitalised(w)]
+        party = " ".join(capitalised).lower()
+        of_a_party = words[-1] in PERSON_HEADS and bool(capitalised) and (party in PARTIES or party in ROLE_SYNONYMS)
+        if heads and len(words) <= 4 and (not capitalised or of_a_party):
             return "description"
     return "named"
 
@@ -939,6 +943,8 @@ def _resolve_mention(
                     return candidate, "description"
             if phrase in OFFICES:  # no holder named here: the store looks for one the corpus names
                 return Entity(text[0].upper() + text[1:], "person", False, role=phrase), "description"
+            if any(_is_capitalised(w) for w in text.split()[1:]):  # "the Lib Dem spokesman" nobody here is: unnamed
+                return Entity(text[0].upper() + text[1:], *classify(text)), "named"
         heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
         head = heads[-1] if heads else words[-1]
         # Most recent first; sources were added to the index where they were quoted.

@@ -420,3 +420,13 @@ def test_an_office_in_lower_case_before_a_name_is_that_person_s_title() -> None:
     *_, leader = resolve(text, [("Hadley", "taunts", "Pargeter"), ("Tory leader Michael Hadley", "has claimed", "The feud is damaging"),
                                 ("The Tory leader", "said", "the feud was real")])
     assert (leader.entity, leader.resolution) == ("Michael Hadley", "description")
+
+
+def test_a_party_s_spokesman_is_the_one_the_article_names_or_stays_unnamed() -> None:
+    text = ("Lib Dem spokesman Vince Hadley said taxes were unfair. Mr Pargeter disagreed. "
+            "The Lib Dem spokesman said the sums were wrong. The Tory spokesman said nothing had changed.")
+    _, lib_dem, tory = resolve(text, [("Mr Pargeter", "disagreed", "Mr Pargeter disagreed"),
+                                      ("The Lib Dem spokesman", "said", "the sums were wrong"),
+                                      ("The Tory spokesman", "said", "nothing had changed")])
+    assert lib_dem.entity == "Vince Hadley"
+    assert tory.entity == "The Tory spokesman" and tory.vague
