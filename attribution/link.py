@@ -1016,16 +1016,17 @@ _WORDS_BEFORE = re.compile(r"((?:[\w\u2019'-]+ ){1,4})$")
 
 
 def _office_before(text: str, start: int) -> str | None:
-    """The office written in lower case before a name ("Tory leader Michael Howard"), which the run of
-    capitalised words leaves out."""
+    """The office or party role written in lower case before a name ("Tory leader Michael Howard", "Lib Dem
+    spokesman Vince Cable"), which the run of capitalised words leaves out."""
     found = _WORDS_BEFORE.search(text, max(0, start - 60), start)
     if found is None:
         return None
     words = found.group(1).split()
     for size in range(min(4, len(words)), 0, -1):
         phrase = " ".join(words[-size:])
-        if normalize_role(phrase) in OFFICES:
-            return phrase
+        party = " ".join(words[-size:-1]).lower()
+        if normalize_role(phrase) in OFFICES or (words[-1] in PERSON_HEADS and (party in PARTIES or party in ROLE_SYNONYMS)):
+            return phrase  # "Tory leader", "Lib Dem spokesman"
     return None
 
 
