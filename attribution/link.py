@@ -756,10 +756,19 @@ class ArticleIndex:
             yield mention.entity
 
 
+def _unnamed_one(entity: Entity) -> bool:
+    """An unnamed single speaker ("an executive spokeswoman", "a senior official"): "she said" may mean her."""
+    head = entity.name.split()[-1].lower() if entity.name else ""
+    return entity.vague and " and " not in entity.name and (head in VAGUE_SINGULAR or head in PERSON_HEADS)
+
+
 def _pronoun_fits(pronoun: str, entity: Entity, gender: str | None) -> bool:
     if pronoun in PERSON_PRONOUNS:
-        if entity.type != "person" or entity.vague:
+        if (entity.type != "person" or entity.vague) and not _unnamed_one(entity):
             return False
+        if gender is None and _unnamed_one(entity):
+            head = entity.name.split()[-1].lower()
+            gender = "female" if head.endswith("woman") else "male" if head.endswith("man") else None
         if pronoun in ("he", "him", "his"):
             return gender != "female"
         if pronoun in ("she", "her", "hers"):

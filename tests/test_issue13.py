@@ -430,3 +430,10 @@ def test_a_party_s_spokesman_is_the_one_the_article_names_or_stays_unnamed() -> 
                                       ("The Tory spokesman", "said", "nothing had changed")])
     assert lib_dem.entity == "Vince Hadley"
     assert tory.entity == "The Tory spokesman" and tory.vague
+
+
+def test_she_may_be_the_unnamed_spokeswoman_just_quoted() -> None:
+    text = ("Nicola Hadley said the remark was a gaffe. But an executive spokeswoman insisted it was meant for adults. "
+            "She said the rules were clear.")
+    _, she = resolve(text, [("an executive spokeswoman", "insisted", "it was meant for adults"), ("She", "said", "the rules were clear")])
+    assert she.entity == "An executive spokeswoman" and she.vague
