@@ -124,7 +124,7 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
                 confidence=round(min(prediction.confidence, span_confidence), 4),
             )
         )
-    attributions = _fill_contents(attributions, sentence, text)
+    attributions = [part for attribution in _fill_contents(attributions, sentence, text) for part in split_coordinated(attribution, text)]
     # Kept in the JSONL contract (PolNeAR marks such spans too), but not stored as statements; so is a
     # cue with no content of its own beside one that has it ('Mr Johnson told Today: "...," he said.').
     with_content = any(a.content is not None for a in attributions)
@@ -188,7 +188,42 @@ def trim_content(content: TextSpan | None, cue: TextSpan | None, sentence: Span,
         closing = [position for position, opens in marks if not opens]
         if closing and closing[0] == marks[-1][0] and len(text[closing[0] + 1 : content.end].split()) >= 2:
             content = _span(text, content.start, closing[0] + 1)
+    narration = _NARRATION.search(text, content.start, content.end)
+    if narration is not None and len(text[content.start : narration.start()].split()) >= 3:
+        content = _span(text, content.start, narration.start())
     return content
+
+
+_NARRATION = re.compile(
+    r"(?:[,;]|\s[\u2013\u2014-])\s+(?:" + "|".join(re.escape(w) for w in _PIPELINE_WORDS["narration_clauses"]) + r")\b"
+    + r"|(?<=[\"\u201d])\s+(?:" + "|".join(re.escape(w) for w in _PIPELINE_WORDS["narration_after_quotation"]) + r")\b"
+)
+_SPEECH_CUES = frozenset(_STATEMENTS["speech_cues"])
+_COORDINATION_PARTICLES = frozenset(_PIPELINE_WORDS["coordination_particles"])
+_COORDINATED = re.compile(r"(?<![,;])\s+and\s+([a-z]+)\b")  # "..., and responded to ..." stays one statement
+
+
+def split_coordinated(attribution: Attribution, text: str) -> list[Attribution]:
+    """'Mr Prentis said workers did not want to strike and called for talks': two acts of saying, two
+    statements of one speaker ("said" ..., "called for" talks).  Only a paraphrase splits, at "and" and a
+    past verb of saying or doing ("called", "promised", "dismissed"), with three words or more on each side."""
+    content = attribution.content
+    if content is None or attribution.cue is None or content.text.lstrip()[:1] in _QUOTE_MARKS:
+        return [attribution]
+    for match in _COORDINATED.finditer(text, content.start, content.end):
+        verb = match.group(1)
+        if not (verb in _SPEECH_CUES or verb in ACTION_CUES) or not (verb.endswith("ed") or verb in ("said", "told")):
+            continue
+        cue_end = match.end()
+        particle = re.match(r"\s+([a-z]+)\b", text[cue_end : content.end])
+        if particle is not None and particle.group(1) in _COORDINATION_PARTICLES:
+            cue_end += particle.end()
+        first, second = _span(text, content.start, match.start()), _span(text, cue_end, content.end)
+        if len(first.text.split()) < 3 or len(second.text.split()) < 3:
+            continue
+        cue = TextSpan(match.start(1), cue_end, repair(text[match.start(1) : cue_end]))
+        return [replace(attribution, content=first), replace(attribution, cue=cue, content=second)]
+    return [attribution]
 
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w'\u2019-]*\b(?![\u2019']s\b)")

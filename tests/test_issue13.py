@@ -437,3 +437,32 @@ def test_she_may_be_the_unnamed_spokeswoman_just_quoted() -> None:
             "She said the rules were clear.")
     _, she = resolve(text, [("an executive spokeswoman", "insisted", "it was meant for adults"), ("She", "said", "the rules were clear")])
     assert she.entity == "An executive spokeswoman" and she.vague
+
+
+def test_a_second_verb_of_saying_is_a_second_statement() -> None:
+    from attribution.pipeline import split_coordinated
+
+    text = "Mr Prentis said workers did not want to strike and called for talks with the government."
+    content = "workers did not want to strike and called for talks with the government"
+    at = lambda part: TextSpan(text.index(part), text.index(part) + len(part), part)  # noqa: E731
+    said, called = split_coordinated(Attribution(at("Mr Prentis"), at("said"), at(content), 0.9), text)
+    assert (said.cue.text, said.content.text) == ("said", "workers did not want to strike")
+    assert (called.cue.text, called.content.text, called.source) == ("called for", "talks with the government", said.source)
+    comma = "Mr Caborn said the government had been cautious, and responded to the concerns raised."
+    content = "the government had been cautious, and responded to the concerns raised"
+    at = lambda part: TextSpan(comma.index(part), comma.index(part) + len(part), part)  # noqa: E731
+    assert len(split_coordinated(Attribution(at("Mr Caborn"), at("said"), at(content), 0.9), comma)) == 1
+
+
+@pytest.mark.parametrize(("content", "trimmed"), [
+    ("plans to limit new casinos to 24, in a move branded a retreat by the Tories", "plans to limit new casinos to 24"),
+    ('the episode as a "bit of a disaster" as it meant the launch got little coverage', 'the episode as a "bit of a disaster"'),
+    ('his party had "gone AWOL" after the great opportunity of June', 'his party had "gone AWOL" after the great opportunity of June'),
+])
+def test_the_writer_s_narration_after_a_content_is_cut(content: str, trimmed: str) -> None:
+    from attribution.pipeline import trim_content
+    from attribution.segment import Span
+
+    sentence = f"Ann Holloway said {content}."
+    found = trim_content(TextSpan(18, 18 + len(content), content), TextSpan(13, 17, "said"), Span(0, len(sentence)), sentence)
+    assert found is not None and found.text == trimmed
