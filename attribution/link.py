@@ -716,10 +716,15 @@ class ArticleIndex:
                 return name
         return None
 
-    def add(self, position: int, entity: Entity, weight: float = 1.0) -> None:
-        import bisect
+    def add(self, position: int, entity: Entity, weight: float = 1.0, end: int = -1) -> None:
+        bisect.insort(self.mentions, Mention(position, entity, weight, end), key=lambda m: m.position)
 
-        bisect.insort(self.mentions, Mention(position, entity, weight), key=lambda m: m.position)
+    def just_before(self, position: int) -> Entity | None:
+        """The entity named right before a relative pronoun: "UKIP spokesman, who said" -> UKIP spokesman."""
+        for mention in reversed(self.mentions):
+            if 0 <= position - mention.end <= 3 and not self.text[mention.end : position].strip(", "):
+                return mention.entity
+        return None
 
     def sentence_of(self, position: int) -> int:
         return bisect.bisect_right(self.sentence_starts, position)
@@ -834,7 +839,7 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
             sources = [e for e in sources if e.name != entity.name] + [entity]
             # A speaker stays salient: "he ... he" continues from here (once for "X said ..., adding ...").
             if attribution.statement and attribution.source.start not in speakers:
-                index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT)
+                index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT, end=attribution.source.end)
                 speakers.add(attribution.source.start)
             if entity.type == "person" and len(entity.name.split()) > 1:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
@@ -932,6 +937,10 @@ def _resolve_mention(
                 return Entity(voice, "person"), "pronoun"
             if pronoun in FIRST_PERSON:
                 return None, "unresolved"
+        if pronoun in ("who", "which", "whom"):
+            named = index.just_before(position)  # a relative pronoun is the name it follows
+            if named is not None and not named.place:
+                return named, "pronoun"
         if pronoun in PERSON_PRONOUNS:
             pool = index.salient(position, skip)
         else:  # "it", "they": a named body of the same or the previous sentence, then earlier sources; a place

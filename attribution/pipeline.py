@@ -125,10 +125,27 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
             )
         )
     attributions = [part for attribution in _fill_contents(attributions, sentence, text) for part in split_coordinated(attribution, text)]
-    # Kept in the JSONL contract (PolNeAR marks such spans too), but not stored as statements; so is a
-    # cue with no content of its own beside one that has it ('Mr Johnson told Today: "...," he said.').
+    return _mark_statements(attributions)
+
+
+def _mark_statements(attributions: list[Attribution]) -> list[Attribution]:
+    """Which attributions are statements of the claim graph (the rest stay in the JSONL contract: PolNeAR
+    marks such spans too).  Not: what ``is_statement`` rejects; a cue with no content of its own beside one
+    that has it ('Mr Johnson told Today: "...," he said.'); a second cue of the same content ('was denied by
+    UKIP spokesman, who said: "..."'), of which the one whose source is a name is kept, else the first."""
     with_content = any(a.content is not None for a in attributions)
-    return [replace(a, statement=is_statement(a) and (a.content is not None or not with_content)) for a in attributions]
+    contents = [(a.content.start, a.content.end) if a.content is not None else None for a in attributions]
+    keep: dict[tuple[int, int], tuple[int, bool]] = {}
+    for number, (attribution, content) in enumerate(zip(attributions, contents)):
+        if content is None:
+            continue
+        named = attribution.source is not None and link.mention_kind(attribution.source.text) != "pronoun"
+        if content not in keep or (named and not keep[content][1]):
+            keep[content] = (number, named)
+    return [
+        replace(a, statement=is_statement(a) and (content is not None or not with_content) and (content is None or keep[content][0] == number))
+        for number, (a, content) in enumerate(zip(attributions, contents))
+    ]
 
 
 _TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:and|but|or|while|which|as|who)\b)+[\s,;]*$|[\s,;:]+$")
@@ -255,9 +272,11 @@ CONTINUATION_REST_CHARS = int(_PIPELINE_WORDS["continuation_rest_chars"])
 def _speech_clause(rest: str, attribution: Attribution, sentence: SentenceResult) -> bool:
     """Whether what follows a quotation in its sentence is the clause that attributes it: it holds the
     attribution's own cue ('he said', 'he told BBC Radio 4's Today programme')."""
-    cue = attribution.cue
     content = attribution.content
-    return cue is not None and content is not None and content.end <= cue.start < sentence.end
+    # its own cue, or another cue of the sentence ('X said: "...," he said.')
+    return content is not None and any(
+        a.cue is not None and content.end <= a.cue.start < sentence.end for a in [attribution, *sentence.attributions]
+    )
 
 
 _OPENS_AFTER = " \t\n([{\u2014\u2013-"
@@ -376,7 +395,8 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                     first, content=content, source=before.source, cue=before.cue, resolution="continuation",
                     continues=(before_sentence.index, previous[1]),
                 )
-            current = (position, len(sentence.attributions) - 1)
+            with_content = [n for n, a in enumerate(sentence.attributions) if a.content is not None and a.statement]
+            current = (position, with_content[-1] if with_content else len(sentence.attributions) - 1)
         if starts_inside:
             assert opened is not None
             closes = _quotation_end(text, sentence)

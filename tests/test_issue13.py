@@ -466,3 +466,25 @@ def test_the_writer_s_narration_after_a_content_is_cut(content: str, trimmed: st
     sentence = f"Ann Holloway said {content}."
     found = trim_content(TextSpan(18, 18 + len(content), content), TextSpan(13, 17, "said"), Span(0, len(sentence)), sentence)
     assert found is not None and found.text == trimmed
+
+
+def test_who_is_the_name_it_follows() -> None:
+    text = "Damian Hadley accused the party of lying. But the claim was denied by a party spokesman, who said it was empty."
+    *_, who = resolve(text, [("Damian Hadley", "accused", "the party of lying"), ("a party spokesman", "was denied by", "the claim"),
+                             ("who", "said", "it was empty")])
+    assert who.entity is not None and who.entity.lower().endswith("party spokesman")
+
+
+def test_two_cues_of_one_quotation_are_one_statement(session: Session) -> None:
+    text = ('Shadow chief secretary George Osborne said: "There is a black hole," he said. '
+            '"Taxes will rise after the election."')
+    sentences = _sentences(text, [("George Osborne", "said", '"There is a black hole,"'), (None, None, '"Taxes will rise after the election."')])
+    second = sentences[0]
+    second.attributions.append(Attribution(TextSpan(text.index("he said"), text.index("he said") + 2, "he"),
+                                           TextSpan(text.index("he said") + 3, text.index("he said") + 7, "said"), None, 0.9,
+                                           statement=False))  # as group_spans marks a cue without content beside one with it
+    merged = merge_continuations(sentences, text)
+    result = resolve_article(ArticleResult(article_from_text(text, "q"), merged, "v1"))
+    save_result(session, result)
+    rows = session.exec(select(Statement)).all()
+    assert [r.content for r in rows] == ['"There is a black hole," he said. "Taxes will rise after the election."']
