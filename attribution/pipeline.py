@@ -165,7 +165,7 @@ def _fill_contents(attributions: list[Attribution], sentence: Span, text: str) -
             end = next((start for start in starts if start >= cue.end), sentence.end)
             words = _TRAILING_LINK.sub("", text[cue.end : end])
             if len(words.split()) >= 3:
-                attribution = replace(attribution, content=_span(text, cue.end, cue.end + len(words)))
+                attribution = replace(attribution, content=trim_content(_span(text, cue.end, cue.end + len(words)), cue, sentence, text))
         filled.append(attribution)
     return filled
 
@@ -205,6 +205,9 @@ def trim_content(content: TextSpan | None, cue: TextSpan | None, sentence: Span,
         closing = [position for position, opens in marks if not opens]
         if closing and closing[0] == marks[-1][0] and len(text[closing[0] + 1 : content.end].split()) >= 2:
             content = _span(text, content.start, closing[0] + 1)
+    addressee = _ADDRESSEE.match(text, content.start, content.end)
+    if addressee is not None and cue is not None and _bare_words(cue.text)[-1:] and _bare_words(cue.text)[-1] in ADDRESSEE_CUES:
+        content = _span(text, addressee.end(), content.end)  # "told [the Times] that truancy was bad"
     narration = _NARRATION.search(text, content.start, content.end)
     if narration is not None and len(text[content.start : narration.start()].split()) >= 3:
         content = _span(text, content.start, narration.start())
@@ -216,6 +219,8 @@ _NARRATION = re.compile(
     + r"|(?<=[\"\u201d])\s+(?:" + "|".join(re.escape(w) for w in _PIPELINE_WORDS["narration_after_quotation"]) + r")\b"
 )
 _SPEECH_CUES = frozenset(_STATEMENTS["speech_cues"])
+ADDRESSEE_CUES = frozenset(_PIPELINE_WORDS["addressee_cues"])
+_ADDRESSEE = re.compile(r"(?:the |a |an )?(?:[\w\u2019'&.-]+ ){0,5}?that\s+")
 _COORDINATION_PARTICLES = frozenset(_PIPELINE_WORDS["coordination_particles"])
 _COORDINATED = re.compile(r"(?<![,;])\s+and\s+([a-z]+)\b")  # "..., and responded to ..." stays one statement
 

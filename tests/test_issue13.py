@@ -357,6 +357,8 @@ def test_a_quotation_named_at_its_end_is_that_speaker_s_and_a_second_cue_is_a_se
     ('Ann Holloway interrupted, saying "That is rubbish" as she tried to complain.', "saying",
      '"That is rubbish" as she tried to complain', '"That is rubbish"'),
     ('Ann Holloway said "A plan," and then "a good one".', "said", '"A plan," and then "a good one"', '"A plan," and then "a good one"'),
+    ("But he told the Times Educational Supplement that truancy was bad.", "told",
+     "the Times Educational Supplement that truancy was bad", "truancy was bad"),
 ])
 def test_a_content_is_what_was_said(sentence: str, cue: str, content: str, trimmed: str) -> None:
     from attribution.pipeline import trim_content
