@@ -124,9 +124,7 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
                 confidence=round(min(prediction.confidence, span_confidence), 4),
             )
         )
-    attributions = [
-        nested_report(part, text) for attribution in _fill_contents(attributions, sentence, text) for part in split_coordinated(attribution, text)
-    ]
+    attributions = [part for attribution in _fill_contents(attributions, sentence, text) for part in split_coordinated(attribution, text)]
     return _mark_statements(attributions)
 
 
@@ -222,36 +220,9 @@ _NARRATION = re.compile(
 )
 _SPEECH_CUES = frozenset(_STATEMENTS["speech_cues"])
 ADDRESSEE_CUES = frozenset(_PIPELINE_WORDS["addressee_cues"])
-NESTED_CUES = frozenset(_PIPELINE_WORDS["nested_cues"])
 _ADDRESSEE = re.compile(r"(?:the |a |an )?(?:[\w\u2019'&.-]+ ){0,5}?that\s+")
 _COORDINATION_PARTICLES = frozenset(_PIPELINE_WORDS["coordination_particles"])
 _COORDINATED = re.compile(r"(?<![,;])\s+and\s+([a-z]+)\b")  # "..., and responded to ..." stays one statement
-
-
-_NESTED = re.compile(
-    r"(?P<inner>(?:(?:[Tt]he|[Aa]n?) )?(?:[A-Z][\w\u2019'.-]*\s){0,3}[A-Z][\w\u2019'.-]*|[Tt]he [a-z]+)"
-    r"\s+(?:had\s+|has\s+|have\s+)?(?P<cue>[a-z]+)\b(?:\s+that\b)?\s+"
-)
-
-
-def nested_report(attribution: Attribution, text: str) -> Attribution:
-    """'Mr Howard said the police had said ID cards could "help them foil a plot"': the police said it (the
-    guideline's nested report: the inner speaker speaks).  Only a named or definite speaker ("Mr Blunkett",
-    "the police") with a past verb of saying opening the content, and three words or more after it."""
-    content = attribution.content
-    if content is None or attribution.source is None or content.text.lstrip()[:1] in _QUOTE_MARKS:
-        return attribution
-    nested = _NESTED.match(text, content.start, content.end)
-    if nested is None or nested.group("cue") not in NESTED_CUES:
-        return attribution
-    inner = nested.group("inner")
-    opener = inner.split()[0].lower()
-    demonstrative = opener != "the" and opener in _FUNCTION_WORDS | CONTENT_FUNCTION_WORDS  # "This suggested ...": no speaker
-    if demonstrative or len(text[nested.end() : content.end].split()) < 3 or link.mention_kind(inner) == "pronoun":
-        return attribution
-    source = TextSpan(nested.start("inner"), nested.end("inner"), repair(inner))
-    cue = TextSpan(nested.start("cue"), nested.end("cue"), nested.group("cue"))
-    return replace(attribution, source=source, cue=cue, content=_span(text, nested.end(), content.end))
 
 
 def split_coordinated(attribution: Attribution, text: str) -> list[Attribution]:

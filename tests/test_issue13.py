@@ -490,20 +490,3 @@ def test_two_cues_of_one_quotation_are_one_statement(session: Session) -> None:
     save_result(session, result)
     rows = session.exec(select(Statement)).all()
     assert [r.content for r in rows] == ['"There is a black hole," he said. "Taxes will rise after the election."']
-
-
-@pytest.mark.parametrize(("sentence", "inner", "cue", "content"), [
-    ('Mr Hadley said the police had said ID cards could "help them foil a plot".', "the police", "said",
-     'ID cards could "help them foil a plot"'),
-    ("Mr Hadley said Mr Blunkett had complained he inherited a giant mess.", "Mr Blunkett", "complained", "he inherited a giant mess"),
-    ("Mr Hadley said the US had agreed to release the four men.", "Mr Hadley", "said", "the US had agreed to release the four men"),
-    ("Mr Hadley said This suggested he was likely to leave.", "Mr Hadley", "said", "This suggested he was likely to leave"),
-])
-def test_a_report_inside_a_report_is_the_inner_speaker_s(sentence: str, inner: str, cue: str, content: str) -> None:
-    from attribution.pipeline import nested_report
-
-    said = sentence.index(" said ") + 1
-    outer = Attribution(TextSpan(0, 9, "Mr Hadley"), TextSpan(said, said + 4, "said"),
-                        TextSpan(said + 5, len(sentence) - 1, sentence[said + 5 : -1]), 0.9)
-    found = nested_report(outer, sentence)
-    assert (found.source.text, found.cue.text, found.content.text) == (inner, cue, content)
