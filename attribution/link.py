@@ -38,6 +38,9 @@ WEEKDAYS = frozenset(_ROLES["weekdays"])
 PREPOSITIONS = frozenset(_ROLES["prepositions"])
 PARTIES = frozenset(_ROLES["parties"])
 ROLE_MODIFIERS = frozenset(_ROLES["role_modifiers"])
+POSTNOMINALS = frozenset(_ROLES["postnominals"])
+NATIONALITIES = frozenset(_ROLES["nationalities"])
+PARTY_ADJECTIVES = frozenset(_ROLES["party_adjectives"])
 
 PRONOUNS = dict(_LINK_WORDS["PRONOUNS"])
 HONORIFICS = set(_LINK_WORDS["HONORIFICS"])
@@ -207,11 +210,22 @@ def trim_name(text: str) -> str:
         words = words[:-2]  # "the Electoral Commission on Thursday": when, not who
     while len(words) > 1 and words[0].lower() in NAME_OPENERS and _is_capitalised(words[1]):
         words = words[1:]
+    stray = words[0].lower().strip(".") if words else ""
     if (
         len(words) == 3 and all(_is_capitalised(w) for w in words) and words[1].lower() in FEMALE_NAMES | MALE_NAMES
-        and words[0].lower().strip(".") not in FEMALE_NAMES | MALE_NAMES | HONORIFICS and not _is_role(words[0])
+        and stray not in FEMALE_NAMES | MALE_NAMES | HONORIFICS and not _is_role(words[0])
+        # a body, a place or a people, never what may be an unknown first name ("Shani Rhys James")
+        and (words[0].isupper() or stray in PLACES or stray in NATIONALITIES or stray.rstrip("s") in GROUP_NOUNS | {"lord"} or stray in PARTIES)
     ):
         words = words[1:]  # "EU Tony Blair", "Lords Neil Kinnock": a stray word runs into the name
+    if len(words) >= 3 and words[0].lower() in NATIONALITIES and all(_is_capitalised(w) for w in words[1:]):
+        words = words[1:]  # "Australian Lynton Crosby"
+    if len(words) >= 3 and words[-1].strip(".,") in POSTNOMINALS and words[-3].lower() in FEMALE_NAMES | MALE_NAMES | HONORIFICS:
+        words = words[:-1]  # "Frank Field MP"
+    possessor = re.match(r"^(?:[Tt]he )?[A-Z][\w&.-]*[\u2019']s$", " ".join(words[:2]) if words[:1] == ["The"] else words[0]) if words else None
+    owned = words[2:] if words[:1] == ["The"] else words[1:]
+    if possessor and len(owned) == 2 and all(_is_capitalised(w) for w in owned) and owned[0].lower() in FEMALE_NAMES | MALE_NAMES:
+        words = owned  # "The SNP's Nicola Sturgeon"
     text = " ".join(words)
     middle = _MID_HONORIFIC.search(text)
     before_title = text[: middle.start()].split() if middle else []
@@ -289,7 +303,10 @@ def parse_named(mention: str) -> Entity:
         joint -= 1
     if run >= 1 and joint >= 2 and words[joint].lower() in ("of", "from", "at"):
         name_words = words[:joint]
-        if len(name_words) == 2 and all(_is_capitalised(w) for w in name_words) and name_words[0].lower() in FEMALE_NAMES | MALE_NAMES:
+        known = name_words[0].lower() in FEMALE_NAMES | MALE_NAMES
+        # an unknown first name too ("Rhian Beynon of the JCWI"), when neither word names a role, a body or a place
+        unknown = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES or w.isupper() for w in name_words)
+        if len(name_words) == 2 and all(_is_capitalised(w) for w in name_words) and (known or unknown):
             body = " ".join(words[len(words) - run :])
             return Entity(" ".join(name_words), "person", False, None, body)
     title_case_body = run == 1 and all(_is_capitalised(w) for w in words) and len(words) >= 3 and words[0].lower() not in HONORIFICS
@@ -352,10 +369,23 @@ def _first_name_after_description(words: list[str]) -> int:
             words[start].lower() in first_names and len(name) <= 3 and all(_is_capitalised(w) for w in name)
             and not any(_is_role(w) for w in name) and before not in first_names | HONORIFICS
             and before not in DETERMINERS | PREPOSITIONS and not before.endswith(("'s", "\u2019s"))
-            and classify(" ".join(name))[0] == "person"
+            and classify(" ".join(name))[0] == "person" and _describes(words[:start])
         ):
             return start
     return 0
+
+
+def _describes(words: list[str]) -> bool:
+    """Whether capitalised words before a name describe the person ("Lib Dem", "London", "EU", "Republican")
+    rather than start the name (one unknown word: "Shani" in "Shani Rhys James")."""
+    if len(words) != 1 or any(not _is_capitalised(w) or _is_role(w) for w in words):
+        return True  # "Ku Klux Klan Grand Wizard David Duke": a capitalised description of two words or more
+    if words[0].lower() in PARTY_ADJECTIVES:
+        return True
+    joined = " ".join(words).lower().removeprefix("the ")
+    return joined in PARTIES or joined in ROLE_SYNONYMS or any(
+        w.isupper() or w.lower() in PLACES or w.lower() in NATIONALITIES or w.lower().endswith(("'s", "\u2019s")) for w in words
+    )
 
 
 def mention_kind(mention: str) -> str:

@@ -378,6 +378,13 @@ def test_a_content_is_what_was_said(sentence: str, cue: str, content: str, trimm
     ("Many MPs with rural constituencies, particularly in eastern England", "Many MPs with rural constituencies", "anonymous"),
     ("the Conservatives and Lib Dems", "Conservatives and Lib Dems", "group"),
     ("Foreign Policy Centre", "Foreign Policy Centre", "organization"),
+    ("Frank Field MP", "Frank Field", "person"),
+    ("Australian Lynton Crosby", "Lynton Crosby", "person"),
+    ("The SNP's Nicola Sturgeon", "Nicola Sturgeon", "person"),
+    ("Rhian Beynon of the JCWI", "Rhian Beynon", "person"),
+    ("Shani Rhys James", "Shani Rhys James", "person"),
+    ("Republican Christine Todd Whitman", "Christine Todd Whitman", "person"),
+    ("Royal Bank of Scotland", "Royal Bank of Scotland", "organization"),
 ])
 def test_round_three_names(mention: str, name: str, kind: str) -> None:
     entity = parse_named(mention)
