@@ -868,7 +868,7 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
             attribution.confidence = round(attribution.confidence * certainty, 4)
             sources = [e for e in sources if e.name != entity.name] + [entity]
             # A speaker stays salient: "he ... he" continues from here (once for "X said ..., adding ...").
-            if attribution.statement and attribution.source.start not in speakers:
+            if attribution.source.start not in speakers:
                 index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT, end=attribution.source.end)
                 speakers.add(attribution.source.start)
             if entity.type == "person" and len(entity.name.split()) > 1:
