@@ -228,13 +228,16 @@ _COORDINATED = re.compile(r"(?<![,;])\s+and\s+([a-z]+)\b")  # "..., and responde
 def split_coordinated(attribution: Attribution, text: str) -> list[Attribution]:
     """'Mr Prentis said workers did not want to strike and called for talks': two acts of saying, two
     statements of one speaker ("said" ..., "called for" talks).  Only a paraphrase splits, at "and" and a
-    past verb of saying or doing ("called", "promised", "dismissed"), with three words or more on each side."""
+    past verb of saying or doing ("called", "promised", "dismissed") or a verb of saying in -ing ("and
+    calling for"), with three words or more on each side."""
     content = attribution.content
     if content is None or attribution.cue is None or content.text.lstrip()[:1] in _QUOTE_MARKS:
         return [attribution]
     for match in _COORDINATED.finditer(text, content.start, content.end):
         verb = match.group(1)
-        if not (verb in _SPEECH_CUES or verb in ACTION_CUES) or not (verb.endswith("ed") or verb in ("said", "told")):
+        past = verb.endswith("ed") or verb in ("said", "told")
+        participle = verb.endswith("ing") and verb in _SPEECH_CUES  # "accusing him of ... and calling for him to apologise"
+        if not (verb in _SPEECH_CUES or verb in ACTION_CUES) or not (past or participle):
             continue
         cue_end = match.end()
         particle = re.match(r"\s+([a-z]+)\b", text[cue_end : content.end])

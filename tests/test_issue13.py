@@ -461,6 +461,11 @@ def test_a_second_verb_of_saying_is_a_second_statement() -> None:
     content = "the government had been cautious, and responded to the concerns raised"
     at = lambda part: TextSpan(comma.index(part), comma.index(part) + len(part), part)  # noqa: E731
     assert len(split_coordinated(Attribution(at("Mr Caborn"), at("said"), at(content), 0.9), comma)) == 1
+    calling = "Ms Sturgeon wrote to him, accusing him of an error of judgement and calling for him to apologise at once."
+    content = "him of an error of judgement and calling for him to apologise at once"
+    at = lambda part: TextSpan(calling.index(part), calling.index(part) + len(part), part)  # noqa: E731
+    _, second = split_coordinated(Attribution(at("Ms Sturgeon"), at("accusing"), at(content), 0.9), calling)
+    assert (second.cue.text, second.content.text) == ("calling for", "him to apologise at once")
 
 
 @pytest.mark.parametrize(("content", "trimmed"), [
