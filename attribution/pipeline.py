@@ -116,9 +116,10 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
         source = _nearest(anchor, group["SOURCE"] or sources)
         span_confidence = sum(s.confidence for s in members) / len(members)
         cue = text_span(group["CUE"])
+        source_span = _complete_name(text_span([source]), text) if source else None
         attributions.append(
             Attribution(
-                source=_complete_name(text_span([source]), text) if source else None,
+                source=_relative_speaker(cue, sentence, text) or source_span,
                 cue=cue,
                 content=trim_content(text_span(group["CONTENT"]), cue, sentence, text),
                 confidence=round(min(prediction.confidence, span_confidence), 4),
@@ -146,6 +147,21 @@ def _mark_statements(attributions: list[Attribution]) -> list[Attribution]:
         replace(a, statement=is_statement(a) and (content is not None or not with_content) and (content is None or keep[content][0] == number))
         for number, (a, content) in enumerate(zip(attributions, contents))
     ]
+
+
+_WHO_BEFORE = re.compile(r"(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*,?\s+(who)\s+(?:had\s+|has\s+|have\s+)?$")
+
+
+def _relative_speaker(cue: TextSpan | None, sentence: Span, text: str) -> TextSpan | None:
+    """A "who" right after a name and before the cue ("He was responding to Tory spokesman Julian Lewis who
+    said ..."): the source of that cue, whatever source the sentence's other cue has (the linker resolves
+    it to the name it follows)."""
+    if cue is None:
+        return None
+    found = _WHO_BEFORE.search(text, max(sentence.start, cue.start - 80), cue.start)
+    if found is None or found.end() != cue.start:
+        return None
+    return TextSpan(found.start(1), found.end(1), repair(found.group(1)))
 
 
 _TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:and|but|or|while|which|as|who)\b)+[\s,;]*$|[\s,;:]+$")

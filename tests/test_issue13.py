@@ -502,3 +502,15 @@ def test_two_cues_of_one_quotation_are_one_statement(session: Session) -> None:
     save_result(session, result)
     rows = session.exec(select(Statement)).all()
     assert [r.content for r in rows] == ['"There is a black hole," he said. "Taxes will rise after the election."']
+
+
+def test_the_source_of_a_cue_after_name_who_is_that_who() -> None:
+    from attribution.pipeline import _relative_speaker
+    from attribution.segment import Span
+
+    text = "He was responding to Tory spokesman Julian Lewis who said the ads were a smear."
+    said = text.index("said")
+    who = _relative_speaker(TextSpan(said, said + 4, "said"), Span(0, len(text)), text)
+    assert who is not None and (who.text, who.start) == ("who", text.index("who"))
+    other = "He said the ads were a smear."
+    assert _relative_speaker(TextSpan(3, 7, "said"), Span(0, len(other)), other) is None
