@@ -126,6 +126,11 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
             )
         )
     attributions = [part for attribution in _fill_contents(attributions, sentence, text) for part in split_coordinated(attribution, text)]
+    # "Asked whether ..., Mr Blair said ...": the question put to the speaker opens the sentence; it is no
+    # statement of his.
+    opener = text[sentence.start : sentence.end].lstrip()
+    question_at = sentence.end - len(opener) if opener.lower().startswith("asked ") else None
+    attributions = [replace(a, statement=False) if a.cue is not None and a.cue.start == question_at else a for a in attributions]
     return _mark_statements(attributions)
 
 
@@ -144,7 +149,7 @@ def _mark_statements(attributions: list[Attribution]) -> list[Attribution]:
         if content not in keep or (named and not keep[content][1]):
             keep[content] = (number, named)
     return [
-        replace(a, statement=is_statement(a) and (content is not None or not with_content) and (content is None or keep[content][0] == number))
+        replace(a, statement=a.statement and is_statement(a) and (content is not None or not with_content) and (content is None or keep[content][0] == number))
         for number, (a, content) in enumerate(zip(attributions, contents))
     ]
 

@@ -514,3 +514,19 @@ def test_the_source_of_a_cue_after_name_who_is_that_who() -> None:
     assert who is not None and (who.text, who.start) == ("who", text.index("who"))
     other = "He said the ads were a smear."
     assert _relative_speaker(TextSpan(3, 7, "said"), Span(0, len(other)), other) is None
+
+
+def test_the_question_put_to_a_speaker_is_no_statement_of_his() -> None:
+    from attribution.model import SentencePrediction, SpanPrediction
+    from attribution.pipeline import group_spans
+    from attribution.segment import Span
+
+    text = "Asked whether he would quit, Mr Blair said he was staying."
+    def span(part: str, label: str) -> SpanPrediction:
+        return SpanPrediction(label, text.index(part), text.index(part) + len(part), 0.9)
+    prediction = SentencePrediction("claim", 0.9, [
+        span("Asked", "CUE"), span("whether he would quit", "CONTENT"), span("Mr Blair", "SOURCE"), span("said", "CUE"),
+        span("he was staying", "CONTENT"),
+    ])
+    asked, said = group_spans(Span(0, len(text)), text, prediction)
+    assert not asked.statement and said.statement and said.content.text == "he was staying"
