@@ -47,7 +47,7 @@ CONTENT_FUNCTION_WORDS = frozenset(_STATEMENTS["function_words"])
 AUXILIARY_CUES = frozenset(_STATEMENTS["auxiliary_cues"])
 ACTION_CUES = frozenset(_STATEMENTS["action_cues"])
 PASSIVE_PARTICIPLES = frozenset(_STATEMENTS["passive_participles"])
-_BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+_BE_FORMS = frozenset(_STATEMENTS["be_forms"])
 _QUOTE_MARKS = "\"\u201c\u201d"
 
 
