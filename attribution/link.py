@@ -38,6 +38,9 @@ WEEKDAYS = frozenset(_ROLES["weekdays"])
 PREPOSITIONS = frozenset(_ROLES["prepositions"])
 PARTIES = frozenset(_ROLES["parties"])
 ROLE_MODIFIERS = frozenset(_ROLES["role_modifiers"])
+POSTNOMINALS = frozenset(_ROLES["postnominals"])
+NATIONALITIES = frozenset(_ROLES["nationalities"])
+PARTY_ADJECTIVES = frozenset(_ROLES["party_adjectives"])
 
 PRONOUNS = dict(_LINK_WORDS["PRONOUNS"])
 HONORIFICS = set(_LINK_WORDS["HONORIFICS"])
@@ -126,8 +129,8 @@ def classify(name: str, role: str | None = None) -> tuple[str, bool]:
         return "government", False  # "Russia did not discount ...": a country speaks through its government
     words = [w.strip(".").lower() for w in _words(name)]
     head = words[-1] if words else ""
-    for i, word in enumerate(words[:-1]):  # "health officials in Powys": an unnamed group, wherever it is
-        if word in GROUP_NOUNS and words[i + 1] in ("in", "from", "at", "across", "of") and not any(w in MEDIA_NAMES for w in words):
+    for i, word in enumerate(words[:-1]):  # "health officials in Powys", "MPs with rural seats": an unnamed group
+        if word in GROUP_NOUNS and words[i + 1] in ("in", "from", "at", "across", "of", "with") and not any(w in MEDIA_NAMES for w in words):
             return "anonymous", True
     if head in GROUP_NOUNS and not any(w in MEDIA_NAMES for w in words):
         return "anonymous", True
@@ -207,11 +210,22 @@ def trim_name(text: str) -> str:
         words = words[:-2]  # "the Electoral Commission on Thursday": when, not who
     while len(words) > 1 and words[0].lower() in NAME_OPENERS and _is_capitalised(words[1]):
         words = words[1:]
+    stray = words[0].lower().strip(".") if words else ""
     if (
         len(words) == 3 and all(_is_capitalised(w) for w in words) and words[1].lower() in FEMALE_NAMES | MALE_NAMES
-        and words[0].lower().strip(".") not in FEMALE_NAMES | MALE_NAMES | HONORIFICS and not _is_role(words[0])
+        and stray not in FEMALE_NAMES | MALE_NAMES | HONORIFICS and not _is_role(words[0])
+        # a body, a place or a people, never what may be an unknown first name ("Shani Rhys James")
+        and (words[0].isupper() or stray in PLACES or stray in NATIONALITIES or stray.rstrip("s") in GROUP_NOUNS | {"lord"} or stray in PARTIES)
     ):
         words = words[1:]  # "EU Tony Blair", "Lords Neil Kinnock": a stray word runs into the name
+    if len(words) >= 3 and words[0].lower() in NATIONALITIES and all(_is_capitalised(w) for w in words[1:]):
+        words = words[1:]  # "Australian Lynton Crosby"
+    if len(words) >= 3 and words[-1].strip(".,") in POSTNOMINALS and words[-3].lower() in FEMALE_NAMES | MALE_NAMES | HONORIFICS:
+        words = words[:-1]  # "Frank Field MP"
+    possessor = re.match(r"^(?:[Tt]he )?[A-Z][\w&.-]*[\u2019']s$", " ".join(words[:2]) if words[:1] == ["The"] else words[0]) if words else None
+    owned = words[2:] if words[:1] == ["The"] else words[1:]
+    if possessor and len(owned) == 2 and all(_is_capitalised(w) for w in owned) and owned[0].lower() in FEMALE_NAMES | MALE_NAMES:
+        words = owned  # "The SNP's Nicola Sturgeon"
     text = " ".join(words)
     middle = _MID_HONORIFIC.search(text)
     before_title = text[: middle.start()].split() if middle else []
@@ -227,8 +241,11 @@ def parse_named(mention: str) -> Entity:
     pair = _PAIR.match(text)
     if pair and "," not in text:  # "German Chancellor Gerhard Schroeder and French President Jacques Chirac": two people
         first, second = parse_named(pair.group("first")), parse_named(pair.group("second"))
-        if all(e.type == "person" and (" " in e.name or e.role) for e in (first, second)):
+        # "Veteran Labour MP and former Cabinet minister Jack Cunningham" is one man with two roles.
+        if all(e.type == "person" and (" " in e.name or e.role) and not _is_role(e.name.split()[-1]) for e in (first, second)):
             return Entity(f"{first.name} and {second.name}", "group", members="person")
+        if all(e.name.lower().removeprefix("the ") in PARTIES for e in (first, second)):  # "the Conservatives and Lib Dems"
+            return Entity(f"{first.name} and {second.name}", "group", members="organization")
     listed = _LISTED.search(text)
     if listed:  # "Critics, like Senators Charles E. Grassley, Republican of Iowa, and Patrick J. Leahy" -> the people named
         people = [e for e in (parse_named(m.group(0)) for m in _NAME_RUN.finditer(listed.group(1))) if e.type == "person" and " " in e.name]
@@ -236,6 +253,15 @@ def parse_named(mention: str) -> Entity:
             return people[0]
         if len(people) > 1:
             return Entity(" and ".join(p.name for p in people), "group", members="person")
+    if ", " in text:
+        head_words = text.partition(", ")[0].split()
+        if classify(" ".join(head_words))[0] == "anonymous":  # "Many MPs with rural constituencies, particularly in ..."
+            return Entity(" ".join(head_words), "anonymous", True)
+        named_after = _first_name_after_description(head_words)
+        if named_after:  # "Mr Brown's former adviser Ed Balls, now a parliamentary hopeful": the person, the rest their role
+            role = " ".join(head_words[:named_after])
+            affiliation = None if re.search(r"[\u2019']s\b", role) else _affiliation(role)  # "Mr Brown's adviser": no body
+            return Entity(" ".join(head_words[named_after:]), "person", False, role, affiliation)
     if ", " in text and re.search(r"[\u2019']s\s", text.partition(", ")[0]):
         # "Mr Brown's former adviser, Jane Smith, ...": the person the appositive names
         named = parse_named(text.split(", ")[1])
@@ -277,11 +303,14 @@ def parse_named(mention: str) -> Entity:
         joint -= 1
     if run >= 1 and joint >= 2 and words[joint].lower() in ("of", "from", "at"):
         name_words = words[:joint]
-        if len(name_words) == 2 and all(_is_capitalised(w) for w in name_words) and name_words[0].lower() in FEMALE_NAMES | MALE_NAMES:
+        known = name_words[0].lower() in FEMALE_NAMES | MALE_NAMES
+        # an unknown first name too ("Rhian Beynon of the JCWI"), when neither word names a role, a body or a place
+        unknown = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES or w.isupper() for w in name_words)
+        if len(name_words) == 2 and all(_is_capitalised(w) for w in name_words) and (known or unknown):
             body = " ".join(words[len(words) - run :])
             return Entity(" ".join(name_words), "person", False, None, body)
     title_case_body = run == 1 and all(_is_capitalised(w) for w in words) and len(words) >= 3 and words[0].lower() not in HONORIFICS
-    if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS and not (
+    if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS | ORGANIZATION_WORDS and not (
         run == 1 and (last in GOVERNMENT_WORDS or after_preposition or title_case_body)  # "Fairford Coach Action" is a body
     ):
         # "spokesperson John Kirby": the run is the name; "ambassador to North Korea Alexander
@@ -295,7 +324,7 @@ def parse_named(mention: str) -> Entity:
         role = " ".join(w for w in words[: len(words) - size] if w.lower().strip(".") not in _PLAIN_TITLES - {"lord", "lady"})
         role = role[4:] if role.lower().startswith("the ") else role
         return Entity(name, "person", False, role, _affiliation(role))
-    if run >= 2 and any(w.islower() and w not in DETERMINERS for w in before):
+    if run >= 2 and any(w.islower() and w not in DETERMINERS for w in words[: len(words) - run]):
         # "North Korean state-run Korea Central News Agency" -> the name is the capitalised tail.
         tail = Entity(" ".join(words[len(words) - run :]), *classify(" ".join(words[len(words) - run :])))
         if tail.type in ("media", "organization", "government"):
@@ -340,10 +369,23 @@ def _first_name_after_description(words: list[str]) -> int:
             words[start].lower() in first_names and len(name) <= 3 and all(_is_capitalised(w) for w in name)
             and not any(_is_role(w) for w in name) and before not in first_names | HONORIFICS
             and before not in DETERMINERS | PREPOSITIONS and not before.endswith(("'s", "\u2019s"))
-            and classify(" ".join(name))[0] == "person"
+            and classify(" ".join(name))[0] == "person" and _describes(words[:start])
         ):
             return start
     return 0
+
+
+def _describes(words: list[str]) -> bool:
+    """Whether capitalised words before a name describe the person ("Lib Dem", "London", "EU", "Republican")
+    rather than start the name (one unknown word: "Shani" in "Shani Rhys James")."""
+    if len(words) != 1 or any(not _is_capitalised(w) or _is_role(w) for w in words):
+        return True  # "Ku Klux Klan Grand Wizard David Duke": a capitalised description of two words or more
+    if words[0].lower() in PARTY_ADJECTIVES:
+        return True
+    joined = " ".join(words).lower().removeprefix("the ")
+    return joined in PARTIES or joined in ROLE_SYNONYMS or any(
+        w.isupper() or w.lower() in PLACES or w.lower() in NATIONALITIES or w.lower().endswith(("'s", "\u2019s")) for w in words
+    )
 
 
 def mention_kind(mention: str) -> str:
@@ -357,8 +399,12 @@ def mention_kind(mention: str) -> str:
     # Only definite phrases point back ("the official"); "a senior official" introduces someone new.
     if words and words[0] in DEFINITE_DETERMINERS and len(words) <= 4:
         heads = [w.strip(".,") for w in words[1:] if w.strip(".,") in DESCRIPTION_HEADS]
-        # "the officials" is a description; "the New York Times" is a name.
-        if heads and len(words) <= 4 and not any(_is_capitalised(w) for w in clean_mention(mention).split()[1:]):
+        # "the officials" is a description; "the New York Times" is a name; "the Lib Dem spokesman" (a party's
+        # spokesman) is a description again.
+        capitalised = [w for w in clean_mention(mention).split()[1:] if _is_capitalised(w)]
+        party = " ".join(capitalised).lower()
+        of_a_party = words[-1] in PERSON_HEADS and bool(capitalised) and (party in PARTIES or party in ROLE_SYNONYMS)
+        if heads and len(words) <= 4 and (not capitalised or of_a_party):
             return "description"
     return "named"
 
@@ -387,6 +433,11 @@ PLURAL_HEADS = dict(_LINK_WORDS["PLURAL_HEADS"])
 SPEAKER_WEIGHT = 2.0
 SALIENCE_DECAY = 0.5  # per sentence back
 SAME_SENTENCE_WEIGHT = 3.0
+# The subject of a sentence ("Danny Kruger, who ..., had been due to take on Tony Blair. He says ...") is what
+# the next "he" usually means, more than a later object; someone named inside what another person said
+# ("Mr Blair has failed, he claimed") is talked about, not talking.
+SUBJECT_WEIGHT = 2.0
+REPORTED_WEIGHT = 0.5
 PLURAL_PRONOUNS = set(_LINK_WORDS["PLURAL_PRONOUNS"])
 PERSON_PRONOUNS = set(_LINK_WORDS["PERSON_PRONOUNS"])
 THING_PRONOUNS = {"it", "its", "which"}
@@ -511,15 +562,18 @@ class Mention:
     entity: Entity
     weight: float = 1.0  # a mention as a quoted source counts more: speakers are what "he" usually means
     end: int = -1  # where the mention ends in the text (-1: not known)
+    reported: tuple[int, int] | None = None  # the statement content it lies in: talked about, not talking
 
 
 class ArticleIndex:
     """Named people and organisations in reading order, so references resolve to what came before them."""
 
     def __init__(
-        self, text: str, sentence_starts: Sequence[int] = (), author: str | None = None, publisher: str | None = None
+        self, text: str, sentence_starts: Sequence[int] = (), author: str | None = None, publisher: str | None = None,
+        reported: Sequence[tuple[int, int]] = (),
     ) -> None:
         self.sentence_starts = list(sentence_starts)
+        self.text = text
         self.author = author  # the article's own voice: who "I" is outside quotations
         self.publisher = publisher  # and who "we" is
         self.mentions: list[Mention] = []
@@ -540,7 +594,10 @@ class ArticleIndex:
         for _, _, entity in found:  # "the United States", "North Korea"
             entity.place = entity.place or place_kind(entity.name)
         found.sort(key=lambda item: item[0])
-        self.mentions = [Mention(a, e, 1.0, b) for a, b, e in found]
+        self.mentions = [
+            Mention(a, e, self._weight(a, found, reported), b, next(((s, t) for s, t in reported if s <= a < t), None))
+            for a, b, e in found
+        ]
         self.mentions += _conjoined(text, self.mentions)
         self.mentions.sort(key=lambda m: m.position)
         for mention in self.mentions:  # a surname mention carries its full name's known gender
@@ -550,6 +607,38 @@ class ArticleIndex:
             if person is not None and person.name in self.gender:
                 self.gender[mention.entity.name] = self.gender[person.name]
 
+    def _weight(self, position: int, found: Sequence[tuple[int, int, Entity]], reported: Sequence[tuple[int, int]]) -> float:
+        """How much a mention at ``position`` counts towards salience: more as its sentence's subject (not
+        inside a statement's content, ``reported``)."""
+        if any(start <= position < end for start, end in reported):
+            return 1.0
+        sentence = self.sentence_of(position)
+        start = self.sentence_starts[sentence - 1] if sentence > 0 else 0
+        if any(start <= a < position and not self._modifies(b, found) for a, b, _ in found):
+            return 1.0  # another name heads its sentence
+        return SUBJECT_WEIGHT if self.opens_sentence(position) else 1.0
+
+    def opens_sentence(self, position: int) -> bool:
+        """Whether only sentence openers, titles and roles come before ``position`` in its sentence: "But Tory
+        leader Michael Howard said", "Clinton communication director Jennifer Palmieri said"; never "In a
+        report for the Foreign Policy Centre, he ..." nor "Mr Blair has failed, he claimed"."""
+        sentence = self.sentence_of(position)
+        start = self.sentence_starts[sentence - 1] if sentence > 0 else 0
+        before = re.findall(r"[\w\u2019'-]+|,", self.text[start:position])
+        last_role = max((i for i, w in enumerate(before) if _is_role(w)), default=-1)
+        return all(w != "," and (i <= last_role or w.lower() in SENTENCE_OPENERS or _is_capitalised(w)) for i, w in enumerate(before))
+
+    def _modifies(self, end: int, found: Sequence[tuple[int, int, Entity]]) -> bool:
+        """Whether the name ending at ``end`` only describes the next one: "Clinton communication director
+        Jennifer Palmieri", "Holt's colleague Matt Lauer"."""
+        if self.text.startswith(("'s", "\u2019s"), end):
+            return True
+        following = [a for a, _, _ in found if a > end]
+        if not following:
+            return False
+        gap = self.text[end : min(following)].split()
+        return 0 < len(gap) <= 3 and not any(p in " ".join(gap) for p in ",;:\"") and _is_role(gap[-1])
+
     def _named_runs(self, text: str) -> tuple[list[tuple[int, int, Entity]], dict[int, str]]:
         """Runs of capitalised words that name a person or a body; fills ``by_surname`` and ``gender``."""
         found: list[tuple[int, int, Entity]] = []
@@ -558,6 +647,11 @@ class ArticleIndex:
             raw, start = _strip_sentence_opener(match.group(0), match.start())
             if not raw or _is_heading(raw):
                 continue
+            first, _, rest = raw.partition(" ")
+            if first.lower() in self.titled_surnames and rest.split(" ")[0].lower() in FEMALE_NAMES | MALE_NAMES and len(rest.split()) >= 2:
+                # "... wrong way - Howard Tony Blair has failed" (a glued headline): the surname the article
+                # gives a "Mr Howard" runs into the next name.
+                raw, start = rest, start + len(first) + 1
             honorific = raw.split()[0].lower().strip(".")
             entity = parse_named(raw)
             if entity.type != "person":
@@ -575,6 +669,7 @@ class ArticleIndex:
                 continue
             surname_titled = words[-1].lower() in self.titled_surnames
             if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS or role_after or surname_titled):
+                entity.role = entity.role or _office_before(text, start)
                 if honorific in ("sir", "dame"):
                     self.knighted.setdefault(words[0].lower(), entity)
                 if gender:
@@ -651,10 +746,15 @@ class ArticleIndex:
                 return name
         return None
 
-    def add(self, position: int, entity: Entity, weight: float = 1.0) -> None:
-        import bisect
+    def add(self, position: int, entity: Entity, weight: float = 1.0, end: int = -1) -> None:
+        bisect.insort(self.mentions, Mention(position, entity, weight, end), key=lambda m: m.position)
 
-        bisect.insort(self.mentions, Mention(position, entity, weight), key=lambda m: m.position)
+    def just_before(self, position: int) -> Entity | None:
+        """The entity named right before a relative pronoun: "UKIP spokesman, who said" -> UKIP spokesman."""
+        for mention in reversed(self.mentions):
+            if 0 <= position - mention.end <= 3 and not self.text[mention.end : position].strip(", "):
+                return mention.entity
+        return None
 
     def sentence_of(self, position: int) -> int:
         return bisect.bisect_right(self.sentence_starts, position)
@@ -675,6 +775,9 @@ class ArticleIndex:
                 continue
             # Earlier in the same sentence binds tightest: "McAuliffe has said ..., but he refuses".
             weight = mention.weight * (SAME_SENTENCE_WEIGHT if distance == 0 else SALIENCE_DECAY**distance)
+            reported = mention.reported
+            if reported is not None and not reported[0] <= position < reported[1]:
+                weight *= REPORTED_WEIGHT  # named in what someone said, and the reference is outside it
             scores[name] = scores.get(name, 0.0) + weight
             last[name] = mention.position
             entities.setdefault(name, mention.entity)
@@ -688,10 +791,19 @@ class ArticleIndex:
             yield mention.entity
 
 
+def _unnamed_one(entity: Entity) -> bool:
+    """An unnamed single speaker ("an executive spokeswoman", "a senior official"): "she said" may mean her."""
+    head = entity.name.split()[-1].lower() if entity.name else ""
+    return entity.vague and " and " not in entity.name and (head in VAGUE_SINGULAR or head in PERSON_HEADS)
+
+
 def _pronoun_fits(pronoun: str, entity: Entity, gender: str | None) -> bool:
     if pronoun in PERSON_PRONOUNS:
-        if entity.type != "person" or entity.vague:
+        if (entity.type != "person" or entity.vague) and not _unnamed_one(entity):
             return False
+        if gender is None and _unnamed_one(entity):
+            head = entity.name.split()[-1].lower()
+            gender = "female" if head.endswith("woman") else "male" if head.endswith("man") else None
         if pronoun in ("he", "him", "his"):
             return gender != "female"
         if pronoun in ("she", "her", "hers"):
@@ -723,7 +835,10 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
     article = result.article
     sentences = [replace(s, attributions=[replace(a) for a in s.attributions]) for s in result.sentences]
     by_index = {s.index: s for s in sentences}
-    index = ArticleIndex(article.text, [s.start for s in sentences], article.author, article.publisher)
+    reported = [(a.content.start, a.content.end) for s in sentences for a in s.attributions if a.content is not None]
+    index = ArticleIndex(article.text, [s.start for s in sentences], article.author, article.publisher, reported)
+    speakers: set[int] = set()  # where a source was added to the index: once per mention, however many cues it has
+    resolved: dict[tuple[int, int], tuple[Entity | None, str, float]] = {}  # each source mention's referent
     sources: list[Entity] = []  # resolved sources so far, most recent last
     for sentence in sentences:
         for attribution in sentence.attributions:
@@ -738,16 +853,24 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 attribution.resolution = "unresolved"
                 continue
             skip = (attribution.content.start, attribution.content.end) if attribution.content else None
-            entity, resolution = _resolve_mention(attribution.source.text, attribution.source.start, index, sources, skip)
+            span = (attribution.source.start, attribution.source.end)
+            if span not in resolved:  # one mention, one referent: "..., he claimed, saying he ..." is one "he"
+                entity, resolution = _resolve_mention(attribution.source.text, attribution.source.start, index, sources, skip)
+                certainty = 1.0 if entity is None else _certainty(
+                    attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip
+                )
+                resolved[span] = (entity, resolution, certainty)
+            entity, resolution, certainty = resolved[span]
             if entity is None:
                 attribution.entity, attribution.resolution = None, "unresolved"
                 continue
             _set_entity(attribution, entity, resolution)
-            certainty = _certainty(attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip)
             attribution.confidence = round(attribution.confidence * certainty, 4)
             sources = [e for e in sources if e.name != entity.name] + [entity]
-            # A speaker stays salient: "he ... he" continues from here.
-            index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT)
+            # A speaker stays salient: "he ... he" continues from here (once for "X said ..., adding ...").
+            if attribution.source.start not in speakers:
+                index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT, end=attribution.source.end)
+                speakers.add(attribution.source.start)
             if entity.type == "person" and len(entity.name.split()) > 1:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
         _nested_attribution(sentence.text, sentence.start, sentence.attributions, index, sources)
@@ -844,10 +967,16 @@ def _resolve_mention(
                 return Entity(voice, "person"), "pronoun"
             if pronoun in FIRST_PERSON:
                 return None, "unresolved"
+        if pronoun in ("who", "which", "whom"):
+            named = index.just_before(position)  # a relative pronoun is the name it follows
+            if named is not None and not named.place:
+                return named, "pronoun"
         if pronoun in PERSON_PRONOUNS:
             pool = index.salient(position, skip)
-        else:  # "it", "they": a named body of the same or the previous sentence, then earlier sources
-            pool = [e for e in index.salient(position, skip, window=1) if e.type != "person"]
+        else:  # "it", "they": a named body of the same or the previous sentence, then earlier sources; a place
+            # of the previous sentence only as a source ("Russia said ... It added"), never "England and Wales ... It said"
+            pool = [e for e in index.salient(position, skip, window=0) if e.type != "person"]
+            pool += [e for e in index.salient(position, skip, window=1) if e.type != "person" and not e.place]
         pool += list(reversed(sources))
         for candidate in pool:
             if _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)):
@@ -862,6 +991,8 @@ def _resolve_mention(
                     return candidate, "description"
             if phrase in OFFICES:  # no holder named here: the store looks for one the corpus names
                 return Entity(text[0].upper() + text[1:], "person", False, role=phrase), "description"
+            if any(_is_capitalised(w) for w in text.split()[1:]):  # "the Lib Dem spokesman" nobody here is: unnamed
+                return Entity(text[0].upper() + text[1:], *classify(text)), "named"
         heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
         head = heads[-1] if heads else words[-1]
         # Most recent first; sources were added to the index where they were quoted.
@@ -923,8 +1054,28 @@ def _resolve_mention(
             return person, "alias"
     for candidate in reversed(sources):
         if candidate.name.lower() == entity.name.lower():
-            return candidate, "alias" if candidate.name != text else "named"
+            # "Tory leader Michael Howard" after a bare "Howard": the person, now with the title he is given
+            known = replace(candidate, role=candidate.role or entity.role, affiliation=candidate.affiliation or entity.affiliation)
+            return known, "alias" if candidate.name != text else "named"
     return entity, "named"
+
+
+_WORDS_BEFORE = re.compile(r"((?:[\w\u2019'-]+ ){1,4})$")
+
+
+def _office_before(text: str, start: int) -> str | None:
+    """The office or party role written in lower case before a name ("Tory leader Michael Howard", "Lib Dem
+    spokesman Vince Cable"), which the run of capitalised words leaves out."""
+    found = _WORDS_BEFORE.search(text, max(0, start - 60), start)
+    if found is None:
+        return None
+    words = found.group(1).split()
+    for size in range(min(4, len(words)), 0, -1):
+        phrase = " ".join(words[-size:])
+        party = " ".join(words[-size:-1]).lower()
+        if normalize_role(phrase) in OFFICES or (words[-1] in PERSON_HEADS and (party in PARTIES or party in ROLE_SYNONYMS)):
+            return phrase  # "Tory leader", "Lib Dem spokesman"
+    return None
 
 
 POSSESSIVE_DETERMINERS = set(_LINK_WORDS["POSSESSIVE_DETERMINERS"])

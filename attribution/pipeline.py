@@ -46,6 +46,8 @@ _STATEMENTS = json.loads((_DATA / "statements.json").read_text(encoding="utf-8")
 CONTENT_FUNCTION_WORDS = frozenset(_STATEMENTS["function_words"])
 AUXILIARY_CUES = frozenset(_STATEMENTS["auxiliary_cues"])
 ACTION_CUES = frozenset(_STATEMENTS["action_cues"])
+PASSIVE_PARTICIPLES = frozenset(_STATEMENTS["passive_participles"])
+_BE_FORMS = frozenset(_STATEMENTS["be_forms"])
 _QUOTE_MARKS = "\"\u201c\u201d"
 
 
@@ -55,7 +57,8 @@ def _bare_words(text: str) -> list[str]:
 
 def is_statement(attribution: Attribution) -> bool:
     """False for what is no statement: a content of function words only ("which"), a cue that only says
-    something was ("was", "has been"), an action ("scrapped") with nothing quoted."""
+    something was ("was", "has been"), an action ("scrapped") with nothing quoted, a passive cue without
+    its agent ("is being urged": the source was spoken to)."""
     if attribution.content is not None:
         words = _bare_words(attribution.content.text)
         if not words or all(w in CONTENT_FUNCTION_WORDS for w in words):
@@ -67,6 +70,9 @@ def is_statement(attribution: Attribution) -> bool:
         quoted = attribution.content is not None and any(q in attribution.content.text for q in _QUOTE_MARKS)
         main = [w for w in cue if w not in AUXILIARY_CUES]
         if main and main[0] in ACTION_CUES and not quoted:
+            return False
+        passive = any(a in _BE_FORMS and b in PASSIVE_PARTICIPLES for a, b in zip(cue, cue[1:]))
+        if passive and "by" not in cue:
             return False
     return True
 
@@ -109,16 +115,161 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
         # A cue without its own source shares the sentence's ("X said ..., urging ...").
         source = _nearest(anchor, group["SOURCE"] or sources)
         span_confidence = sum(s.confidence for s in members) / len(members)
+        cue = text_span(group["CUE"])
+        source_span = _complete_name(text_span([source]), text) if source else None
         attributions.append(
             Attribution(
-                source=_complete_name(text_span([source]), text) if source else None,
-                cue=text_span(group["CUE"]),
-                content=text_span(group["CONTENT"]),
+                source=_relative_speaker(cue, sentence, text) or source_span,
+                cue=cue,
+                content=trim_content(text_span(group["CONTENT"]), cue, sentence, text),
                 confidence=round(min(prediction.confidence, span_confidence), 4),
             )
         )
-    # Kept in the JSONL contract (PolNeAR marks such spans too), but not stored as statements.
-    return [replace(a, statement=is_statement(a)) for a in attributions]
+    attributions = [part for attribution in _fill_contents(attributions, sentence, text) for part in split_coordinated(attribution, text)]
+    # "Asked whether ..., Mr Blair said ...": the question put to the speaker opens the sentence; it is no
+    # statement of his.
+    opener = text[sentence.start : sentence.end].lstrip()
+    question_at = sentence.end - len(opener) if opener.lower().startswith("asked ") else None
+    attributions = [replace(a, statement=False) if a.cue is not None and a.cue.start == question_at else a for a in attributions]
+    return _mark_statements(attributions)
+
+
+def _mark_statements(attributions: list[Attribution]) -> list[Attribution]:
+    """Which attributions are statements of the claim graph (the rest stay in the JSONL contract: PolNeAR
+    marks such spans too).  Not: what ``is_statement`` rejects; a cue with no content of its own beside one
+    that has it ('Mr Johnson told Today: "...," he said.'); a second cue of the same content ('was denied by
+    UKIP spokesman, who said: "..."'), of which the one whose source is a name is kept, else the first."""
+    with_content = any(a.content is not None for a in attributions)
+    contents = [(a.content.start, a.content.end) if a.content is not None else None for a in attributions]
+    keep: dict[tuple[int, int], tuple[int, bool]] = {}
+    for number, (attribution, content) in enumerate(zip(attributions, contents)):
+        if content is None:
+            continue
+        named = attribution.source is not None and link.mention_kind(attribution.source.text) != "pronoun"
+        if content not in keep or (named and not keep[content][1]):
+            keep[content] = (number, named)
+    return [
+        replace(a, statement=a.statement and is_statement(a) and (content is not None or not with_content) and (content is None or keep[content][0] == number))
+        for number, (a, content) in enumerate(zip(attributions, contents))
+    ]
+
+
+_WHO_BEFORE = re.compile(r"(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*,?\s+(who)\s+(?:had\s+|has\s+|have\s+)?$")
+
+
+def _relative_speaker(cue: TextSpan | None, sentence: Span, text: str) -> TextSpan | None:
+    """A "who" right after a name and before the cue ("He was responding to Tory spokesman Julian Lewis who
+    said ..."): the source of that cue, whatever source the sentence's other cue has (the linker resolves
+    it to the name it follows)."""
+    if cue is None:
+        return None
+    found = _WHO_BEFORE.search(text, max(sentence.start, cue.start - 80), cue.start)
+    if found is None or found.end() != cue.start:
+        return None
+    return TextSpan(found.start(1), found.end(1), repair(found.group(1)))
+
+
+_TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:and|but|or|while|which|as|who)\b)+[\s,;]*$|[\s,;:]+$")
+
+
+def _fill_contents(attributions: list[Attribution], sentence: Span, text: str) -> list[Attribution]:
+    """A cue the model left without a content, beside others that have one ('he told the paper that truancy
+    was "very bad" and said "firm action" was needed'): what follows the cue up to the next attribution's
+    words, when that is at least three words."""
+    if all(a.content is not None for a in attributions) or all(a.content is None for a in attributions):
+        return attributions
+    starts = sorted(span.start for a in attributions for span in (a.source, a.cue, a.content) if span is not None)
+    filled = []
+    for attribution in attributions:
+        cue = attribution.cue
+        if attribution.content is None and cue is not None:
+            end = next((start for start in starts if start >= cue.end), sentence.end)
+            words = _TRAILING_LINK.sub("", text[cue.end : end])
+            if len(words.split()) >= 3:
+                attribution = replace(attribution, content=trim_content(_span(text, cue.end, cue.end + len(words)), cue, sentence, text))
+        filled.append(attribution)
+    return filled
+
+
+_COLON_THEN_QUOTE = re.compile(r"[^\"\u201c\u201d]{0,60}?:\s*[\"\u201c]")
+
+
+def _span(text: str, start: int, end: int) -> TextSpan:
+    while start < end and text[start] in " \t\n:,":
+        start += 1
+    while end > start and text[end - 1] in " \t\n,":
+        end -= 1
+    return TextSpan(start, end, repair(text[start:end]))
+
+
+def trim_content(content: TextSpan | None, cue: TextSpan | None, sentence: Span, text: str) -> TextSpan | None:
+    """What was said, without its cue or the writer's narration around it.
+
+    - A content holding its own cue ('Mr Kruger was quoted in the Guardian saying: "We plan ..."') is what
+      follows the cue.
+    - A content before its cue when a quotation follows the cue and a colon ('Addressing claims ..., Mr
+      Michael told the Today programme: "There has been ...') is that quotation.
+    - A quotation followed by narration ('"Tony, that's rubbish" as she tried to complain ...') ends at its
+      closing mark, unless another quotation follows ('"A," he said, "B."').
+    """
+    if content is None:
+        return None
+    if cue is not None and content.start < cue.start and cue.end <= content.end:
+        after = _span(text, cue.end, content.end)
+        content = after if len(after.text.split()) >= 3 else _span(text, content.start, cue.start)
+    elif cue is not None and content.end <= cue.start and not any(q in content.text for q in _QUOTE_MARKS):
+        quotation = _COLON_THEN_QUOTE.match(text, cue.end, sentence.end)
+        if quotation is not None:
+            content = _span(text, quotation.end() - 1, sentence.end)
+    if content.text.lstrip()[:1] in _QUOTE_MARKS:
+        marks = quotation_marks(text, content.start, content.end, False)[0]
+        closing = [position for position, opens in marks if not opens]
+        if closing and closing[0] == marks[-1][0] and len(text[closing[0] + 1 : content.end].split()) >= 2:
+            content = _span(text, content.start, closing[0] + 1)
+    addressee = _ADDRESSEE.match(text, content.start, content.end)
+    if addressee is not None and cue is not None and _bare_words(cue.text)[-1:] and _bare_words(cue.text)[-1] in ADDRESSEE_CUES:
+        content = _span(text, addressee.end(), content.end)  # "told [the Times] that truancy was bad"
+    narration = _NARRATION.search(text, content.start, content.end)
+    if narration is not None and len(text[content.start : narration.start()].split()) >= 3:
+        content = _span(text, content.start, narration.start())
+    return content
+
+
+_NARRATION = re.compile(
+    r"(?:[,;]|\s[\u2013\u2014-])\s+(?:" + "|".join(re.escape(w) for w in _PIPELINE_WORDS["narration_clauses"]) + r")\b"
+    + r"|(?<=[\"\u201d])\s+(?:" + "|".join(re.escape(w) for w in _PIPELINE_WORDS["narration_after_quotation"]) + r")\b"
+)
+_SPEECH_CUES = frozenset(_STATEMENTS["speech_cues"])
+ADDRESSEE_CUES = frozenset(_PIPELINE_WORDS["addressee_cues"])
+_ADDRESSEE = re.compile(r"(?:the |a |an )?(?:[\w\u2019'&.-]+ ){0,5}?that\s+")
+_COORDINATION_PARTICLES = frozenset(_PIPELINE_WORDS["coordination_particles"])
+_COORDINATED = re.compile(r"(?<![,;])\s+and\s+([a-z]+)\b")  # "..., and responded to ..." stays one statement
+
+
+def split_coordinated(attribution: Attribution, text: str) -> list[Attribution]:
+    """'Mr Prentis said workers did not want to strike and called for talks': two acts of saying, two
+    statements of one speaker ("said" ..., "called for" talks).  Only a paraphrase splits, at "and" and a
+    past verb of saying or doing ("called", "promised", "dismissed") or a verb of saying in -ing ("and
+    calling for"), with three words or more on each side."""
+    content = attribution.content
+    if content is None or attribution.cue is None or content.text.lstrip()[:1] in _QUOTE_MARKS:
+        return [attribution]
+    for match in _COORDINATED.finditer(text, content.start, content.end):
+        verb = match.group(1)
+        past = verb.endswith("ed") or verb in ("said", "told")
+        participle = verb.endswith("ing") and verb in _SPEECH_CUES  # "accusing him of ... and calling for him to apologise"
+        if not (verb in _SPEECH_CUES or verb in ACTION_CUES) or not (past or participle):
+            continue
+        cue_end = match.end()
+        particle = re.match(r"\s+([a-z]+)\b", text[cue_end : content.end])
+        if particle is not None and particle.group(1) in _COORDINATION_PARTICLES:
+            cue_end += particle.end()
+        first, second = _span(text, content.start, match.start()), _span(text, cue_end, content.end)
+        if len(first.text.split()) < 3 or len(second.text.split()) < 3:
+            continue
+        cue = TextSpan(match.start(1), cue_end, repair(text[match.start(1) : cue_end]))
+        return [replace(attribution, content=first), replace(attribution, cue=cue, content=second)]
+    return [attribution]
 
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w'\u2019-]*\b(?![\u2019']s\b)")
@@ -150,9 +301,66 @@ CONTINUATION_REST_CHARS = int(_PIPELINE_WORDS["continuation_rest_chars"])
 def _speech_clause(rest: str, attribution: Attribution, sentence: SentenceResult) -> bool:
     """Whether what follows a quotation in its sentence is the clause that attributes it: it holds the
     attribution's own cue ('he said', 'he told BBC Radio 4's Today programme')."""
-    cue = attribution.cue
     content = attribution.content
-    return cue is not None and content is not None and content.end <= cue.start < sentence.end
+    # its own cue, or another cue of the sentence ('X said: "...," he said.')
+    return content is not None and any(
+        a.cue is not None and content.end <= a.cue.start < sentence.end for a in [attribution, *sentence.attributions]
+    )
+
+
+_OPENS_AFTER = " \t\n([{\u2014\u2013-"
+_CLOSES_BEFORE = " \t\n.,;:!?)]}\u2014\u2013-"
+
+
+def quotation_marks(text: str, start: int, end: int, inside: bool) -> tuple[list[tuple[int, bool]], bool]:
+    """The double quotation marks in ``text[start:end]`` as (position, opens), and whether a quotation is
+    still open at ``end``; ``inside``: whether one is open at ``start``.
+
+    A straight mark opens after a space and before a word, and closes after a word and before a space
+    or a stop; one that is neither ("of\"squabbling") opens or closes by turns.  A mark that opens
+    inside an open quotation starts its next paragraph (BBC records lose the line breaks: '"A. "B."'),
+    and the quotation stays open.
+    """
+    marks = []
+    for position in range(start, end):
+        mark = text[position]
+        if mark not in _QUOTE_MARKS:
+            continue
+        before = text[position - 1] if position > 0 else " "
+        after = text[position + 1] if position + 1 < len(text) else " "
+        if mark == "\u201c":
+            opens = True
+        elif mark == "\u201d":
+            opens = False
+        else:
+            can_open = before in _OPENS_AFTER and not after.isspace()
+            can_close = after in _CLOSES_BEFORE and not before.isspace()
+            opens = can_open if can_open != can_close else not inside
+        marks.append((position, opens))
+        inside = opens
+    return marks, inside
+
+
+def _quotation_end(text: str, sentence: SentenceResult) -> int | None:
+    """Where a quotation open at the start of ``sentence`` closes in it (after its closing mark), if it does."""
+    for position, opens in quotation_marks(text, sentence.start, sentence.end, True)[0]:
+        if not opens:
+            return position + 1
+    return None
+
+
+def _opened_by(text: str, sentence: SentenceResult, inside: bool) -> int | None:
+    """The attribution of ``sentence`` whose quotation is still open at the sentence's end, if any."""
+    marks, open_at_end = quotation_marks(text, sentence.start, sentence.end, inside)
+    if not open_at_end:
+        return None
+    opening = [p for p, opens in marks if opens]
+    mark = opening[-1] if opening else sentence.start
+    for number, attribution in enumerate(sentence.attributions):
+        content = attribution.content
+        if content is not None and content.start - 2 <= mark < content.end:
+            return number
+    return None
 
 
 def merge_continuations(sentences: list[SentenceResult], text: str) -> list[SentenceResult]:
@@ -161,13 +369,20 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
     Returns new sentences (the given ones are left as they are).  When the previous content ran to the
     end of its sentence, the two contents become one span shared by every sentence of the chain, and the
     carrying-on attribution points back (``continues``: sentence and attribution index) to the one it
-    carries on, so that the chain is stored as one statement.
+    carries on, so that the chain is stored as one statement.  A sentence that starts inside a quotation
+    opened by an earlier statement and not yet closed ('Andrew Marr said: "This is damaging. Gordon Brown
+    knows it."') is that statement's, up to the closing mark: a name in it is no speaker of its own.
     """
     out = [replace(s, attributions=[replace(a) for a in s.attributions]) for s in sentences]
     previous: tuple[int, int] | None = None  # (position in ``out``, attribution index)
+    opened: tuple[int, int] | None = None  # the statement whose quotation is open at the end of the last sentence
+    inside = False  # whether a quotation is open at the end of the last sentence
     for position, sentence in enumerate(out):
         current = None
-        if sentence.label != "context" and sentence.attributions:
+        starts_inside, was_inside = opened is not None, inside
+        if opened is not None:
+            current = _carry_quotation(out, position, opened, text)
+        elif sentence.label != "context" and sentence.attributions:
             first = sentence.attributions[0]
             before = out[previous[0]].attributions[previous[1]] if previous is not None else None
             continues = (
@@ -178,6 +393,8 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                 and previous is not None
                 and out[previous[0]].index == sentence.index - 1
                 and not text[sentence.start : first.content.start].strip(" \t\"'\u201c\u2018")
+                # '"A," she said. "B. C," the director added.': a second act of saying, a second statement
+                and not _closed_by_own_clause(out, position, text)
             )
             if continues:
                 assert before is not None and previous is not None and first.content is not None
@@ -202,21 +419,93 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                 )
                 content = first.content
                 if one_quotation and not paraphrase_then_quote and before.content is not None:
-                    start = before.content.start
-                    content = TextSpan(start, first.content.end, repair(text[start : first.content.end]))
-                    # Every sentence of the chain carries the same span, so it is one content.
-                    for earlier in out[:position]:
-                        earlier.attributions = [
-                            replace(a, content=content) if a.content is not None and a.content.start == start else a
-                            for a in earlier.attributions
-                        ]
+                    content = _join_chain(out, position, before.content.start, first.content.end, text)
                 sentence.attributions[0] = replace(
                     first, content=content, source=before.source, cue=before.cue, resolution="continuation",
                     continues=(before_sentence.index, previous[1]),
                 )
-            current = (position, len(sentence.attributions) - 1)
+            with_content = [n for n, a in enumerate(sentence.attributions) if a.content is not None and a.statement]
+            current = (position, with_content[-1] if with_content else len(sentence.attributions) - 1)
+        if starts_inside:
+            assert opened is not None
+            closes = _quotation_end(text, sentence)
+            if closes is None:  # still open: the next sentence carries on the same statement
+                inside, opened = True, current or opened
+            else:
+                inside = quotation_marks(text, closes, sentence.end, False)[1]
+                after = _opened_by(text, replace(sentence, start=closes), False)
+                opened = (position, after) if after is not None else None
+        else:
+            number = _opened_by(text, sentence, was_inside) if sentence.label != "context" else None
+            inside = quotation_marks(text, sentence.start, sentence.end, was_inside)[1]
+            opened = (position, number) if number is not None else None
         previous = current
     return out
+
+
+def _closed_by_own_clause(out: list[SentenceResult], position: int, text: str) -> bool:
+    """Whether the quotation that ``out[position]`` opens ends with an attribution clause of its own
+    ('"B. C," the director added.'), in this sentence or a later one."""
+    sentence = out[position]
+    marks = quotation_marks(text, sentence.start, sentence.end, False)[0]
+    if not marks or not marks[0][1]:
+        return False
+    begin = marks[0][0] + 1
+    for later in out[position : position + 8]:
+        closing = [p for p, opens in quotation_marks(text, max(begin, later.start), later.end, True)[0] if not opens]
+        if closing:
+            return any(a.source is not None and a.cue is not None and a.source.start > closing[0] for a in later.attributions)
+    return False
+
+
+def _join_chain(out: list[SentenceResult], position: int, start: int, end: int, text: str) -> TextSpan:
+    """One content span from ``start`` to ``end``, carried by every earlier sentence of the chain."""
+    content = TextSpan(start, end, repair(text[start:end]))
+    for earlier in out[:position]:
+        earlier.attributions = [
+            replace(a, content=content) if a.content is not None and a.content.start == start else a
+            for a in earlier.attributions
+        ]
+    return content
+
+
+def _carry_quotation(out: list[SentenceResult], position: int, opened: tuple[int, int], text: str) -> tuple[int, int] | None:
+    """``out[position]`` starts inside the quotation of the statement at ``opened``: the part up to the
+    closing mark joins that statement's content; attributions inside that part are dropped (a name inside
+    someone's quotation is not a speaker), those after it stay.  Returns where the chain's attribution now
+    is in this sentence, or ``None`` for a context sentence (whose words still join the content)."""
+    sentence = out[position]
+    opener_sentence = out[opened[0]]
+    opener = opener_sentence.attributions[opened[1]]
+    assert opener.content is not None
+    closes = _quotation_end(text, sentence) or sentence.end
+    end = closes
+    while end > sentence.start and text[end - 1].isspace():
+        end -= 1
+    content = _join_chain(out, position, opener.content.start, end, text)
+    if sentence.label == "context":
+        return None
+    kept = [a for a in sentence.attributions if a.content is not None and a.content.start >= closes
+            and (a.source is None or a.source.start >= closes)]
+    confidence = min([sentence.confidence] + [a.confidence for a in sentence.attributions if a.content is not None and a.content.start < closes])
+    source, cue = opener.source, opener.cue
+    # '"A. B," Oxfam's director said.': the clause after the closing mark names the speaker of the whole
+    # quotation, when its first sentence named nobody.
+    clause = next((a for a in sentence.attributions if a.source is not None and a.source.start >= closes
+                   and (a.content is None or a.content.start < closes)), None)
+    if source is None and clause is not None:
+        source, cue = clause.source, clause.cue
+        for earlier in out[opened[0] : position]:
+            earlier.attributions = [
+                replace(a, source=source, cue=cue) if a.source is None and a.content is not None and a.content.start == content.start else a
+                for a in earlier.attributions
+            ]
+    carried = Attribution(
+        source=source, cue=cue, content=content, confidence=round(confidence, 4), resolution="continuation",
+        continues=(opener_sentence.index, opened[1]),
+    )
+    sentence.attributions = [carried, *kept]
+    return position, 0
 
 
 def _to_input(prediction: SentencePrediction, origin: list[int]) -> SentencePrediction:

@@ -1,6 +1,6 @@
 """Fit the statement calibrator (``attribution/data/calibration.json``) on the dev gold.
 
-    python benchmarks/fit_calibration.py [--threshold 0.5] [--write]
+    python benchmarks/fit_calibration.py [--threshold 0.7] [--write]
 
 Scores the dev articles in-process into a fresh database with the calibrator switched off (every
 statement stored, each with its raw confidence), reads the features of each stored statement, judges them
@@ -100,7 +100,7 @@ def main() -> None:
     from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument("--threshold", type=float, default=0.7)
     parser.add_argument("--regularization", type=float, default=1.0, help="C of the logistic regression")
     parser.add_argument("--write", action="store_true", help="Save the fitted calibrator in the package")
     parser.add_argument("--db", type=Path, help="Score into this new database [default: a temporary one]")

@@ -7,7 +7,7 @@ The gold set (``tests/data/bbc_statement_gold.jsonl``) lists every statement of 
 (records 151 onwards of the politics category, which the resolution rules were never written on), judged
 by annotators who never saw the tool's code or output, following ``docs/statement-judging.md``. It keeps
 article ids, character offsets, speaker names and kinds; no corpus text. ``--set dev`` uses a second set
-(``tests/data/bbc_statement_dev.jsonl``, 68 other politics records judged the same way) that rules and
+(``tests/data/bbc_statement_dev.jsonl``, 140 other politics records judged the same way) that rules and
 calibration may be fitted on.
 
 The articles are scored with ``attribution batch`` into a fresh database (or ``--db``; batch skips what

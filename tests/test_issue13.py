@@ -274,3 +274,259 @@ def test_bbc_benchmark_reads_a_scored_database(tmp_path: Path) -> None:
     assert finished.returncode == 0, finished.stderr
     assert "leader Blair: 2/3 = 66.7% of his name/surname/Mr mentions under 'Tony Blair' (2 sources)" in finished.stdout
     assert "duplicate statements: 0/4 = 0.00%" in finished.stdout
+
+
+# --- round 3: pronouns -------------------------------------------------------------------------------------
+
+def test_he_prefers_the_subject_of_the_last_sentence_to_its_object() -> None:
+    text = ("Dan Kemble, who works in the party's research unit, had been due to take on Tony Blair in Sedgefield. "
+            "He says his remark was misrepresented.")
+    (he,) = resolve(text, [("He", "says", "his remark was misrepresented")])
+    assert he.entity == "Dan Kemble"
+
+
+def test_a_person_named_inside_what_was_said_is_talked_about_not_talking() -> None:
+    text = ("Michael Hadley said Mr Blair had failed, that Mr Blair had wasted money and that Mr Blair should go. "
+            "He added that taxes were too high.")
+    _, added = resolve(text, [("Michael Hadley", "said", "Mr Blair had failed, that Mr Blair had wasted money and that Mr Blair should go"),
+                              ("He", "added", "that taxes were too high")])
+    assert added.entity == "Michael Hadley"
+
+
+def test_a_name_that_only_describes_the_next_is_not_the_subject() -> None:
+    text = ("Anne Blair welcomed the report. Blair campaign director Jane Palmer said the figures were good. "
+            "She said voters had noticed.")
+    *_, she = resolve(text, [("Anne Blair", "welcomed", "the report"), ("Blair campaign director Jane Palmer", "said", "the figures were good"),
+                             ("She", "said", "voters had noticed")])
+    assert she.entity == "Jane Palmer"
+
+
+# --- round 3: quotations over sentences, contents ------------------------------------------------------------
+
+def _sentences(text: str, parts: list[tuple[str | None, str | None, str | None]], label: str = "quote") -> list[SentenceResult]:
+    """One sentence per split; per sentence (mention, cue, content) as the model might tag them, or Nones."""
+    spans = split_sentences(text)
+    sentences = [SentenceResult(i, s.start, s.end, s.text_of(text), label, 0.9) for i, s in enumerate(spans)]
+
+    def at(part: str | None, sentence: SentenceResult) -> TextSpan | None:
+        if part is None:
+            return None
+        begin = text.index(part, sentence.start)
+        return TextSpan(begin, begin + len(part), part)
+
+    for sentence, (mention, cue, content) in zip(sentences, parts):
+        if (mention, cue, content) != (None, None, None):
+            sentence.attributions.append(Attribution(at(mention, sentence), at(cue, sentence), at(content, sentence), 0.9))
+    return sentences
+
+
+def test_a_name_inside_an_open_quotation_is_no_speaker(session: Session) -> None:
+    text = ('Andrew Marr said: "This is damaging. Gordon Brown knows it as well as Tony Blair. '
+            'Things are difficult." Tony Blair said the claims were nonsense.')
+    sentences = _sentences(text, [("Andrew Marr", "said", '"This is damaging.'), ("Gordon Brown", "knows", "it as well as Tony Blair"),
+                                  (None, None, 'Things are difficult."'), ("Tony Blair", "said", "the claims were nonsense")])
+    merged = merge_continuations(sentences, text)
+    assert [a.continues for a in merged[1].attributions] == [(0, 0)]
+    result = resolve_article(ArticleResult(article_from_text(text, "q"), merged, "v1"))
+    save_result(session, result)
+    rows = sorted(session.exec(select(Statement)).all(), key=lambda r: r.content_start or 0)
+    assert [(session.get(Source, r.source_id).name, r.content) for r in rows] == [
+        ("Andrew Marr", '"This is damaging. Gordon Brown knows it as well as Tony Blair. Things are difficult."'),
+        ("Tony Blair", "the claims were nonsense"),
+    ]
+
+
+def test_a_quotation_named_at_its_end_is_that_speaker_s_and_a_second_cue_is_a_second_statement() -> None:
+    text = ('"Rich countries give less. This must stop," Ann Holloway said. '
+            '"Children pay. Leaders must act," the charity\'s director added.')
+    sentences = _sentences(text, [(None, None, '"Rich countries give less.'), ("Ann Holloway", "said", 'This must stop,"'),
+                                  (None, None, '"Children pay.'), ("the charity's director", "added", 'Leaders must act,"')])
+    merged = merge_continuations(sentences, text)
+    first, second = merged[0].attributions[0], merged[2].attributions[0]
+    assert first.source is not None and first.source.text == "Ann Holloway"
+    assert first.content is not None and first.content.text == '"Rich countries give less. This must stop,"'
+    assert second.source is not None and second.source.text == "the charity's director" and second.continues is None
+    assert second.content is not None and second.content.text == '"Children pay. Leaders must act,"'
+
+
+@pytest.mark.parametrize(("sentence", "cue", "content", "trimmed"), [
+    ('Mr Kemble was quoted in the Guardian saying: "We plan to cut services."', "saying",
+     'Mr Kemble was quoted in the Guardian saying: "We plan to cut services."', '"We plan to cut services."'),
+    ('Addressing the claims, Mr Mitchell told the Today programme: "The law is clear."', "told",
+     "Addressing the claims", '"The law is clear."'),
+    ('Ann Holloway interrupted, saying "That is rubbish" as she tried to complain.', "saying",
+     '"That is rubbish" as she tried to complain', '"That is rubbish"'),
+    ('Ann Holloway said "A plan," and then "a good one".', "said", '"A plan," and then "a good one"', '"A plan," and then "a good one"'),
+    ("But he told the Times Educational Supplement that truancy was bad.", "told",
+     "the Times Educational Supplement that truancy was bad", "truancy was bad"),
+])
+def test_a_content_is_what_was_said(sentence: str, cue: str, content: str, trimmed: str) -> None:
+    from attribution.pipeline import trim_content
+    from attribution.segment import Span
+
+    def at(part: str) -> TextSpan:
+        return TextSpan(sentence.index(part), sentence.index(part) + len(part), part)
+
+    found = trim_content(at(content), at(cue), Span(0, len(sentence)), sentence)
+    assert found is not None and found.text == trimmed
+
+
+@pytest.mark.parametrize(("mention", "name", "kind"), [
+    ("Veteran Labour MP and former Cabinet minister Jack Cunningham", "Jack Cunningham", "person"),
+    ("Mr Brown's former adviser Ed Balls, now a parliamentary hopeful", "Ed Balls", "person"),
+    ("the ruling Carla Ferstman, legal director of the human rights organisation Redress", "Carla Ferstman", "person"),
+    ("Many MPs with rural constituencies, particularly in eastern England", "Many MPs with rural constituencies", "anonymous"),
+    ("the Conservatives and Lib Dems", "Conservatives and Lib Dems", "group"),
+    ("Foreign Policy Centre", "Foreign Policy Centre", "organization"),
+    ("Frank Field MP", "Frank Field", "person"),
+    ("Australian Lynton Crosby", "Lynton Crosby", "person"),
+    ("The SNP's Nicola Sturgeon", "Nicola Sturgeon", "person"),
+    ("Rhian Beynon of the JCWI", "Rhian Beynon", "person"),
+    ("Shani Rhys James", "Shani Rhys James", "person"),
+    ("Republican Christine Todd Whitman", "Christine Todd Whitman", "person"),
+    ("Royal Bank of Scotland", "Royal Bank of Scotland", "organization"),
+])
+def test_round_three_names(mention: str, name: str, kind: str) -> None:
+    entity = parse_named(mention)
+    assert (entity.name, entity.type) == (name, kind)
+    assert entity.affiliation is None or "Mr" not in entity.affiliation
+
+
+def test_it_is_no_place_named_in_the_last_sentence() -> None:
+    text = "The law covers England and Wales. It said sentences should be cut."
+    (it,) = resolve(text, [("It", "said", "sentences should be cut")])
+    assert it.entity != "Wales"
+
+
+@pytest.mark.parametrize(("cue", "kept"), [("is being urged", False), ("were warned", False), ("is expected", False),
+                                           ("has been criticised by", True), ("declined", False), ("urged", True)])
+def test_a_passive_cue_names_who_was_spoken_to(cue: str, kept: bool) -> None:
+    content = "to cut taxes before the election"
+    attribution = Attribution(TextSpan(0, 3, "Ann"), TextSpan(4, 4 + len(cue), cue), TextSpan(40, 40 + len(content), content), 0.9)
+    assert is_statement(attribution) is kept
+
+
+def test_one_mention_is_one_referent_for_all_its_cues() -> None:
+    text = ("Michael Hadley said Britain was heading the wrong way. The weather was cold. "
+            "Mr Blair has failed to tackle crime, he claimed, saying he has the wrong solution.")
+    _, claimed, saying = resolve(text, [("Michael Hadley", "said", "Britain was heading the wrong way"),
+                                        (", he", "claimed", "Mr Blair has failed to tackle crime"),
+                                        (", he", "saying", "he has the wrong solution")])
+    assert claimed.entity == saying.entity == "Michael Hadley"
+
+
+def test_a_surname_glued_before_a_full_name_is_cut_and_the_premier_is_the_prime_minister() -> None:
+    text = ("Britain heading wrong way - Hadley Tony Pargeter has failed, Michael Hadley has said. "
+            "Mr Hadley said taxes were too high. Mr Pargeter disagreed. The premier said taxes were low.")
+    found = resolve(text, [("Mr Pargeter", "disagreed", "Mr Pargeter disagreed"), ("The premier", "said", "taxes were low")])
+    assert found[0].entity == "Tony Pargeter"
+    assert found[1].role == "prime minister"
+
+
+def test_an_office_in_lower_case_before_a_name_is_that_person_s_title() -> None:
+    text = ("Hadley taunts Pargeter. The feud is damaging, Tory leader Michael Hadley has claimed. "
+            "Mr Pargeter disagreed. The Tory leader said the feud was real.")
+    *_, leader = resolve(text, [("Hadley", "taunts", "Pargeter"), ("Tory leader Michael Hadley", "has claimed", "The feud is damaging"),
+                                ("The Tory leader", "said", "the feud was real")])
+    assert (leader.entity, leader.resolution) == ("Michael Hadley", "description")
+
+
+def test_a_party_s_spokesman_is_the_one_the_article_names_or_stays_unnamed() -> None:
+    text = ("Lib Dem spokesman Vince Hadley said taxes were unfair. Mr Pargeter disagreed. "
+            "The Lib Dem spokesman said the sums were wrong. The Tory spokesman said nothing had changed.")
+    _, lib_dem, tory = resolve(text, [("Mr Pargeter", "disagreed", "Mr Pargeter disagreed"),
+                                      ("The Lib Dem spokesman", "said", "the sums were wrong"),
+                                      ("The Tory spokesman", "said", "nothing had changed")])
+    assert lib_dem.entity == "Vince Hadley"
+    assert tory.entity == "The Tory spokesman" and tory.vague
+
+
+def test_she_may_be_the_unnamed_spokeswoman_just_quoted() -> None:
+    text = ("Nicola Hadley said the remark was a gaffe. But an executive spokeswoman insisted it was meant for adults. "
+            "She said the rules were clear.")
+    _, she = resolve(text, [("an executive spokeswoman", "insisted", "it was meant for adults"), ("She", "said", "the rules were clear")])
+    assert she.entity == "An executive spokeswoman" and she.vague
+
+
+def test_a_second_verb_of_saying_is_a_second_statement() -> None:
+    from attribution.pipeline import split_coordinated
+
+    text = "Mr Prentis said workers did not want to strike and called for talks with the government."
+    content = "workers did not want to strike and called for talks with the government"
+    at = lambda part: TextSpan(text.index(part), text.index(part) + len(part), part)  # noqa: E731
+    said, called = split_coordinated(Attribution(at("Mr Prentis"), at("said"), at(content), 0.9), text)
+    assert (said.cue.text, said.content.text) == ("said", "workers did not want to strike")
+    assert (called.cue.text, called.content.text, called.source) == ("called for", "talks with the government", said.source)
+    comma = "Mr Caborn said the government had been cautious, and responded to the concerns raised."
+    content = "the government had been cautious, and responded to the concerns raised"
+    at = lambda part: TextSpan(comma.index(part), comma.index(part) + len(part), part)  # noqa: E731
+    assert len(split_coordinated(Attribution(at("Mr Caborn"), at("said"), at(content), 0.9), comma)) == 1
+    calling = "Ms Sturgeon wrote to him, accusing him of an error of judgement and calling for him to apologise at once."
+    content = "him of an error of judgement and calling for him to apologise at once"
+    at = lambda part: TextSpan(calling.index(part), calling.index(part) + len(part), part)  # noqa: E731
+    _, second = split_coordinated(Attribution(at("Ms Sturgeon"), at("accusing"), at(content), 0.9), calling)
+    assert (second.cue.text, second.content.text) == ("calling for", "him to apologise at once")
+
+
+@pytest.mark.parametrize(("content", "trimmed"), [
+    ("plans to limit new casinos to 24, in a move branded a retreat by the Tories", "plans to limit new casinos to 24"),
+    ('the episode as a "bit of a disaster" as it meant the launch got little coverage', 'the episode as a "bit of a disaster"'),
+    ('his party had "gone AWOL" after the great opportunity of June', 'his party had "gone AWOL" after the great opportunity of June'),
+])
+def test_the_writer_s_narration_after_a_content_is_cut(content: str, trimmed: str) -> None:
+    from attribution.pipeline import trim_content
+    from attribution.segment import Span
+
+    sentence = f"Ann Holloway said {content}."
+    found = trim_content(TextSpan(18, 18 + len(content), content), TextSpan(13, 17, "said"), Span(0, len(sentence)), sentence)
+    assert found is not None and found.text == trimmed
+
+
+def test_who_is_the_name_it_follows() -> None:
+    text = "Damian Hadley accused the party of lying. But the claim was denied by a party spokesman, who said it was empty."
+    *_, who = resolve(text, [("Damian Hadley", "accused", "the party of lying"), ("a party spokesman", "was denied by", "the claim"),
+                             ("who", "said", "it was empty")])
+    assert who.entity is not None and who.entity.lower().endswith("party spokesman")
+
+
+def test_two_cues_of_one_quotation_are_one_statement(session: Session) -> None:
+    text = ('Shadow chief secretary George Osborne said: "There is a black hole," he said. '
+            '"Taxes will rise after the election."')
+    sentences = _sentences(text, [("George Osborne", "said", '"There is a black hole,"'), (None, None, '"Taxes will rise after the election."')])
+    second = sentences[0]
+    second.attributions.append(Attribution(TextSpan(text.index("he said"), text.index("he said") + 2, "he"),
+                                           TextSpan(text.index("he said") + 3, text.index("he said") + 7, "said"), None, 0.9,
+                                           statement=False))  # as group_spans marks a cue without content beside one with it
+    merged = merge_continuations(sentences, text)
+    result = resolve_article(ArticleResult(article_from_text(text, "q"), merged, "v1"))
+    save_result(session, result)
+    rows = session.exec(select(Statement)).all()
+    assert [r.content for r in rows] == ['"There is a black hole," he said. "Taxes will rise after the election."']
+
+
+def test_the_source_of_a_cue_after_name_who_is_that_who() -> None:
+    from attribution.pipeline import _relative_speaker
+    from attribution.segment import Span
+
+    text = "He was responding to Tory spokesman Julian Lewis who said the ads were a smear."
+    said = text.index("said")
+    who = _relative_speaker(TextSpan(said, said + 4, "said"), Span(0, len(text)), text)
+    assert who is not None and (who.text, who.start) == ("who", text.index("who"))
+    other = "He said the ads were a smear."
+    assert _relative_speaker(TextSpan(3, 7, "said"), Span(0, len(other)), other) is None
+
+
+def test_the_question_put_to_a_speaker_is_no_statement_of_his() -> None:
+    from attribution.model import SentencePrediction, SpanPrediction
+    from attribution.pipeline import group_spans
+    from attribution.segment import Span
+
+    text = "Asked whether he would quit, Mr Blair said he was staying."
+    def span(part: str, label: str) -> SpanPrediction:
+        return SpanPrediction(label, text.index(part), text.index(part) + len(part), 0.9)
+    prediction = SentencePrediction("claim", 0.9, [
+        span("Asked", "CUE"), span("whether he would quit", "CONTENT"), span("Mr Blair", "SOURCE"), span("said", "CUE"),
+        span("he was staying", "CONTENT"),
+    ])
+    asked, said = group_spans(Span(0, len(text)), text, prediction)
+    assert not asked.statement and said.statement and said.content.text == "he was staying"
