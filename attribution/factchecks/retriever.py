@@ -18,7 +18,7 @@ import json
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,9 @@ from sqlmodel import Session, col, select
 
 from attribution.db.models import FactCheck
 from attribution.errors import ConfigError
-from attribution.factchecks.encoder import ADAPTER_DIR, clean_text, get_encoder
+from attribution.factchecks.encoder import ADAPTER_DIR, clean_text, fact_check_text, get_encoder
 from attribution.factchecks.index import VectorIndex
+from attribution.factchecks.reranker import get_reranker
 from attribution.factchecks.store import (
     ensure_fact_check_embeddings,
     ensure_schema,
@@ -114,6 +115,7 @@ class Match:
     score: float  # fused, z-scored: comparable within one query's list only
     similarity: float  # cosine of the fine-tuned encoder
     bm25: float | None  # FTS5 BM25 (higher is better), None when not among the lexical candidates
+    rerank: float | None = None  # the re-ranker's logit, None when it did not read this candidate
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -151,6 +153,21 @@ def fuse(
     return out
 
 
+def rerank(matches: list[Match], logits: np.ndarray, weight: float) -> list[Match]:
+    """The first ``len(logits)`` matches re-scored (fused score + ``weight`` * logit) and re-sorted.
+
+    The ones after them were not read; each gets the lowest logit read, which keeps the list best
+    first with one score throughout (they were already below every re-read candidate on the fused score).
+    """
+    k = len(logits)
+    if k == 0:
+        return matches
+    head = [replace(m, score=m.score + weight * float(logit), rerank=float(logit)) for m, logit in zip(matches[:k], logits)]
+    head.sort(key=lambda m: (-m.score, m.fact_check_id))
+    floor = weight * float(np.min(logits))
+    return head + [replace(m, score=m.score + floor) for m in matches[k:]]
+
+
 def index_path(engine: Engine) -> Path | None:
     """Beside the SQLite file; ``None`` (kept in memory) for in-memory and server databases."""
     database = engine.url.database
@@ -165,9 +182,12 @@ _memory_indexes: dict[tuple[int, str], VectorIndex] = {}
 class Retriever:
     """Match texts against the fact-checks of one database."""
 
-    def __init__(self, session: Session, encoder: Any = None, settings: MatchSettings | None = None, index: VectorIndex | None = None) -> None:
+    def __init__(self, session: Session, encoder: Any = None, settings: MatchSettings | None = None, index: VectorIndex | None = None,
+                 reranker: Any = None, rerank: bool = True) -> None:
         self.session = session
         self.encoder = encoder if encoder is not None else get_encoder()
+        # Re-reads the fused list's first few (reranker.py); None: the fused order stands.
+        self.reranker = None if not rerank else reranker if reranker is not None else get_reranker()
         self.settings = settings or MatchSettings.load()
         engine = session.get_bind()
         ensure_schema(engine)  # type: ignore[arg-type]
@@ -231,8 +251,21 @@ class Retriever:
         for i, query in enumerate(texts):
             lexical = self.lexical(query, k)
             fused = fuse((dense_ids[i], dense_scores[i]), lexical, lambda ids, v=vectors[i]: self._cosines(v, ids), self.settings)
+            if self.reranker is not None:
+                fused = self._rerank(query, fused)
             out.append(fused[:top])
         return out
+
+    def _rerank(self, query: str, fused: list[Match]) -> list[Match]:
+        reranker: Any = self.reranker
+        settings = reranker.settings
+        head = [m.fact_check_id for m in fused[: settings.candidates]]
+        if not head:
+            return fused
+        rows = self.session.exec(select(FactCheck.id, FactCheck.claim, FactCheck.title).where(col(FactCheck.id).in_(head))).all()
+        texts = {int(fid or 0): fact_check_text(claim, title) for fid, claim, title in rows}
+        logits = np.asarray(reranker.score(query, [texts.get(fid, "") for fid in head]), dtype=np.float32)
+        return rerank(fused, logits, settings.weight)
 
     def match(self, texts: Sequence[str], top: int = 5) -> list[list[Match]]:
         if not texts:
