@@ -107,6 +107,13 @@ def test_retriever_reranks_its_first_candidates(tiny_base: Path, tiny_reranker_d
     assert scores == sorted(scores, reverse=True)
     logits = [m.rerank for m in after[:2]]
     assert logits == sorted(logits, reverse=True)  # weight 1000: the re-ranker's order decides
+    # "checked" is measured on the list as shown: the re-ranked one has its own threshold
+    assert (plain.checked_threshold, reranked.checked_threshold) == (0.6, 0.6)
+    both = MatchSettings(checked_threshold=0.7, reranked_threshold=0.55)
+    reranked.settings, plain.settings = both, both
+    assert (plain.checked_threshold, reranked.checked_threshold) == (0.7, 0.55)
+    with pytest.raises(ConfigError, match="reranked_threshold is a cosine"):
+        MatchSettings(reranked_threshold=1.5)
 
 
 def test_default_reranker_is_the_shipped_one_or_none(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

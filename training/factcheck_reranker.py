@@ -128,15 +128,16 @@ def save(output: Path, encoder: Any, model: Any) -> None:
 def fit_combination(reranker: Reranker, held: list[str], queries: dict[str, str], gold: dict[str, set[str]],
                     candidates: dict[str, list[tuple[str, float, str]]]) -> dict[str, Any]:
     """Choose the candidates re-read and the logit's weight on held-out train queries."""
-    deepest = max(CANDIDATE_GRID)
-    logits = {q: reranker.score(queries[q], [text for _, _, text in candidates[q][:deepest]]) for q in held}
+    # Each depth scored as it runs: the first k together (the int8 export's activation scales come from
+    # the pairs scored at once, so the fifth candidate's logit read among 20 is not the one read among 5).
+    logits = {(q, k): reranker.score(queries[q], [text for _, _, text in candidates[q][:k]]) for q in held for k in CANDIDATE_GRID}
     rows = []
     for k in CANDIDATE_GRID:
         for weight in WEIGHT_GRID:
             ranked: dict[str, Sequence[str]] = {}
             for q in held:
                 head = candidates[q][:k]
-                scores = [fused + weight * float(logit) for (_, fused, _), logit in zip(head, logits[q][:k])]
+                scores = [fused + weight * float(logit) for (_, fused, _), logit in zip(head, logits[q, k])]
                 order = sorted(range(len(head)), key=lambda i: -scores[i])
                 ranked[q] = [head[i][0] for i in order] + [pid for pid, _, _ in candidates[q][k:]]
             rows.append({"candidates": k, "weight": weight, **ranking_report(ranked, {q: gold[q] for q in held})})

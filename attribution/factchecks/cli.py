@@ -125,7 +125,7 @@ def match_command(
         results = retriever.match([t for _, t in items], top=top)
         names = retriever.published_ids([m.fact_check_id for ms in results for m in ms])
         details = _details(session, list(names)) if output_format == MatchFormat.table else {}
-    threshold = retriever.settings.checked_threshold
+    threshold = retriever.checked_threshold  # measured on the list as shown: re-ranked or not
     for error in errors:
         typer.echo(f"Error: {error}", err=True)
     records = [
