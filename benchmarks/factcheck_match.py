@@ -1,9 +1,11 @@
 """Has it been fact-checked already?  Accuracy and latency of `attribution fact-checks match`.
 
 1. CheckThat! 2020 Task 2 dev: the 197 dev tweets against every verified claim; MAP@1, MAP@5, MRR
-   for BM25 alone, the encoder alone and the fused retriever (weights fitted on train, see
-   training/factcheck_fit.py).  Dev is only measured here, never used to choose anything.
-2. Latency of one match (encode the claim, FTS5 BM25, vector search, fusion) against those claims.
+   for BM25 alone, the encoder alone, the fused retriever (weights fitted on train, see
+   training/factcheck_fit.py) and the fused list re-ranked by the cross-encoder (fitted on train,
+   training/factcheck_reranker.py).  Dev is only measured here, never used to choose anything.
+2. Latency of one match (encode the claim, FTS5 BM25, vector search, fusion, re-ranking) against
+   those claims, with re-ranking and without.
 3. Latency at scale: ``--scale`` synthetic fact-checks (default 1,000,000) plus the real ones, in a
    fresh SQLite database with its full-text index and an inverted-file FAISS index; the same dev
    tweets as queries.  Baseline in the same process: an exact scan of every vector.
@@ -31,13 +33,15 @@ from attribution.db.engine import make_engine
 from attribution.factchecks.encoder import ADAPTER_DIR, MatchEncoder
 from attribution.factchecks.evaluate import ranking_report, read_qrels, read_queries
 from attribution.factchecks.index import VectorIndex
+from attribution.factchecks.reranker import RERANKER_DIR, Reranker, rerank_available
 from attribution.factchecks.retriever import MatchSettings, Retriever
 from attribution.factchecks.store import stored_embeddings
 from training.factcheck_fit import checkthat_retriever
 
 
-def evaluate(retriever: Retriever, ids: list[str], texts: list[str], vectors: np.ndarray, gold: dict, settings: MatchSettings) -> dict:
+def evaluate(retriever: Retriever, ids: list[str], texts: list[str], vectors: np.ndarray, gold: dict, settings: MatchSettings, reranker: Reranker | None = None) -> dict:
     retriever.settings = settings
+    retriever.reranker = reranker
     results = retriever.match_vectors(texts, vectors, top=5)
     names = retriever.published_ids([m.fact_check_id for ms in results for m in ms])
     return ranking_report({q: [names[m.fact_check_id] for m in ms] for q, ms in zip(ids, results)}, gold)
@@ -47,7 +51,8 @@ def line(name: str, report: dict) -> None:
     print(f"  {name:<34} MAP@1 {report['MAP@1']:.3f}  MAP@5 {report['MAP@5']:.3f}  MRR@5 {report['MRR']:.3f}  ({int(report['queries'])} queries)", flush=True)
 
 
-def latencies(retriever: Retriever, texts: list[str], repeat: int = 1) -> list[float]:
+def latencies(retriever: Retriever, texts: list[str], repeat: int = 1, reranker: Reranker | None = None) -> list[float]:
+    retriever.reranker = reranker
     retriever.match(texts[:3], top=5)  # warm up
     times = []
     for _ in range(repeat):
@@ -107,7 +112,7 @@ def build_scale_db(path: Path, real_texts: list[str], scale: int, encoder: Match
 
 
 def scale_run(args: argparse.Namespace, encoder: MatchEncoder, real_vectors: np.ndarray, real_texts: list[str],
-              ids: list[str], texts: list[str], vectors: np.ndarray, gold: dict, settings: MatchSettings) -> None:
+              ids: list[str], texts: list[str], vectors: np.ndarray, gold: dict, settings: MatchSettings, reranker: Reranker | None) -> None:
     rng = np.random.default_rng(0)
     session = build_scale_db(Path(args.scale_db), real_texts, args.scale, encoder, settings, real_vectors.shape[1])
     total = len(real_texts) + args.scale
@@ -140,11 +145,13 @@ def scale_run(args: argparse.Namespace, encoder: MatchEncoder, real_vectors: np.
         probe.append(1000 * (time.perf_counter() - t0))
     print(f"  dense search alone: exact scan {summary(scan)}; IVF {summary(probe)}; {statistics.median(scan) / statistics.median(probe):.0f}x faster", flush=True)
 
-    retriever = Retriever(session, encoder, settings, index=index)
-    report = evaluate(retriever, ids, texts, vectors, {q: {f"real-{g}" for g in gs} for q, gs in gold.items()}, settings)
-    line(f"hybrid, among {total:,}", report)
-    times = latencies(retriever, texts)
-    print(f"  one match against {total:,} fact-checks: {summary(times)}", flush=True)
+    retriever = Retriever(session, encoder, settings, index=index, rerank=False)
+    scale_gold = {q: {f"real-{g}" for g in gs} for q, gs in gold.items()}
+    line(f"hybrid, among {total:,}", evaluate(retriever, ids, texts, vectors, scale_gold, settings))
+    if reranker is not None:
+        line(f"hybrid + re-ranker, among {total:,}", evaluate(retriever, ids, texts, vectors, scale_gold, settings, reranker))
+        print(f"  one match against {total:,} fact-checks, re-ranked: {summary(latencies(retriever, texts, reranker=reranker))}", flush=True)
+    print(f"  one match against {total:,} fact-checks, not re-ranked: {summary(latencies(retriever, texts))}", flush=True)
     session.close()
 
 
@@ -156,6 +163,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1_000_000, help="synthetic fact-checks for the scale test (0: skip it)")
     parser.add_argument("--scale-db", default="/tmp/factcheck-bench/scale.db")
     parser.add_argument("--zero-shot", action="store_true", help="also measure the MiniLM without the adapter (embeds every claim again)")
+    parser.add_argument("--reranker", type=Path, default=RERANKER_DIR, help="the cross-encoder's folder (training/factcheck_reranker.py)")
     args = parser.parse_args()
     Path(args.db).parent.mkdir(parents=True, exist_ok=True)
     Path(args.scale_db).parent.mkdir(parents=True, exist_ok=True)
@@ -170,19 +178,25 @@ def main() -> None:
     settings = MatchSettings.load(args.adapter)
     print(f"settings: dense {settings.dense_weight}, lexical {settings.lexical_weight}, checked at cosine >= {settings.checked_threshold}", flush=True)
 
+    reranker = Reranker(args.reranker) if rerank_available(args.reranker) else None
+    if reranker is not None:
+        print(f"re-ranker: the fused first {reranker.settings.candidates} re-read, fused score + {reranker.settings.weight} x logit", flush=True)
     encoders = [("zero-shot MiniLM", MatchEncoder(adapter=None))] if args.zero_shot else []
     encoders.append(("fine-tuned MiniLM", MatchEncoder(adapter=args.adapter)))
     for name, encoder in encoders:
         started = time.time()
-        retriever = checkthat_retriever(args.data, args.db, encoder, settings)
+        retriever = checkthat_retriever(args.data, args.db, encoder, settings, rerank=False)
         print(f"{name}: {retriever.index.size:,} verified claims indexed ({time.time() - started:.0f} s)", flush=True)
         vectors = encoder.encode(texts)
         print(f"CheckThat! 2020 Task 2 dev ({len(ids)} tweets against {retriever.index.size:,} verified claims):")
         line("BM25 (FTS5) alone", evaluate(retriever, ids, texts, vectors, gold, MatchSettings(dense_weight=0.0, lexical_weight=1.0)))
         line(f"{name} alone", evaluate(retriever, ids, texts, vectors, gold, MatchSettings(dense_weight=1.0, lexical_weight=0.0)))
         line(f"{name} + BM25, fused", evaluate(retriever, ids, texts, vectors, gold, settings))
-    times = latencies(retriever, texts)
-    print(f"one match against {retriever.index.size:,} verified claims: {summary(times)}", flush=True)
+        if reranker is not None and encoder.adapter is not None:
+            line(f"{name} + BM25, fused, re-ranked", evaluate(retriever, ids, texts, vectors, gold, settings, reranker))
+    if reranker is not None:
+        print(f"one match against {retriever.index.size:,} verified claims, re-ranked: {summary(latencies(retriever, texts, reranker=reranker))}", flush=True)
+    print(f"one match against {retriever.index.size:,} verified claims, not re-ranked: {summary(latencies(retriever, texts))}", flush=True)
     if args.scale:
         real_ids, stored = stored_embeddings(retriever.session, encoders[-1][1].version)
         names = retriever.published_ids(real_ids.tolist())
@@ -192,7 +206,7 @@ def main() -> None:
         row_of = {int(names[int(fid)]): i for i, fid in enumerate(real_ids)}
         order = [row_of[v] for v in range(len(by_claim))]  # vclaim 0, 1, ... -> scale ids 1, 2, ...
         print(f"Scale: {args.scale:,} synthetic fact-checks + {len(by_claim):,} real")
-        scale_run(args, encoders[-1][1], stored[order], [by_claim[v] for v in range(len(by_claim))], ids, texts, vectors, gold, settings)
+        scale_run(args, encoders[-1][1], stored[order], [by_claim[v] for v in range(len(by_claim))], ids, texts, vectors, gold, settings, reranker)
 
 
 if __name__ == "__main__":

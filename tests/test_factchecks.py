@@ -18,6 +18,7 @@ from attribution.db.models import FactCheck, FactChecker, FactCheckMatch
 from attribution.errors import ConfigError, InputError
 from attribution.export import claimreview_document, export_rows
 from attribution.factchecks import encoder as encoder_module
+from attribution.factchecks import reranker as reranker_module
 from attribution.factchecks.checked import checked_rows, update_matches
 from attribution.factchecks.formats import (
     FactCheckFormat,
@@ -55,8 +56,10 @@ class WordsEncoder:
 def words_encoder():  # type: ignore[no-untyped-def]
     encoder = WordsEncoder()
     encoder_module.set_encoder(encoder)
+    reranker_module.set_reranker(None)  # the fused order, as these tests work it out (tests/test_reranker.py re-ranks)
     yield encoder
     encoder_module.set_encoder(None)
+    reranker_module.reset_reranker()
 
 
 @pytest.fixture()

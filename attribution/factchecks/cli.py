@@ -104,6 +104,7 @@ def match_command(
     queries: Annotated[Path | None, typer.Option("--queries", help="Many claims: JSONL {\"id\", \"text\"} or a TSV of id and text with a header")] = None,
     top: Annotated[int, typer.Option("--top", min=1, max=1000, help="Matches per claim")] = 5,
     output_format: Annotated[MatchFormat, typer.Option("--format", "-f", help="A table for people, or only data (json, jsonl)")] = MatchFormat.table,
+    rerank: Annotated[bool, typer.Option("--rerank/--no-rerank", help="Re-read the best candidates with the cross-encoder (more accurate, slower)")] = True,
     db: DbOption = None,
 ) -> None:
     """Which imported fact-checks check this claim?  Best first; `checked` marks a match at the measured threshold."""
@@ -120,11 +121,11 @@ def match_command(
     else:
         items = [(None, text or "")]
     with _session(db) as session:
-        retriever = Retriever(session)
+        retriever = Retriever(session, rerank=rerank)
         results = retriever.match([t for _, t in items], top=top)
         names = retriever.published_ids([m.fact_check_id for ms in results for m in ms])
         details = _details(session, list(names)) if output_format == MatchFormat.table else {}
-    threshold = retriever.settings.checked_threshold
+    threshold = retriever.checked_threshold  # measured on the list as shown: re-ranked or not
     for error in errors:
         typer.echo(f"Error: {error}", err=True)
     records = [

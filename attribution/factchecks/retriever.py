@@ -18,7 +18,7 @@ import json
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,9 @@ from sqlmodel import Session, col, select
 
 from attribution.db.models import FactCheck
 from attribution.errors import ConfigError
-from attribution.factchecks.encoder import ADAPTER_DIR, clean_text, get_encoder
+from attribution.factchecks.encoder import ADAPTER_DIR, clean_text, fact_check_text, get_encoder
 from attribution.factchecks.index import VectorIndex
+from attribution.factchecks.reranker import get_reranker
 from attribution.factchecks.store import (
     ensure_fact_check_embeddings,
     ensure_schema,
@@ -52,12 +53,16 @@ class MatchSettings:
     lexical_weight: float = 0.3
     checked_threshold: float = 0.75  # cosine; replaced by the measured value in settings.json
     candidates: int = CANDIDATES
+    # The same, measured on the re-ranked list's top match (right more often, so a lower cosine will do);
+    # None: use checked_threshold.  Statements matched as they are stored are not re-ranked: checked_threshold.
+    reranked_threshold: float | None = None
 
     def __post_init__(self) -> None:
         if self.dense_weight < 0 or self.lexical_weight < 0 or self.dense_weight + self.lexical_weight == 0:
             raise ConfigError("fusion weights must be >= 0 and not both 0; set dense_weight and lexical_weight in settings.json")
-        if not -1.0 <= self.checked_threshold <= 1.0:
-            raise ConfigError(f"checked_threshold is a cosine, between -1 and 1, not {self.checked_threshold}")
+        for name, value in (("checked_threshold", self.checked_threshold), ("reranked_threshold", self.reranked_threshold)):
+            if value is not None and not -1.0 <= value <= 1.0:
+                raise ConfigError(f"{name} is a cosine, between -1 and 1, not {value}")
         if self.candidates < 1:
             raise ConfigError("candidates must be at least 1")
 
@@ -67,7 +72,7 @@ class MatchSettings:
         if not path.is_file():
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(**{k: data[k] for k in ("dense_weight", "lexical_weight", "checked_threshold", "candidates") if k in data})
+        return cls(**{k: data[k] for k in ("dense_weight", "lexical_weight", "checked_threshold", "candidates", "reranked_threshold") if k in data})
 
 
 @lru_cache(maxsize=1)
@@ -114,6 +119,7 @@ class Match:
     score: float  # fused, z-scored: comparable within one query's list only
     similarity: float  # cosine of the fine-tuned encoder
     bm25: float | None  # FTS5 BM25 (higher is better), None when not among the lexical candidates
+    rerank: float | None = None  # the re-ranker's logit, None when it did not read this candidate
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -151,6 +157,21 @@ def fuse(
     return out
 
 
+def rerank(matches: list[Match], logits: np.ndarray, weight: float) -> list[Match]:
+    """The first ``len(logits)`` matches re-scored (fused score + ``weight`` * logit) and re-sorted.
+
+    The ones after them were not read; each gets the lowest logit read, which keeps the list best
+    first with one score throughout (they were already below every re-read candidate on the fused score).
+    """
+    k = len(logits)
+    if k == 0:
+        return matches
+    head = [replace(m, score=m.score + weight * float(logit), rerank=float(logit)) for m, logit in zip(matches[:k], logits)]
+    head.sort(key=lambda m: (-m.score, m.fact_check_id))
+    floor = weight * float(np.min(logits))
+    return head + [replace(m, score=m.score + floor) for m in matches[k:]]
+
+
 def index_path(engine: Engine) -> Path | None:
     """Beside the SQLite file; ``None`` (kept in memory) for in-memory and server databases."""
     database = engine.url.database
@@ -165,9 +186,12 @@ _memory_indexes: dict[tuple[int, str], VectorIndex] = {}
 class Retriever:
     """Match texts against the fact-checks of one database."""
 
-    def __init__(self, session: Session, encoder: Any = None, settings: MatchSettings | None = None, index: VectorIndex | None = None) -> None:
+    def __init__(self, session: Session, encoder: Any = None, settings: MatchSettings | None = None, index: VectorIndex | None = None,
+                 reranker: Any = None, rerank: bool = True) -> None:
         self.session = session
         self.encoder = encoder if encoder is not None else get_encoder()
+        # Re-reads the fused list's first few (reranker.py); None: the fused order stands.
+        self.reranker = None if not rerank else reranker if reranker is not None else get_reranker()
         self.settings = settings or MatchSettings.load()
         engine = session.get_bind()
         ensure_schema(engine)  # type: ignore[arg-type]
@@ -231,14 +255,34 @@ class Retriever:
         for i, query in enumerate(texts):
             lexical = self.lexical(query, k)
             fused = fuse((dense_ids[i], dense_scores[i]), lexical, lambda ids, v=vectors[i]: self._cosines(v, ids), self.settings)
+            if self.reranker is not None:
+                fused = self._rerank(query, fused)
             out.append(fused[:top])
         return out
+
+    def _rerank(self, query: str, fused: list[Match]) -> list[Match]:
+        reranker: Any = self.reranker
+        settings = reranker.settings
+        head = [m.fact_check_id for m in fused[: settings.candidates]]
+        if not head:
+            return fused
+        rows = self.session.exec(select(FactCheck.id, FactCheck.claim, FactCheck.title).where(col(FactCheck.id).in_(head))).all()
+        texts = {int(fid or 0): fact_check_text(claim, title) for fid, claim, title in rows}
+        logits = np.asarray(reranker.score(query, [texts.get(fid, "") for fid in head]), dtype=np.float32)
+        return rerank(fused, logits, settings.weight)
 
     def match(self, texts: Sequence[str], top: int = 5) -> list[list[Match]]:
         if not texts:
             return []
         vectors = np.asarray(self.encoder.encode(list(texts)), dtype=np.float32)
         return self.match_vectors(texts, vectors, top)
+
+    @property
+    def checked_threshold(self) -> float:
+        """The cosine at which a match of this retriever's lists counts as already checked (measured for precision)."""
+        if self.reranker is not None and self.settings.reranked_threshold is not None:
+            return self.settings.reranked_threshold
+        return self.settings.checked_threshold
 
     def published_ids(self, ids: Sequence[int]) -> dict[int, str]:
         rows = self.session.exec(select(FactCheck.id, FactCheck.published_id).where(col(FactCheck.id).in_(list(set(ids))))).all() if ids else []
