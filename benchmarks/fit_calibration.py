@@ -128,7 +128,7 @@ def table(judged: list[sc.Judged], probabilities: list[float], gold: list[sc.Gol
 
 def fit_transfer(x: Any, y: Any, early: Any, late: Any, regularization: float) -> tuple[Any, Any]:
     """The logistic regression fitted on ``early``, and a Platt scaling of its logit fitted on ``late``."""
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
     model = LogisticRegression(C=regularization, max_iter=5000).fit(x[early], y[early])
     # Platt's two numbers, barely regularised: they only rescale and shift the first model's logit.
@@ -138,8 +138,8 @@ def fit_transfer(x: Any, y: Any, early: Any, late: Any, regularization: float) -
 
 def main() -> None:
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=0.7)
