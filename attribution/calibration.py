@@ -4,7 +4,10 @@ The model's sentence and span confidences, multiplied by the resolution's certai
 are not probabilities (on the BBC dev gold, statements at 0.90-0.95 were right about half the time).  A
 small logistic regression over a few features of the statement maps them to the share of such statements
 a judge finds right (speaker, kind and content; ``docs/statement-judging.md``).  Its parameters are
-``data/calibration.json``, fitted on the dev gold by ``benchmarks/fit_calibration.py``; the store calls
+``data/calibration.json``, written by ``benchmarks/fit_calibration.py``: the regression is fitted on the dev
+articles the rules were written on, and its log-odds then rescaled (Platt) on dev articles the rules were
+mostly not written on, since the rules' own fit makes a regression fitted on their articles overconfident
+on new ones.  One logistic regression still (the rescaling folds into its numbers); the store calls
 ``confidence`` once per statement (the one place it is applied); ``score`` and ``batch`` leave statements
 below the file's ``threshold`` out of the claim graph (they stay in the sentence labels and the JSONL
 contract).

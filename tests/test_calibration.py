@@ -143,3 +143,64 @@ def test_a_name_after_a_description_is_the_name(mention: str, name: str, role: s
 
 def test_a_name_after_a_preposition_is_not_the_speaker() -> None:
     assert parse_named("A letter sent to Martin Mubanga").name != "Martin Mubanga"
+
+
+def _fit_calibration():  # type: ignore[no-untyped-def]
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import fit_calibration
+
+    return fit_calibration
+
+
+def test_the_late_dev_articles_are_the_last_72_of_the_dev_gold() -> None:
+    """The transfer step is fitted on the dev articles judged last; the regression on the 68 the rules were written on."""
+    fit = _fit_calibration()
+    late = [line.strip() for line in fit.LATE.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    order: list[str] = []
+    for line in (fit.ROOT / "tests" / "data" / "bbc_statement_dev.jsonl").read_text(encoding="utf-8").splitlines():
+        article = json.loads(line)["article"]
+        if article not in order:
+            order.append(article)
+    assert len(late) == len(set(late)) == 72
+    assert set(late) == set(order[68:])
+
+
+def test_the_transfer_step_shrinks_a_logit_that_is_overconfident_on_new_articles() -> None:
+    import numpy as np
+
+    fit = _fit_calibration()
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2000, 2))
+    truth = x[:, 0] + 0.5 * x[:, 1]
+    early = np.arange(2000) < 1000
+    # The rule-writing articles are easy (labels follow the features); on the late ones a quarter are flipped.
+    y = (truth > 0).astype(int)
+    flip = (~early) & (rng.random(2000) < 0.25)
+    y[flip] = 1 - y[flip]
+    model, platt = fit.fit_transfer(x, y, early, ~early, 1.0)
+    scale = float(platt.coef_[0][0])
+    assert 0.0 < scale < 0.5
+    composed = Calibrator(scale * float(model.intercept_[0]) + float(platt.intercept_[0]),
+                          {"a": scale * float(model.coef_[0][0]), "b": scale * float(model.coef_[0][1])}, 0.5)
+    point = x[~early][0]
+    expected = platt.predict_proba(model.decision_function(point[None, :])[:, None])[0, 1]
+    assert composed.probability({"a": float(point[0]), "b": float(point[1])}) == pytest.approx(expected, abs=1e-9)
+    # Confident statements of the late articles are right about as often as the composed model says.
+    late_p = platt.predict_proba(model.decision_function(x[~early])[:, None])[:, 1]
+    high = late_p >= 0.7
+    assert abs(y[~early][high].mean() - late_p[high].mean()) < 0.05
+
+
+def test_collected_statements_round_trip_through_the_cache(tmp_path: Path) -> None:
+    fit = _fit_calibration()
+    sc = fit.sc
+    gold = [sc.GoldStatement(3, "bbc-1", "Ann Holloway", ("Holloway",), False, "claim", ((10, 40), (50, 60)), False)]
+    judged = [sc.Judged(7, 0.93, True, True, True, True, False, gold[0], "Ann Holloway"),
+              sc.Judged(8, 0.41, False, False, True, False, False, None, "Children")]
+    values = [{"confidence": 2.0, "quote": 1.0}, {"confidence": -0.5, "quote": 0.0}]
+    path = tmp_path / "cache.json"
+    fit.save(path, values, judged, gold, ["bbc-1", "bbc-1"])
+    assert fit.load(path) == (values, judged, gold, ["bbc-1", "bbc-1"])
+    assert [j.correct for j in fit.load(path)[1]] == [True, False]
