@@ -144,3 +144,14 @@ def test_rescored_statements_take_new_ids_and_are_matched_again(tmp_path: Path) 
             assert [row.statement_id for row in checked_rows(session)] == second_ids
     finally:
         encoder_module.set_encoder(None)
+
+
+# --- A1: fact-checks match on a mistyped --db is an error, and creates nothing -------------------------
+
+
+def test_fact_check_match_on_a_missing_database_is_an_error(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    result = CliRunner().invoke(app, ["fact-checks", "match", "taxes went up", "--db", str(missing)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [f"Error: database {missing} does not exist; score articles into it first or pass --db"]
+    assert list(tmp_path.iterdir()) == []

@@ -203,7 +203,8 @@ def match_after_scoring(session: Session) -> None:
     """The hook that scoring and batch call once their articles are stored: match the new statements.
 
     Costs one query when no fact-checks are imported.  The articles are already committed, so a
-    failure here is reported on stderr and left for `attribution checked` to retry, not raised.
+    failure here is reported on stderr, not raised; matching resumes where it stopped (``fact_check_progress``)
+    at the next `score`, `batch` or `fact-checks import`.
     """
     import sys
 

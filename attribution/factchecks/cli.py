@@ -120,7 +120,11 @@ def match_command(
             (errors.append(item) if isinstance(item, str) else items.append(item))
     else:
         items = [(None, text or "")]
-    with _session(db) as session:
+    from attribution.query_cli import open_session
+
+    # An existing database only (a mistyped --db is an error, not a new empty one); not read-only, since
+    # the retriever embeds fact-checks imported with --no-match and keeps the vector index up to date.
+    with open_session(db) as session:
         retriever = Retriever(session, rerank=rerank)
         results = retriever.match([t for _, t in items], top=top)
         names = retriever.published_ids([m.fact_check_id for ms in results for m in ms])
