@@ -170,6 +170,8 @@ def test_a_drop_beyond_the_threshold_is_a_warning() -> None:
         from training.custom import CustomSettings
 
         CustomSettings(rehearsal_share=1.5)
+    with pytest.raises(ConfigError, match=r"parent_preference=-0.3 must be in \[0, 10\], e.g. 0.3"):
+        CustomSettings(parent_preference=-0.3)
 
 
 def test_wrong_format_and_strict_mode_are_one_line_errors(tmp_path: Path) -> None:

@@ -106,7 +106,7 @@ class CustomSettings:
         if not 0 <= self.holdout <= 0.9:
             raise ConfigError(f"holdout={self.holdout} must be in [0, 0.9], e.g. 0.2")
         if not 0 < self.learning_rate < 1 or not 0 < self.head_learning_rate < 1:
-            raise ConfigError("learning rates must lie between 0 and 1, e.g. 3e-4 for LoRA and 2e-3 for the heads")
+            raise ConfigError("learning rates must lie between 0 and 1, e.g. 1.5e-4 for LoRA and 1e-3 for the heads")
         if not 0 <= self.parent_preference <= 10:
             raise ConfigError(f"parent_preference={self.parent_preference} must be in [0, 10], e.g. 0.3 (0 turns it off)")
         if self.patience < 1:
