@@ -5,7 +5,7 @@ offsets and labels: benchmarks/data/statistic_labels.jsonl, labelled by benchmar
 imports them, trains with `attribution train --data ... --output ...` and no other option, and prints:
 
 * the held-out figures on other sentences of the same kind (other articles): statistic, claim, quote, context;
-* PolNeAR dev before/after with `attribution evaluate` (int8, as shipped; statistic counts as context),
+* PolNeAR dev before/after with `attribution evaluate` (static int8, as shipped; statistic counts as context),
   checked with the reference scorer shared/tools/polnear_eval.py;
 * the training time, and the 8-record case (the model emits the label on its training sentences, or the
   CLI says why it cannot yet).
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from attribution.model import PACKAGED_MODEL_DIR, Predictor
+from attribution.pipeline import default_backend
 from training.custom import label_figures
 from training.evaluate import evaluate_model
 from training.importers import import_labels
@@ -150,9 +151,10 @@ def main() -> None:
           f"{cpu / 60:.1f} CPU-min ({os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}); its report:\n")
     print(trained.stdout)
 
-    after = label_figures(Predictor.from_folder(model), held)
-    before = label_figures(Predictor.from_folder(PACKAGED_MODEL_DIR), held)
-    print(f"held-out other sentences ({len(held)}, int8 as shipped): label  P  R  F1  (F1 of the starting model)")
+    backend = default_backend()  # as `attribution score` runs it: ONNX static int8 where installed
+    after = label_figures(Predictor.from_folder(model, backend=backend), held)
+    before = label_figures(Predictor.from_folder(PACKAGED_MODEL_DIR, backend=backend), held)
+    print(f"held-out other sentences ({len(held)}, {backend} int8 as shipped): label  P  R  F1  (F1 of the starting model)")
     for label, figures in after["per_label"].items():
         was = before["per_label"].get(label, {}).get("f1", 0.0)
         ok = "ok" if figures["f1"] >= 0.85 else "BELOW 0.85"
@@ -177,7 +179,7 @@ def main() -> None:
         print(small.stdout if small.returncode == 0 else small.stderr.strip().splitlines()[-1])
         if small.returncode == 0:
             records = import_labels(small_file, "canonical", strict=True).records
-            predictions = Predictor.from_folder(small_model).predict([r["text"] for r in records])
+            predictions = Predictor.from_folder(small_model, backend=backend).predict([r["text"] for r in records])
             hits = sum(p.label == "statistic" for p, r in zip(predictions, records) if r["label"] == "statistic")
             print(f"statistic emitted on {hits} of its 5 training sentences; "
                   f"labels on all 8: {[p.label for p in predictions]} (gold {[r['label'] for r in records]})")

@@ -76,6 +76,11 @@ def test_a_new_label_is_learnt_with_the_defaults_and_reported(tiny_base: Path, t
     assert [json.loads(line)["label"] for line in scored.stdout.splitlines()] == ["statistic"]
     assert report["training_records_after"]["emitted"].get("statistic", 0) >= 5
     assert len(records) == report["records"]
+    # The case feature, added to every word piece, is the starting model's: a few records do not move it.
+    from safetensors.torch import load_file
+
+    start_case, new_case = (load_file(str(folder / "heads.safetensors"))["case_embedding.weight"] for folder in (tiny_model_dir, output))
+    assert start_case.abs().sum() > 0 and bool((start_case == new_case).all())
 
 
 def test_too_few_examples_of_a_new_label_says_how_many_more(tiny_base: Path, tiny_model_dir: Path, tmp_path: Path) -> None:
@@ -102,6 +107,8 @@ def test_import_train_and_score_a_label_studio_export(tiny_base: Path, tiny_mode
 
 
 def test_masked_losses_leave_the_other_head_alone(tiny_base: Path) -> None:
+    import torch
+
     from attribution.config import ModelSettings
     from attribution.model import build_model, load_tokenizer
     from training.train import collate, featurize, masked_loss
@@ -123,13 +130,18 @@ def test_masked_losses_leave_the_other_head_alone(tiny_base: Path) -> None:
     # A PolNeAR "context" also accepts statistic: no loss pushes a figure sentence away from the new label.
     rehearsed = featurize([{"text": text, "label": "context", "spans": [], "allowed_labels": ["context", "statistic"]}], tokenizer, settings)
     batch = collate(rehearsed, 0, 4)
+    model.eval()  # no dropout: the two passes below see the same logits
     assert batch["allowed"].tolist() == [[False, False, True, True]] and batch["preferred"].tolist() == [2]
     model.zero_grad()
     masked_loss(model, batch, 1.0).backward()  # without a preference, moving mass within {context, statistic} costs nothing
     free = model.sentence_head.bias.grad.clone()
     model.zero_grad()
     masked_loss(model, batch, 1.0, prefer_weight=0.3).backward()
-    assert model.sentence_head.bias.grad[2] < free[2]  # with one, context is pulled up against statistic
+    preferred = model.sentence_head.bias.grad
+    assert preferred[2] < free[2] and preferred[3] > free[3]  # with one, context is pulled up against statistic
+    # ... and only against statistic: claim and quote get the gradient they get without it, so the old
+    # labels' boundaries (context against claim) do not move.
+    assert torch.allclose(preferred[:2], free[:2])
 
 
 def test_the_schedule_is_sized_to_the_data_and_the_holdout_keeps_documents_apart() -> None:
@@ -158,6 +170,8 @@ def test_a_drop_beyond_the_threshold_is_a_warning() -> None:
         from training.custom import CustomSettings
 
         CustomSettings(rehearsal_share=1.5)
+    with pytest.raises(ConfigError, match=r"parent_preference=-0.3 must be in \[0, 10\], e.g. 0.3"):
+        CustomSettings(parent_preference=-0.3)
 
 
 def test_wrong_format_and_strict_mode_are_one_line_errors(tmp_path: Path) -> None:

@@ -10,7 +10,9 @@ What the defaults do, and why:
 * **Rehearsal, so nothing is forgotten**: three quarters of every batch come from PolNeAR train when it is there,
   else from the starting model's own predictions over unlabelled sentences (``--unlabelled`` articles or a
   ``--db``).  PolNeAR and the starting model know only claim / quote / context, so their "context" counts
-  as right for any new unattributed label (``statistic``): rehearsal does not fight the new label.
+  as right for any new unattributed label (``statistic``): rehearsal does not fight the new label.  A weak
+  pull toward the rehearsal sentence's own label within that family (``parent_preference``: context over
+  statistic, never context over claim) keeps the new label from spreading to sentences that are not it.
 * **A report a newsroom can act on**: the new labels' held-out precision, recall and F1; the old labels'
   and spans' figures before and after on a fixed reference set (PolNeAR dev when present, else your
   held-out records), with a warning for every drop over ``max_drop``; all of it in the model card.
@@ -73,9 +75,14 @@ class CustomSettings:
     batch_size: int = 16
     rehearsal_share: float = 0.75  # share of each batch drawn from the rehearsal pool
     monitor: int = 400  # rehearsal sentences kept out of training to watch for forgetting
-    parent_preference: float = 0.0  # weight of a rehearsal sentence's own old label over a new child label (0: none; 0.3 under test)
-    learning_rate: float = 3e-4  # LoRA weights
-    head_learning_rate: float = 2e-3  # sentence head, token head, case embedding
+    # On a rehearsal sentence, a weak pull toward its own old label against the new labels that refine it
+    # (context against statistic), and against nothing else; 0 turns it off.  Rehearsal data cannot say
+    # which of its context sentences are statistics, so the pull is weak: your examples outweigh it.
+    parent_preference: float = 0.3
+    # Below the starting model's own training (5e-4 / 2e-3): a continuation should move it less (measured on
+    # the 120-record benchmark: with 3e-4 / 2e-3 PolNeAR dev as shipped fell 0.0134 macro-F1, with these 0.0096).
+    learning_rate: float = 1.5e-4  # LoRA weights
+    head_learning_rate: float = 1e-3  # sentence head, token head (the case embedding stays frozen)
     warmup_share: float = 0.1
     eval_every: int = 0  # 0: a tenth of the schedule, at least 10 steps
     patience: int = 4  # evaluations without improvement before stopping
@@ -99,7 +106,9 @@ class CustomSettings:
         if not 0 <= self.holdout <= 0.9:
             raise ConfigError(f"holdout={self.holdout} must be in [0, 0.9], e.g. 0.2")
         if not 0 < self.learning_rate < 1 or not 0 < self.head_learning_rate < 1:
-            raise ConfigError("learning rates must lie between 0 and 1, e.g. 3e-4 for LoRA and 2e-3 for the heads")
+            raise ConfigError("learning rates must lie between 0 and 1, e.g. 1.5e-4 for LoRA and 1e-3 for the heads")
+        if not 0 <= self.parent_preference <= 10:
+            raise ConfigError(f"parent_preference={self.parent_preference} must be in [0, 10], e.g. 0.3 (0 turns it off)")
         if self.patience < 1:
             raise ConfigError(f"patience={self.patience} must be at least 1")
 
@@ -512,6 +521,12 @@ def train_on_labels(
             before_reference = before_held
 
     model = _model_from(settings, start, parents)
+    if start is not None and model.case_embedding is not None:
+        # The case feature is added to every input word piece, so it moves every activation; your records
+        # cannot teach it better than the corpus it was learnt on, and Adam moves a parameter with small
+        # gradients by the full learning rate each step (34% of its norm in 270 steps, measured; the int8
+        # export then followed the fp32 model less closely).  It stays as it was.
+        model.case_embedding.weight.requires_grad_(False)
     floor = 0.0
     if monitor:
         floor = monitor_f1(Predictor(model, tokenizer, quantize=False), monitor, settings) - custom.max_drop / 2

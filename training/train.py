@@ -136,8 +136,13 @@ def masked_loss(
         loss = loss + (torch.logsumexp(logits, -1) - torch.logsumexp(right, -1)).mean()
     preferred = batch.get("preferred")
     if prefer_weight and preferred is not None and (preferred != IGNORE_INDEX).any():
-        keep = preferred != IGNORE_INDEX  # the corpus's own label, weakly: a new label must be earned
-        loss = loss + prefer_weight * torch.nn.functional.cross_entropy(out["sentence_logits"][keep], preferred[keep])
+        # The corpus's own label, weakly, against only the new labels that refine it: a new label must be
+        # earned.  Within its family, not against every label: plain cross-entropy would also pull the old
+        # label up against the others (context against claim), which shifts what the model already knew.
+        keep = preferred != IGNORE_INDEX
+        logits = out["sentence_logits"][keep]
+        family = torch.logsumexp(logits.masked_fill(~allowed[keep], float("-inf")), -1)
+        loss = loss + prefer_weight * (family - logits.gather(1, preferred[keep].unsqueeze(1)).squeeze(1)).mean()
     tag_labels = batch["tag_labels"]
     tagged = tag_labels != IGNORE_INDEX
     if tagged.any():
