@@ -267,7 +267,7 @@ def train(
         return
     custom = copy_settings(read_custom_settings(config), holdout=holdout, steps=steps, passes=epochs)
     report = train_on_labels(data, output, model_settings, training_settings, from_model=from_model, custom=custom,
-                             rehearse=rehearse.value, unlabelled=unlabelled or [], db=Path(db) if db else None)
+                             rehearse=rehearse.value, unlabelled=unlabelled or [], db=db)
     typer.echo(json.dumps(report, indent=2) if output_format is ReportFormat.json else format_custom_report(report))
 
 

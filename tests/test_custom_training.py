@@ -279,14 +279,15 @@ def test_review_loop_improves_the_model_on_held_out_sentences(tiny_base: Path, t
 
 
 def test_rehearsal_sentences_come_from_articles_and_the_database(tiny_model_dir: Path, tmp_path: Path) -> None:
-    from attribution.errors import InputError
+    from attribution.errors import DatabaseNotFoundError
     from training.custom import unlabelled_sentences
 
     db = tmp_path / "r.db"
     assert runner.invoke(app, ["score", str(SEED), "--db", str(db), "--model", str(tiny_model_dir)]).exit_code == 0
-    from_db = unlabelled_sentences([], db, 1000, 13)
+    from_db = unlabelled_sentences([], str(db), 1000, 13)
     from_file = unlabelled_sentences([SEED], None, 1000, 13)
     assert len(from_db) >= 20 and set(from_db) == set(from_file)
-    assert len(unlabelled_sentences([SEED], db, 10, 13)) == 10
-    with pytest.raises(InputError, match="no such database"):
-        unlabelled_sentences([], tmp_path / "none.db", 10, 13)
+    assert set(unlabelled_sentences([], f"sqlite:///{db}", 1000, 13)) == set(from_db)  # a URL, as --db takes everywhere
+    assert len(unlabelled_sentences([SEED], str(db), 10, 13)) == 10
+    with pytest.raises(DatabaseNotFoundError, match="does not exist"):
+        unlabelled_sentences([], str(tmp_path / "none.db"), 10, 13)

@@ -231,7 +231,7 @@ def polnear_rehearsal(training: TrainingSettings) -> list[Path]:
     return [Path(p) for p in training.train_data if _is_split(Path(p))]
 
 
-def unlabelled_sentences(paths: Sequence[Path], db: Path | None, limit: int, seed: int) -> list[str]:
+def unlabelled_sentences(paths: Sequence[Path], db: str | None, limit: int, seed: int) -> list[str]:
     """Sentences of plain-text articles (files or folders of .txt) and of a tracker database."""
     from attribution.segment import split_sentences
 
@@ -245,25 +245,21 @@ def unlabelled_sentences(paths: Sequence[Path], db: Path | None, limit: int, see
             text = file.read_text(encoding="utf-8", errors="replace")
             sentences += [text[s.start : s.end] for s in split_sentences(text)]
     if db is not None:
-        sentences += _database_sentences(Path(db))
+        sentences += _database_sentences(db)
     sentences = [s for s in dict.fromkeys(sentences) if len(s.split()) >= 4]
     random.Random(seed).shuffle(sentences)
     return sentences[:limit]
 
 
-def _database_sentences(db: Path) -> list[str]:
-    if not db.is_file():
-        raise InputError(f"{db}: no such database")
-    from sqlmodel import Session, create_engine, select
+def _database_sentences(db: str) -> list[str]:
+    """Every stored sentence of a tracker database (a file or a URL, as ``--db`` everywhere), opened read-only."""
+    from sqlmodel import select
 
     from attribution.db.models import Sentence
+    from attribution.query_cli import open_session
 
-    engine = create_engine(f"sqlite:///file:{db.resolve()}?mode=ro&uri=true")
-    try:
-        with Session(engine) as session:
-            return [text for text in session.exec(select(Sentence.text))]
-    finally:
-        engine.dispose()
+    with open_session(db, read_only=True) as session:
+        return list(session.exec(select(Sentence.text)))
 
 
 def pseudo_labelled(predictor: Predictor, sentences: Sequence[str]) -> list[dict]:
@@ -453,7 +449,7 @@ def train_on_labels(
     custom: CustomSettings | None = None,
     rehearse: str = "auto",
     unlabelled: Sequence[Path] = (),
-    db: Path | None = None,
+    db: str | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
     """Continue training on canonical labels; return (and save in the model card) the report."""
