@@ -390,8 +390,10 @@ def _describes(words: list[str]) -> bool:
 
 def mention_kind(mention: str) -> str:
     """pronoun, description or named."""
-    text = clean_mention(mention).lower()
-    if text in PRONOUNS:
+    cleaned = clean_mention(mention)
+    text = cleaned.lower()
+    # "US" is the United States, not "us"; "IT" a trade, not "it" (a capitalised "I" stays the pronoun).
+    if text in PRONOUNS and not (len(cleaned) > 1 and cleaned.isupper()):
         return "pronoun"
     words = text.split()
     if words and words[0] in DEFINITE_DETERMINERS and normalize_role(text) in OFFICES:

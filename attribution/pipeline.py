@@ -119,7 +119,7 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
         source_span = _complete_name(text_span([source]), text) if source else None
         attributions.append(
             Attribution(
-                source=_relative_speaker(cue, sentence, text) or source_span,
+                source=_relative_speaker(cue, sentence, text) or source_span or _speaker_after(cue, sentence, text),
                 cue=cue,
                 content=trim_content(text_span(group["CONTENT"]), cue, sentence, text),
                 confidence=round(min(prediction.confidence, span_confidence), 4),
@@ -167,6 +167,23 @@ def _relative_speaker(cue: TextSpan | None, sentence: Span, text: str) -> TextSp
     if found is None or found.end() != cue.start:
         return None
     return TextSpan(found.start(1), found.end(1), repair(found.group(1)))
+
+
+# "..., claims US" / "..., said Ana Ruiz.": the speaker after the cue, ending the sentence (headlines, inverted clauses).
+_SPEAKER_AFTER = re.compile(r"[ \t]+((?:[Tt]he[ \t]+)?[A-Z][\w.\u2019'-]*(?:[ \t]+[A-Z][\w.\u2019'-]*){0,4})[ \t]*[.!?]?[\s\"'\u201d\u2019]*$")
+
+
+def _speaker_after(cue: TextSpan | None, sentence: Span, text: str) -> TextSpan | None:
+    """The capitalised name that follows the cue and ends the sentence, when the model found no source."""
+    if cue is None or not text[sentence.start : cue.start].rstrip().endswith((",", "\"", "\u201d", "\u2019", "'")):
+        return None
+    found = _SPEAKER_AFTER.match(text[: sentence.end], cue.end)
+    if found is None:
+        return None
+    start, end = found.span(1)
+    if text[end - 1] == "." and "." not in text[start : end - 1].split()[-1]:
+        end -= 1  # the full stop ends the sentence ("Ruiz."), unless the word is dotted ("U.S.")
+    return TextSpan(start, end, repair(text[start:end]))
 
 
 _TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:and|but|or|while|which|as|who)\b)+[\s,;]*$|[\s,;:]+$")

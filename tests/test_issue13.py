@@ -530,3 +530,28 @@ def test_the_question_put_to_a_speaker_is_no_statement_of_his() -> None:
     ])
     asked, said = group_spans(Span(0, len(text)), text, prediction)
     assert not asked.statement and said.statement and said.content.text == "he was staying"
+
+
+def test_a_speaker_after_the_cue_ends_the_sentence_and_us_in_capitals_is_no_pronoun() -> None:
+    """'..., claims US' (the seed's headline): the model marks the cue and content but no source; the name
+    after the cue is the speaker, and "US" is the United States, not "us" (which pointed at the byline)."""
+    from attribution.link import mention_kind
+    from attribution.model import SentencePrediction, SpanPrediction
+    from attribution.pipeline import group_spans
+    from attribution.segment import Span
+
+    text = "Kim Jong-un likely to meet Putin in Russia for arms deal negotiations, claims US"
+    cue, content = text.index("claims"), text.index(", claims")
+    prediction = SentencePrediction("claim", 0.9, [SpanPrediction("CUE", cue, cue + 6, 0.9), SpanPrediction("CONTENT", 0, content, 0.9)])
+    (attribution,) = group_spans(Span(0, len(text)), text, prediction)
+    assert attribution.source is not None and (attribution.source.start, attribution.source.text) == (len(text) - 2, "US")
+    said = 'The bridge will reopen in May, said Mayor Ana Ruiz.'
+    cue = said.index("said")
+    (inverted,) = group_spans(Span(0, len(said)), said, SentencePrediction("claim", 0.9, [SpanPrediction("CUE", cue, cue + 4, 0.9)]))
+    assert inverted.source is not None and inverted.source.text == "Mayor Ana Ruiz"
+    # Not after a cue that does not follow a comma or a quotation, and not a lower-case phrase.
+    plain = "Officials said Monday."
+    cue = plain.index("said")
+    (no_source,) = group_spans(Span(0, len(plain)), plain, SentencePrediction("claim", 0.9, [SpanPrediction("CUE", cue, cue + 4, 0.9)]))
+    assert no_source.source is None
+    assert mention_kind("US") == "named" and mention_kind("us") == "pronoun" and mention_kind("I") == "pronoun"
