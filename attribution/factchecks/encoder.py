@@ -60,25 +60,11 @@ class MatchEncoder:
 
     def _load(self) -> tuple[Any, Any]:
         if self._model is None:
-            force_offline()
-            folder = resolve_base_model(self.base_model)
             try:
-                import torch  # noqa: F401
-                from transformers import AutoModel, AutoTokenizer
-                from transformers.utils import logging as hf_logging
-
-                hf_logging.disable_progress_bar()
-                tokenizer = AutoTokenizer.from_pretrained(str(folder))
-                model = AutoModel.from_pretrained(str(folder))
-                if self.adapter is not None:
-                    from peft import PeftModel
-
-                    with warnings.catch_warnings():  # a transformers deprecation inside peft, not ours to fix
-                        warnings.simplefilter("ignore", FutureWarning)
-                        model = PeftModel.from_pretrained(model, str(self.adapter)).merge_and_unload()
-                model.eval()
+                model, tokenizer = load_base_with_adapter(self.base_model, self.adapter)
             except Exception as exc:  # a broken folder fails in many library-specific ways
-                raise ModelError(f"cannot load the fact-check encoder ({folder}, adapter {self.adapter}): {exc}") from exc
+                raise ModelError(f"cannot load the fact-check encoder ({self.base_model}, adapter {self.adapter}): {exc}") from exc
+            model.eval()
             self._model, self._tokenizer = model, tokenizer
         return self._model, self._tokenizer
 
@@ -112,6 +98,26 @@ class MatchEncoder:
                 chunk = order[start : start + self.batch_size]
                 batch = tokenizer([clean_text(texts[i]) for i in chunk], padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="pt")
                 out[chunk] = pool(model(**batch).last_hidden_state, batch["attention_mask"]).numpy()
+
+
+def load_base_with_adapter(base_model: str, adapter: str | Path | None) -> tuple[Any, Any]:
+    """The packaged MiniLM and its tokenizer, offline, with a LoRA adapter merged in when one is given
+    (the encoder's and the re-ranker's; library errors are left to the caller to name)."""
+    force_offline()
+    folder = resolve_base_model(base_model)
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    tokenizer = AutoTokenizer.from_pretrained(str(folder))
+    model = AutoModel.from_pretrained(str(folder))
+    if adapter is not None:
+        from peft import PeftModel
+
+        with warnings.catch_warnings():  # a transformers deprecation inside peft, not ours to fix
+            warnings.simplefilter("ignore", FutureWarning)
+            model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+    return model, tokenizer
 
 
 def pool(hidden: Any, mask: Any) -> Any:

@@ -25,7 +25,7 @@ import numpy as np
 
 from attribution.config import DEFAULT_BASE_MODEL, force_offline, resolve_base_model
 from attribution.errors import ConfigError, ModelError
-from attribution.factchecks.encoder import clean_text
+from attribution.factchecks.encoder import clean_text, load_base_with_adapter
 
 RERANKER_DIR = Path(__file__).resolve().parent / "reranker"
 MAX_LENGTH = 128  # claim + fact-check; 9 in 10 train pairs fit
@@ -146,21 +146,10 @@ class Reranker:
 
     def _load(self) -> tuple[Any, Any]:
         if self._model is None:
-            force_offline()
-            folder = resolve_base_model(self.base_model)
             try:
                 from safetensors.torch import load_file
-                from transformers import AutoModel, AutoTokenizer
-                from transformers.utils import logging as hf_logging
 
-                hf_logging.disable_progress_bar()
-                tokenizer = AutoTokenizer.from_pretrained(str(folder))
-                encoder = AutoModel.from_pretrained(str(folder))
-                from peft import PeftModel
-
-                with warnings.catch_warnings():  # a transformers deprecation inside peft, not ours to fix
-                    warnings.simplefilter("ignore", FutureWarning)
-                    encoder = PeftModel.from_pretrained(encoder, str(self.folder)).merge_and_unload()
+                encoder, tokenizer = load_base_with_adapter(self.base_model, self.folder)
                 model = build_scorer(encoder)
                 model.head.load_state_dict({k: v.float() for k, v in load_file(str(self.folder / HEAD_FILE)).items()})
                 model.eval()
