@@ -174,19 +174,19 @@ def run_batch(
     backend: str | None = None,
 ) -> BatchSummary:
     """Score every article of ``input_path`` not yet in the database with this model version."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session
 
     from attribution.db.engine import make_engine
-    from attribution.db.models import Article as ArticleRow
     from attribution.db.models import Failure
     from attribution.model import PACKAGED_MODEL_DIR, model_version
+    from attribution.store import scored_hashes
 
     started = time.time()
     summary = BatchSummary()
     engine = make_engine(db)
     version = model_version(Path(model_dir) if model_dir else PACKAGED_MODEL_DIR)
     with Session(engine) as session:
-        done = {h for h, v in session.exec(select(ArticleRow.content_hash, ArticleRow.model_version)).all() if v == version}
+        done = scored_hashes(session, version)
     pending: list[Article] = []
     seen: set[str] = set()
     for item in read_batch_input(input_path):

@@ -593,6 +593,11 @@ def _add_aliases(session: Session, aliases: set[tuple[int, str]], ids: IdAllocat
         session.execute(insert(SourceAlias), new)
 
 
+def scored_hashes(session: Session, version: str) -> set[str]:
+    """Content hashes of the articles stored with model ``version`` (what a batch run skips)."""
+    return set(session.exec(select(Article.content_hash).where(Article.model_version == version)))
+
+
 def already_scored(session: Session, content_hash: str, version: str) -> bool:
     row = session.exec(select(Article).where(Article.content_hash == content_hash)).first()
     return row is not None and row.model_version == version
