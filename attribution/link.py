@@ -29,6 +29,14 @@ def _data(name: str) -> Any:
 _LINK_WORDS = _data("link_words.json")
 _ROLES = _data("roles.json")
 _FIRST_NAMES = _data("first_names.json")
+_DESCRIPTORS = _data("descriptors.json")
+LEADING_DESCRIPTORS = frozenset(_DESCRIPTORS["leading_descriptors"])  # "Striker Thierry Henry", "Farmer Geoff Brooks"
+SPEECH_NOUNS = frozenset(_DESCRIPTORS["speech_nouns"])  # "Mr Crosby's statement said": Crosby said
+NAME_CONNECTORS = frozenset(_DESCRIPTORS["name_connectors"])  # "World Travel and Tourism Council" is one name
+OTHER_QUANTIFIERS = frozenset(_DESCRIPTORS["other_quantifiers"])  # "Other agencies": nobody named
+ORGANISATION_DESCRIPTORS = frozenset(_DESCRIPTORS["organisation_descriptors"])  # "agrochemical giant Monsanto"
+UNNAMED_PLURALS = frozenset(_DESCRIPTORS["unnamed_plurals"])  # "Reports said", "Governments have pledged"
+_AGE = re.compile(r"^\d+-year-old$")  # "the 25-year-old": a person, whoever the article is about
 # Public offices with one holder at a time ("the chancellor"): named only on evidence, never by recency.
 OFFICES = frozenset(_ROLES["offices"])
 ROLE_SYNONYMS: dict[str, str] = _ROLES["role_synonyms"]
@@ -129,6 +137,10 @@ def classify(name: str, role: str | None = None) -> tuple[str, bool]:
         return "government", False  # "Russia did not discount ...": a country speaks through its government
     words = [w.strip(".").lower() for w in _words(name)]
     head = words[-1] if words else ""
+    if lower in UNNAMED_PLURALS:
+        return "anonymous", True
+    if len(words) >= 2 and words[0] in OTHER_QUANTIFIERS and head.endswith("s") and head not in DOCUMENT_WORDS and not any(_is_capitalised(w) for w in name.split()[1:]):
+        return "anonymous", True  # "Other agencies", "Some analysts": nobody named
     for i, word in enumerate(words[:-1]):  # "health officials in Powys", "MPs with rural seats": an unnamed group
         if word in GROUP_NOUNS and words[i + 1] in ("in", "from", "at", "across", "of", "with") and not any(w in MEDIA_NAMES for w in words):
             return "anonymous", True
@@ -205,6 +217,8 @@ def trim_name(text: str) -> str:
     text = _RELATIVE_CLAUSE.sub("", text) or text
     text = re.sub(r"\s*\([^)]*$", "", text) or text
     text = re.sub(r"\s+(?:and|or|but|&)$", "", text) or text  # "Tony Blair and" (the span stopped mid-pair)
+    # "Mervyn Davies at a London press (conference)": where, not who
+    text = re.sub(r"(?<=[A-Za-z])\s+(?:at|during|in|on|after|before)\s+(?:a|an)\s+[^,]*$", "", text) or text
     words = text.split(" ")
     if len(words) > 2 and words[-2].lower() == "on" and words[-1].lower().strip(".,") in WEEKDAYS:
         words = words[:-2]  # "the Electoral Commission on Thursday": when, not who
@@ -238,6 +252,15 @@ def trim_name(text: str) -> str:
 def parse_named(mention: str) -> Entity:
     """Split titles and appositives: 'White House ... spokesperson John Kirby' -> John Kirby, role, affiliation."""
     text = trim_name(clean_mention(mention))
+    lead = text.split(" ")
+    if len(lead) >= 3 and lead[0].lower() in LEADING_DESCRIPTORS and all(_is_capitalised(w) for w in lead[1:3]):
+        # "Striker Thierry Henry", "Farmer Geoff Brooks": a description, capitalised as the sentence's first word
+        described = parse_named(" ".join(lead[1:]))
+        if described.type == "person":
+            return replace(described, role=described.role or lead[0])
+    spoken = re.match(r"^(?P<owner>(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*)[\u2019']s\s+(?P<noun>[a-z]+)$", text)
+    if spoken and spoken.group("noun") in SPEECH_NOUNS:
+        return parse_named(spoken.group("owner"))  # "Mr Crosby's statement said": Mr Crosby said
     pair = _PAIR.match(text)
     if pair and "," not in text:  # "German Chancellor Gerhard Schroeder and French President Jacques Chirac": two people
         first, second = parse_named(pair.group("first")), parse_named(pair.group("second"))
@@ -293,7 +316,9 @@ def parse_named(mention: str) -> Entity:
         return Entity(OUTLET_ALIASES[lowered], "media")
     words = text.split(" ")
     run = 0  # trailing capitalised words: the name, possibly after a job title
-    while run < len(words) and _is_capitalised(words[-1 - run]) and not _is_role(words[-1 - run]):
+    while run < len(words) and _is_capitalised(words[-1 - run]) and (
+        not _is_role(words[-1 - run]) or (run == 0 and len(words) >= 2 and words[-2].lower() in FEMALE_NAMES | MALE_NAMES)
+    ):  # "Mervyn King": a surname that is also a title
         run += 1
     before = [w.lower().strip(".") for w in words[: len(words) - run]]
     last = words[-1].lower().strip(".")
@@ -309,13 +334,20 @@ def parse_named(mention: str) -> Entity:
         if len(name_words) == 2 and all(_is_capitalised(w) for w in name_words) and (known or unknown):
             body = " ".join(words[len(words) - run :])
             return Entity(" ".join(name_words), "person", False, None, body)
+    if run and before and before[-1] in ORGANISATION_DESCRIPTORS and before[-1] not in (w.lower() for w in words[len(words) - run :]):
+        # "US agrochemical giant Monsanto", "UK-based bank Standard Chartered": the body, described
+        body = " ".join(words[len(words) - run :])
+        if classify(body)[0] in ("person", "organization"):
+            return Entity(body, "organization", False, None, None)
     title_case_body = run == 1 and all(_is_capitalised(w) for w in words) and len(words) >= 3 and words[0].lower() not in HONORIFICS
-    if run and any(_is_role(w) for w in before) and last not in DOCUMENT_WORDS | ORGANIZATION_WORDS and not (
+    if run and any(_is_role(w) or w in LEADING_DESCRIPTORS for w in before) and last not in DOCUMENT_WORDS | ORGANIZATION_WORDS and not (
         run == 1 and (last in GOVERNMENT_WORDS or after_preposition or title_case_body)  # "Fairford Coach Action" is a body
+    ) and not (before and before[-1] in ("and", "&")) and not any(  # "The MP for Sittingbourne and Sheppey": a seat
+        _is_role(w) and w not in VAGUE_SINGULAR and after in ("for", "of") for w, after in zip(before, before[1:])
     ):
         # "spokesperson John Kirby": the run is the name; "ambassador to North Korea Alexander
         # Matsegora": a place runs into the name, so keep its last two words.
-        size = run if _is_role(before[-1]) and run <= 3 else min(2, run)
+        size = run if (_is_role(before[-1]) or before[-1] in LEADING_DESCRIPTORS) and run <= 3 else min(2, run)
         if size > 1 and words[len(words) - size].lower().strip(".") in _PLAIN_TITLES and not (
             size == 2 and words[len(words) - size].lower() in ("sir", "dame", "lord", "lady", "baroness")
         ):
@@ -324,7 +356,9 @@ def parse_named(mention: str) -> Entity:
         role = " ".join(w for w in words[: len(words) - size] if w.lower().strip(".") not in _PLAIN_TITLES - {"lord", "lady"})
         role = role[4:] if role.lower().startswith("the ") else role
         return Entity(name, "person", False, role, _affiliation(role))
-    if run >= 2 and any(w.islower() and w not in DETERMINERS for w in words[: len(words) - run]):
+    sandwiched = {i for i in range(1, len(words) - 1) if words[i] in NAME_CONNECTORS and _is_capitalised(words[i - 1]) and _is_capitalised(words[i + 1])}
+    if run >= 2 and any(w.islower() and w not in DETERMINERS and i not in sandwiched for i, w in enumerate(words[: len(words) - run])):
+        # ("World Travel and Tourism Council" is one name: "and" between capitalised words joins it)
         # "North Korean state-run Korea Central News Agency" -> the name is the capitalised tail.
         tail = Entity(" ".join(words[len(words) - run :]), *classify(" ".join(words[len(words) - run :])))
         if tail.type in ("media", "organization", "government"):
@@ -340,6 +374,10 @@ def parse_named(mention: str) -> Entity:
             return Entity(" ".join(words), "person")
         words = words[1:]
     name = " ".join(words)
+    described = [w.lower() for w in words if w.lower() not in DETERMINERS]
+    if len(described) >= 3 and _is_role(described[0]) and described[0] not in VAGUE_SINGULAR and described[1] in ("for", "of"):
+        # "The MP for Sittingbourne and Sheppey", "the chairman of the Bar Council": a role, nobody named
+        return Entity(name[:1].upper() + name[1:], "person", True, role=" ".join(described))
     if name.lower().startswith("the ") and len(words) > 1 and _is_capitalised(words[1]):
         name = name[4:]  # "the New York Times" -> "New York Times"
     name = name[:1].upper() + name[1:]
@@ -398,6 +436,8 @@ def mention_kind(mention: str) -> str:
     words = text.split()
     if words and words[0] in DEFINITE_DETERMINERS and normalize_role(text) in OFFICES:
         return "description"  # "the Tory leader", "The Prime Minister"
+    if words and words[0] in ("the", "this") and 2 <= len(words) <= 5 and (_AGE.match(words[-1]) or words[-1] in DESCRIBED_PEOPLE):
+        return "description"  # "the 25-year-old", "the Chelsea manager", "the Frenchman"
     # Only definite phrases point back ("the official"); "a senior official" introduces someone new.
     if words and words[0] in DEFINITE_DETERMINERS and len(words) <= 4:
         heads = [w.strip(".,") for w in words[1:] if w.strip(".,") in DESCRIPTION_HEADS]
@@ -453,6 +493,8 @@ HEAD_SYNONYMS = {"judge": {"judge", "justice"}, "senator": {"senator", "sen"}, "
 ORGANISATION_HEADS = dict(_LINK_WORDS["ORGANISATION_HEADS"])
 PERSON_HEADS = set(_LINK_WORDS["PERSON_HEADS"])
 PERSON_HEADS |= set(_ROLES["person_heads"])
+DESCRIBED_PEOPLE = frozenset(_DESCRIPTORS["person_heads"])  # "the Chelsea manager", "the Frenchman": someone named here
+PERSON_HEADS |= DESCRIBED_PEOPLE
 for _head in list(ORGANISATION_HEADS) + list(PERSON_HEADS):
     DESCRIPTION_HEADS.setdefault(_head, "person" if _head in PERSON_HEADS else ORGANISATION_HEADS[_head])
 for _head in PLURAL_HEADS:
@@ -991,10 +1033,18 @@ def _resolve_mention(
             for candidate in list(index.before(position, skip)) + list(reversed(sources)):
                 if candidate.type == "person" and not candidate.vague and normalize_role(candidate.role) == phrase:
                     return candidate, "description"
+            if words[-1] in DESCRIBED_PEOPLE and phrase not in OFFICES:  # "the Chelsea manager"
+                described = _described_person(text, position, index, sources, skip)
+                if described is not None:
+                    return described, "description"
             if phrase in OFFICES:  # no holder named here: the store looks for one the corpus names
                 return Entity(text[0].upper() + text[1:], "person", False, role=phrase), "description"
             if any(_is_capitalised(w) for w in text.split()[1:]):  # "the Lib Dem spokesman" nobody here is: unnamed
                 return Entity(text[0].upper() + text[1:], *classify(text)), "named"
+        if _AGE.match(words[-1]) or (words[-1] in DESCRIBED_PEOPLE and phrase not in OFFICES):  # "the 25-year-old"
+            described = _described_person(text, position, index, sources, skip)
+            if described is not None:
+                return described, "description"
         heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
         head = heads[-1] if heads else words[-1]
         # Most recent first; sources were added to the index where they were quoted.
@@ -1060,6 +1110,27 @@ def _resolve_mention(
             known = replace(candidate, role=candidate.role or entity.role, affiliation=candidate.affiliation or entity.affiliation)
             return known, "alias" if candidate.name != text else "named"
     return entity, "named"
+
+
+def _described_person(
+    text: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None
+) -> Entity | None:
+    """"The 25-year-old", "the Chelsea manager", "the Frenchman": the most salient named person, as for "he",
+    unless the description names a club, country or body that person's known role or affiliation does not."""
+    words = text.split()
+    head = words[-1].lower()
+    qualifiers = {w.lower().strip(".,") for w in words[1:-1] if _is_capitalised(w)}
+    pronoun = "she" if head.endswith(("woman", "ess")) else "he" if head.endswith("man") else "they"
+    for candidate in index.salient(position, skip) + list(reversed(sources)):
+        if candidate.type != "person" or candidate.vague or " and " in candidate.name:
+            continue
+        if pronoun != "they" and not _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)):
+            continue
+        known = {w.lower().strip(".,") for w in f"{candidate.role or ''} {candidate.affiliation or ''}".split()}
+        if qualifiers and not qualifiers <= known:
+            continue  # "the Arsenal boss" is not the Chelsea manager, nor anyone whose club is not known
+        return candidate
+    return None
 
 
 _WORDS_BEFORE = re.compile(r"((?:[\w\u2019'-]+ ){1,4})$")

@@ -555,3 +555,42 @@ def test_a_speaker_after_the_cue_ends_the_sentence_and_us_in_capitals_is_no_pron
     (no_source,) = group_spans(Span(0, len(plain)), plain, SentencePrediction("claim", 0.9, [SpanPrediction("CUE", cue, cue + 4, 0.9)]))
     assert no_source.source is None
     assert mention_kind("US") == "named" and mention_kind("us") == "pronoun" and mention_kind("I") == "pronoun"
+
+
+# --- round 4: the house styles of the business, sport and arts desks (composed texts) -------------------------
+
+@pytest.mark.parametrize(("mention", "name", "kind"), [
+    ("Striker Thierry Henry", "Thierry Henry", "person"),  # a description capitalised as the sentence's first word
+    ("Farmer Geoff Brooks, a senior member of the Quorn hunt", "Geoff Brooks", "person"),
+    ("Former France centre Philippe Sella", "Philippe Sella", "person"),
+    ("the World Travel and Tourism Council (WTTC", "World Travel and Tourism Council", "government"),
+    ("Standard Chartered chief executive Mervyn Davies at a London press", "Mervyn Davies", "person"),
+    ("Mr Crosby's statement", "Crosby", "person"),  # a statement speaks for its author
+    ("Bank of England governor Mervyn King", "Mervyn King", "person"),  # "King" after a first name is a surname
+    ("The US agrochemical giant Monsanto", "Monsanto", "organization"),
+    ("UK-based bank Standard Chartered", "Standard Chartered", "organization"),
+    ("Other agencies", "Other agencies", "anonymous"),
+    ("Reports", "Reports", "anonymous"),
+    ("Paul Farmer", "Paul Farmer", "person"),  # an occupation as a surname stays
+    ("Both the Tories and the Lib Dems", "Lib Dems", "organization"),
+])
+def test_round_four_names(mention: str, name: str, kind: str) -> None:
+    entity = parse_named(mention)
+    assert (entity.name, entity.type) == (name, kind)
+
+
+def test_a_seat_is_no_name_and_the_mp_for_it_is_left_unnamed() -> None:
+    entity = parse_named("The MP for Kettleby and Wrenthorpe")
+    assert entity.name == "The MP for Kettleby and Wrenthorpe" and entity.vague and entity.type == "person"
+
+
+def test_an_age_or_a_club_role_points_to_the_person_the_article_is_about() -> None:
+    text = ("Defender Marco Vellini has signed a new deal with Wexham Rovers. The 29-year-old said he was delighted. "
+            "Rovers manager Tom Haskins said the signing was vital. The Rovers manager added that more would follow. "
+            "The Dunmore boss said he was not worried.")
+    found = resolve(text, [("The 29-year-old", "said", "he was delighted"), ("Rovers manager Tom Haskins", "said", "the signing was vital"),
+                           ("The Rovers manager", "added", "that more would follow"),
+                           ("The Dunmore boss", "said", "he was not worried")])
+    assert [a.entity for a in found[:3]] == ["Marco Vellini", "Tom Haskins", "Tom Haskins"]
+    assert [a.resolution for a in found[:3]] == ["description", "named", "description"]
+    assert found[3].entity not in ("Tom Haskins", "Marco Vellini")  # nobody here manages Dunmore
