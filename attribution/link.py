@@ -217,6 +217,8 @@ def trim_name(text: str) -> str:
     text = _RELATIVE_CLAUSE.sub("", text) or text
     text = re.sub(r"\s*\([^)]*$", "", text) or text
     text = re.sub(r"\s+(?:and|or|but|&)$", "", text) or text  # "Tony Blair and" (the span stopped mid-pair)
+    # "Arts minister Estelle Morris of the findings": a full name, then what she spoke of
+    text = re.sub(r"([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\s+of\s+(?:the|his|her|its|their)\s+[a-z][a-z\s-]*$", r"\1", text) or text
     # "Mervyn Davies at a London press (conference)": where, not who
     text = re.sub(r"(?<=[A-Za-z])\s+(?:at|during|in|on|after|before)\s+(?:a|an)\s+[^,]*$", "", text) or text
     words = text.split(" ")
@@ -293,10 +295,13 @@ def parse_named(mention: str) -> Entity:
     if ", " in text:  # "The chairman of the Bar Council, Guy Mansfield QC": the person the appositive_words names
         head, _, rest = text.partition(", ")
         appositive_words = rest.split(", ")[0].split()
+        titled = False
+        while len(appositive_words) > 2 and appositive_words[0].lower().strip(".") in HONORIFICS | {"reverend"}:
+            appositive_words, titled = appositive_words[1:], True  # "..., Reverend Eldon Phillips": the name after the title
         head_words = head.split()
         describes = head_words[0].lower() in DETERMINERS or any(w.islower() for w in head_words)
         if (
-            describes and len(appositive_words) >= 2 and appositive_words[0].lower() in FEMALE_NAMES | MALE_NAMES
+            describes and len(appositive_words) >= 2 and (titled or appositive_words[0].lower() in FEMALE_NAMES | MALE_NAMES)
             and all(_is_capitalised(w) for w in appositive_words)
         ):
             named = parse_named(" ".join(appositive_words))
@@ -323,6 +328,18 @@ def parse_named(mention: str) -> Entity:
     before = [w.lower().strip(".") for w in words[: len(words) - run]]
     last = words[-1].lower().strip(".")
     after_preposition = bool(before) and before[-1] in ("in", "at", "from", "of", "for", "on", "across")
+    at_body = re.match(r"^(?P<described>(?:[a-z][\w-]*\s)*)(?P<name>(?:[A-Z][\w'\u2019-]+\s){1,2}[A-Z][\w'\u2019-]+)\s+(?:of|at|from)\s+(?:the\s+)?(?P<body>[A-Z][^,]*)$", text)
+    if at_body and at_body.group("body").split()[0].lower() not in DETERMINERS:
+        # "Ian Hunter at Goodbody Stockbrokers in Dublin", "energy analyst Orin Middleton of Barclays Capital": the
+        # person, the body an affiliation (its place dropped)
+        name_words = at_body.group("name").split()
+        described = at_body.group("described").split()
+        known = name_words[0].lower() in FEMALE_NAMES | MALE_NAMES or any(_is_role(w) or w in LEADING_DESCRIPTORS for w in described)
+        plain = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES | HONORIFICS or w.isupper() for w in name_words)
+        if known and plain:
+            body = re.sub(r"\s+in\s+[A-Z][\w\s-]*$", "", at_body.group("body"))
+            role = at_body.group("described").strip() or None
+            return Entity(" ".join(name_words), "person", False, role, body)
     joint = len(words) - run - 1  # "Hannah Ward of the Refugee Council": the person, with the body as affiliation
     if joint >= 0 and words[joint].lower() == "the":
         joint -= 1
@@ -347,7 +364,7 @@ def parse_named(mention: str) -> Entity:
     ):
         # "spokesperson John Kirby": the run is the name; "ambassador to North Korea Alexander
         # Matsegora": a place runs into the name, so keep its last two words.
-        size = run if (_is_role(before[-1]) or before[-1] in LEADING_DESCRIPTORS) and run <= 3 else min(2, run)
+        size = run if (_is_role(before[-1]) or before[-1] in LEADING_DESCRIPTORS) and run <= 4 else min(2, run)
         if size > 1 and words[len(words) - size].lower().strip(".") in _PLAIN_TITLES and not (
             size == 2 and words[len(words) - size].lower() in ("sir", "dame", "lord", "lady", "baroness")
         ):

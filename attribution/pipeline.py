@@ -91,6 +91,9 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
             continue  # a stray "The" or "it's" is no source
         by_label.setdefault(span.label, []).append(span)
     sources, cues, contents = by_label["SOURCE"], by_label["CUE"], by_label["CONTENT"]
+    told = [c.end for c in cues if text[sentence.start + c.start : sentence.start + c.end].split()[-1:] in (["told"], ["tells"], ["telling"])]
+    # "..., Jeff Ravencraft told technology site ZDNet": who was told is no source
+    sources = [s for s in sources if not any(end <= s.start and not text[sentence.start + end : sentence.start + s.start].strip() for end in told)]
     anchors = cues or contents or sources
     if not anchors:
         return []

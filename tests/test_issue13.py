@@ -573,6 +573,12 @@ def test_a_speaker_after_the_cue_ends_the_sentence_and_us_in_capitals_is_no_pron
     ("Reports", "Reports", "anonymous"),
     ("Paul Farmer", "Paul Farmer", "person"),  # an occupation as a surname stays
     ("Both the Tories and the Lib Dems", "Lib Dems", "organization"),
+    ("energy analyst Orin Middleton of Barclays Capital", "Orin Middleton", "person"),  # the body is his affiliation
+    ("Ian Hunter at Goodbody Stockbrokers in Dublin", "Ian Hunter", "person"),
+    ("the central bank's vice president Farhat Omar Ben Gadaravice", "Farhat Omar Ben Gadaravice", "person"),
+    ("The secretary of the Welsh Students Rugby Union, Reverend Eldon Phillips", "Eldon Phillips", "person"),
+    ("Arts minister Estelle Morris of the findings", "Estelle Morris", "person"),  # what she spoke of is no name
+    ("Critics of the government", "Critics of the government", "anonymous"),
 ])
 def test_round_four_names(mention: str, name: str, kind: str) -> None:
     entity = parse_named(mention)
@@ -594,3 +600,18 @@ def test_an_age_or_a_club_role_points_to_the_person_the_article_is_about() -> No
     assert [a.entity for a in found[:3]] == ["Marco Vellini", "Tom Haskins", "Tom Haskins"]
     assert [a.resolution for a in found[:3]] == ["description", "named", "description"]
     assert found[3].entity not in ("Tom Haskins", "Marco Vellini")  # nobody here manages Dunmore
+
+
+def test_who_was_told_is_no_source() -> None:
+    from attribution.model import SentencePrediction, SpanPrediction
+    from attribution.pipeline import group_spans
+    from attribution.segment import Span
+
+    text = '"Cables are a nuisance," Jane Ravens, an Intel strategist, told technology site ZDNet.'
+    def span(label: str, part: str) -> SpanPrediction:
+        start = text.index(part)
+        return SpanPrediction(label, start, start + len(part), 0.9)
+    prediction = SentencePrediction("quote", 0.9, [span("CONTENT", '"Cables are a nuisance,"'), span("SOURCE", "Jane Ravens, an Intel strategist"),
+                                                   span("CUE", "told"), span("SOURCE", "technology site ZDNet")])
+    (attribution,) = group_spans(Span(0, len(text)), text, prediction)
+    assert attribution.source is not None and attribution.source.text.startswith("Jane Ravens")
