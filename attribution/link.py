@@ -832,27 +832,31 @@ def _description_fits(head: str, entity: Entity) -> bool:
 def resolve_article(result: ArticleResult) -> ArticleResult:
     """Resolve every attribution's source mention, in reading order, in one pass.
 
-    Returns a new ``ArticleResult`` whose attributions carry their entities; ``result`` is left as it is.
+    Returns a new ``ArticleResult`` of new sentences and attributions that carry their entities; ``result``
+    is left as it is.
     """
     article = result.article
-    sentences = [replace(s, attributions=[replace(a) for a in s.attributions]) for s in result.sentences]
-    by_index = {s.index: s for s in sentences}
-    reported = [(a.content.start, a.content.end) for s in sentences for a in s.attributions if a.content is not None]
-    index = ArticleIndex(article.text, [s.start for s in sentences], article.author, article.publisher, reported)
+    reported = [(a.content.start, a.content.end) for s in result.sentences for a in s.attributions if a.content is not None]
+    index = ArticleIndex(article.text, [s.start for s in result.sentences], article.author, article.publisher, reported)
     speakers: set[int] = set()  # where a source was added to the index: once per mention, however many cues it has
     resolved: dict[tuple[int, int], tuple[Entity | None, str, float]] = {}  # each source mention's referent
     sources: list[Entity] = []  # resolved sources so far, most recent last
-    for sentence in sentences:
+    done: dict[tuple[int, int], Attribution] = {}  # resolved attributions of earlier sentences, by key
+    sentences: list[SentenceResult] = []
+    for sentence in result.sentences:
+        attributions: list[Attribution] = []
         for attribution in sentence.attributions:
-            previous = _continued(attribution, by_index)
+            previous = done.get(attribution.continues) if attribution.continues is not None else None
             if attribution.resolution == "continuation" and previous is not None:
-                _copy_entity(previous, attribution)
                 # As sure of the speaker as the sentence it carries on.
-                attribution.confidence = min(attribution.confidence, previous.confidence)
-                attribution.resolution = "continuation"
+                attributions.append(replace(
+                    attribution, entity=previous.entity, entity_type=previous.entity_type, vague=previous.vague,
+                    role=previous.role, affiliation=previous.affiliation, via=previous.via,
+                    confidence=min(attribution.confidence, previous.confidence), resolution="continuation",
+                ))
                 continue
             if attribution.source is None:
-                attribution.resolution = "unresolved"
+                attributions.append(replace(attribution, resolution="unresolved"))
                 continue
             skip = (attribution.content.start, attribution.content.end) if attribution.content else None
             span = (attribution.source.start, attribution.source.end)
@@ -864,10 +868,9 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 resolved[span] = (entity, resolution, certainty)
             entity, resolution, certainty = resolved[span]
             if entity is None:
-                attribution.entity, attribution.resolution = None, "unresolved"
+                attributions.append(replace(attribution, entity=None, resolution="unresolved"))
                 continue
-            _set_entity(attribution, entity, resolution)
-            attribution.confidence = round(attribution.confidence * certainty, 4)
+            attributions.append(replace(_with_entity(attribution, entity, resolution), confidence=round(attribution.confidence * certainty, 4)))
             sources = [e for e in sources if e.name != entity.name] + [entity]
             # A speaker stays salient: "he ... he" continues from here (once for "X said ..., adding ...").
             if attribution.source.start not in speakers:
@@ -875,7 +878,9 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 speakers.add(attribution.source.start)
             if entity.type == "person" and len(entity.name.split()) > 1:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
-        _nested_attribution(sentence.text, sentence.start, sentence.attributions, index, sources)
+        attributions = _nested_attribution(sentence.text, sentence.start, attributions, index, sources)
+        done.update((a.key, a) for a in attributions if a.key is not None)
+        sentences.append(replace(sentence, attributions=attributions))
     titles = sorted({
         (normalize_role(m.entity.role), m.entity.name) for m in index.mentions
         if m.entity.type == "person" and len(m.entity.name.split()) >= 2 and normalize_role(m.entity.role) in OFFICES
@@ -919,17 +924,6 @@ def _certainty(
         shared = {w.lower().strip(".") for w in entity.name.split()} | {w.lower() for w in (entity.role or "").split()}
         return CERTAINTY["description"] if head in shared or entity.type != "person" else CERTAINTY["description-guess"]
     return CERTAINTY.get(resolution, 1.0)
-
-
-def _continued(attribution: Attribution, sentences: dict[int, SentenceResult]) -> Attribution | None:
-    """The (already resolved) attribution that ``attribution`` carries on, if any."""
-    if attribution.continues is None:
-        return None
-    sentence_index, position = attribution.continues
-    sentence = sentences.get(sentence_index)
-    if sentence is None or position >= len(sentence.attributions):
-        return None
-    return sentence.attributions[position]
 
 
 def _resolve_mention(
@@ -1109,34 +1103,30 @@ def _possessed(
     return Entity(f"{owner.name}'s {rest}", entity_type, entity_type == "person", rest, owner.name), "description"
 
 
-def _set_entity(attribution: Attribution, entity: Entity, resolution: str) -> None:
-    attribution.entity = entity.name
-    attribution.entity_type = entity.type
-    attribution.vague = entity.vague
-    attribution.role = entity.role
-    attribution.affiliation = entity.affiliation
-    attribution.resolution = resolution
-    if entity.via:
-        attribution.via = entity.via
+def _with_entity(attribution: Attribution, entity: Entity, resolution: str) -> Attribution:
+    """A new attribution that names ``entity``."""
+    return replace(
+        attribution, entity=entity.name, entity_type=entity.type, vague=entity.vague, role=entity.role,
+        affiliation=entity.affiliation, resolution=resolution, via=entity.via or attribution.via,
+    )
 
 
-def _copy_entity(source: Attribution, target: Attribution) -> None:
-    for name in ("entity", "entity_type", "vague", "role", "affiliation", "via"):
-        setattr(target, name, getattr(source, name))
-
-
-def _nested_attribution(text: str, offset: int, attributions: list[Attribution], index: ArticleIndex, sources: list[Entity]) -> None:
+def _nested_attribution(
+    text: str, offset: int, attributions: list[Attribution], index: ArticleIndex, sources: list[Entity]
+) -> list[Attribution]:
     """'Interfax reported that ... Shoigu responded' -> Shoigu's statement comes via Interfax.
 
     Likewise 'the New York Times reported ..., citing these officials' -> the officials, via the Times.
+    Returns the sentence's attributions anew (``attributions`` is left as it is).
     """
     media = [a for a in attributions if a.entity_type == "media" and a.source is not None]
-    for outlet in media:
-        for inner in attributions:
+    attributions = list(attributions)
+    for outlet in media:  # an outlet itself is never changed here, so ``is`` still finds it
+        for number, inner in enumerate(attributions):
             if inner is outlet or inner.source is None or inner.entity_type == "media" or inner.via:
                 continue
             if outlet.source.start < inner.source.start:  # type: ignore[union-attr]
-                inner.via = outlet.entity
+                attributions[number] = replace(inner, via=outlet.entity)
     sourced = [a for a in attributions if a.source is not None]
     # Every statement of the sentence is the outlet's ("a Times story quoting unnamed sources"): the cited source speaks.
     if sourced and all(a.entity_type == "media" and a.entity == sourced[0].entity for a in sourced):
@@ -1145,16 +1135,19 @@ def _nested_attribution(text: str, offset: int, attributions: list[Attribution],
             entity, resolution = _resolve_mention(citing.group("mention"), offset + citing.start("mention"), index, sources)
             if entity is not None and entity.type != "media":
                 mention_start, mention_end = offset + citing.start("mention"), offset + citing.end("mention")
-                for attribution in sourced:
+                cited: list[Attribution] = []
+                for attribution in attributions:
                     content = attribution.content
-                    if content is not None and mention_start <= content.start and content.end <= mention_end + 1:
-                        attributions.remove(attribution)  # "quoting [unnamed sources]" is who speaks, not what was said
-                        continue
-                    reporting = attribution.entity
-                    _set_entity(attribution, entity, resolution)
-                    attribution.via = reporting
+                    if attribution.source is None:
+                        cited.append(attribution)
+                    elif content is not None and mention_start <= content.start and content.end <= mention_end + 1:
+                        continue  # "quoting [unnamed sources]" is who speaks, not what was said
+                    else:
+                        cited.append(replace(_with_entity(attribution, entity, resolution), via=attribution.entity))
+                attributions = cited
                 sources.append(entity)  # "The sources also said ..." points back here
                 index.add(mention_start, entity, weight=SPEAKER_WEIGHT)
+    return attributions
 
 
 # Across articles: a bare surname or an office joins a named person only on evidence (store.py looks it up).
