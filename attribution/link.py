@@ -42,33 +42,58 @@ POSTNOMINALS = frozenset(_ROLES["postnominals"])
 NATIONALITIES = frozenset(_ROLES["nationalities"])
 PARTY_ADJECTIVES = frozenset(_ROLES["party_adjectives"])
 
-PRONOUNS = dict(_LINK_WORDS["PRONOUNS"])
-HONORIFICS = set(_LINK_WORDS["HONORIFICS"])
+PRONOUNS = dict(_LINK_WORDS["pronouns"])
+HONORIFICS = set(_LINK_WORDS["honorifics"])
 # Words that make a name a job title ("spokesperson John Kirby"); lower-cased, full stops removed.
-ROLE_WORDS = set(_LINK_WORDS["ROLE_WORDS"])
-GROUP_NOUNS = set(_LINK_WORDS["GROUP_NOUNS"])
-GROUP_NOUNS |= set(_ROLES["group_nouns"]) - {"tories"}
+ROLE_WORDS = set(_LINK_WORDS["role_words"])
+GROUP_NOUNS = set(_LINK_WORDS["group_nouns"])
+GROUP_NOUNS |= set(_ROLES["group_nouns"])
 ROLE_WORDS |= set(_ROLES["role_words"])
-VAGUE_SINGULAR = {"official", "source", "person", "someone", "insider", "aide", "expert", "analyst", "diplomat"} | set(_ROLES["vague_singular"])
-MEDIA_WORDS = set(_LINK_WORDS["MEDIA_WORDS"])
+VAGUE_SINGULAR = set(_LINK_WORDS["vague_singular"]) | set(_ROLES["vague_singular"])
+# The short word lists single rules read (see the keys' names in link_words.json).
+ANONYMOUS_PHRASE_WORDS = frozenset(_LINK_WORDS["anonymous_phrase_words"])  # "Many of them", "Other"
+QUANTIFIERS_BEFORE_PREPOSITION = frozenset(_LINK_WORDS["quantifiers_before_preposition"])  # "Few in Westminster"
+QUANTIFIER_PREPOSITIONS = frozenset(_LINK_WORDS["quantifier_prepositions"])
+GROUP_PREPOSITIONS = frozenset(_LINK_WORDS["group_prepositions"])  # "health officials in Powys"
+VAGUE_MODIFIERS = frozenset(_LINK_WORDS["vague_modifiers"])  # "senior official"
+ANONYMOUS_WORDS = frozenset(_LINK_WORDS["anonymous_words"])
+PLACE_PREPOSITIONS = frozenset(_LINK_WORDS["place_prepositions"])
+AFFILIATION_PREPOSITIONS = frozenset(_LINK_WORDS["affiliation_prepositions"])  # "Hannah Ward of the Refugee Council"
+PEERAGE_TITLES = frozenset(_LINK_WORDS["peerage_titles"])  # "Sir Howard", "Lord Woolf"
+PEER_TITLES = frozenset(_LINK_WORDS["peer_titles"])  # kept in a role ("Lord Chancellor")
+KNIGHT_TITLES = frozenset(_LINK_WORDS["knight_titles"])  # "Sir Howard" is a first name
+KNIGHT_TITLE_WORDS = frozenset(w.capitalize() for w in KNIGHT_TITLES)  # as written before a name
+ARTICLES = tuple(_LINK_WORDS["articles"])  # "the", "a", "an", in the order they are stripped
+REPORT_NOUNS = frozenset(_LINK_WORDS["report_nouns"])  # "a Times story"
+APPOSITIVE_HEADS = frozenset(_LINK_WORDS["appositive_heads"])
+INITIALS_SKIPPED = frozenset(_LINK_WORDS["initials_skipped"])  # "International Monetary Fund" -> "IMF"
+RELATIVE_PRONOUNS = frozenset(_LINK_WORDS["relative_pronouns"])
+DEMONSTRATIVES = frozenset(_LINK_WORDS["demonstratives"])  # "those who ..."
+AFTER_DEMONSTRATIVES = frozenset(_LINK_WORDS["after_demonstratives"])
+GOVERNMENT_HEADS = frozenset(_LINK_WORDS["government_heads"])  # "the government" is the government
+OWN_VOICE_POSSESSIVES = frozenset(_LINK_WORDS["own_voice_possessives"])  # "our correspondent"
+REPORTER_HEADS = frozenset(_LINK_WORDS["reporter_heads"])
+HONORIFIC_GENDER: dict[str, str] = _LINK_WORDS["honorific_gender"]  # "Mrs" says female
+PRONOUN_GENDER: dict[str, str] = _LINK_WORDS["pronoun_gender"]  # "she" says female
+MEDIA_WORDS = set(_LINK_WORDS["media_words"])
 # Words that make a capitalised name a news outlet ("The Daily Ledger", "Korea Central News Agency").
-MEDIA_NAMES = set(_LINK_WORDS["MEDIA_NAMES"])
-GOVERNMENT_WORDS = set(_LINK_WORDS["GOVERNMENT_WORDS"])
+MEDIA_NAMES = set(_LINK_WORDS["media_names"])
+GOVERNMENT_WORDS = set(_LINK_WORDS["government_words"])
 # Any of these anywhere in a name makes it a public body ("Department of Veterans Affairs").
-GOVERNMENT_NAME_WORDS = set(_LINK_WORDS["GOVERNMENT_NAME_WORDS"])
-DOCUMENT_WORDS = set(_LINK_WORDS["DOCUMENT_WORDS"])
-ORGANIZATION_WORDS = set(_LINK_WORDS["ORGANIZATION_WORDS"])
+GOVERNMENT_NAME_WORDS = set(_LINK_WORDS["government_name_words"])
+DOCUMENT_WORDS = set(_LINK_WORDS["document_words"])
+ORGANIZATION_WORDS = set(_LINK_WORDS["organization_words"])
 ORGANIZATION_WORDS |= set(_ROLES["organization_words"])
 DOCUMENT_WORDS |= set(_ROLES["document_words"])
 MEDIA_NAMES |= set(_ROLES["media_words"])
-DESCRIPTION_HEADS = dict(_LINK_WORDS["DESCRIPTION_HEADS"])
-DEMONYMS = dict(_LINK_WORDS["DEMONYMS"])
-KNOWN_INSTITUTIONS = tuple(_LINK_WORDS["KNOWN_INSTITUTIONS"])
-OUTLET_ALIASES = dict(_LINK_WORDS["OUTLET_ALIASES"])
-REPORT_WORDS = set(_LINK_WORDS["REPORT_WORDS"])
-COUNTRIES = set(_LINK_WORDS["COUNTRIES"])
-CITIES = set(_LINK_WORDS["CITIES"])
-US_STATES = set(_LINK_WORDS["US_STATES"])
+DESCRIPTION_HEADS = dict(_LINK_WORDS["description_heads"])
+DEMONYMS = dict(_LINK_WORDS["demonyms"])
+KNOWN_INSTITUTIONS = tuple(_LINK_WORDS["known_institutions"])
+OUTLET_ALIASES = dict(_LINK_WORDS["outlet_aliases"])
+REPORT_WORDS = set(_LINK_WORDS["report_words"])
+COUNTRIES = set(_LINK_WORDS["countries"])
+CITIES = set(_LINK_WORDS["cities"])
+US_STATES = set(_LINK_WORDS["us_states"])
 PLACES = COUNTRIES | CITIES | US_STATES
 
 
@@ -80,8 +105,8 @@ def place_kind(name: str) -> str | None:
     if lower in US_STATES:
         return "state"
     return "country" if lower in COUNTRIES else None
-DEFINITE_DETERMINERS = set(_LINK_WORDS["DEFINITE_DETERMINERS"])
-DETERMINERS = set(_LINK_WORDS["DETERMINERS"])
+DEFINITE_DETERMINERS = set(_LINK_WORDS["definite_determiners"])
+DETERMINERS = set(_LINK_WORDS["determiners"])
 _QUOTE_OR_PUNCT = " \t\n,.:;!?\"'\u201c\u201d\u2018\u2019()[]\u2014-"
 _NESTED_REPORT = re.compile(r"^(?P<outlet>.+?)\s+(?:story|report|article|piece)?\s*(?:quoting|citing)\s+(?P<source>.+)$", re.IGNORECASE)
 _POSSESSOR = re.compile(r"^((?:the|this|that)\s+[\w-]+)['\u2019]s\s+\S", re.IGNORECASE)
@@ -119,8 +144,8 @@ def classify(name: str, role: str | None = None) -> tuple[str, bool]:
     """(type, vague) of a canonical name."""
     lower = name.lower()
     words_lower = lower.split()
-    if all(w in QUANTIFIERS | {"other", "the", "of", "them", "those"} for w in words_lower) or (
-        len(words_lower) > 1 and words_lower[0] in QUANTIFIERS | {"few"} and words_lower[1] in ("in", "of", "at", "from", "on", "within")
+    if all(w in QUANTIFIERS | ANONYMOUS_PHRASE_WORDS for w in words_lower) or (
+        len(words_lower) > 1 and words_lower[0] in QUANTIFIERS | QUANTIFIERS_BEFORE_PREPOSITION and words_lower[1] in QUANTIFIER_PREPOSITIONS
     ):
         return "anonymous", True  # "Some", "Other", "Many of them", "Few in Westminster": nobody named
     if lower.removeprefix("the ") in PARTIES:
@@ -130,16 +155,16 @@ def classify(name: str, role: str | None = None) -> tuple[str, bool]:
     words = [w.strip(".").lower() for w in _words(name)]
     head = words[-1] if words else ""
     for i, word in enumerate(words[:-1]):  # "health officials in Powys", "MPs with rural seats": an unnamed group
-        if word in GROUP_NOUNS and words[i + 1] in ("in", "from", "at", "across", "of", "with") and not any(w in MEDIA_NAMES for w in words):
+        if word in GROUP_NOUNS and words[i + 1] in GROUP_PREPOSITIONS and not any(w in MEDIA_NAMES for w in words):
             return "anonymous", True
     if head in GROUP_NOUNS and not any(w in MEDIA_NAMES for w in words):
         return "anonymous", True
     if lower in OUTLET_ALIASES or any(w in MEDIA_NAMES for w in words):
         return "media", False
     possessed = any(w.endswith(("'s", "\u2019s")) for w in words[:-1])  # "Mr Blair's official spokesman"
-    if head in GROUP_NOUNS or (head in VAGUE_SINGULAR and (not words or words[0] in DETERMINERS | {"senior", "unnamed"} or possessed)):
+    if head in GROUP_NOUNS or (head in VAGUE_SINGULAR and (not words or words[0] in DETERMINERS | VAGUE_MODIFIERS or possessed)):
         return "anonymous", True
-    if any(w in ("unnamed", "anonymous") for w in words):
+    if any(w in ANONYMOUS_WORDS for w in words):
         return "anonymous", True
     if head in DOCUMENT_WORDS:
         return "document", False
@@ -185,16 +210,17 @@ def normalize_role(text: str | None) -> str:
     if not text:
         return ""
     role = " ".join(re.sub(r"[\u2019']s\b", "", text).lower().replace(".", "").split())
-    for determiner in ("the ", "a ", "an "):
-        role = role.removeprefix(determiner)
+    for determiner in ARTICLES:
+        role = role.removeprefix(determiner + " ")
     for spelling in sorted(ROLE_SYNONYMS, key=len, reverse=True):
         role = re.sub(rf"\b{re.escape(spelling)}\b", ROLE_SYNONYMS[spelling], role)
     return role
 
 
-_PLAIN_TITLES = set(_LINK_WORDS["_PLAIN_TITLES"])
+_PLAIN_TITLES = set(_LINK_WORDS["plain_titles"])
 _RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|which|whose|whom)\b.*$", re.IGNORECASE | re.DOTALL)
-_MID_HONORIFIC = re.compile(r"\s(?=(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z])")
+SURNAME_TITLES = tuple(_LINK_WORDS["surname_titles"])  # written before a surname: "Mr Blair", "Dr. Fox"
+_MID_HONORIFIC = re.compile(r"\s(?=(?:" + "|".join(SURNAME_TITLES) + r")\.?\s+[A-Z])")
 _PAIR = re.compile(r"^(?P<first>.+?)\s+and\s+(?P<second>.+)$")
 
 
@@ -297,11 +323,11 @@ def parse_named(mention: str) -> Entity:
         run += 1
     before = [w.lower().strip(".") for w in words[: len(words) - run]]
     last = words[-1].lower().strip(".")
-    after_preposition = bool(before) and before[-1] in ("in", "at", "from", "of", "for", "on", "across")
+    after_preposition = bool(before) and before[-1] in PLACE_PREPOSITIONS
     joint = len(words) - run - 1  # "Hannah Ward of the Refugee Council": the person, with the body as affiliation
     if joint >= 0 and words[joint].lower() == "the":
         joint -= 1
-    if run >= 1 and joint >= 2 and words[joint].lower() in ("of", "from", "at"):
+    if run >= 1 and joint >= 2 and words[joint].lower() in AFFILIATION_PREPOSITIONS:
         name_words = words[:joint]
         known = name_words[0].lower() in FEMALE_NAMES | MALE_NAMES
         # an unknown first name too ("Rhian Beynon of the JCWI"), when neither word names a role, a body or a place
@@ -317,11 +343,11 @@ def parse_named(mention: str) -> Entity:
         # Matsegora": a place runs into the name, so keep its last two words.
         size = run if _is_role(before[-1]) and run <= 3 else min(2, run)
         if size > 1 and words[len(words) - size].lower().strip(".") in _PLAIN_TITLES and not (
-            size == 2 and words[len(words) - size].lower() in ("sir", "dame", "lord", "lady", "baroness")
+            size == 2 and words[len(words) - size].lower() in PEERAGE_TITLES
         ):
             size -= 1  # "deputy prime minister Mr Prescott" -> Prescott; "Lord Chancellor Lord Falconer" keeps "Lord"
         name = " ".join(words[len(words) - size :])
-        role = " ".join(w for w in words[: len(words) - size] if w.lower().strip(".") not in _PLAIN_TITLES - {"lord", "lady"})
+        role = " ".join(w for w in words[: len(words) - size] if w.lower().strip(".") not in _PLAIN_TITLES - PEER_TITLES)
         role = role[4:] if role.lower().startswith("the ") else role
         return Entity(name, "person", False, role, _affiliation(role))
     if run >= 2 and any(w.islower() and w not in DETERMINERS for w in words[: len(words) - run]):
@@ -334,7 +360,7 @@ def parse_named(mention: str) -> Entity:
         role = " ".join(words[:named_after])
         return Entity(" ".join(words[named_after:]), "person", False, role, _affiliation(role))
     if words and words[0].lower().strip(".") in HONORIFICS and len(words) > 1:
-        if words[0].lower() in ("sir", "dame", "lord", "lady", "baroness") and len(words) == 2 and _is_capitalised(words[1]):
+        if words[0].lower() in PEERAGE_TITLES and len(words) == 2 and _is_capitalised(words[1]):
             # "Sir Howard" is a first name (Sir Howard Newby), never the surname Howard; a peer goes by his
             # title ("Lord Woolf").
             return Entity(" ".join(words), "person")
@@ -412,26 +438,25 @@ def mention_kind(mention: str) -> str:
 
 
 def _outlet_name(text: str) -> str:
-    words = [w for w in clean_mention(text).split() if w.lower() not in DETERMINERS and w.lower() not in ("story", "report", "article")]
+    words = [w for w in clean_mention(text).split() if w.lower() not in DETERMINERS and w.lower() not in REPORT_NOUNS]
     return parse_named(" ".join(words)).name if words else text
 
 
-_NAME_TOKEN = r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St)\.|[A-Z]\.|[A-Z][\w-]*(?:['\u2019][A-Z][\w-]*)?)"
+_NAME_TOKEN = r"(?:(?:" + "|".join(_LINK_WORDS["dotted_titles"]) + r")\.|[A-Z]\.|[A-Z][\w-]*(?:['\u2019][A-Z][\w-]*)?)"
 _NAME_RUN = re.compile(
-    rf"\b{_NAME_TOKEN}(?:\s+(?:(?:of|for|on)(?:\s+the)?\s+|(?:de|van|von|der|da|di|du|le|la|al|bin)\s+)?{_NAME_TOKEN})+"
+    rf"\b{_NAME_TOKEN}(?:\s+(?:(?:{'|'.join(_LINK_WORDS['name_joiners'])})(?:\s+the)?\s+|(?:{'|'.join(_LINK_WORDS['name_particles'])})\s+)?{_NAME_TOKEN})+"
 )
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'-]+\b")
-_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+([A-Z][\w'-]+)")
+_TITLED = re.compile(r"\b(?:" + "|".join(SURNAME_TITLES) + r")\.?\s+([A-Z][\w'-]+)")
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
-NOT_ORGANISATIONS = set(_LINK_WORDS["NOT_ORGANISATIONS"])
+NOT_ORGANISATIONS = set(_LINK_WORDS["not_organisations"])
 FEMALE_NAMES = frozenset(_FIRST_NAMES["female"])
 MALE_NAMES = frozenset(_FIRST_NAMES["male"])
-FIRST_PERSON = {"i", "me", "my"}
-FIRST_PERSON_PLURAL = {"we", "us", "our"}
-PLACE_HEADS = {"state": {"state", "country"}, "city": {"city"}, "town": {"city"}, "capital": {"city"},
-               "country": {"country"}, "nation": {"country"}}
+FIRST_PERSON = frozenset(_LINK_WORDS["first_person"])
+FIRST_PERSON_PLURAL = frozenset(_LINK_WORDS["first_person_plural"])
+PLACE_HEADS = {head: frozenset(kinds) for head, kinds in _LINK_WORDS["place_heads"].items()}
 # Plural description heads that point back to two named referents ("the two men" -> "Cruz and Trump").
-PLURAL_HEADS = dict(_LINK_WORDS["PLURAL_HEADS"])
+PLURAL_HEADS = dict(_LINK_WORDS["plural_heads"])
 SPEAKER_WEIGHT = 2.0
 SALIENCE_DECAY = 0.5  # per sentence back
 SAME_SENTENCE_WEIGHT = 3.0
@@ -440,18 +465,11 @@ SAME_SENTENCE_WEIGHT = 3.0
 # ("Mr Blair has failed, he claimed") is talked about, not talking.
 SUBJECT_WEIGHT = 2.0
 REPORTED_WEIGHT = 0.5
-PLURAL_PRONOUNS = set(_LINK_WORDS["PLURAL_PRONOUNS"])
-PERSON_PRONOUNS = set(_LINK_WORDS["PERSON_PRONOUNS"])
-THING_PRONOUNS = {"it", "its", "which"}
-PRONOUNS.update({"me": "person", "my": "person", "his": "person", "hers": "person", "their": "group", "our": "group", "its": "organization",
-                 "who": "person", "which": "organization"})
-HEAD_SYNONYMS = {"judge": {"judge", "justice"}, "senator": {"senator", "sen"}, "governor": {"governor", "gov"},
-                 "representative": {"representative", "rep", "congressman", "congresswoman"},
-                 "congressman": {"congressman", "rep", "representative"}, "president": {"president", "pres"},
-                 "spokesman": {"spokesman", "spokesperson", "spokeswoman"}, "spokeswoman": {"spokeswoman", "spokesperson"},
-                 "court": {"court"}, "campaign": {"campaign"}}
-ORGANISATION_HEADS = dict(_LINK_WORDS["ORGANISATION_HEADS"])
-PERSON_HEADS = set(_LINK_WORDS["PERSON_HEADS"])
+PLURAL_PRONOUNS = set(_LINK_WORDS["plural_pronouns"])
+PERSON_PRONOUNS = set(_LINK_WORDS["person_pronouns"])
+HEAD_SYNONYMS = {head: frozenset(words) for head, words in _LINK_WORDS["head_synonyms"].items()}
+ORGANISATION_HEADS = dict(_LINK_WORDS["organisation_heads"])
+PERSON_HEADS = set(_LINK_WORDS["person_heads"])
 PERSON_HEADS |= set(_ROLES["person_heads"])
 for _head in list(ORGANISATION_HEADS) + list(PERSON_HEADS):
     DESCRIPTION_HEADS.setdefault(_head, "person" if _head in PERSON_HEADS else ORGANISATION_HEADS[_head])
@@ -461,23 +479,17 @@ for _head in PLURAL_HEADS:
 
 _APPOSITIVE_ROLE = re.compile(  # "Ban Ki-moon, the secretary general", "Mehmet Oz — Ivy League-trained surgeon"
     r"(?:,\s+(?:the|a|an)|\s+[\u2014\u2013-]+\s+(?:the|a|an)?)\s*(?:[\w.\u2019'-]+\s+){0,4}?(?:"
-    + "|".join(sorted(PERSON_HEADS | {"secretary", "spokesman"})) + r")\b"
+    + "|".join(sorted(PERSON_HEADS | APPOSITIVE_HEADS)) + r")\b"
 )
 _SIGNATURE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.\u2019'-]*[ \t]+){1,3}[A-Z][\w\u2019'-]*|@\w+)\.?(?:[;,][^\n]{0,40})?[ \t]*$")
 _CONJOINED_GAP = re.compile(r"(?:,[^.;\n]{0,60},)?\s+(?:and|&)\s+(?:the\s+)?$")
 
 
-SENTENCE_OPENERS = {
-    "in", "but", "on", "at", "and", "as", "after", "before", "when", "while", "if", "for", "with", "from", "by", "to",
-    "so", "yet", "then", "since", "during", "under", "over", "this", "that", "these", "those", "there", "here", "it",
-    "his", "her", "their", "our", "my", "its", "a", "an", "asked", "like", "unlike", "although", "though", "because",
-    "meanwhile", "still", "also", "now", "last", "next", "every", "each", "both", "even", "only", "not", "or", "nor",
-} | NAME_OPENERS
-
-
+SENTENCE_OPENERS = frozenset(_LINK_WORDS["clause_openers"]) | NAME_OPENERS
+MONTHS = tuple(_LINK_WORDS["months"])
 _DATE_TAIL = re.compile(
-    r"\s+(?:on|in|of)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
-    r"July|August|September|October|November|December)\b.*$"
+    r"\s+(?:" + "|".join(_LINK_WORDS["date_prepositions"]) + r")\s+(?:"
+    + "|".join(w.capitalize() for w in [*_ROLES["weekdays"], *MONTHS]) + r")\b.*$"
 )
 
 
@@ -499,7 +511,7 @@ def _is_heading(raw: str) -> bool:
 
 def _initials(name: str) -> str:
     """'International Monetary Fund' -> 'IMF' (function words skipped)."""
-    return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in ("of", "the", "for", "and"))
+    return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in INITIALS_SKIPPED)
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -546,10 +558,8 @@ def _affiliation_mentions(found: Sequence[tuple[int, int, Entity]]) -> list[tupl
 
 
 def gender_of(entity: Entity, honorific: str | None = None) -> str | None:
-    if honorific in ("mrs", "ms", "miss"):
-        return "female"
-    if honorific == "mr":
-        return "male"
+    if honorific in HONORIFIC_GENDER:
+        return HONORIFIC_GENDER[honorific]
     first = entity.name.split()[0].lower().strip(".") if entity.name else ""
     if first in FEMALE_NAMES:
         return "female"
@@ -665,14 +675,14 @@ class ArticleIndex:
             # A run of capitalised words is a person only with a known first name, a title or a role
             # ("Ban Ki-moon, the secretary general").
             role_after = _APPOSITIVE_ROLE.match(text, match.end())
-            if len(words) == 2 and words[0] in ("Sir", "Dame"):  # "Sir Howard": the knight named in full, if any
+            if len(words) == 2 and words[0] in KNIGHT_TITLE_WORDS:  # "Sir Howard": the knight named in full, if any
                 knight = self.knighted.get(words[1].lower())
                 found.append((start, match.end(), knight or entity))
                 continue
             surname_titled = words[-1].lower() in self.titled_surnames
             if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS or role_after or surname_titled):
                 entity.role = entity.role or _office_before(text, start)
-                if honorific in ("sir", "dame"):
+                if honorific in KNIGHT_TITLES:
                     self.knighted.setdefault(words[0].lower(), entity)
                 if gender:
                     self.gender[entity.name] = gender
@@ -806,11 +816,8 @@ def _pronoun_fits(pronoun: str, entity: Entity, gender: str | None) -> bool:
         if gender is None and _unnamed_one(entity):
             head = entity.name.split()[-1].lower()
             gender = "female" if head.endswith("woman") else "male" if head.endswith("man") else None
-        if pronoun in ("he", "him", "his"):
-            return gender != "female"
-        if pronoun in ("she", "her", "hers"):
-            return gender != "male"
-        return True
+        said = PRONOUN_GENDER.get(pronoun)  # "he" is anyone not known to be female
+        return said is None or gender is None or gender == said
     if pronoun in PLURAL_PRONOUNS:  # "they" is seldom a country or a city
         return (entity.type in ("anonymous", "government", "organization", "media", "group") or entity.vague) and not entity.place
     return entity.type in ("organization", "government", "media", "document")
@@ -940,13 +947,13 @@ def _resolve_mention(
     words = text.lower().split()
     if words in (["those"], ["these"]):
         return None, "unresolved"  # "those who ...": no one named
-    if len(words) > 1 and words[0] in ("who", "which", "whom"):
+    if len(words) > 1 and words[0] in RELATIVE_PRONOUNS:
         mention = text = text.split()[0]  # "who the local council ...": the relative pronoun points back
         words = words[:1]
     elif len(words) > 1 and words[0] in PRONOUNS and all(w in QUANTIFIERS for w in words[1:]):
         mention = text = text.split()[0]  # "We all", "they both": the pronoun
         words = words[:1]
-    elif len(words) > 1 and words[0] in ("those", "these") and words[1] in ("who", "with", "that", "whose", "in", "of", "at", "on"):
+    elif len(words) > 1 and words[0] in DEMONSTRATIVES and words[1] in AFTER_DEMONSTRATIVES:
         return None, "unresolved"  # "those who ...": no one named
     elif len(words) > 1 and words[0] in POSSESSIVE_DETERMINERS:
         return _possessed(text, position, index, sources, skip)
@@ -963,7 +970,7 @@ def _resolve_mention(
                 return Entity(voice, "person"), "pronoun"
             if pronoun in FIRST_PERSON:
                 return None, "unresolved"
-        if pronoun in ("who", "which", "whom"):
+        if pronoun in RELATIVE_PRONOUNS:
             named = index.just_before(position)  # a relative pronoun is the name it follows
             if named is not None and not named.place:
                 return named, "pronoun"
@@ -1019,7 +1026,7 @@ def _resolve_mention(
             for candidate in reversed(sources):
                 if candidate.type == "person" and not candidate.vague:
                     return candidate, "description"
-        elif wanted in ("organization", "government", "media") and head not in ("government", "administration"):
+        elif wanted in ("organization", "government", "media") and head not in GOVERNMENT_HEADS:
             # a news agency or a government one; an alliance of states or of groups. "The government" is the
             # government unless a named one carries the word ("the Bush administration"), never a commission.
             accepted = {"agency": {"government", "media"}, "alliance": {"government", "organization"}}.get(head, {wanted})
@@ -1039,7 +1046,7 @@ def _resolve_mention(
     name_words = entity.name.split()
     if len(name_words) == 1 and _is_role(name_words[0]) and name_words[0].lower() in DESCRIPTION_HEADS:
         return _resolve_mention(f"the {name_words[0].lower()}", position, index, sources, skip)  # "Mayor" alone is "the mayor"
-    if len(name_words) == 2 and name_words[0] in ("Sir", "Dame"):
+    if len(name_words) == 2 and name_words[0] in KNIGHT_TITLE_WORDS:
         knight = index.knighted.get(name_words[1].lower())
         return (knight, "alias") if knight is not None else (entity, "named")
     if entity.name in index.acronyms:
@@ -1074,8 +1081,8 @@ def _office_before(text: str, start: int) -> str | None:
     return None
 
 
-POSSESSIVE_DETERMINERS = set(_LINK_WORDS["POSSESSIVE_DETERMINERS"])
-_POSSESSIVE_TO_PRONOUN = dict(_LINK_WORDS["_POSSESSIVE_TO_PRONOUN"])
+POSSESSIVE_DETERMINERS = set(_LINK_WORDS["possessive_determiners"])
+_POSSESSIVE_TO_PRONOUN = dict(_LINK_WORDS["possessive_to_pronoun"])
 
 
 def _possessed(
@@ -1088,9 +1095,9 @@ def _possessed(
         if named.type == "person":
             return Entity(named.name, "person", False, first.split(" ", 1)[1]), "named"
     rest = first.split(" ", 1)[1]
-    if first.split()[0].lower() in ("our", "my"):  # "our correspondent": the article's own voice, not a source quoted
+    if first.split()[0].lower() in OWN_VOICE_POSSESSIVES:  # "our correspondent": the article's own voice, not a source quoted
         voice = index.publisher or index.author
-        return Entity(f"{voice}'s {rest}" if voice else f"Own {rest}", "media" if rest.split()[-1].lower() in ("correspondent", "reporter", "editor") else "person"), "named"
+        return Entity(f"{voice}'s {rest}" if voice else f"Own {rest}", "media" if rest.split()[-1].lower() in REPORTER_HEADS else "person"), "named"
     owner, _ = _resolve_mention(_POSSESSIVE_TO_PRONOUN[first.split()[0].lower()], position, index, sources, skip)
     if owner is not None and owner.affiliation and owner.name.startswith(owner.affiliation + "'s "):
         owner = Entity(owner.affiliation, "person")  # "their latest campaign" after "Howard's campaign": Howard's, once
@@ -1175,7 +1182,7 @@ def is_office_mention(entity: str | None, role: str | None) -> bool:
 def gender_fits(mention: str | None, first_name: str | None) -> bool:
     """'Mr Blair' is not Cherie Blair, 'Mrs Blair' not Tony Blair."""
     honorific = (mention or "").split()[0].lower().strip(".") if (mention or "").split() else ""
-    said = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female"}.get(honorific)
+    said = HONORIFIC_GENDER.get(honorific)
     if said is None or not first_name:
         return True
     first = first_name.lower()

@@ -650,7 +650,7 @@ def merge_sources(session: Session, name: str, into: str) -> Source:
 
 def _without_determiner(name: str) -> str:
     first, _, rest = name.partition(" ")
-    return rest if first in ("the", "a", "an") and rest else name
+    return rest if first in link.ARTICLES and rest else name
 
 
 def split_alias(session: Session, alias: str, source_name: str | None = None) -> Source:
@@ -666,7 +666,7 @@ def split_alias(session: Session, alias: str, source_name: str | None = None) ->
     normalized = normalize(alias)
     bare = _without_determiner(normalized)
     # "NSC spokesman" and "the NSC spokesman" are one name here, as for the statements below.
-    forms = {normalized, bare} | {f"{determiner} {bare}" for determiner in ("the", "a", "an")}
+    forms = {normalized, bare} | {f"{determiner} {bare}" for determiner in link.ARTICLES}
     query = select(SourceAlias).where(col(SourceAlias.normalized).in_(forms))
     from_source = _source_named(session, source_name) if source_name is not None else None
     if from_source is not None:
