@@ -41,7 +41,9 @@ def _nearest(target: SpanPrediction, candidates: Sequence[SpanPrediction]) -> Sp
 
 _DATA = Path(__file__).resolve().parent / "data"
 _PIPELINE_WORDS = json.loads((_DATA / "pipeline_words.json").read_text(encoding="utf-8"))
-_FUNCTION_WORDS = frozenset(_PIPELINE_WORDS["_FUNCTION_WORDS"])
+_FUNCTION_WORDS = frozenset(_PIPELINE_WORDS["function_words"])
+_SOURCE_PRONOUNS = frozenset(_PIPELINE_WORDS["source_pronouns"])  # function words that are still a source
+_IRREGULAR_PAST_CUES = frozenset(_PIPELINE_WORDS["irregular_past_cues"])
 _STATEMENTS = json.loads((_DATA / "statements.json").read_text(encoding="utf-8"))
 CONTENT_FUNCTION_WORDS = frozenset(_STATEMENTS["function_words"])
 AUXILIARY_CUES = frozenset(_STATEMENTS["auxiliary_cues"])
@@ -79,8 +81,7 @@ def is_statement(attribution: Attribution) -> bool:
 
 def _has_content_word(text: str) -> bool:
     words = [w.strip(".,;:\"'\u201c\u201d\u2019()").lower() for w in text.split()]
-    pronoun_like = {"he", "she", "they", "it", "we", "i", "you", "who"}
-    return any(w and (w not in _FUNCTION_WORDS or w in pronoun_like) for w in words)
+    return any(w and (w not in _FUNCTION_WORDS or w in _SOURCE_PRONOUNS) for w in words)
 
 
 def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> list[Attribution]:
@@ -273,7 +274,7 @@ def split_coordinated(attribution: Attribution, text: str) -> list[Attribution]:
         return [attribution]
     for match in _COORDINATED.finditer(text, content.start, content.end):
         verb = match.group(1)
-        past = verb.endswith("ed") or verb in ("said", "told")
+        past = verb.endswith("ed") or verb in _IRREGULAR_PAST_CUES
         participle = verb.endswith("ing") and verb in _SPEECH_CUES  # "accusing him of ... and calling for him to apologise"
         if not (verb in _SPEECH_CUES or verb in ACTION_CUES) or not (past or participle):
             continue
@@ -291,7 +292,7 @@ def split_coordinated(attribution: Attribution, text: str) -> list[Attribution]:
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w'\u2019-]*\b(?![\u2019']s\b)")
 # Words that cannot end a source's name: first halves of names ("The White" | "House", "Mr." | "Obama").
-_NAME_PREFIXES = frozenset(_PIPELINE_WORDS["_NAME_PREFIXES"])
+_NAME_PREFIXES = frozenset(_PIPELINE_WORDS["name_prefixes"])
 
 
 def _complete_name(span: TextSpan | None, text: str) -> TextSpan | None:
