@@ -108,10 +108,16 @@ def place_kind(name: str) -> str | None:
 DEFINITE_DETERMINERS = set(_LINK_WORDS["definite_determiners"])
 DETERMINERS = set(_LINK_WORDS["determiners"])
 _QUOTE_OR_PUNCT = " \t\n,.:;!?\"'\u201c\u201d\u2018\u2019()[]\u2014-"
-_NESTED_REPORT = re.compile(r"^(?P<outlet>.+?)\s+(?:story|report|article|piece)?\s*(?:quoting|citing)\s+(?P<source>.+)$", re.IGNORECASE)
-_POSSESSOR = re.compile(r"^((?:the|this|that)\s+[\w-]+)['\u2019]s\s+\S", re.IGNORECASE)
-_LISTED = re.compile(r"\b(?:like|including|such as)\s+(.+)$")
-_CITING = re.compile(r"\b(?:citing|quoting)\s+(?P<mention>(?:the|these|those|a|an|unnamed|anonymous)?\s*[\w\s.\u2019'-]{2,60}?)(?=[,.;]|$)", re.IGNORECASE)
+_NESTED_REPORT = re.compile(
+    r"^(?P<outlet>.+?)\s+(?:" + "|".join(_LINK_WORDS["report_pieces"]) + r")?\s*(?:" + "|".join(_LINK_WORDS["citing_verbs"]) + r")\s+(?P<source>.+)$", re.IGNORECASE
+)
+_POSSESSOR = re.compile(r"^((?:" + "|".join(_LINK_WORDS["possessor_determiners"]) + r")\s+[\w-]+)['\u2019]s\s+\S", re.IGNORECASE)
+_LISTED = re.compile(r"\b(?:" + "|".join(_LINK_WORDS["listing_words"]) + r")\s+(.+)$")
+_CITING = re.compile(
+    r"\b(?:" + "|".join(_LINK_WORDS["citing_verbs"]) + r")\s+(?P<mention>(?:" + "|".join(_LINK_WORDS["cited_openers"]) + r")?\s*"
+    r"[\w\s.\u2019'-]{2,60}?)(?=[,.;]|$)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -218,9 +224,12 @@ def normalize_role(text: str | None) -> str:
 
 
 _PLAIN_TITLES = set(_LINK_WORDS["plain_titles"])
-_RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|which|whose|whom)\b.*$", re.IGNORECASE | re.DOTALL)
+_RELATIVE_CLAUSE = re.compile(r",?\s+(?:" + "|".join(_LINK_WORDS["relative_clause_words"]) + r")\b.*$", re.IGNORECASE | re.DOTALL)
 SURNAME_TITLES = tuple(_LINK_WORDS["surname_titles"])  # written before a surname: "Mr Blair", "Dr. Fox"
 _MID_HONORIFIC = re.compile(r"\s(?=(?:" + "|".join(SURNAME_TITLES) + r")\.?\s+[A-Z])")
+_TRAILING_CONJUNCTION = re.compile(r"\s+(?:" + "|".join(_LINK_WORDS["trailing_conjunctions"]) + r")$")
+_ARTICLE_OPENING = re.compile(r"^(?:" + "|".join(_LINK_WORDS["articles"]) + r")\s+", re.IGNORECASE)
+_BEFORE_BODY = re.compile(r"^.*?\b(?:" + "|".join(_LINK_WORDS["body_prepositions"]) + r")\s+(the\s+)?")
 _PAIR = re.compile(r"^(?P<first>.+?)\s+and\s+(?P<second>.+)$")
 
 
@@ -230,7 +239,7 @@ def trim_name(text: str) -> str:
     inside it ("Tanzania Mr Brown", "EU Tony Blair")."""
     text = _RELATIVE_CLAUSE.sub("", text) or text
     text = re.sub(r"\s*\([^)]*$", "", text) or text
-    text = re.sub(r"\s+(?:and|or|but|&)$", "", text) or text  # "Tony Blair and" (the span stopped mid-pair)
+    text = _TRAILING_CONJUNCTION.sub("", text) or text  # "Tony Blair and" (the span stopped mid-pair)
     words = text.split(" ")
     if len(words) > 2 and words[-2].lower() == "on" and words[-1].lower().strip(".,") in WEEKDAYS:
         words = words[:-2]  # "the Electoral Commission on Thursday": when, not who
@@ -304,14 +313,14 @@ def parse_named(mention: str) -> Entity:
         ):
             named = parse_named(" ".join(appositive_words))
             if named.type == "person" and len(named.name.split()) >= 2:
-                named.role = named.role or re.sub(r"^(?:the|a|an)\s+", "", head, flags=re.IGNORECASE)
+                named.role = named.role or _ARTICLE_OPENING.sub("", head)
                 return named
     if ", " in text:  # "John Smith, a spokesman for X" -> name first, role after
         name_part, _, appositive = text.partition(", ")
         if _is_capitalised(name_part) and len(_words(name_part)) <= 4:
             entity = parse_named(name_part)
             entity.role = entity.role or appositive.removeprefix("a ").removeprefix("an ").removeprefix("the ")
-            entity.affiliation = entity.affiliation or _affiliation(re.sub(r"^.*?\b(?:for|of|at)\s+(the\s+)?", "", entity.role))
+            entity.affiliation = entity.affiliation or _affiliation(_BEFORE_BODY.sub("", entity.role))
             entity.type = "person"
             return entity
     lowered = text.lower()
@@ -482,7 +491,7 @@ _APPOSITIVE_ROLE = re.compile(  # "Ban Ki-moon, the secretary general", "Mehmet 
     + "|".join(sorted(PERSON_HEADS | APPOSITIVE_HEADS)) + r")\b"
 )
 _SIGNATURE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.\u2019'-]*[ \t]+){1,3}[A-Z][\w\u2019'-]*|@\w+)\.?(?:[;,][^\n]{0,40})?[ \t]*$")
-_CONJOINED_GAP = re.compile(r"(?:,[^.;\n]{0,60},)?\s+(?:and|&)\s+(?:the\s+)?$")
+_CONJOINED_GAP = re.compile(r"(?:,[^.;\n]{0,60},)?\s+(?:" + "|".join(_LINK_WORDS["pair_conjunctions"]) + r")\s+(?:the\s+)?$")
 
 
 SENTENCE_OPENERS = frozenset(_LINK_WORDS["clause_openers"]) | NAME_OPENERS
