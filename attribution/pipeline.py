@@ -155,7 +155,9 @@ def _mark_statements(attributions: list[Attribution]) -> list[Attribution]:
     ]
 
 
-_WHO_BEFORE = re.compile(r"(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*,?\s+(who)\s+(?:had\s+|has\s+|have\s+)?$")
+_WHO_BEFORE = re.compile(
+    r"(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*,?\s+(who)\s+(?:" + "|".join(w + r"\s+" for w in _PIPELINE_WORDS["relative_auxiliaries"]) + r")?$"
+)
 
 
 def _relative_speaker(cue: TextSpan | None, sentence: Span, text: str) -> TextSpan | None:
@@ -187,7 +189,7 @@ def _speaker_after(cue: TextSpan | None, sentence: Span, text: str) -> TextSpan 
     return TextSpan(start, end, repair(text[start:end]))
 
 
-_TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:and|but|or|while|which|as|who)\b)+[\s,;]*$|[\s,;:]+$")
+_TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:" + "|".join(_PIPELINE_WORDS["trailing_links"]) + r")\b)+[\s,;]*$|[\s,;:]+$")
 
 
 def _fill_contents(attributions: list[Attribution], sentence: Span, text: str) -> list[Attribution]:
@@ -259,7 +261,7 @@ _NARRATION = re.compile(
 )
 _SPEECH_CUES = frozenset(_STATEMENTS["speech_cues"])
 ADDRESSEE_CUES = frozenset(_PIPELINE_WORDS["addressee_cues"])
-_ADDRESSEE = re.compile(r"(?:the |a |an )?(?:[\w\u2019'&.-]+ ){0,5}?that\s+")
+_ADDRESSEE = re.compile(r"(?:" + "|".join(a + " " for a in link.ARTICLES) + r")?(?:[\w\u2019'&.-]+ ){0,5}?that\s+")
 _COORDINATION_PARTICLES = frozenset(_PIPELINE_WORDS["coordination_particles"])
 _COORDINATED = re.compile(r"(?<![,;])\s+and\s+([a-z]+)\b")  # "..., and responded to ..." stays one statement
 
