@@ -35,9 +35,14 @@ _VERBS = frozenset(_STATEMENT_WORDS["speech_cues"]) | frozenset(_STATEMENT_WORDS
 _DATE = re.compile(r"(?:Posted|Published|Updated)\s*(?:on)?\s*:?\s*(?P<date>\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 # Site furniture that must never be read as a claim.
 _BOILERPLATE = re.compile(
-    r"^\s*(related stories|most viewed articles|most read|read more|advertisement|share this|"
-    r"please direct questions or comments to\b.*|sign up for\b.*|follow us\b.*|copyright\b.*|all rights reserved.*|"
-    r"posted on\s*:.*|modified on\s*:.*)\s*$",
+    r"^\s*("
+    + "|".join(
+        [re.escape(line) for line in _INGEST_WORDS["boilerplate_lines"]]
+        + [re.escape(opener) + r"\b.*" for opener in _INGEST_WORDS["boilerplate_openers"]]
+        + [re.escape(prefix) + r".*" for prefix in _INGEST_WORDS["boilerplate_prefixes"]]
+        + [re.escape(label) + r"\s*:.*" for label in _INGEST_WORDS["boilerplate_labels"]]
+    )
+    + r")\s*$",
     re.IGNORECASE,
 )
 

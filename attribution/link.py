@@ -50,33 +50,58 @@ POSTNOMINALS = frozenset(_ROLES["postnominals"])
 NATIONALITIES = frozenset(_ROLES["nationalities"])
 PARTY_ADJECTIVES = frozenset(_ROLES["party_adjectives"])
 
-PRONOUNS = dict(_LINK_WORDS["PRONOUNS"])
-HONORIFICS = set(_LINK_WORDS["HONORIFICS"])
+PRONOUNS = dict(_LINK_WORDS["pronouns"])
+HONORIFICS = set(_LINK_WORDS["honorifics"])
 # Words that make a name a job title ("spokesperson John Kirby"); lower-cased, full stops removed.
-ROLE_WORDS = set(_LINK_WORDS["ROLE_WORDS"])
-GROUP_NOUNS = set(_LINK_WORDS["GROUP_NOUNS"])
-GROUP_NOUNS |= set(_ROLES["group_nouns"]) - {"tories"}
+ROLE_WORDS = set(_LINK_WORDS["role_words"])
+GROUP_NOUNS = set(_LINK_WORDS["group_nouns"])
+GROUP_NOUNS |= set(_ROLES["group_nouns"])
 ROLE_WORDS |= set(_ROLES["role_words"])
-VAGUE_SINGULAR = {"official", "source", "person", "someone", "insider", "aide", "expert", "analyst", "diplomat"} | set(_ROLES["vague_singular"])
-MEDIA_WORDS = set(_LINK_WORDS["MEDIA_WORDS"])
+VAGUE_SINGULAR = set(_LINK_WORDS["vague_singular"]) | set(_ROLES["vague_singular"])
+# The short word lists single rules read (see the keys' names in link_words.json).
+ANONYMOUS_PHRASE_WORDS = frozenset(_LINK_WORDS["anonymous_phrase_words"])  # "Many of them", "Other"
+QUANTIFIERS_BEFORE_PREPOSITION = frozenset(_LINK_WORDS["quantifiers_before_preposition"])  # "Few in Westminster"
+QUANTIFIER_PREPOSITIONS = frozenset(_LINK_WORDS["quantifier_prepositions"])
+GROUP_PREPOSITIONS = frozenset(_LINK_WORDS["group_prepositions"])  # "health officials in Powys"
+VAGUE_MODIFIERS = frozenset(_LINK_WORDS["vague_modifiers"])  # "senior official"
+ANONYMOUS_WORDS = frozenset(_LINK_WORDS["anonymous_words"])
+PLACE_PREPOSITIONS = frozenset(_LINK_WORDS["place_prepositions"])
+AFFILIATION_PREPOSITIONS = frozenset(_LINK_WORDS["affiliation_prepositions"])  # "Hannah Ward of the Refugee Council"
+PEERAGE_TITLES = frozenset(_LINK_WORDS["peerage_titles"])  # "Sir Howard", "Lord Woolf"
+PEER_TITLES = frozenset(_LINK_WORDS["peer_titles"])  # kept in a role ("Lord Chancellor")
+KNIGHT_TITLES = frozenset(_LINK_WORDS["knight_titles"])  # "Sir Howard" is a first name
+KNIGHT_TITLE_WORDS = frozenset(w.capitalize() for w in KNIGHT_TITLES)  # as written before a name
+ARTICLES = tuple(_LINK_WORDS["articles"])  # "the", "a", "an", in the order they are stripped
+REPORT_NOUNS = frozenset(_LINK_WORDS["report_nouns"])  # "a Times story"
+APPOSITIVE_HEADS = frozenset(_LINK_WORDS["appositive_heads"])
+INITIALS_SKIPPED = frozenset(_LINK_WORDS["initials_skipped"])  # "International Monetary Fund" -> "IMF"
+RELATIVE_PRONOUNS = frozenset(_LINK_WORDS["relative_pronouns"])
+DEMONSTRATIVES = frozenset(_LINK_WORDS["demonstratives"])  # "those who ..."
+AFTER_DEMONSTRATIVES = frozenset(_LINK_WORDS["after_demonstratives"])
+GOVERNMENT_HEADS = frozenset(_LINK_WORDS["government_heads"])  # "the government" is the government
+OWN_VOICE_POSSESSIVES = frozenset(_LINK_WORDS["own_voice_possessives"])  # "our correspondent"
+REPORTER_HEADS = frozenset(_LINK_WORDS["reporter_heads"])
+HONORIFIC_GENDER: dict[str, str] = _LINK_WORDS["honorific_gender"]  # "Mrs" says female
+PRONOUN_GENDER: dict[str, str] = _LINK_WORDS["pronoun_gender"]  # "she" says female
+MEDIA_WORDS = set(_LINK_WORDS["media_words"])
 # Words that make a capitalised name a news outlet ("The Daily Ledger", "Korea Central News Agency").
-MEDIA_NAMES = set(_LINK_WORDS["MEDIA_NAMES"])
-GOVERNMENT_WORDS = set(_LINK_WORDS["GOVERNMENT_WORDS"])
+MEDIA_NAMES = set(_LINK_WORDS["media_names"])
+GOVERNMENT_WORDS = set(_LINK_WORDS["government_words"])
 # Any of these anywhere in a name makes it a public body ("Department of Veterans Affairs").
-GOVERNMENT_NAME_WORDS = set(_LINK_WORDS["GOVERNMENT_NAME_WORDS"])
-DOCUMENT_WORDS = set(_LINK_WORDS["DOCUMENT_WORDS"])
-ORGANIZATION_WORDS = set(_LINK_WORDS["ORGANIZATION_WORDS"])
+GOVERNMENT_NAME_WORDS = set(_LINK_WORDS["government_name_words"])
+DOCUMENT_WORDS = set(_LINK_WORDS["document_words"])
+ORGANIZATION_WORDS = set(_LINK_WORDS["organization_words"])
 ORGANIZATION_WORDS |= set(_ROLES["organization_words"])
 DOCUMENT_WORDS |= set(_ROLES["document_words"])
 MEDIA_NAMES |= set(_ROLES["media_words"])
-DESCRIPTION_HEADS = dict(_LINK_WORDS["DESCRIPTION_HEADS"])
-DEMONYMS = dict(_LINK_WORDS["DEMONYMS"])
-KNOWN_INSTITUTIONS = tuple(_LINK_WORDS["KNOWN_INSTITUTIONS"])
-OUTLET_ALIASES = dict(_LINK_WORDS["OUTLET_ALIASES"])
-REPORT_WORDS = set(_LINK_WORDS["REPORT_WORDS"])
-COUNTRIES = set(_LINK_WORDS["COUNTRIES"])
-CITIES = set(_LINK_WORDS["CITIES"])
-US_STATES = set(_LINK_WORDS["US_STATES"])
+DESCRIPTION_HEADS = dict(_LINK_WORDS["description_heads"])
+DEMONYMS = dict(_LINK_WORDS["demonyms"])
+KNOWN_INSTITUTIONS = tuple(_LINK_WORDS["known_institutions"])
+OUTLET_ALIASES = dict(_LINK_WORDS["outlet_aliases"])
+REPORT_WORDS = set(_LINK_WORDS["report_words"])
+COUNTRIES = set(_LINK_WORDS["countries"])
+CITIES = set(_LINK_WORDS["cities"])
+US_STATES = set(_LINK_WORDS["us_states"])
 PLACES = COUNTRIES | CITIES | US_STATES
 
 
@@ -88,13 +113,19 @@ def place_kind(name: str) -> str | None:
     if lower in US_STATES:
         return "state"
     return "country" if lower in COUNTRIES else None
-DEFINITE_DETERMINERS = set(_LINK_WORDS["DEFINITE_DETERMINERS"])
-DETERMINERS = set(_LINK_WORDS["DETERMINERS"])
+DEFINITE_DETERMINERS = set(_LINK_WORDS["definite_determiners"])
+DETERMINERS = set(_LINK_WORDS["determiners"])
 _QUOTE_OR_PUNCT = " \t\n,.:;!?\"'\u201c\u201d\u2018\u2019()[]\u2014-"
-_NESTED_REPORT = re.compile(r"^(?P<outlet>.+?)\s+(?:story|report|article|piece)?\s*(?:quoting|citing)\s+(?P<source>.+)$", re.IGNORECASE)
-_POSSESSOR = re.compile(r"^((?:the|this|that)\s+[\w-]+)['\u2019]s\s+\S", re.IGNORECASE)
-_LISTED = re.compile(r"\b(?:like|including|such as)\s+(.+)$")
-_CITING = re.compile(r"\b(?:citing|quoting)\s+(?P<mention>(?:the|these|those|a|an|unnamed|anonymous)?\s*[\w\s.\u2019'-]{2,60}?)(?=[,.;]|$)", re.IGNORECASE)
+_NESTED_REPORT = re.compile(
+    r"^(?P<outlet>.+?)\s+(?:" + "|".join(_LINK_WORDS["report_pieces"]) + r")?\s*(?:" + "|".join(_LINK_WORDS["citing_verbs"]) + r")\s+(?P<source>.+)$", re.IGNORECASE
+)
+_POSSESSOR = re.compile(r"^((?:" + "|".join(_LINK_WORDS["possessor_determiners"]) + r")\s+[\w-]+)['\u2019]s\s+\S", re.IGNORECASE)
+_LISTED = re.compile(r"\b(?:" + "|".join(_LINK_WORDS["listing_words"]) + r")\s+(.+)$")
+_CITING = re.compile(
+    r"\b(?:" + "|".join(_LINK_WORDS["citing_verbs"]) + r")\s+(?P<mention>(?:" + "|".join(_LINK_WORDS["cited_openers"]) + r")?\s*"
+    r"[\w\s.\u2019'-]{2,60}?)(?=[,.;]|$)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -127,8 +158,8 @@ def classify(name: str, role: str | None = None) -> tuple[str, bool]:
     """(type, vague) of a canonical name."""
     lower = name.lower()
     words_lower = lower.split()
-    if all(w in QUANTIFIERS | {"other", "the", "of", "them", "those"} for w in words_lower) or (
-        len(words_lower) > 1 and words_lower[0] in QUANTIFIERS | {"few"} and words_lower[1] in ("in", "of", "at", "from", "on", "within")
+    if all(w in QUANTIFIERS | ANONYMOUS_PHRASE_WORDS for w in words_lower) or (
+        len(words_lower) > 1 and words_lower[0] in QUANTIFIERS | QUANTIFIERS_BEFORE_PREPOSITION and words_lower[1] in QUANTIFIER_PREPOSITIONS
     ):
         return "anonymous", True  # "Some", "Other", "Many of them", "Few in Westminster": nobody named
     if lower.removeprefix("the ") in PARTIES:
@@ -142,16 +173,16 @@ def classify(name: str, role: str | None = None) -> tuple[str, bool]:
     if len(words) >= 2 and words[0] in OTHER_QUANTIFIERS and head.endswith("s") and head not in DOCUMENT_WORDS and not any(_is_capitalised(w) for w in name.split()[1:]):
         return "anonymous", True  # "Other agencies", "Some analysts": nobody named
     for i, word in enumerate(words[:-1]):  # "health officials in Powys", "MPs with rural seats": an unnamed group
-        if word in GROUP_NOUNS and words[i + 1] in ("in", "from", "at", "across", "of", "with") and not any(w in MEDIA_NAMES for w in words):
+        if word in GROUP_NOUNS and words[i + 1] in GROUP_PREPOSITIONS and not any(w in MEDIA_NAMES for w in words):
             return "anonymous", True
     if head in GROUP_NOUNS and not any(w in MEDIA_NAMES for w in words):
         return "anonymous", True
     if lower in OUTLET_ALIASES or any(w in MEDIA_NAMES for w in words):
         return "media", False
     possessed = any(w.endswith(("'s", "\u2019s")) for w in words[:-1])  # "Mr Blair's official spokesman"
-    if head in GROUP_NOUNS or (head in VAGUE_SINGULAR and (not words or words[0] in DETERMINERS | {"senior", "unnamed"} or possessed)):
+    if head in GROUP_NOUNS or (head in VAGUE_SINGULAR and (not words or words[0] in DETERMINERS | VAGUE_MODIFIERS or possessed)):
         return "anonymous", True
-    if any(w in ("unnamed", "anonymous") for w in words):
+    if any(w in ANONYMOUS_WORDS for w in words):
         return "anonymous", True
     if head in DOCUMENT_WORDS:
         return "document", False
@@ -197,16 +228,20 @@ def normalize_role(text: str | None) -> str:
     if not text:
         return ""
     role = " ".join(re.sub(r"[\u2019']s\b", "", text).lower().replace(".", "").split())
-    for determiner in ("the ", "a ", "an "):
-        role = role.removeprefix(determiner)
+    for determiner in ARTICLES:
+        role = role.removeprefix(determiner + " ")
     for spelling in sorted(ROLE_SYNONYMS, key=len, reverse=True):
         role = re.sub(rf"\b{re.escape(spelling)}\b", ROLE_SYNONYMS[spelling], role)
     return role
 
 
-_PLAIN_TITLES = set(_LINK_WORDS["_PLAIN_TITLES"])
-_RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|which|whose|whom)\b.*$", re.IGNORECASE | re.DOTALL)
-_MID_HONORIFIC = re.compile(r"\s(?=(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z])")
+_PLAIN_TITLES = set(_LINK_WORDS["plain_titles"])
+_RELATIVE_CLAUSE = re.compile(r",?\s+(?:" + "|".join(_LINK_WORDS["relative_clause_words"]) + r")\b.*$", re.IGNORECASE | re.DOTALL)
+SURNAME_TITLES = tuple(_LINK_WORDS["surname_titles"])  # written before a surname: "Mr Blair", "Dr. Fox"
+_MID_HONORIFIC = re.compile(r"\s(?=(?:" + "|".join(SURNAME_TITLES) + r")\.?\s+[A-Z])")
+_TRAILING_CONJUNCTION = re.compile(r"\s+(?:" + "|".join(_LINK_WORDS["trailing_conjunctions"]) + r")$")
+_ARTICLE_OPENING = re.compile(r"^(?:" + "|".join(_LINK_WORDS["articles"]) + r")\s+", re.IGNORECASE)
+_BEFORE_BODY = re.compile(r"^.*?\b(?:" + "|".join(_LINK_WORDS["body_prepositions"]) + r")\s+(the\s+)?")
 _PAIR = re.compile(r"^(?P<first>.+?)\s+and\s+(?P<second>.+)$")
 
 
@@ -216,7 +251,7 @@ def trim_name(text: str) -> str:
     inside it ("Tanzania Mr Brown", "EU Tony Blair")."""
     text = _RELATIVE_CLAUSE.sub("", text) or text
     text = re.sub(r"\s*\([^)]*$", "", text) or text
-    text = re.sub(r"\s+(?:and|or|but|&)$", "", text) or text  # "Tony Blair and" (the span stopped mid-pair)
+    text = _TRAILING_CONJUNCTION.sub("", text) or text  # "Tony Blair and" (the span stopped mid-pair)
     # "Arts minister Estelle Morris of the findings": a full name, then what she spoke of
     text = re.sub(r"([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\s+of\s+(?:the|his|her|its|their)\s+[a-z][a-z\s-]*$", r"\1", text) or text
     # "Mervyn Davies at a London press (conference)": where, not who
@@ -257,9 +292,9 @@ def parse_named(mention: str) -> Entity:
     lead = text.split(" ")
     if len(lead) >= 3 and lead[0].lower() in LEADING_DESCRIPTORS and all(_is_capitalised(w) for w in lead[1:3]):
         # "Striker Thierry Henry", "Farmer Geoff Brooks": a description, capitalised as the sentence's first word
-        described = parse_named(" ".join(lead[1:]))
-        if described.type == "person":
-            return replace(described, role=described.role or lead[0])
+        person = parse_named(" ".join(lead[1:]))
+        if person.type == "person":
+            return replace(person, role=person.role or lead[0])
     spoken = re.match(r"^(?P<owner>(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*)[\u2019']s\s+(?P<noun>[a-z]+)$", text)
     if spoken and spoken.group("noun") in SPEECH_NOUNS:
         return parse_named(spoken.group("owner"))  # "Mr Crosby's statement said": Mr Crosby said
@@ -306,14 +341,14 @@ def parse_named(mention: str) -> Entity:
         ):
             named = parse_named(" ".join(appositive_words))
             if named.type == "person" and len(named.name.split()) >= 2:
-                named.role = named.role or re.sub(r"^(?:the|a|an)\s+", "", head, flags=re.IGNORECASE)
+                named.role = named.role or _ARTICLE_OPENING.sub("", head)
                 return named
     if ", " in text:  # "John Smith, a spokesman for X" -> name first, role after
         name_part, _, appositive = text.partition(", ")
         if _is_capitalised(name_part) and len(_words(name_part)) <= 4:
             entity = parse_named(name_part)
             entity.role = entity.role or appositive.removeprefix("a ").removeprefix("an ").removeprefix("the ")
-            entity.affiliation = entity.affiliation or _affiliation(re.sub(r"^.*?\b(?:for|of|at)\s+(the\s+)?", "", entity.role))
+            entity.affiliation = entity.affiliation or _affiliation(_BEFORE_BODY.sub("", entity.role))
             entity.type = "person"
             return entity
     lowered = text.lower()
@@ -327,23 +362,22 @@ def parse_named(mention: str) -> Entity:
         run += 1
     before = [w.lower().strip(".") for w in words[: len(words) - run]]
     last = words[-1].lower().strip(".")
-    after_preposition = bool(before) and before[-1] in ("in", "at", "from", "of", "for", "on", "across")
+    after_preposition = bool(before) and before[-1] in PLACE_PREPOSITIONS
     at_body = re.match(r"^(?P<described>(?:[a-z][\w-]*\s)*)(?P<name>(?:[A-Z][\w'\u2019-]+\s){1,2}[A-Z][\w'\u2019-]+)\s+(?:of|at|from)\s+(?:the\s+)?(?P<body>[A-Z][^,]*)$", text)
     if at_body and at_body.group("body").split()[0].lower() not in DETERMINERS:
         # "Ian Hunter at Goodbody Stockbrokers in Dublin", "energy analyst Orin Middleton of Barclays Capital": the
         # person, the body an affiliation (its place dropped)
         name_words = at_body.group("name").split()
-        described = at_body.group("described").split()
-        known = name_words[0].lower() in FEMALE_NAMES | MALE_NAMES or any(_is_role(w) or w in LEADING_DESCRIPTORS for w in described)
+        description = at_body.group("described").split()
+        known = name_words[0].lower() in FEMALE_NAMES | MALE_NAMES or any(_is_role(w) or w in LEADING_DESCRIPTORS for w in description)
         plain = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES | HONORIFICS or w.isupper() for w in name_words)
         if known and plain:
             body = re.sub(r"\s+in\s+[A-Z][\w\s-]*$", "", at_body.group("body"))
-            role = at_body.group("described").strip() or None
-            return Entity(" ".join(name_words), "person", False, role, body)
+            return Entity(" ".join(name_words), "person", False, " ".join(description) or None, body)
     joint = len(words) - run - 1  # "Hannah Ward of the Refugee Council": the person, with the body as affiliation
     if joint >= 0 and words[joint].lower() == "the":
         joint -= 1
-    if run >= 1 and joint >= 2 and words[joint].lower() in ("of", "from", "at"):
+    if run >= 1 and joint >= 2 and words[joint].lower() in AFFILIATION_PREPOSITIONS:
         name_words = words[:joint]
         known = name_words[0].lower() in FEMALE_NAMES | MALE_NAMES
         # an unknown first name too ("Rhian Beynon of the JCWI"), when neither word names a role, a body or a place
@@ -357,7 +391,7 @@ def parse_named(mention: str) -> Entity:
         if classify(body)[0] in ("person", "organization"):
             return Entity(body, "organization", False, None, None)
     title_case_body = run == 1 and all(_is_capitalised(w) for w in words) and len(words) >= 3 and words[0].lower() not in HONORIFICS
-    if run and any(_is_role(w) or w in LEADING_DESCRIPTORS for w in before) and last not in DOCUMENT_WORDS | ORGANIZATION_WORDS and not (
+    if run and not (run == 1 and words[-1] == "I") and any(_is_role(w) or w in LEADING_DESCRIPTORS for w in before) and last not in DOCUMENT_WORDS | ORGANIZATION_WORDS and not (
         run == 1 and (last in GOVERNMENT_WORDS or after_preposition or title_case_body)  # "Fairford Coach Action" is a body
     ) and not (before and before[-1] in ("and", "&")) and not any(  # "The MP for Sittingbourne and Sheppey": a seat
         _is_role(w) and w not in VAGUE_SINGULAR and after in ("for", "of") for w, after in zip(before, before[1:])
@@ -366,11 +400,11 @@ def parse_named(mention: str) -> Entity:
         # Matsegora": a place runs into the name, so keep its last two words.
         size = run if (_is_role(before[-1]) or before[-1] in LEADING_DESCRIPTORS) and run <= 4 else min(2, run)
         if size > 1 and words[len(words) - size].lower().strip(".") in _PLAIN_TITLES and not (
-            size == 2 and words[len(words) - size].lower() in ("sir", "dame", "lord", "lady", "baroness")
+            size == 2 and words[len(words) - size].lower() in PEERAGE_TITLES
         ):
             size -= 1  # "deputy prime minister Mr Prescott" -> Prescott; "Lord Chancellor Lord Falconer" keeps "Lord"
         name = " ".join(words[len(words) - size :])
-        role = " ".join(w for w in words[: len(words) - size] if w.lower().strip(".") not in _PLAIN_TITLES - {"lord", "lady"})
+        role = " ".join(w for w in words[: len(words) - size] if w.lower().strip(".") not in _PLAIN_TITLES - PEER_TITLES)
         role = role[4:] if role.lower().startswith("the ") else role
         return Entity(name, "person", False, role, _affiliation(role))
     sandwiched = {i for i in range(1, len(words) - 1) if words[i] in NAME_CONNECTORS and _is_capitalised(words[i - 1]) and _is_capitalised(words[i + 1])}
@@ -385,16 +419,16 @@ def parse_named(mention: str) -> Entity:
         role = " ".join(words[:named_after])
         return Entity(" ".join(words[named_after:]), "person", False, role, _affiliation(role))
     if words and words[0].lower().strip(".") in HONORIFICS and len(words) > 1:
-        if words[0].lower() in ("sir", "dame", "lord", "lady", "baroness") and len(words) == 2 and _is_capitalised(words[1]):
+        if words[0].lower() in PEERAGE_TITLES and len(words) == 2 and _is_capitalised(words[1]):
             # "Sir Howard" is a first name (Sir Howard Newby), never the surname Howard; a peer goes by his
             # title ("Lord Woolf").
             return Entity(" ".join(words), "person")
         words = words[1:]
     name = " ".join(words)
-    described = [w.lower() for w in words if w.lower() not in DETERMINERS]
-    if len(described) >= 3 and _is_role(described[0]) and described[0] not in VAGUE_SINGULAR and described[1] in ("for", "of"):
+    role_words = [w.lower() for w in words if w.lower() not in DETERMINERS]
+    if len(role_words) >= 3 and _is_role(role_words[0]) and role_words[0] not in VAGUE_SINGULAR and role_words[1] in ("for", "of"):
         # "The MP for Sittingbourne and Sheppey", "the chairman of the Bar Council": a role, nobody named
-        return Entity(name[:1].upper() + name[1:], "person", True, role=" ".join(described))
+        return Entity(name[:1].upper() + name[1:], "person", True, role=" ".join(role_words))
     if name.lower().startswith("the ") and len(words) > 1 and _is_capitalised(words[1]):
         name = name[4:]  # "the New York Times" -> "New York Times"
     name = name[:1].upper() + name[1:]
@@ -469,26 +503,25 @@ def mention_kind(mention: str) -> str:
 
 
 def _outlet_name(text: str) -> str:
-    words = [w for w in clean_mention(text).split() if w.lower() not in DETERMINERS and w.lower() not in ("story", "report", "article")]
+    words = [w for w in clean_mention(text).split() if w.lower() not in DETERMINERS and w.lower() not in REPORT_NOUNS]
     return parse_named(" ".join(words)).name if words else text
 
 
-_NAME_TOKEN = r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St)\.|[A-Z]\.|[A-Z][\w-]*(?:['\u2019][A-Z][\w-]*)?)"
+_NAME_TOKEN = r"(?:(?:" + "|".join(_LINK_WORDS["dotted_titles"]) + r")\.|[A-Z]\.|[A-Z][\w-]*(?:['\u2019][A-Z][\w-]*)?)"
 _NAME_RUN = re.compile(
-    rf"\b{_NAME_TOKEN}(?:\s+(?:(?:of|for|on)(?:\s+the)?\s+|(?:de|van|von|der|da|di|du|le|la|al|bin)\s+)?{_NAME_TOKEN})+"
+    rf"\b{_NAME_TOKEN}(?:\s+(?:(?:{'|'.join(_LINK_WORDS['name_joiners'])})(?:\s+the)?\s+|(?:{'|'.join(_LINK_WORDS['name_particles'])})\s+)?{_NAME_TOKEN})+"
 )
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'-]+\b")
-_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+([A-Z][\w'-]+)")
+_TITLED = re.compile(r"\b(?:" + "|".join(SURNAME_TITLES) + r")\.?\s+([A-Z][\w'-]+)")
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
-NOT_ORGANISATIONS = set(_LINK_WORDS["NOT_ORGANISATIONS"])
+NOT_ORGANISATIONS = set(_LINK_WORDS["not_organisations"])
 FEMALE_NAMES = frozenset(_FIRST_NAMES["female"])
 MALE_NAMES = frozenset(_FIRST_NAMES["male"])
-FIRST_PERSON = {"i", "me", "my"}
-FIRST_PERSON_PLURAL = {"we", "us", "our"}
-PLACE_HEADS = {"state": {"state", "country"}, "city": {"city"}, "town": {"city"}, "capital": {"city"},
-               "country": {"country"}, "nation": {"country"}}
+FIRST_PERSON = frozenset(_LINK_WORDS["first_person"])
+FIRST_PERSON_PLURAL = frozenset(_LINK_WORDS["first_person_plural"])
+PLACE_HEADS = {head: frozenset(kinds) for head, kinds in _LINK_WORDS["place_heads"].items()}
 # Plural description heads that point back to two named referents ("the two men" -> "Cruz and Trump").
-PLURAL_HEADS = dict(_LINK_WORDS["PLURAL_HEADS"])
+PLURAL_HEADS = dict(_LINK_WORDS["plural_heads"])
 SPEAKER_WEIGHT = 2.0
 SALIENCE_DECAY = 0.5  # per sentence back
 SAME_SENTENCE_WEIGHT = 3.0
@@ -497,18 +530,11 @@ SAME_SENTENCE_WEIGHT = 3.0
 # ("Mr Blair has failed, he claimed") is talked about, not talking.
 SUBJECT_WEIGHT = 2.0
 REPORTED_WEIGHT = 0.5
-PLURAL_PRONOUNS = set(_LINK_WORDS["PLURAL_PRONOUNS"])
-PERSON_PRONOUNS = set(_LINK_WORDS["PERSON_PRONOUNS"])
-THING_PRONOUNS = {"it", "its", "which"}
-PRONOUNS.update({"me": "person", "my": "person", "his": "person", "hers": "person", "their": "group", "our": "group", "its": "organization",
-                 "who": "person", "which": "organization"})
-HEAD_SYNONYMS = {"judge": {"judge", "justice"}, "senator": {"senator", "sen"}, "governor": {"governor", "gov"},
-                 "representative": {"representative", "rep", "congressman", "congresswoman"},
-                 "congressman": {"congressman", "rep", "representative"}, "president": {"president", "pres"},
-                 "spokesman": {"spokesman", "spokesperson", "spokeswoman"}, "spokeswoman": {"spokeswoman", "spokesperson"},
-                 "court": {"court"}, "campaign": {"campaign"}}
-ORGANISATION_HEADS = dict(_LINK_WORDS["ORGANISATION_HEADS"])
-PERSON_HEADS = set(_LINK_WORDS["PERSON_HEADS"])
+PLURAL_PRONOUNS = set(_LINK_WORDS["plural_pronouns"])
+PERSON_PRONOUNS = set(_LINK_WORDS["person_pronouns"])
+HEAD_SYNONYMS = {head: frozenset(words) for head, words in _LINK_WORDS["head_synonyms"].items()}
+ORGANISATION_HEADS = dict(_LINK_WORDS["organisation_heads"])
+PERSON_HEADS = set(_LINK_WORDS["person_heads"])
 PERSON_HEADS |= set(_ROLES["person_heads"])
 DESCRIBED_PEOPLE = frozenset(_DESCRIPTORS["person_heads"])  # "the Chelsea manager", "the Frenchman": someone named here
 PERSON_HEADS |= DESCRIBED_PEOPLE
@@ -520,23 +546,17 @@ for _head in PLURAL_HEADS:
 
 _APPOSITIVE_ROLE = re.compile(  # "Ban Ki-moon, the secretary general", "Mehmet Oz — Ivy League-trained surgeon"
     r"(?:,\s+(?:the|a|an)|\s+[\u2014\u2013-]+\s+(?:the|a|an)?)\s*(?:[\w.\u2019'-]+\s+){0,4}?(?:"
-    + "|".join(sorted(PERSON_HEADS | {"secretary", "spokesman"})) + r")\b"
+    + "|".join(sorted(PERSON_HEADS | APPOSITIVE_HEADS)) + r")\b"
 )
 _SIGNATURE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.\u2019'-]*[ \t]+){1,3}[A-Z][\w\u2019'-]*|@\w+)\.?(?:[;,][^\n]{0,40})?[ \t]*$")
-_CONJOINED_GAP = re.compile(r"(?:,[^.;\n]{0,60},)?\s+(?:and|&)\s+(?:the\s+)?$")
+_CONJOINED_GAP = re.compile(r"(?:,[^.;\n]{0,60},)?\s+(?:" + "|".join(_LINK_WORDS["pair_conjunctions"]) + r")\s+(?:the\s+)?$")
 
 
-SENTENCE_OPENERS = {
-    "in", "but", "on", "at", "and", "as", "after", "before", "when", "while", "if", "for", "with", "from", "by", "to",
-    "so", "yet", "then", "since", "during", "under", "over", "this", "that", "these", "those", "there", "here", "it",
-    "his", "her", "their", "our", "my", "its", "a", "an", "asked", "like", "unlike", "although", "though", "because",
-    "meanwhile", "still", "also", "now", "last", "next", "every", "each", "both", "even", "only", "not", "or", "nor",
-} | NAME_OPENERS
-
-
+SENTENCE_OPENERS = frozenset(_LINK_WORDS["clause_openers"]) | NAME_OPENERS
+MONTHS = tuple(_LINK_WORDS["months"])
 _DATE_TAIL = re.compile(
-    r"\s+(?:on|in|of)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
-    r"July|August|September|October|November|December)\b.*$"
+    r"\s+(?:" + "|".join(_LINK_WORDS["date_prepositions"]) + r")\s+(?:"
+    + "|".join(w.capitalize() for w in [*_ROLES["weekdays"], *MONTHS]) + r")\b.*$"
 )
 
 
@@ -558,7 +578,7 @@ def _is_heading(raw: str) -> bool:
 
 def _initials(name: str) -> str:
     """'International Monetary Fund' -> 'IMF' (function words skipped)."""
-    return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in ("of", "the", "for", "and"))
+    return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in INITIALS_SKIPPED)
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -605,10 +625,8 @@ def _affiliation_mentions(found: Sequence[tuple[int, int, Entity]]) -> list[tupl
 
 
 def gender_of(entity: Entity, honorific: str | None = None) -> str | None:
-    if honorific in ("mrs", "ms", "miss"):
-        return "female"
-    if honorific == "mr":
-        return "male"
+    if honorific in HONORIFIC_GENDER:
+        return HONORIFIC_GENDER[honorific]
     first = entity.name.split()[0].lower().strip(".") if entity.name else ""
     if first in FEMALE_NAMES:
         return "female"
@@ -724,14 +742,14 @@ class ArticleIndex:
             # A run of capitalised words is a person only with a known first name, a title or a role
             # ("Ban Ki-moon, the secretary general").
             role_after = _APPOSITIVE_ROLE.match(text, match.end())
-            if len(words) == 2 and words[0] in ("Sir", "Dame"):  # "Sir Howard": the knight named in full, if any
+            if len(words) == 2 and words[0] in KNIGHT_TITLE_WORDS:  # "Sir Howard": the knight named in full, if any
                 knight = self.knighted.get(words[1].lower())
                 found.append((start, match.end(), knight or entity))
                 continue
             surname_titled = words[-1].lower() in self.titled_surnames
             if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS or role_after or surname_titled):
                 entity.role = entity.role or _office_before(text, start)
-                if honorific in ("sir", "dame"):
+                if honorific in KNIGHT_TITLES:
                     self.knighted.setdefault(words[0].lower(), entity)
                 if gender:
                     self.gender[entity.name] = gender
@@ -865,11 +883,8 @@ def _pronoun_fits(pronoun: str, entity: Entity, gender: str | None) -> bool:
         if gender is None and _unnamed_one(entity):
             head = entity.name.split()[-1].lower()
             gender = "female" if head.endswith("woman") else "male" if head.endswith("man") else None
-        if pronoun in ("he", "him", "his"):
-            return gender != "female"
-        if pronoun in ("she", "her", "hers"):
-            return gender != "male"
-        return True
+        said = PRONOUN_GENDER.get(pronoun)  # "he" is anyone not known to be female
+        return said is None or gender is None or gender == said
     if pronoun in PLURAL_PRONOUNS:  # "they" is seldom a country or a city
         return (entity.type in ("anonymous", "government", "organization", "media", "group") or entity.vague) and not entity.place
     return entity.type in ("organization", "government", "media", "document")
@@ -891,27 +906,31 @@ def _description_fits(head: str, entity: Entity) -> bool:
 def resolve_article(result: ArticleResult) -> ArticleResult:
     """Resolve every attribution's source mention, in reading order, in one pass.
 
-    Returns a new ``ArticleResult`` whose attributions carry their entities; ``result`` is left as it is.
+    Returns a new ``ArticleResult`` of new sentences and attributions that carry their entities; ``result``
+    is left as it is.
     """
     article = result.article
-    sentences = [replace(s, attributions=[replace(a) for a in s.attributions]) for s in result.sentences]
-    by_index = {s.index: s for s in sentences}
-    reported = [(a.content.start, a.content.end) for s in sentences for a in s.attributions if a.content is not None]
-    index = ArticleIndex(article.text, [s.start for s in sentences], article.author, article.publisher, reported)
+    reported = [(a.content.start, a.content.end) for s in result.sentences for a in s.attributions if a.content is not None]
+    index = ArticleIndex(article.text, [s.start for s in result.sentences], article.author, article.publisher, reported)
     speakers: set[int] = set()  # where a source was added to the index: once per mention, however many cues it has
     resolved: dict[tuple[int, int], tuple[Entity | None, str, float]] = {}  # each source mention's referent
     sources: list[Entity] = []  # resolved sources so far, most recent last
-    for sentence in sentences:
+    done: dict[tuple[int, int], Attribution] = {}  # resolved attributions of earlier sentences, by key
+    sentences: list[SentenceResult] = []
+    for sentence in result.sentences:
+        attributions: list[Attribution] = []
         for attribution in sentence.attributions:
-            previous = _continued(attribution, by_index)
+            previous = done.get(attribution.continues) if attribution.continues is not None else None
             if attribution.resolution == "continuation" and previous is not None:
-                _copy_entity(previous, attribution)
                 # As sure of the speaker as the sentence it carries on.
-                attribution.confidence = min(attribution.confidence, previous.confidence)
-                attribution.resolution = "continuation"
+                attributions.append(replace(
+                    attribution, entity=previous.entity, entity_type=previous.entity_type, vague=previous.vague,
+                    role=previous.role, affiliation=previous.affiliation, via=previous.via,
+                    confidence=min(attribution.confidence, previous.confidence), resolution="continuation",
+                ))
                 continue
             if attribution.source is None:
-                attribution.resolution = "unresolved"
+                attributions.append(replace(attribution, resolution="unresolved"))
                 continue
             skip = (attribution.content.start, attribution.content.end) if attribution.content else None
             span = (attribution.source.start, attribution.source.end)
@@ -923,10 +942,9 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 resolved[span] = (entity, resolution, certainty)
             entity, resolution, certainty = resolved[span]
             if entity is None:
-                attribution.entity, attribution.resolution = None, "unresolved"
+                attributions.append(replace(attribution, entity=None, resolution="unresolved"))
                 continue
-            _set_entity(attribution, entity, resolution)
-            attribution.confidence = round(attribution.confidence * certainty, 4)
+            attributions.append(replace(_with_entity(attribution, entity, resolution), confidence=round(attribution.confidence * certainty, 4)))
             sources = [e for e in sources if e.name != entity.name] + [entity]
             # A speaker stays salient: "he ... he" continues from here (once for "X said ..., adding ...").
             if attribution.source.start not in speakers:
@@ -934,7 +952,9 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 speakers.add(attribution.source.start)
             if entity.type == "person" and len(entity.name.split()) > 1:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
-        _nested_attribution(sentence.text, sentence.start, sentence.attributions, index, sources)
+        attributions = _nested_attribution(sentence.text, sentence.start, attributions, index, sources)
+        done.update((a.key, a) for a in attributions if a.key is not None)
+        sentences.append(replace(sentence, attributions=attributions))
     titles = sorted({
         (normalize_role(m.entity.role), m.entity.name) for m in index.mentions
         if m.entity.type == "person" and len(m.entity.name.split()) >= 2 and normalize_role(m.entity.role) in OFFICES
@@ -980,17 +1000,6 @@ def _certainty(
     return CERTAINTY.get(resolution, 1.0)
 
 
-def _continued(attribution: Attribution, sentences: dict[int, SentenceResult]) -> Attribution | None:
-    """The (already resolved) attribution that ``attribution`` carries on, if any."""
-    if attribution.continues is None:
-        return None
-    sentence_index, position = attribution.continues
-    sentence = sentences.get(sentence_index)
-    if sentence is None or position >= len(sentence.attributions):
-        return None
-    return sentence.attributions[position]
-
-
 def _resolve_mention(
     mention: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None = None
 ) -> tuple[Entity | None, str]:
@@ -1005,13 +1014,13 @@ def _resolve_mention(
     words = text.lower().split()
     if words in (["those"], ["these"]):
         return None, "unresolved"  # "those who ...": no one named
-    if len(words) > 1 and words[0] in ("who", "which", "whom"):
+    if len(words) > 1 and words[0] in RELATIVE_PRONOUNS:
         mention = text = text.split()[0]  # "who the local council ...": the relative pronoun points back
         words = words[:1]
     elif len(words) > 1 and words[0] in PRONOUNS and all(w in QUANTIFIERS for w in words[1:]):
         mention = text = text.split()[0]  # "We all", "they both": the pronoun
         words = words[:1]
-    elif len(words) > 1 and words[0] in ("those", "these") and words[1] in ("who", "with", "that", "whose", "in", "of", "at", "on"):
+    elif len(words) > 1 and words[0] in DEMONSTRATIVES and words[1] in AFTER_DEMONSTRATIVES:
         return None, "unresolved"  # "those who ...": no one named
     elif len(words) > 1 and words[0] in POSSESSIVE_DETERMINERS:
         return _possessed(text, position, index, sources, skip)
@@ -1028,7 +1037,7 @@ def _resolve_mention(
                 return Entity(voice, "person"), "pronoun"
             if pronoun in FIRST_PERSON:
                 return None, "unresolved"
-        if pronoun in ("who", "which", "whom"):
+        if pronoun in RELATIVE_PRONOUNS:
             named = index.just_before(position)  # a relative pronoun is the name it follows
             if named is not None and not named.place:
                 return named, "pronoun"
@@ -1092,7 +1101,7 @@ def _resolve_mention(
             for candidate in reversed(sources):
                 if candidate.type == "person" and not candidate.vague:
                     return candidate, "description"
-        elif wanted in ("organization", "government", "media") and head not in ("government", "administration"):
+        elif wanted in ("organization", "government", "media") and head not in GOVERNMENT_HEADS:
             # a news agency or a government one; an alliance of states or of groups. "The government" is the
             # government unless a named one carries the word ("the Bush administration"), never a commission.
             accepted = {"agency": {"government", "media"}, "alliance": {"government", "organization"}}.get(head, {wanted})
@@ -1112,7 +1121,7 @@ def _resolve_mention(
     name_words = entity.name.split()
     if len(name_words) == 1 and _is_role(name_words[0]) and name_words[0].lower() in DESCRIPTION_HEADS:
         return _resolve_mention(f"the {name_words[0].lower()}", position, index, sources, skip)  # "Mayor" alone is "the mayor"
-    if len(name_words) == 2 and name_words[0] in ("Sir", "Dame"):
+    if len(name_words) == 2 and name_words[0] in KNIGHT_TITLE_WORDS:
         knight = index.knighted.get(name_words[1].lower())
         return (knight, "alias") if knight is not None else (entity, "named")
     if entity.name in index.acronyms:
@@ -1168,8 +1177,8 @@ def _office_before(text: str, start: int) -> str | None:
     return None
 
 
-POSSESSIVE_DETERMINERS = set(_LINK_WORDS["POSSESSIVE_DETERMINERS"])
-_POSSESSIVE_TO_PRONOUN = dict(_LINK_WORDS["_POSSESSIVE_TO_PRONOUN"])
+POSSESSIVE_DETERMINERS = set(_LINK_WORDS["possessive_determiners"])
+_POSSESSIVE_TO_PRONOUN = dict(_LINK_WORDS["possessive_to_pronoun"])
 
 
 def _possessed(
@@ -1182,9 +1191,9 @@ def _possessed(
         if named.type == "person":
             return Entity(named.name, "person", False, first.split(" ", 1)[1]), "named"
     rest = first.split(" ", 1)[1]
-    if first.split()[0].lower() in ("our", "my"):  # "our correspondent": the article's own voice, not a source quoted
+    if first.split()[0].lower() in OWN_VOICE_POSSESSIVES:  # "our correspondent": the article's own voice, not a source quoted
         voice = index.publisher or index.author
-        return Entity(f"{voice}'s {rest}" if voice else f"Own {rest}", "media" if rest.split()[-1].lower() in ("correspondent", "reporter", "editor") else "person"), "named"
+        return Entity(f"{voice}'s {rest}" if voice else f"Own {rest}", "media" if rest.split()[-1].lower() in REPORTER_HEADS else "person"), "named"
     owner, _ = _resolve_mention(_POSSESSIVE_TO_PRONOUN[first.split()[0].lower()], position, index, sources, skip)
     if owner is not None and owner.affiliation and owner.name.startswith(owner.affiliation + "'s "):
         owner = Entity(owner.affiliation, "person")  # "their latest campaign" after "Howard's campaign": Howard's, once
@@ -1197,34 +1206,30 @@ def _possessed(
     return Entity(f"{owner.name}'s {rest}", entity_type, entity_type == "person", rest, owner.name), "description"
 
 
-def _set_entity(attribution: Attribution, entity: Entity, resolution: str) -> None:
-    attribution.entity = entity.name
-    attribution.entity_type = entity.type
-    attribution.vague = entity.vague
-    attribution.role = entity.role
-    attribution.affiliation = entity.affiliation
-    attribution.resolution = resolution
-    if entity.via:
-        attribution.via = entity.via
+def _with_entity(attribution: Attribution, entity: Entity, resolution: str) -> Attribution:
+    """A new attribution that names ``entity``."""
+    return replace(
+        attribution, entity=entity.name, entity_type=entity.type, vague=entity.vague, role=entity.role,
+        affiliation=entity.affiliation, resolution=resolution, via=entity.via or attribution.via,
+    )
 
 
-def _copy_entity(source: Attribution, target: Attribution) -> None:
-    for name in ("entity", "entity_type", "vague", "role", "affiliation", "via"):
-        setattr(target, name, getattr(source, name))
-
-
-def _nested_attribution(text: str, offset: int, attributions: list[Attribution], index: ArticleIndex, sources: list[Entity]) -> None:
+def _nested_attribution(
+    text: str, offset: int, attributions: list[Attribution], index: ArticleIndex, sources: list[Entity]
+) -> list[Attribution]:
     """'Interfax reported that ... Shoigu responded' -> Shoigu's statement comes via Interfax.
 
     Likewise 'the New York Times reported ..., citing these officials' -> the officials, via the Times.
+    Returns the sentence's attributions anew (``attributions`` is left as it is).
     """
     media = [a for a in attributions if a.entity_type == "media" and a.source is not None]
-    for outlet in media:
-        for inner in attributions:
+    attributions = list(attributions)
+    for outlet in media:  # an outlet itself is never changed here, so ``is`` still finds it
+        for number, inner in enumerate(attributions):
             if inner is outlet or inner.source is None or inner.entity_type == "media" or inner.via:
                 continue
             if outlet.source.start < inner.source.start:  # type: ignore[union-attr]
-                inner.via = outlet.entity
+                attributions[number] = replace(inner, via=outlet.entity)
     sourced = [a for a in attributions if a.source is not None]
     # Every statement of the sentence is the outlet's ("a Times story quoting unnamed sources"): the cited source speaks.
     if sourced and all(a.entity_type == "media" and a.entity == sourced[0].entity for a in sourced):
@@ -1233,16 +1238,19 @@ def _nested_attribution(text: str, offset: int, attributions: list[Attribution],
             entity, resolution = _resolve_mention(citing.group("mention"), offset + citing.start("mention"), index, sources)
             if entity is not None and entity.type != "media":
                 mention_start, mention_end = offset + citing.start("mention"), offset + citing.end("mention")
-                for attribution in sourced:
+                cited: list[Attribution] = []
+                for attribution in attributions:
                     content = attribution.content
-                    if content is not None and mention_start <= content.start and content.end <= mention_end + 1:
-                        attributions.remove(attribution)  # "quoting [unnamed sources]" is who speaks, not what was said
-                        continue
-                    reporting = attribution.entity
-                    _set_entity(attribution, entity, resolution)
-                    attribution.via = reporting
+                    if attribution.source is None:
+                        cited.append(attribution)
+                    elif content is not None and mention_start <= content.start and content.end <= mention_end + 1:
+                        continue  # "quoting [unnamed sources]" is who speaks, not what was said
+                    else:
+                        cited.append(replace(_with_entity(attribution, entity, resolution), via=attribution.entity))
+                attributions = cited
                 sources.append(entity)  # "The sources also said ..." points back here
                 index.add(mention_start, entity, weight=SPEAKER_WEIGHT)
+    return attributions
 
 
 # Across articles: a bare surname or an office joins a named person only on evidence (store.py looks it up).
@@ -1270,7 +1278,7 @@ def is_office_mention(entity: str | None, role: str | None) -> bool:
 def gender_fits(mention: str | None, first_name: str | None) -> bool:
     """'Mr Blair' is not Cherie Blair, 'Mrs Blair' not Tony Blair."""
     honorific = (mention or "").split()[0].lower().strip(".") if (mention or "").split() else ""
-    said = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female"}.get(honorific)
+    said = HONORIFIC_GENDER.get(honorific)
     if said is None or not first_name:
         return True
     first = first_name.lower()

@@ -41,7 +41,9 @@ def _nearest(target: SpanPrediction, candidates: Sequence[SpanPrediction]) -> Sp
 
 _DATA = Path(__file__).resolve().parent / "data"
 _PIPELINE_WORDS = json.loads((_DATA / "pipeline_words.json").read_text(encoding="utf-8"))
-_FUNCTION_WORDS = frozenset(_PIPELINE_WORDS["_FUNCTION_WORDS"])
+_FUNCTION_WORDS = frozenset(_PIPELINE_WORDS["function_words"])
+_SOURCE_PRONOUNS = frozenset(_PIPELINE_WORDS["source_pronouns"])  # function words that are still a source
+_IRREGULAR_PAST_CUES = frozenset(_PIPELINE_WORDS["irregular_past_cues"])
 _STATEMENTS = json.loads((_DATA / "statements.json").read_text(encoding="utf-8"))
 CONTENT_FUNCTION_WORDS = frozenset(_STATEMENTS["function_words"])
 AUXILIARY_CUES = frozenset(_STATEMENTS["auxiliary_cues"])
@@ -79,8 +81,7 @@ def is_statement(attribution: Attribution) -> bool:
 
 def _has_content_word(text: str) -> bool:
     words = [w.strip(".,;:\"'\u201c\u201d\u2019()").lower() for w in text.split()]
-    pronoun_like = {"he", "she", "they", "it", "we", "i", "you", "who"}
-    return any(w and (w not in _FUNCTION_WORDS or w in pronoun_like) for w in words)
+    return any(w and (w not in _FUNCTION_WORDS or w in _SOURCE_PRONOUNS) for w in words)
 
 
 def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> list[Attribution]:
@@ -91,7 +92,7 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
             continue  # a stray "The" or "it's" is no source
         by_label.setdefault(span.label, []).append(span)
     sources, cues, contents = by_label["SOURCE"], by_label["CUE"], by_label["CONTENT"]
-    told = [c.end for c in cues if text[sentence.start + c.start : sentence.start + c.end].split()[-1:] in (["told"], ["tells"], ["telling"])]
+    told = [c.end for c in cues if set(_bare_words(text[sentence.start + c.start : sentence.start + c.end])[-1:]) & TELL_CUES]
     # "..., Jeff Ravencraft told technology site ZDNet": who was told is no source
     sources = [s for s in sources if not any(end <= s.start and not text[sentence.start + end : sentence.start + s.start].strip() for end in told)]
     anchors = cues or contents or sources
@@ -157,7 +158,9 @@ def _mark_statements(attributions: list[Attribution]) -> list[Attribution]:
     ]
 
 
-_WHO_BEFORE = re.compile(r"(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*,?\s+(who)\s+(?:had\s+|has\s+|have\s+)?$")
+_WHO_BEFORE = re.compile(
+    r"(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*,?\s+(who)\s+(?:" + "|".join(w + r"\s+" for w in _PIPELINE_WORDS["relative_auxiliaries"]) + r")?$"
+)
 
 
 def _relative_speaker(cue: TextSpan | None, sentence: Span, text: str) -> TextSpan | None:
@@ -189,7 +192,7 @@ def _speaker_after(cue: TextSpan | None, sentence: Span, text: str) -> TextSpan 
     return TextSpan(start, end, repair(text[start:end]))
 
 
-_TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:and|but|or|while|which|as|who)\b)+[\s,;]*$|[\s,;:]+$")
+_TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:" + "|".join(_PIPELINE_WORDS["trailing_links"]) + r")\b)+[\s,;]*$|[\s,;:]+$")
 
 
 def _fill_contents(attributions: list[Attribution], sentence: Span, text: str) -> list[Attribution]:
@@ -261,7 +264,8 @@ _NARRATION = re.compile(
 )
 _SPEECH_CUES = frozenset(_STATEMENTS["speech_cues"])
 ADDRESSEE_CUES = frozenset(_PIPELINE_WORDS["addressee_cues"])
-_ADDRESSEE = re.compile(r"(?:the |a |an )?(?:[\w\u2019'&.-]+ ){0,5}?that\s+")
+TELL_CUES = frozenset(_PIPELINE_WORDS["tell_cues"])
+_ADDRESSEE = re.compile(r"(?:" + "|".join(a + " " for a in link.ARTICLES) + r")?(?:[\w\u2019'&.-]+ ){0,5}?that\s+")
 _COORDINATION_PARTICLES = frozenset(_PIPELINE_WORDS["coordination_particles"])
 _COORDINATED = re.compile(r"(?<![,;])\s+and\s+([a-z]+)\b")  # "..., and responded to ..." stays one statement
 
@@ -276,7 +280,7 @@ def split_coordinated(attribution: Attribution, text: str) -> list[Attribution]:
         return [attribution]
     for match in _COORDINATED.finditer(text, content.start, content.end):
         verb = match.group(1)
-        past = verb.endswith("ed") or verb in ("said", "told")
+        past = verb.endswith("ed") or verb in _IRREGULAR_PAST_CUES
         participle = verb.endswith("ing") and verb in _SPEECH_CUES  # "accusing him of ... and calling for him to apologise"
         if not (verb in _SPEECH_CUES or verb in ACTION_CUES) or not (past or participle):
             continue
@@ -294,7 +298,7 @@ def split_coordinated(attribution: Attribution, text: str) -> list[Attribution]:
 
 _NEXT_NAME_WORD = re.compile(r" [A-Z][\w'\u2019-]*\b(?![\u2019']s\b)")
 # Words that cannot end a source's name: first halves of names ("The White" | "House", "Mr." | "Obama").
-_NAME_PREFIXES = frozenset(_PIPELINE_WORDS["_NAME_PREFIXES"])
+_NAME_PREFIXES = frozenset(_PIPELINE_WORDS["name_prefixes"])
 
 
 def _complete_name(span: TextSpan | None, text: str) -> TextSpan | None:
@@ -386,14 +390,14 @@ def _opened_by(text: str, sentence: SentenceResult, inside: bool) -> int | None:
 def merge_continuations(sentences: list[SentenceResult], text: str) -> list[SentenceResult]:
     """A sentence that only carries on the previous statement ("..." he said. "More quote.") inherits its source.
 
-    Returns new sentences (the given ones are left as they are).  When the previous content ran to the
-    end of its sentence, the two contents become one span shared by every sentence of the chain, and the
-    carrying-on attribution points back (``continues``: sentence and attribution index) to the one it
-    carries on, so that the chain is stored as one statement.  A sentence that starts inside a quotation
+    Returns new sentences whose attributions carry their ``key`` (the given ones are left as they are).
+    When the previous content ran to the end of its sentence, the two contents become one span shared by
+    every sentence of the chain, and the carrying-on attribution names the one it carries on
+    (``continues``: that one's key), so that the chain is stored as one statement.  A sentence that starts inside a quotation
     opened by an earlier statement and not yet closed ('Andrew Marr said: "This is damaging. Gordon Brown
     knows it."') is that statement's, up to the closing mark: a name in it is no speaker of its own.
     """
-    out = [replace(s, attributions=[replace(a) for a in s.attributions]) for s in sentences]
+    out = list(sentences)  # sentences are replaced in this list, never changed
     previous: tuple[int, int] | None = None  # (position in ``out``, attribution index)
     opened: tuple[int, int] | None = None  # the statement whose quotation is open at the end of the last sentence
     inside = False  # whether a quotation is open at the end of the last sentence
@@ -402,6 +406,7 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
         starts_inside, was_inside = opened is not None, inside
         if opened is not None:
             current = _carry_quotation(out, position, opened, text)
+            sentence = out[position]
         elif sentence.label != "context" and sentence.attributions:
             first = sentence.attributions[0]
             before = out[previous[0]].attributions[previous[1]] if previous is not None else None
@@ -440,10 +445,11 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                 content = first.content
                 if one_quotation and not paraphrase_then_quote and before.content is not None:
                     content = _join_chain(out, position, before.content.start, first.content.end, text)
-                sentence.attributions[0] = replace(
+                carried = replace(
                     first, content=content, source=before.source, cue=before.cue, resolution="continuation",
                     continues=(before_sentence.index, previous[1]),
                 )
+                out[position] = sentence = replace(sentence, attributions=[carried, *sentence.attributions[1:]])
             with_content = [n for n, a in enumerate(sentence.attributions) if a.content is not None and a.statement]
             current = (position, with_content[-1] if with_content else len(sentence.attributions) - 1)
         if starts_inside:
@@ -460,7 +466,9 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
             inside = quotation_marks(text, sentence.start, sentence.end, was_inside)[1]
             opened = (position, number) if number is not None else None
         previous = current
-    return out
+    # The positions ``continues`` was built from are final now: they become each attribution's key, which a
+    # later stage that drops an attribution from its sentence leaves as it is.
+    return [replace(s, attributions=[replace(a, key=(s.index, n)) for n, a in enumerate(s.attributions)]) for s in out]
 
 
 def _closed_by_own_clause(out: list[SentenceResult], position: int, text: str) -> bool:
@@ -479,21 +487,23 @@ def _closed_by_own_clause(out: list[SentenceResult], position: int, text: str) -
 
 
 def _join_chain(out: list[SentenceResult], position: int, start: int, end: int, text: str) -> TextSpan:
-    """One content span from ``start`` to ``end``, carried by every earlier sentence of the chain."""
+    """One content span from ``start`` to ``end``, carried by every earlier sentence of the chain (replaced
+    in ``out`` by new sentences)."""
     content = TextSpan(start, end, repair(text[start:end]))
-    for earlier in out[:position]:
-        earlier.attributions = [
+    for number, earlier in enumerate(out[:position]):
+        out[number] = replace(earlier, attributions=[
             replace(a, content=content) if a.content is not None and a.content.start == start else a
             for a in earlier.attributions
-        ]
+        ])
     return content
 
 
 def _carry_quotation(out: list[SentenceResult], position: int, opened: tuple[int, int], text: str) -> tuple[int, int] | None:
     """``out[position]`` starts inside the quotation of the statement at ``opened``: the part up to the
     closing mark joins that statement's content; attributions inside that part are dropped (a name inside
-    someone's quotation is not a speaker), those after it stay.  Returns where the chain's attribution now
-    is in this sentence, or ``None`` for a context sentence (whose words still join the content)."""
+    someone's quotation is not a speaker), those after it stay.  The chain's sentences are replaced in
+    ``out`` by new ones.  Returns where the chain's attribution now is in this sentence, or ``None`` for a
+    context sentence (whose words still join the content)."""
     sentence = out[position]
     opener_sentence = out[opened[0]]
     opener = opener_sentence.attributions[opened[1]]
@@ -515,16 +525,16 @@ def _carry_quotation(out: list[SentenceResult], position: int, opened: tuple[int
                    and (a.content is None or a.content.start < closes)), None)
     if source is None and clause is not None:
         source, cue = clause.source, clause.cue
-        for earlier in out[opened[0] : position]:
-            earlier.attributions = [
+        for number in range(opened[0], position):
+            out[number] = replace(out[number], attributions=[
                 replace(a, source=source, cue=cue) if a.source is None and a.content is not None and a.content.start == content.start else a
-                for a in earlier.attributions
-            ]
+                for a in out[number].attributions
+            ])
     carried = Attribution(
         source=source, cue=cue, content=content, confidence=round(confidence, 4), resolution="continuation",
         continues=(opener_sentence.index, opened[1]),
     )
-    sentence.attributions = [carried, *kept]
+    out[position] = replace(sentence, attributions=[carried, *kept])
     return position, 0
 
 
@@ -598,7 +608,5 @@ class Tracker:
         in_boilerplate = any(a <= span.start and span.end <= b for a, b in article.boilerplate)
         label = "context" if in_boilerplate else prediction.label
         confidence = 1.0 if in_boilerplate else prediction.confidence  # a rule, not the model
-        sentence = SentenceResult(index, span.start, span.end, repair(span.text_of(article.text)), label, confidence)
-        if label != "context":
-            sentence.attributions = group_spans(span, article.text, prediction)
-        return sentence
+        attributions = group_spans(span, article.text, prediction) if label != "context" else []
+        return SentenceResult(index, span.start, span.end, repair(span.text_of(article.text)), label, confidence, attributions)

@@ -20,9 +20,12 @@ class TextSpan:
         return {"text": self.text, "start": self.start, "end": self.end}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Attribution:
-    """One who-said-what relation found in a sentence."""
+    """One who-said-what relation found in a sentence.
+
+    Frozen: a stage that changes one (resolution, continuations) makes a new one with ``dataclasses.replace``.
+    """
 
     source: TextSpan | None
     cue: TextSpan | None
@@ -35,8 +38,12 @@ class Attribution:
     vague: bool = False
     via: str | None = None  # the outlet that reported it ("Interfax")
     resolution: str = "unresolved"  # named, alias, pronoun, description, continuation, unresolved
-    # The attribution it carries on: (sentence index, attribution index), earlier in the same article.
+    # The attribution it carries on, earlier in the same article: that one's ``key``.
     continues: tuple[int, int] | None = None
+    # Which attribution this is in its article, (sentence index, number in the sentence), given when
+    # continuations are built (``pipeline.merge_continuations``).  It stays with the attribution when a later
+    # stage drops others from its sentence, so ``continues`` keeps naming the same one.
+    key: tuple[int, int] | None = None
     # False for spans that are no statement for the claim graph: a content of function words, an action
     # ("scrapped"), a bare "was" (pipeline.is_statement); they stay in the JSONL contract, unstored.
     statement: bool = True

@@ -17,7 +17,7 @@ from pathlib import Path
 _DATA = Path(__file__).resolve().parent / "data"
 _SEGMENT_WORDS = json.loads((_DATA / "segment_words.json").read_text(encoding="utf-8"))
 # Titles, months and company suffixes that end in a full stop without ending a sentence.
-ABBREVIATIONS = frozenset(_SEGMENT_WORDS["ABBREVIATIONS"])
+ABBREVIATIONS = frozenset(_SEGMENT_WORDS["abbreviations"])
 
 _ROLES = json.loads((_DATA / "roles.json").read_text(encoding="utf-8"))
 HEADLINE_OPENERS = frozenset(_ROLES["headline_openers"])
@@ -80,7 +80,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 ROLE_WORDS = frozenset(_ROLES["role_words"])
 _WORD = re.compile(r"\S+")
-_FUNCTION_END = frozenset(_SEGMENT_WORDS["_FUNCTION_END"])
+_FUNCTION_END = frozenset(_SEGMENT_WORDS["function_end"])
 MAX_HEADLINE_WORDS = 12
 
 

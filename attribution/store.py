@@ -437,12 +437,12 @@ def _resolve_sources(
 ) -> list[Pending]:
     """Each attribution with its sentence id, its source and the outlet it came through (new ones not flushed)."""
     pending = []
-    by_index = {s.index: s for s in result.sentences}
+    by_key = {a.key: (s, a) for s in result.sentences for a in s.attributions if a.key is not None}
     for sentence, sentence_id in zip(result.sentences, sentence_ids):
         if sentence.label == "context":
             continue
         for attribution in sentence.attributions:
-            if _repeats_chain(attribution, by_index) or not attribution.statement:
+            if _repeats_chain(attribution, by_key) or not attribution.statement:
                 continue  # a quotation over several sentences is one statement, stored with its first sentence
             if min_probability > 0 and calibration.confidence(sentence, attribution) < min_probability:
                 continue  # probably wrong: left in the sentence labels, kept out of the claim graph
@@ -452,15 +452,14 @@ def _resolve_sources(
     return pending
 
 
-def _repeats_chain(attribution: Attribution, sentences: dict[int, SentenceResult]) -> bool:
+def _repeats_chain(attribution: Attribution, by_key: dict[tuple[int, int], tuple[SentenceResult, Attribution]]) -> bool:
     """Whether ``attribution`` carries on an earlier one whose content span is the same (already stored)."""
     if attribution.continues is None or attribution.content is None:
         return False
-    sentence_index, position = attribution.continues
-    earlier = sentences.get(sentence_index)
-    if earlier is None or position >= len(earlier.attributions) or earlier.label == "context":
+    earlier_sentence, earlier = by_key.get(attribution.continues, (None, None))
+    if earlier_sentence is None or earlier is None or earlier_sentence.label == "context":
         return False
-    content = earlier.attributions[position].content
+    content = earlier.content
     return content is not None and (content.start, content.end) == (attribution.content.start, attribution.content.end)
 
 
@@ -651,7 +650,7 @@ def merge_sources(session: Session, name: str, into: str) -> Source:
 
 def _without_determiner(name: str) -> str:
     first, _, rest = name.partition(" ")
-    return rest if first in ("the", "a", "an") and rest else name
+    return rest if first in link.ARTICLES and rest else name
 
 
 def split_alias(session: Session, alias: str, source_name: str | None = None) -> Source:
@@ -667,7 +666,7 @@ def split_alias(session: Session, alias: str, source_name: str | None = None) ->
     normalized = normalize(alias)
     bare = _without_determiner(normalized)
     # "NSC spokesman" and "the NSC spokesman" are one name here, as for the statements below.
-    forms = {normalized, bare} | {f"{determiner} {bare}" for determiner in ("the", "a", "an")}
+    forms = {normalized, bare} | {f"{determiner} {bare}" for determiner in link.ARTICLES}
     query = select(SourceAlias).where(col(SourceAlias.normalized).in_(forms))
     from_source = _source_named(session, source_name) if source_name is not None else None
     if from_source is not None:

@@ -44,7 +44,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT.parent / "shared" / "data" / "bbc-news" / "articles.jsonl"
 GOLD = ROOT / "tests" / "data" / "bbc_statement_gold.jsonl"
-SETS = {"blind": GOLD, "dev": ROOT / "tests" / "data" / "bbc_statement_dev.jsonl"}
+SETS = {
+    "blind": GOLD,  # 102 politics articles, only measured
+    "blind2": ROOT / "tests" / "data" / "bbc_statement_blind2.jsonl",  # 102 business/sport/arts/tech articles, only measured
+    "dev": ROOT / "tests" / "data" / "bbc_statement_dev.jsonl",  # 140 politics articles the rules were written on
+    "npdev": ROOT / "tests" / "data" / "bbc_statement_npdev.jsonl",  # 60 other-desk articles the rules were written on
+    "calib": ROOT / "tests" / "data" / "bbc_statement_calib.jsonl",  # 72 other-desk articles: calibration only, errors unread
+}
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame", "rev", "professor", "prof"}
 ARTICLES = {"the", "a", "an"}
 CONFIDENCE_BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0001)

@@ -154,17 +154,18 @@ def _fit_calibration():  # type: ignore[no-untyped-def]
     return fit_calibration
 
 
-def test_the_late_dev_articles_are_the_last_72_of_the_dev_gold() -> None:
-    """The transfer step is fitted on the dev articles judged last; the regression on the 68 the rules were written on."""
+def test_the_judged_sets_are_disjoint_and_the_transfer_set_is_neither_rule_writing_nor_blind() -> None:
+    """The regression is fitted on the rule sets, the Platt step on a set no rule was written on; blind sets only measure."""
     fit = _fit_calibration()
-    late = [line.strip() for line in fit.LATE.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
-    order: list[str] = []
-    for line in (fit.ROOT / "tests" / "data" / "bbc_statement_dev.jsonl").read_text(encoding="utf-8").splitlines():
-        article = json.loads(line)["article"]
-        if article not in order:
-            order.append(article)
-    assert len(late) == len(set(late)) == 72
-    assert set(late) == set(order[68:])
+    sets = {name: {json.loads(line)["article"] for line in path.read_text(encoding="utf-8").splitlines()}
+            for name, path in fit.sc.SETS.items()}
+    assert {len(v) for k, v in sets.items() if k in ("blind", "blind2")} == {102}
+    assert (len(sets["calib"]), len(sets["npdev"]), len(sets["dev"])) == (72, 60, 140)
+    names = sorted(sets)
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            assert not sets[first] & sets[second], (first, second)
+    assert set(fit.TRANSFER_SETS).isdisjoint(fit.RULE_SETS) and not {"blind", "blind2"} & set(fit.TRANSFER_SETS + fit.RULE_SETS)
 
 
 def test_the_transfer_step_shrinks_a_logit_that_is_overconfident_on_new_articles() -> None:

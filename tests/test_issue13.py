@@ -585,6 +585,10 @@ def test_round_four_names(mention: str, name: str, kind: str) -> None:
     assert (entity.name, entity.type) == (name, kind)
 
 
+def test_a_first_person_after_an_occupation_is_no_name() -> None:
+    assert parse_named("Every activist I").name != "I"  # "Every activist I have spoken to says ..."
+
+
 def test_a_seat_is_no_name_and_the_mp_for_it_is_left_unnamed() -> None:
     entity = parse_named("The MP for Kettleby and Wrenthorpe")
     assert entity.name == "The MP for Kettleby and Wrenthorpe" and entity.vague and entity.type == "person"
