@@ -290,12 +290,16 @@ def parse_named(mention: str) -> Entity:
     """Split titles and appositives: 'White House ... spokesperson John Kirby' -> John Kirby, role, affiliation."""
     text = trim_name(clean_mention(mention))
     lead = text.split(" ")
-    if len(lead) >= 3 and lead[0].lower() in LEADING_DESCRIPTORS and all(_is_capitalised(w) for w in lead[1:3]):
+    if len(lead) >= 3 and (lead[0].lower() in LEADING_DESCRIPTORS or _is_role(lead[0].split("-")[-1])) and all(_is_capitalised(w) for w in lead[1:3]):
         # "Striker Thierry Henry", "Farmer Geoff Brooks": a description, capitalised as the sentence's first word
         person = parse_named(" ".join(lead[1:]))
         if person.type == "person":
             return replace(person, role=person.role or lead[0])
-    spoken = re.match(r"^(?P<owner>(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*)[\u2019']s\s+(?P<noun>[a-z]+)$", text)
+    owned = re.match(r"^(?P<owner>(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*)[\u2019']s\s+(?P<role>(?:[a-z][\w-]*\s){1,3})(?P<name>[A-Z][\w'\u2019-]+\s[A-Z][\w'\u2019-]+)$", text)
+    if owned and owned.group("name").split()[0].lower() in FEMALE_NAMES | MALE_NAMES:
+        # "Chris Tomlinson's coach Peter Stanley": the person, the rest his role
+        return Entity(owned.group("name"), "person", False, f"{owned.group('owner')}'s {owned.group('role').strip()}", None)
+    spoken = re.match(r"^(?P<owner>(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*)[\u2019']s\s+(?:[a-z]+\s)?(?P<noun>[a-z]+)$", text)
     if spoken and spoken.group("noun") in SPEECH_NOUNS:
         return parse_named(spoken.group("owner"))  # "Mr Crosby's statement said": Mr Crosby said
     pair = _PAIR.match(text)
@@ -368,8 +372,11 @@ def parse_named(mention: str) -> Entity:
         # "Ian Hunter at Goodbody Stockbrokers in Dublin", "energy analyst Orin Middleton of Barclays Capital": the
         # person, the body an affiliation (its place dropped)
         name_words = at_body.group("name").split()
+        titled_name = len(name_words) == 3 and name_words[0].lower().strip(".") in HONORIFICS
+        if titled_name:
+            name_words = name_words[1:]  # "Dr Doug Williams of BT"
         description = at_body.group("described").split()
-        known = name_words[0].lower() in FEMALE_NAMES | MALE_NAMES or any(_is_role(w) or w in LEADING_DESCRIPTORS for w in description)
+        known = titled_name or name_words[0].lower() in FEMALE_NAMES | MALE_NAMES or any(_is_role(w) or w in LEADING_DESCRIPTORS for w in description)
         plain = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES | HONORIFICS or w.isupper() for w in name_words)
         if known and plain:
             body = re.sub(r"\s+in\s+[A-Z][\w\s-]*$", "", at_body.group("body"))
@@ -674,7 +681,7 @@ class ArticleIndex:
             entity.place = entity.place or place_kind(entity.name)
         found.sort(key=lambda item: item[0])
         self.mentions = [
-            Mention(a, e, self._weight(a, found, reported), b, next(((s, t) for s, t in reported if s <= a < t), None))
+            Mention(a, e, self._weight(a, b, found, reported), b, next(((s, t) for s, t in reported if s <= a < t), None))
             for a, b, e in found
         ]
         self.mentions += _conjoined(text, self.mentions)
@@ -686,9 +693,11 @@ class ArticleIndex:
             if person is not None and person.name in self.gender:
                 self.gender[mention.entity.name] = self.gender[person.name]
 
-    def _weight(self, position: int, found: Sequence[tuple[int, int, Entity]], reported: Sequence[tuple[int, int]]) -> float:
+    def _weight(self, position: int, end: int, found: Sequence[tuple[int, int, Entity]], reported: Sequence[tuple[int, int]]) -> float:
         """How much a mention at ``position`` counts towards salience: more as its sentence's subject (not
-        inside a statement's content, ``reported``)."""
+        inside a statement's content, ``reported``), less as the owner of a thing ("Mervyn Peake's gothic fantasy")."""
+        if re.match(r"['\u2019]s\s+[a-z]", self.text[end : end + 4]) and not any(a > end and a - end <= 4 for a, _, _ in found):
+            return REPORTED_WEIGHT
         if any(start <= position < end for start, end in reported):
             return 1.0
         sentence = self.sentence_of(position)
@@ -885,6 +894,8 @@ def _pronoun_fits(pronoun: str, entity: Entity, gender: str | None) -> bool:
             gender = "female" if head.endswith("woman") else "male" if head.endswith("man") else None
         said = PRONOUN_GENDER.get(pronoun)  # "he" is anyone not known to be female
         return said is None or gender is None or gender == said
+    if pronoun in ("it", "its") and entity.type in ("document", "anonymous") and entity.name.split()[-1].lower().endswith("s"):
+        return False  # "it said" is no "recent figures"
     if pronoun in PLURAL_PRONOUNS:  # "they" is seldom a country or a city
         return (entity.type in ("anonymous", "government", "organization", "media", "group") or entity.vague) and not entity.place
     return entity.type in ("organization", "government", "media", "document")
@@ -1153,8 +1164,8 @@ def _described_person(
         if pronoun != "they" and not _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)):
             continue
         known = {w.lower().strip(".,") for w in f"{candidate.role or ''} {candidate.affiliation or ''}".split()}
-        if qualifiers and not qualifiers <= known:
-            continue  # "the Arsenal boss" is not the Chelsea manager, nor anyone whose club is not known
+        if qualifiers and known and not qualifiers <= known:
+            continue  # "the Arsenal boss" is not the Chelsea manager
         return candidate
     return None
 

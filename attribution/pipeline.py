@@ -48,6 +48,7 @@ _STATEMENTS = json.loads((_DATA / "statements.json").read_text(encoding="utf-8")
 CONTENT_FUNCTION_WORDS = frozenset(_STATEMENTS["function_words"])
 AUXILIARY_CUES = frozenset(_STATEMENTS["auxiliary_cues"])
 ACTION_CUES = frozenset(_STATEMENTS["action_cues"])
+INFINITIVE_ACTION_CUES = frozenset(_STATEMENTS["infinitive_action_cues"])
 PASSIVE_PARTICIPLES = frozenset(_STATEMENTS["passive_participles"])
 _BE_FORMS = frozenset(_STATEMENTS["be_forms"])
 _QUOTE_MARKS = "\"\u201c\u201d"
@@ -73,6 +74,8 @@ def is_statement(attribution: Attribution) -> bool:
         main = [w for w in cue if w not in AUXILIARY_CUES]
         if main and main[0] in ACTION_CUES and not quoted:
             return False
+        if main and main[-1] in INFINITIVE_ACTION_CUES and attribution.content is not None and _bare_words(attribution.content.text)[:1] == ["to"]:
+            return False  # "agreed to buy AT&T": a deal, not a statement
         passive = any(a in _BE_FORMS and b in PASSIVE_PARTICIPLES for a, b in zip(cue, cue[1:]))
         if passive and "by" not in cue:
             return False

@@ -579,6 +579,10 @@ def test_a_speaker_after_the_cue_ends_the_sentence_and_us_in_capitals_is_no_pron
     ("The secretary of the Welsh Students Rugby Union, Reverend Eldon Phillips", "Eldon Phillips", "person"),
     ("Arts minister Estelle Morris of the findings", "Estelle Morris", "person"),  # what she spoke of is no name
     ("Critics of the government", "Critics of the government", "anonymous"),
+    ("Dr Doug Williams of BT", "Doug Williams", "person"),
+    ("Chris Tomlinson's coach Peter Stanley", "Peter Stanley", "person"),  # the coach, not the athlete
+    ("Vice-chairman Vivek Paul", "Vivek Paul", "person"),
+    ("Andrew Fisher's sales pitch", "Andrew Fisher", "person"),
 ])
 def test_round_four_names(mention: str, name: str, kind: str) -> None:
     entity = parse_named(mention)
@@ -619,3 +623,23 @@ def test_who_was_told_is_no_source() -> None:
                                                    span("CUE", "told"), span("SOURCE", "technology site ZDNet")])
     (attribution,) = group_spans(Span(0, len(text)), text, prediction)
     assert attribution.source is not None and attribution.source.text.startswith("Jane Ravens")
+
+
+@pytest.mark.parametrize(("cue", "content", "kept"), [
+    ("agreed", "to buy the rival firm for $16bn", False),  # a deal, not a statement
+    ("agreed", "that the rules were unfair", True),
+])
+def test_agreeing_to_do_something_is_no_statement(cue: str, content: str, kept: bool) -> None:
+    text = f"Axon Holdings {cue} {content}."
+    span = lambda part: TextSpan(text.index(part), text.index(part) + len(part), part)  # noqa: E731
+    assert is_statement(Attribution(span("Axon Holdings"), span(cue), span(content), 0.9)) is kept
+
+
+def test_it_said_is_no_plural_document_and_he_is_no_name_owning_a_book() -> None:
+    text = ("Recent figures showed that Norvale's profits tripled. It said sales of cameras were strong. "
+            "Dr Alan Torres of Belmont said the tools were ready. The project draws on Mervyn Peake's gothic fantasy. "
+            "He said it would open next year.")
+    found = resolve(text, [("Recent figures", "showed", "that Norvale's profits tripled"), ("It", "said", "sales of cameras were strong"),
+                           ("Dr Alan Torres of Belmont", "said", "the tools were ready"), ("He", "said", "it would open next year")])
+    assert found[1].entity != "Recent figures"
+    assert found[3].entity != "Mervyn Peake"
