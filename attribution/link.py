@@ -36,7 +36,12 @@ NAME_CONNECTORS = frozenset(_DESCRIPTORS["name_connectors"])  # "World Travel an
 OTHER_QUANTIFIERS = frozenset(_DESCRIPTORS["other_quantifiers"])  # "Other agencies": nobody named
 ORGANISATION_DESCRIPTORS = frozenset(_DESCRIPTORS["organisation_descriptors"])  # "agrochemical giant Monsanto"
 UNNAMED_PLURALS = frozenset(_DESCRIPTORS["unnamed_plurals"])  # "Reports said", "Governments have pledged"
+SEAT_PREPOSITIONS = frozenset(_DESCRIPTORS["seat_prepositions"])  # "The MP for Sittingbourne and Sheppey"
 _AGE = re.compile(r"^\d+-year-old$")  # "the 25-year-old": a person, whoever the article is about
+# "Arts minister Estelle Morris of the findings": a full name, then what she spoke of
+_SPOKEN_OF = re.compile(r"([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\s+of\s+(?:" + "|".join(_DESCRIPTORS["topic_determiners"]) + r")\s+[a-z][a-z\s-]*$")
+# "Mervyn Davies at a London press (conference)": where, not who
+_SCENE = re.compile(r"(?<=[A-Za-z])\s+(?:" + "|".join(_DESCRIPTORS["scene_prepositions"]) + r")\s+(?:a|an)\s+[^,]*$")
 # Public offices with one holder at a time ("the chancellor"): named only on evidence, never by recency.
 OFFICES = frozenset(_ROLES["offices"])
 ROLE_SYNONYMS: dict[str, str] = _ROLES["role_synonyms"]
@@ -252,10 +257,8 @@ def trim_name(text: str) -> str:
     text = _RELATIVE_CLAUSE.sub("", text) or text
     text = re.sub(r"\s*\([^)]*$", "", text) or text
     text = _TRAILING_CONJUNCTION.sub("", text) or text  # "Tony Blair and" (the span stopped mid-pair)
-    # "Arts minister Estelle Morris of the findings": a full name, then what she spoke of
-    text = re.sub(r"([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\s+of\s+(?:the|his|her|its|their)\s+[a-z][a-z\s-]*$", r"\1", text) or text
-    # "Mervyn Davies at a London press (conference)": where, not who
-    text = re.sub(r"(?<=[A-Za-z])\s+(?:at|during|in|on|after|before)\s+(?:a|an)\s+[^,]*$", "", text) or text
+    text = _SPOKEN_OF.sub(r"\1", text) or text  # "Estelle Morris of the findings"
+    text = _SCENE.sub("", text) or text  # "Mervyn Davies at a London press"
     words = text.split(" ")
     if len(words) > 2 and words[-2].lower() == "on" and words[-1].lower().strip(".,") in WEEKDAYS:
         words = words[:-2]  # "the Electoral Commission on Thursday": when, not who
@@ -401,7 +404,7 @@ def parse_named(mention: str) -> Entity:
     if run and not (run == 1 and words[-1] == "I") and any(_is_role(w) or w in LEADING_DESCRIPTORS for w in before) and last not in DOCUMENT_WORDS | ORGANIZATION_WORDS and not (
         run == 1 and (last in GOVERNMENT_WORDS or after_preposition or title_case_body)  # "Fairford Coach Action" is a body
     ) and not (before and before[-1] in ("and", "&")) and not any(  # "The MP for Sittingbourne and Sheppey": a seat
-        _is_role(w) and w not in VAGUE_SINGULAR and after in ("for", "of") for w, after in zip(before, before[1:])
+        _is_role(w) and w not in VAGUE_SINGULAR and after in SEAT_PREPOSITIONS for w, after in zip(before, before[1:])
     ):
         # "spokesperson John Kirby": the run is the name; "ambassador to North Korea Alexander
         # Matsegora": a place runs into the name, so keep its last two words.
@@ -433,7 +436,7 @@ def parse_named(mention: str) -> Entity:
         words = words[1:]
     name = " ".join(words)
     role_words = [w.lower() for w in words if w.lower() not in DETERMINERS]
-    if len(role_words) >= 3 and _is_role(role_words[0]) and role_words[0] not in VAGUE_SINGULAR and role_words[1] in ("for", "of"):
+    if len(role_words) >= 3 and _is_role(role_words[0]) and role_words[0] not in VAGUE_SINGULAR and role_words[1] in SEAT_PREPOSITIONS:
         # "The MP for Sittingbourne and Sheppey", "the chairman of the Bar Council": a role, nobody named
         return Entity(name[:1].upper() + name[1:], "person", True, role=" ".join(role_words))
     if name.lower().startswith("the ") and len(words) > 1 and _is_capitalised(words[1]):
@@ -693,10 +696,10 @@ class ArticleIndex:
             if person is not None and person.name in self.gender:
                 self.gender[mention.entity.name] = self.gender[person.name]
 
-    def _weight(self, position: int, end: int, found: Sequence[tuple[int, int, Entity]], reported: Sequence[tuple[int, int]]) -> float:
+    def _weight(self, position: int, mention_end: int, found: Sequence[tuple[int, int, Entity]], reported: Sequence[tuple[int, int]]) -> float:
         """How much a mention at ``position`` counts towards salience: more as its sentence's subject (not
         inside a statement's content, ``reported``), less as the owner of a thing ("Mervyn Peake's gothic fantasy")."""
-        if re.match(r"['\u2019]s\s+[a-z]", self.text[end : end + 4]) and not any(a > end and a - end <= 4 for a, _, _ in found):
+        if re.match(r"['\u2019]s\s+[a-z]", self.text[mention_end : mention_end + 4]) and not any(0 < a - mention_end <= 4 for a, _, _ in found):
             return REPORTED_WEIGHT
         if any(start <= position < end for start, end in reported):
             return 1.0
