@@ -3,8 +3,9 @@
 One Ray Data pipeline: ``read_text`` (JSONL, one record a line) or ``read_binary_files`` (text files)
 reads the inputs, the same ingest functions as ``attribution batch`` turn them into articles, one
 planning step drops those already stored with this model version and cuts the rest into the chunks
-``attribution batch`` would (the same function), and ``map_batches`` scores each chunk on actors that
-load the model once (:class:`attribution.batch.BatchScorer`).  Being one pipeline, the actors start
+``attribution batch`` would (the same functions), and ``map_batches`` scores each chunk on actors that
+load the model once (:class:`attribution.batch.BatchScorer`); with several actors a chunk is cut in as
+many pieces, which they score at once (a sentence's scores do not depend on the sentences scored with it).  Being one pipeline, the actors start
 (process, imports, model: several seconds) while the inputs are still read, instead of after; the
 articles never travel through this process.  This process resolves sources and stores each chunk in
 one transaction, in input order, so the rows are those ``attribution batch`` writes.  With
@@ -28,6 +29,7 @@ from attribution.batch import (
     BATCHES_PER_CHUNK,
     BatchSummary,
     _chunks,
+    _estimated_sentences,
     import_store_modules,
     progress_bar,
     select_new,
@@ -41,7 +43,7 @@ from attribution.results import ArticleResult
 
 ARTICLE_COLUMN = "article"  # a pickled ingest.Article (offsets and boilerplate ranges kept exactly), or a chunk of them
 ERROR_COLUMN = "error"
-KIND_COLUMN = "kind"  # after planning: chunk, failure, plan (how many articles to score), skipped (how many not)
+KIND_COLUMN = "kind"  # after planning: piece, chunk (a chunk's last piece), failure, plan (articles to score), skipped
 COUNT_COLUMN = "count"
 RESULTS_COLUMN = "results"  # a chunk's pickled list of ArticleResult (other rows: their payload, passed through)
 READ_CPUS = 0.5  # what reading, parsing and planning tasks reserve (they run while the scoring actors start)
@@ -101,7 +103,7 @@ def _from_files(batch: dict[str, Any]) -> dict[str, list]:
     return {ARTICLE_COLUMN: articles, ERROR_COLUMN: errors}
 
 
-def _plan(batch: dict[str, Any], done: set[str], budget: int) -> dict[str, list]:
+def _plan(batch: dict[str, Any], done: set[str], budget: int, pieces: int = 1) -> dict[str, list]:
     """All the articles, in input order (one block) -> the rows the scorers take: one per chunk to score.
 
     The chunks are ``attribution batch``'s (the same functions on the same articles: ``select_new`` drops
@@ -116,9 +118,19 @@ def _plan(batch: dict[str, Any], done: set[str], budget: int) -> dict[str, list]
     pending, failures, skipped = select_new(items, done)
     rows: list[tuple[str, bytes, int]] = [("failure", pickle.dumps(failure), 0) for failure in failures]  # kind, payload, count
     rows += [("plan", b"", len(pending)), ("skipped", b"", skipped)]
-    rows += [("chunk", pickle.dumps(chunk), len(chunk)) for chunk in _chunks(pending, budget)]
+    for chunk in _chunks(pending, budget):
+        parts = _pieces(chunk, pieces)
+        rows += [("piece", pickle.dumps(part), len(part)) for part in parts[:-1]] + [("chunk", pickle.dumps(parts[-1]), len(parts[-1]))]
     kinds, payloads, counts = (list(column) for column in zip(*rows))
     return {KIND_COLUMN: kinds, ARTICLE_COLUMN: payloads, COUNT_COLUMN: counts}
+
+
+def _pieces(chunk: list[Article], parts: int) -> list[list[Article]]:
+    """A chunk cut into about ``parts`` runs of articles of about as many sentences each, for as many actors
+    to score at once (a sentence's scores do not depend on the others it is scored with)."""
+    if parts <= 1 or len(chunk) <= 1:
+        return [chunk]
+    return list(_chunks(chunk, -(-sum(_estimated_sentences(a) for a in chunk) // parts)))
 
 
 def _read_failure(error: str) -> ReadFailure:
@@ -142,9 +154,9 @@ class RayScorer:
         self.scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        """A chunk row's articles are scored (its results, pickled, replace them); other rows pass through."""
+        """A chunk or piece row's articles are scored (its results, pickled, replace them); other rows pass through."""
         payloads = [
-            pickle.dumps(self.scorer.tracker.analyze_many(pickle.loads(blob), resolve=False)) if kind == "chunk" else blob
+            pickle.dumps(self.scorer.tracker.analyze_many(pickle.loads(blob), resolve=False)) if kind in ("piece", "chunk") else blob
             for kind, blob in zip(batch[KIND_COLUMN], batch[ARTICLE_COLUMN])
         ]
         return {KIND_COLUMN: [str(k) for k in batch[KIND_COLUMN]], RESULTS_COLUMN: payloads,
@@ -201,10 +213,11 @@ def run_ray_batch(
         # and planning tasks could not run beside them (Ray Data's repartition takes a whole CPU); the model
         # only runs once those are done (the plan waits for every article), so its threads take them back.
         reserved = max(0.0, min(float(threads), (cpus - 1) / workers))
-        # One block, in input order: the chunks are cut over the whole input.  With one actor the plan runs in
-        # it (Ray Data fuses the two steps); with more, each chunk is a block of its own, for any actor to take.
+        # One block, in input order: the chunks are cut over the whole input.  With several actors each chunk is
+        # cut in as many pieces (of about as many sentences), each a block of its own for any free actor, so that
+        # none idles while another scores a whole chunk; the pieces of a chunk are stored together, as one chunk.
         planned = articles.repartition(1).map_batches(
-            partial(_plan, done=done, budget=batch_size * BATCHES_PER_CHUNK), batch_size=None, batch_format="default", num_cpus=READ_CPUS
+            partial(_plan, done=done, budget=batch_size * BATCHES_PER_CHUNK, pieces=workers), batch_size=None, batch_format="default", num_cpus=READ_CPUS
         )
         if workers > 1:
             planned = planned.repartition(target_num_rows_per_block=1)
@@ -215,7 +228,8 @@ def run_ray_batch(
                                        "backend": backend, "threads": threads},
                 batch_size=1,
                 batch_format="default",
-                compute=ray.data.ActorPoolStrategy(size=workers),
+                # One piece at a time per actor: a ready actor does not queue the piece another could score.
+                compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
                 num_cpus=reserved,
             )
         )
@@ -225,16 +239,19 @@ def run_ray_batch(
 
         def chunks() -> Iterator[list[ArticleResult]]:
             """The scored chunks in input order; the other rows say what was skipped, planned or unreadable."""
+            parts: list[ArticleResult] = []
             for row in scored.iter_rows():
                 kind, payload = row[KIND_COLUMN], row[RESULTS_COLUMN]
-                if kind == "failure":
+                if kind == "piece":  # scored, but stored with the rest of its chunk
+                    parts += pickle.loads(payload)
+                elif kind == "failure":
                     read_failures.append(pickle.loads(payload))
                 elif kind == "skipped":
                     summary.skipped += int(row[COUNT_COLUMN])
                 elif kind == "plan":
                     progress.update(task, total=int(row[COUNT_COLUMN]), rates="articles")
                 else:
-                    results: list[ArticleResult] = pickle.loads(payload)
+                    results, parts = parts + pickle.loads(payload), []
                     progress.update(task, advance=len(results))
                     yield results
 
