@@ -11,7 +11,7 @@ import multiprocessing
 import re
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,6 +164,91 @@ def _estimated_sentences(article: Article) -> int:
     return max(1, len(_SENTENCE_END.findall(article.text)))
 
 
+def import_store_modules() -> None:
+    """Import what the database and model version need (torch comes with the model module) before a run's
+    clock starts: the summary line times the run, not Python's imports."""
+    import attribution.db.engine  # noqa: F401
+    import attribution.model  # noqa: F401
+    import attribution.store  # noqa: F401
+
+
+def stored_hashes(db: str | None, model_dir: Path | None) -> tuple[Any, set[str]]:
+    """The database's engine, and the content hashes of the articles it holds scored with this model version."""
+    from sqlmodel import Session
+
+    from attribution.db.engine import make_engine
+    from attribution.model import PACKAGED_MODEL_DIR, model_version
+    from attribution.store import scored_hashes
+
+    engine = make_engine(db)
+    version = model_version(Path(model_dir) if model_dir else PACKAGED_MODEL_DIR)
+    with Session(engine) as session:
+        return engine, scored_hashes(session, version)
+
+
+def select_new(items: Iterable[Article | ReadFailure], done: set[str]) -> tuple[list[Article], list[ReadFailure], int]:
+    """The articles to score, in input order; the inputs that could not be read; how many articles are skipped
+    (stored already with this model version, whose hashes are ``done``, or repeated in the input)."""
+    pending: list[Article] = []
+    failures: list[ReadFailure] = []
+    seen: set[str] = set()
+    skipped = 0
+    for item in items:
+        if isinstance(item, ReadFailure):
+            failures.append(item)
+        elif item.content_hash in done or item.content_hash in seen:
+            skipped += 1
+        else:
+            seen.add(item.content_hash)
+            pending.append(item)
+    return pending, failures, skipped
+
+
+def store_failures(engine: Any, failures: Sequence[ReadFailure]) -> None:
+    """One ``Failure`` row per input that could not be read (a query tells what a run left out)."""
+    from sqlmodel import Session
+
+    from attribution.db.models import Failure
+
+    with Session(engine) as session:
+        session.add_all(Failure(input=failure.input, reason=failure.reason) for failure in failures)
+        session.commit()
+
+
+def store_chunks(
+    engine: Any, chunks: Iterable[list[ArticleResult]], summary: BatchSummary, on_stored: Callable[[], None] | None = None
+) -> None:
+    """Resolve and store each scored chunk in one transaction, counting into ``summary``, then match the new
+    statements against imported fact-checks (issue 18).
+
+    One writer thread stores a chunk while the next one is scored (the model runs outside the GIL, or in
+    other processes); at most one chunk waits, and the chunks are stored in the order given.
+    ``on_stored`` is called after each chunk is stored (a progress bar's rates).
+    """
+    from sqlmodel import Session
+
+    from attribution.factchecks.checked import match_after_scoring
+
+    def record(write: Future, results: list[ArticleResult]) -> None:
+        statuses = write.result()  # re-raises a failed write here
+        summary.scored += sum(1 for s in statuses if s != "skipped")
+        summary.skipped += sum(1 for s in statuses if s == "skipped")
+        summary.sentences += sum(len(r.sentences) for r in results)
+        if on_stored is not None:
+            on_stored()
+
+    with Session(engine) as session, ThreadPoolExecutor(1, thread_name_prefix="writer") as writer:
+        waiting: tuple[Future, list[ArticleResult]] | None = None
+        for results in chunks:
+            if waiting is not None:
+                record(*waiting)
+            waiting = (writer.submit(_resolve_and_save, session, results), results)
+        if waiting is not None:
+            record(*waiting)
+    with Session(engine) as session:
+        match_after_scoring(session)
+
+
 def run_batch(
     input_path: str,
     db: str | None = None,
@@ -174,33 +259,12 @@ def run_batch(
     backend: str | None = None,
 ) -> BatchSummary:
     """Score every article of ``input_path`` not yet in the database with this model version."""
-    from sqlmodel import Session
-
-    from attribution.db.engine import make_engine
-    from attribution.db.models import Failure
-    from attribution.model import PACKAGED_MODEL_DIR, model_version
-    from attribution.store import scored_hashes
-
+    import_store_modules()
     started = time.time()
     summary = BatchSummary()
-    engine = make_engine(db)
-    version = model_version(Path(model_dir) if model_dir else PACKAGED_MODEL_DIR)
-    with Session(engine) as session:
-        done = scored_hashes(session, version)
-    pending: list[Article] = []
-    seen: set[str] = set()
-    for item in read_batch_input(input_path):
-        if isinstance(item, ReadFailure):
-            summary.failures.append(item)
-        elif item.content_hash in done or item.content_hash in seen:
-            summary.skipped += 1
-        else:
-            seen.add(item.content_hash)
-            pending.append(item)
-    with Session(engine) as session:
-        for failure in summary.failures:
-            session.add(Failure(input=failure.input, reason=failure.reason))
-        session.commit()
+    engine, done = stored_hashes(db, model_dir)
+    pending, summary.failures, summary.skipped = select_new(read_batch_input(input_path), done)
+    store_failures(engine, summary.failures)
     if not pending:
         summary.seconds = time.time() - started
         return summary
@@ -226,13 +290,16 @@ def run_batch(
             progress.advance(task, size)
 
         results_iter = (scorer.tracker.analyze_many(chunk, resolve=False, on_batch=advance) for chunk in chunks)
-    labelled = 0  # sentences of the chunks scored so far, exactly
 
-    def record(write: Future, results: list[ArticleResult]) -> None:
-        statuses = write.result()  # re-raises a failed write here
-        summary.scored += sum(1 for s in statuses if s != "skipped")
-        summary.skipped += sum(1 for s in statuses if s == "skipped")
-        summary.sentences += sum(len(r.sentences) for r in results)
+    def scored() -> Iterator[list[ArticleResult]]:
+        """Each chunk as it is labelled: its estimate gives way to its real number of sentences."""
+        labelled = 0  # sentences of the chunks scored so far, exactly
+        for chunk_number, results in enumerate(results_iter):
+            labelled += sum(len(r.sentences) for r in results)
+            progress.update(task, completed=labelled, total=labelled + sum(estimated[chunk_number + 1 :]))
+            yield results
+
+    def stored() -> None:
         elapsed = max(1e-9, time.time() - started)
         progress.update(
             task,
@@ -240,32 +307,12 @@ def run_batch(
             f"{summary.sentences / elapsed:.0f} sent/s, {len(summary.failures)} failed",
         )
 
-    def scored(results: list[ArticleResult], chunk_number: int) -> None:
-        """A chunk is labelled: its estimate gives way to its real number of sentences."""
-        nonlocal labelled
-        labelled += sum(len(r.sentences) for r in results)
-        total = labelled + sum(estimated[chunk_number + 1 :])
-        progress.update(task, completed=labelled, total=total)
-
     try:
-        # One writer thread stores a chunk while the next one is scored (the model runs outside the GIL);
-        # at most one chunk waits, and each chunk is still one transaction.
-        with progress, Session(engine) as session, ThreadPoolExecutor(1, thread_name_prefix="writer") as writer:
-            waiting: tuple[Future, list[ArticleResult]] | None = None
-            for chunk_number, results in enumerate(results_iter):
-                scored(results, chunk_number)
-                if waiting is not None:
-                    record(*waiting)
-                waiting = (writer.submit(_resolve_and_save, session, results), results)
-            if waiting is not None:
-                record(*waiting)
+        with progress:
+            store_chunks(engine, scored(), summary, stored)
     finally:
         if pool is not None:
             pool.close()
             pool.join()
-    with Session(engine) as session:  # issue 18: match the new statements against imported fact-checks
-        from attribution.factchecks.checked import match_after_scoring
-
-        match_after_scoring(session)
     summary.seconds = time.time() - started
     return summary

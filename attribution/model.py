@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -33,8 +33,9 @@ from attribution.errors import ModelError, TruncatedSentenceWarning
 force_offline()
 
 from safetensors.torch import load_file, save_file  # noqa: E402
-from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase  # noqa: E402
-from transformers.utils import logging as transformers_logging  # noqa: E402
+
+if TYPE_CHECKING:  # transformers is imported where a model or tokenizer is built from it: scoring needs neither
+    from transformers import PreTrainedTokenizerBase
 
 PACKAGED_MODEL_DIR = Path(__file__).parent / "weights"
 IGNORE_INDEX = -100
@@ -112,9 +113,10 @@ class AttributionModel(nn.Module):
 def build_model(settings: ModelSettings, encoder: nn.Module | None = None) -> AttributionModel:
     """A fresh model over the base encoder, LoRA-wrapped when ``lora_r > 0``."""
     force_offline()
-    transformers_logging.set_verbosity_error()
-    transformers_logging.disable_progress_bar()
+    _quiet_transformers()
     if encoder is None:
+        from transformers import AutoModel
+
         encoder = AutoModel.from_pretrained(resolve_base_model(settings.base_model), add_pooling_layer=False)
     if settings.lora_r > 0:
         from peft import LoraConfig, get_peft_model
@@ -129,9 +131,46 @@ def build_model(settings: ModelSettings, encoder: nn.Module | None = None) -> At
     return AttributionModel(encoder, settings)
 
 
+def _quiet_transformers() -> None:
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()  # the base's unused pooler is reported otherwise
+    transformers_logging.disable_progress_bar()
+
+
 def load_tokenizer(settings: ModelSettings) -> PreTrainedTokenizerBase:
+    from transformers import AutoTokenizer
+
     force_offline()
     return AutoTokenizer.from_pretrained(resolve_base_model(settings.base_model))
+
+
+@dataclass(eq=False)
+class RustTokenizer:
+    """What scoring uses of a fast transformers tokenizer (its Rust core and pad id), read straight from the
+    base model's ``tokenizer.json`` with the ``tokenizers`` library: loading a cached ONNX export then imports
+    no transformers (0.7 s of CPU at every start of a process that scores, a Ray actor's among them)."""
+
+    backend_tokenizer: Any
+    pad_token_id: int | None
+
+
+def load_scoring_tokenizer(settings: ModelSettings) -> PreTrainedTokenizerBase | RustTokenizer:
+    """The tokenizer ``Predictor.predict`` needs: a :class:`RustTokenizer` where the base model has a
+    ``tokenizer.json`` and names its pad token (the same Rust tokenizer transformers would load; a test
+    checks), else the transformers one."""
+    folder = resolve_base_model(settings.base_model)
+    pad: Any = None
+    for name in ("special_tokens_map.json", "tokenizer_config.json"):
+        if pad is None and (folder / name).is_file():
+            pad = json.loads((folder / name).read_text(encoding="utf-8")).get("pad_token")
+    pad = pad.get("content") if isinstance(pad, dict) else pad
+    if not (folder / "tokenizer.json").is_file() or not isinstance(pad, str):
+        return load_tokenizer(settings)
+    from tokenizers import Tokenizer
+
+    backend = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    return RustTokenizer(backend, backend.token_to_id(pad))
 
 
 def save_model(model: AttributionModel, folder: Path, card: str | None = None) -> None:
@@ -172,9 +211,10 @@ def model_version(folder: Path) -> str:
 
 def load_model(folder: Path, base_model: str | None = None) -> AttributionModel:
     """Load a saved folder for inference: base encoder + adapter, merged."""
+    from transformers import AutoModel
+
     force_offline()
-    transformers_logging.set_verbosity_error()  # the base's unused pooler is reported otherwise
-    transformers_logging.disable_progress_bar()
+    _quiet_transformers()
     folder = Path(folder)
     settings = read_settings(folder)
     if base_model is not None:
@@ -214,7 +254,7 @@ class Encoded:
 
 
 def encode(
-    tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], max_length: int, contexts: Sequence[str] | None = None
+    tokenizer: PreTrainedTokenizerBase | RustTokenizer, texts: Sequence[str], max_length: int, contexts: Sequence[str] | None = None
 ) -> Encoded:
     """Tokenize with dynamic padding (to the longest sentence of the batch).
 
@@ -261,10 +301,10 @@ def pad_encodings(encodings: Sequence[Any], texts: Sequence[str], pad_id: int, c
 
 
 # Per tokenizer object (weakly held, so a freed tokenizer's copy goes with it), per max_length.
-_BATCH_TOKENIZERS: weakref.WeakKeyDictionary[PreTrainedTokenizerBase, dict[int, Any]] = weakref.WeakKeyDictionary()
+_BATCH_TOKENIZERS: weakref.WeakKeyDictionary[PreTrainedTokenizerBase | RustTokenizer, dict[int, Any]] = weakref.WeakKeyDictionary()
 
 
-def _batch_tokenizer(tokenizer: PreTrainedTokenizerBase, max_length: int) -> Any:
+def _batch_tokenizer(tokenizer: PreTrainedTokenizerBase | RustTokenizer, max_length: int) -> Any:
     """A copy of the fast tokenizer's Rust core that truncates to ``max_length`` and does not pad."""
     copies = _BATCH_TOKENIZERS.setdefault(tokenizer, {})
     if max_length not in copies:
@@ -481,7 +521,9 @@ class Predictor:
             raise ModelError(f"unknown backend {backend!r}; use 'torch' or 'onnx'")
         self._setup(model.settings, tokenizer, batch_size, forward)
 
-    def _setup(self, settings: ModelSettings, tokenizer: PreTrainedTokenizerBase, batch_size: int, forward: Any) -> None:
+    def _setup(
+        self, settings: ModelSettings, tokenizer: PreTrainedTokenizerBase | RustTokenizer, batch_size: int, forward: Any
+    ) -> None:
         self.settings = settings
         self.tokenizer = tokenizer
         self.batch_size = batch_size
@@ -511,7 +553,7 @@ class Predictor:
                 if base_model is not None:
                     settings.base_model = base_model
                 predictor = cls.__new__(cls)
-                predictor._setup(settings, load_tokenizer(settings), batch_size, OnnxForward(exported))
+                predictor._setup(settings, load_scoring_tokenizer(settings), batch_size, OnnxForward(exported))
                 return predictor
         model = load_model(folder, base_model)
         return cls(model, load_tokenizer(model.settings), batch_size, quantize, backend, version)
@@ -602,7 +644,7 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 
 def tiny_base_model(folder: Path, hidden_size: int = 32, layers: int = 2, heads: int = 2) -> Path:
     """Write a small randomly initialised BERT with the packaged tokenizer: for fast tests, no download."""
-    from transformers import BertConfig, BertModel
+    from transformers import AutoTokenizer, BertConfig, BertModel
 
     force_offline()
     tokenizer = AutoTokenizer.from_pretrained(resolve_base_model(ModelSettings().base_model))

@@ -3,8 +3,9 @@
 One Ray Data pipeline: ``read_text`` (JSONL, one record a line) or ``read_binary_files`` (text files)
 reads the inputs, the same ingest functions as ``attribution batch`` turn them into articles, one
 planning step drops those already stored with this model version and cuts the rest into the chunks
-``attribution batch`` would (the same function), and ``map_batches`` scores each chunk on actors that
-load the model once (:class:`attribution.batch.BatchScorer`).  Being one pipeline, the actors start
+``attribution batch`` would (the same functions), and ``map_batches`` scores each chunk on actors that
+load the model once (:class:`attribution.batch.BatchScorer`); with several actors a chunk is cut in as
+many pieces, which they score at once (a sentence's scores do not depend on the sentences scored with it).  Being one pipeline, the actors start
 (process, imports, model: several seconds) while the inputs are still read, instead of after; the
 articles never travel through this process.  This process resolves sources and stores each chunk in
 one transaction, in input order, so the rows are those ``attribution batch`` writes.  With
@@ -19,22 +20,32 @@ import logging
 import os
 import pickle
 import time
-from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from attribution.batch import BATCHES_PER_CHUNK, BatchSummary, _chunks, _resolve_and_save, progress_bar
+from attribution.batch import (
+    BATCHES_PER_CHUNK,
+    BatchSummary,
+    _chunks,
+    _estimated_sentences,
+    import_store_modules,
+    progress_bar,
+    select_new,
+    store_chunks,
+    store_failures,
+    stored_hashes,
+)
 from attribution.errors import InputError
 from attribution.ingest import Article, ReadFailure, expand_inputs
 from attribution.results import ArticleResult
 
 ARTICLE_COLUMN = "article"  # a pickled ingest.Article (offsets and boilerplate ranges kept exactly), or a chunk of them
 ERROR_COLUMN = "error"
-KIND_COLUMN = "kind"  # after planning: chunk, failure, plan (how many articles to score), skipped (how many not)
+KIND_COLUMN = "kind"  # after planning: piece, chunk (a chunk's last piece), failure, plan (articles to score), skipped
 COUNT_COLUMN = "count"
-RESULTS_COLUMN = "results"  # a chunk's pickled list of ArticleResult
+RESULTS_COLUMN = "results"  # a chunk's pickled list of ArticleResult (other rows: their payload, passed through)
 READ_CPUS = 0.5  # what reading, parsing and planning tasks reserve (they run while the scoring actors start)
 
 
@@ -92,32 +103,40 @@ def _from_files(batch: dict[str, Any]) -> dict[str, list]:
     return {ARTICLE_COLUMN: articles, ERROR_COLUMN: errors}
 
 
-def _plan(batch: dict[str, Any], done: set[str], budget: int) -> dict[str, list]:
+def _plan(batch: dict[str, Any], done: set[str], budget: int, pieces: int = 1) -> dict[str, list]:
     """All the articles, in input order (one block) -> the rows the scorers take: one per chunk to score.
 
-    The chunks are ``attribution batch``'s (the same function on the same articles), because the int8
-    model's scores depend a little on which sentences share a forward pass: the same chunks give the
-    same rows.  A record that could not be read becomes a row of its own (``error``), and the number of
-    articles skipped (stored already with this model version, or repeated in the input) one more.
+    The chunks are ``attribution batch``'s (the same functions on the same articles: ``select_new`` drops
+    what is stored or repeated, ``_chunks`` cuts the rest), so each chunk is stored in one transaction as
+    there.  A record that could not be read becomes a row of its own (a pickled ``ReadFailure``), and the
+    number of articles skipped one more.
     """
-    rows: list[tuple[str, bytes | None, str | None, int]] = []  # kind, chunk, error, count
-    pending: list[Article] = []
-    seen: set[str] = set()
-    skipped = 0
-    for blob, error in zip(batch[ARTICLE_COLUMN], batch[ERROR_COLUMN]):
-        if isinstance(error, str):  # an empty cell may come back as None or NaN
-            rows.append(("failure", None, error, 0))
-            continue
-        article: Article = pickle.loads(blob)
-        if article.content_hash in done or article.content_hash in seen:
-            skipped += 1
-        else:
-            seen.add(article.content_hash)
-            pending.append(article)
-    rows += [("plan", None, None, len(pending)), ("skipped", None, None, skipped)]
-    rows += [("chunk", pickle.dumps(chunk), None, len(chunk)) for chunk in _chunks(pending, budget)]
-    kinds, payloads, errors, counts = (list(column) for column in zip(*rows))
-    return {KIND_COLUMN: kinds, ARTICLE_COLUMN: payloads, ERROR_COLUMN: errors, COUNT_COLUMN: counts}
+    items: list[Article | ReadFailure] = [
+        _read_failure(error) if isinstance(error, str) else pickle.loads(blob)  # an empty cell may come back as None or NaN
+        for blob, error in zip(batch[ARTICLE_COLUMN], batch[ERROR_COLUMN])
+    ]
+    pending, failures, skipped = select_new(items, done)
+    rows: list[tuple[str, bytes, int]] = [("failure", pickle.dumps(failure), 0) for failure in failures]  # kind, payload, count
+    rows += [("plan", b"", len(pending)), ("skipped", b"", skipped)]
+    for chunk in _chunks(pending, budget):
+        parts = _pieces(chunk, pieces)
+        rows += [("piece", pickle.dumps(part), len(part)) for part in parts[:-1]] + [("chunk", pickle.dumps(parts[-1]), len(parts[-1]))]
+    kinds, payloads, counts = (list(column) for column in zip(*rows))
+    return {KIND_COLUMN: kinds, ARTICLE_COLUMN: payloads, COUNT_COLUMN: counts}
+
+
+def _pieces(chunk: list[Article], parts: int) -> list[list[Article]]:
+    """A chunk cut into about ``parts`` runs of articles of about as many sentences each, for as many actors
+    to score at once (a sentence's scores do not depend on the others it is scored with)."""
+    if parts <= 1 or len(chunk) <= 1:
+        return [chunk]
+    return list(_chunks(chunk, -(-sum(_estimated_sentences(a) for a in chunk) // parts)))
+
+
+def _read_failure(error: str) -> ReadFailure:
+    """``"INPUT: reason"`` (the one line an ingest error says) -> the failure ``attribution batch`` records."""
+    name, _, why = error.partition(": ")
+    return ReadFailure(name, why or error)
 
 
 class RayScorer:
@@ -135,21 +154,13 @@ class RayScorer:
         self.scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        """A chunk row's articles are scored (its results, pickled, in ``results``); other rows pass through."""
-        results: list[bytes | None] = []
-        for kind, blob in zip(batch[KIND_COLUMN], batch[ARTICLE_COLUMN]):
-            if kind == "chunk":
-                results.append(pickle.dumps(self.scorer.tracker.analyze_many(pickle.loads(blob), resolve=False)))
-            else:
-                results.append(None)
-        return {KIND_COLUMN: [str(k) for k in batch[KIND_COLUMN]], RESULTS_COLUMN: results,
-                ERROR_COLUMN: [e if isinstance(e, str) else None for e in batch[ERROR_COLUMN]],
+        """A chunk or piece row's articles are scored (its results, pickled, replace them); other rows pass through."""
+        payloads = [
+            pickle.dumps(self.scorer.tracker.analyze_many(pickle.loads(blob), resolve=False)) if kind in ("piece", "chunk") else blob
+            for kind, blob in zip(batch[KIND_COLUMN], batch[ARTICLE_COLUMN])
+        ]
+        return {KIND_COLUMN: [str(k) for k in batch[KIND_COLUMN]], RESULTS_COLUMN: payloads,
                 COUNT_COLUMN: [int(c) for c in batch[COUNT_COLUMN]]}
-
-
-def _count(summary: BatchSummary, statuses: Sequence[str]) -> None:
-    summary.scored += sum(1 for s in statuses if s != "skipped")
-    summary.skipped += sum(1 for s in statuses if s == "skipped")
 
 
 def run_ray_batch(
@@ -167,24 +178,12 @@ def run_ray_batch(
         import ray
     except ImportError as exc:
         raise InputError("--engine ray needs Ray: pip install 'attribution[ray]'") from exc
-    from sqlmodel import Session
-
-    from attribution.db.engine import make_engine
-    from attribution.db.models import Failure
-    from attribution.model import PACKAGED_MODEL_DIR, model_version
-    from attribution.store import scored_hashes
-
+    import_store_modules()
     started = time.time()
     summary = BatchSummary()
-    engine = make_engine(db)
-    version = model_version(Path(model_dir) if model_dir else PACKAGED_MODEL_DIR)
-    with Session(engine) as session:
-        done = scored_hashes(session, version)
+    engine, done = stored_hashes(db, model_dir)
     runs = _runs(input_path, summary.failures)
-    with Session(engine) as session:
-        for failure in summary.failures:
-            session.add(Failure(input=failure.input, reason=failure.reason))
-        session.commit()
+    store_failures(engine, summary.failures)
     if not runs:
         summary.seconds = time.time() - started
         return summary
@@ -214,10 +213,11 @@ def run_ray_batch(
         # and planning tasks could not run beside them (Ray Data's repartition takes a whole CPU); the model
         # only runs once those are done (the plan waits for every article), so its threads take them back.
         reserved = max(0.0, min(float(threads), (cpus - 1) / workers))
-        # One block, in input order: the chunks are cut over the whole input.  With one actor the plan runs in
-        # it (Ray Data fuses the two steps); with more, each chunk is a block of its own, for any actor to take.
+        # One block, in input order: the chunks are cut over the whole input.  With several actors each chunk is
+        # cut in as many pieces (of about as many sentences), each a block of its own for any free actor, so that
+        # none idles while another scores a whole chunk; the pieces of a chunk are stored together, as one chunk.
         planned = articles.repartition(1).map_batches(
-            partial(_plan, done=done, budget=batch_size * BATCHES_PER_CHUNK), batch_size=None, batch_format="default", num_cpus=READ_CPUS
+            partial(_plan, done=done, budget=batch_size * BATCHES_PER_CHUNK, pieces=workers), batch_size=None, batch_format="default", num_cpus=READ_CPUS
         )
         if workers > 1:
             planned = planned.repartition(target_num_rows_per_block=1)
@@ -228,42 +228,41 @@ def run_ray_batch(
                                        "backend": backend, "threads": threads},
                 batch_size=1,
                 batch_format="default",
-                compute=ray.data.ActorPoolStrategy(size=workers),
+                # One piece at a time per actor: a ready actor does not queue the piece another could score.
+                compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
                 num_cpus=reserved,
             )
         )
         read_failures: list[ReadFailure] = []
         progress = progress_bar(quiet, "scoring on Ray")
         task = progress.add_task("scoring on Ray", total=None, rates="articles (reading)")
-        with progress, Session(engine) as session, ThreadPoolExecutor(1, thread_name_prefix="writer") as writer:
-            waiting: Future | None = None  # one chunk is stored while the next is scored, as in `attribution batch`
+
+        def chunks() -> Iterator[list[ArticleResult]]:
+            """The scored chunks in input order; the other rows say what was skipped, planned or unreadable."""
+            parts: list[ArticleResult] = []
             for row in scored.iter_rows():
-                kind = row[KIND_COLUMN]
-                if kind == "failure":
-                    name, _, why = row[ERROR_COLUMN].partition(": ")
-                    read_failures.append(ReadFailure(name, why or row[ERROR_COLUMN]))
+                kind, payload = row[KIND_COLUMN], row[RESULTS_COLUMN]
+                if kind == "piece":  # scored, but stored with the rest of its chunk
+                    parts += pickle.loads(payload)
+                elif kind == "failure":
+                    read_failures.append(pickle.loads(payload))
                 elif kind == "skipped":
                     summary.skipped += int(row[COUNT_COLUMN])
                 elif kind == "plan":
                     progress.update(task, total=int(row[COUNT_COLUMN]), rates="articles")
                 else:
-                    results: list[ArticleResult] = pickle.loads(row[RESULTS_COLUMN])
-                    if waiting is not None:
-                        _count(summary, waiting.result())
-                    waiting = writer.submit(_resolve_and_save, session, results)
-                    summary.sentences += sum(len(r.sentences) for r in results)
-                    elapsed = max(1e-9, time.time() - started)
-                    progress.update(task, advance=len(results), rates=f"articles; {summary.sentences / elapsed:.0f} sent/s")
-            if waiting is not None:
-                _count(summary, waiting.result())
-        with Session(engine) as session:
-            session.add_all(Failure(input=failure.input, reason=failure.reason) for failure in read_failures)
-            session.commit()
-        summary.failures += read_failures
-        with Session(engine) as session:  # as `attribution batch` does: the new statements against imported fact-checks
-            from attribution.factchecks.checked import match_after_scoring
+                    results, parts = parts + pickle.loads(payload), []
+                    progress.update(task, advance=len(results))
+                    yield results
 
-            match_after_scoring(session)
+        def stored() -> None:
+            elapsed = max(1e-9, time.time() - started)
+            progress.update(task, rates=f"articles; {summary.sentences / elapsed:.0f} sent/s")
+
+        with progress:
+            store_chunks(engine, chunks(), summary, stored)
+        store_failures(engine, read_failures)
+        summary.failures += read_failures
     finally:
         if owns_ray:
             ray.shutdown()

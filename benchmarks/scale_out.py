@@ -1,18 +1,22 @@
 """Scale-out figures of issue 17, measured in one run on the same articles:
 
-    python benchmarks/scale_out.py [--limit 84] [--model DIR] [--skip-ray] [--skip-postgres]
+    python benchmarks/scale_out.py [--limit 84] [--repeat 2] [--model DIR] [--skip-ray] [--skip-postgres]
 
 The first ``--limit`` politics articles of ../shared/data/bbc-news/articles.jsonl (read by path; a temporary
 JSONL copy of those lines is deleted at the end) are batch-scored with the packaged model:
 
-1. `attribution batch` into SQLite (the baseline);
-2. `attribution batch --engine ray` into SQLite, on a local Ray cluster started first and given a first tiny
-   Ray Data job (both timed apart, as a running cluster would not pay them: the job starts Ray Data's
-   detached system actors, which later jobs reuse), then compared row by row with 1;
-3. `attribution batch` into a throw-away PostgreSQL server (tests/postgres.py), then every export and
+1. `attribution batch` into SQLite (the baseline) and `attribution batch --engine ray` into SQLite, on a local
+   Ray cluster started first and given a first tiny Ray Data job (both timed apart, as a running cluster
+   would not pay them: the job starts Ray Data's detached system actors, which later jobs reuse), in the
+   order batch, Ray, Ray, batch (``--repeat`` times each), so that a load that rises or falls while they
+   run weighs on both alike; every Ray run's rows are compared with the first batch run's;
+2. `attribution batch` into a throw-away PostgreSQL server (tests/postgres.py), then every export and
    every query command compared with 1 (said-about: the same statements; the ranking is PostgreSQL's).
 
-Printed: sentences/s of each path, the Ray/local ratio, and whether rows and answers are identical.
+What is timed is printed with the figures: each run from the call to the return of ``run_batch`` or
+``run_ray_batch`` (the function behind the command), after this process has imported what both need.
+Printed: every run's sentences/s and the load average, the Ray/batch ratios, and whether rows and answers
+are identical.
 """
 
 from __future__ import annotations
@@ -69,33 +73,62 @@ def answers(db: str) -> tuple[dict[str, str], dict[str, list[int]]]:
     return exact, found
 
 
+TIMED = """timed, for both engines alike: each run from the call to the return of run_batch / run_ray_batch (wall
+  clock): opening the database and reading which articles it holds, reading the input, loading the model
+  (batch: in this process, its loaded model dropped before each run; Ray: starting the scoring actor, a
+  process with its imports and the model), scoring, resolving sources and storing, the fact-check match.
+  Not timed, for both: importing what this process needs (torch, SQLModel, Ray Data: once, before any run);
+  for Ray, starting the local cluster and its first Ray Data job (a running cluster has both; printed apart)."""
+
+
+def _run(engine: str, source: Path, db: str, model: Path | None) -> tuple[int, float, float, float]:
+    """One timed run: sentences, seconds, and the 1-minute load average before and after."""
+    from attribution.batch import run_batch
+    from attribution.pipeline import _cached_predictor
+    from attribution.ray_batch import run_ray_batch
+
+    before = os.getloadavg()[0]
+    if engine == "batch":
+        _cached_predictor.cache_clear()  # each batch run loads its model, as each Ray run starts its actor
+        began = time.perf_counter()
+        summary = run_batch(str(source), db=db, model_dir=model, quiet=True)
+    else:
+        began = time.perf_counter()
+        summary = run_ray_batch(str(source), db=db, model_dir=model, quiet=True)
+    return summary.sentences, time.perf_counter() - began, before, os.getloadavg()[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=84)
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each engine, in the order batch, Ray, Ray, batch, ...")
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--skip-ray", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
 
-    from attribution.batch import run_batch
+    # What both engines' driver needs, imported before anything is timed.
+    import sqlmodel  # noqa: F401
+
+    import attribution.batch
+    import attribution.model
+    import attribution.pipeline
+    import attribution.ray_batch
+    import attribution.store  # noqa: F401
 
     work = Path(tempfile.mkdtemp(prefix="scale-out-"))
     records = [line for line in CORPUS.open(encoding="utf-8") if json.loads(line).get("category") == "politics"][: args.limit]
     source = work / "articles.jsonl"
     source.write_text("".join(records), encoding="utf-8")
-    print(f"{len(records)} BBC politics articles, packaged model, {args.model or 'default'}")
+    print(f"{len(records)} BBC politics articles, packaged model, {args.model or 'default'}; {os.cpu_count()} cores, shared with other jobs")
     try:
         local_db = str(work / "local.db")
-        local = run_batch(str(source), db=local_db, model_dir=args.model, quiet=True)
-        print(f"attribution batch (SQLite):            {local.sentences / local.seconds:7.1f} sentences/s "
-              f"({local.sentences} sentences, {local.seconds:.1f} s)")
-        local_rows = cli("export", "-f", "jsonl", "--db", local_db)
-        local_sources = cli("sources", "--db", local_db, "-f", "json")
-
-        if not args.skip_ray:
+        if args.skip_ray:
+            sentences, seconds, before, after = _run("batch", source, local_db, args.model)
+            print(f"attribution batch (SQLite):            {sentences / seconds:7.1f} sentences/s ({sentences} sentences, {seconds:.1f} s)")
+        else:
             import ray
-
-            from attribution.ray_batch import run_ray_batch
+            import ray.data
 
             began = time.time()
             ray.init(include_dashboard=False, log_to_driver=False)
@@ -105,19 +138,41 @@ def main() -> None:
             began = time.time()
             ray.data.range(2).map_batches(_Noop, compute=ray.data.ActorPoolStrategy(size=1), num_cpus=0.5).materialize()
             first_job = time.time() - began
-            ray_db = str(work / "ray.db")
-            scored = run_ray_batch(str(source), db=ray_db, model_dir=args.model, quiet=True)
+            print(f"local Ray cluster started in {start_up:.1f} s, its first Ray Data job took {first_job:.1f} s (neither timed below)")
+            print(TIMED)
+            order = [e for i in range(args.repeat) for e in (("batch", "ray") if i % 2 == 0 else ("ray", "batch"))]
+            runs: dict[str, list[tuple[int, float]]] = {"batch": [], "ray": []}
+            local_rows = local_sources = ""
+            same_rows: list[bool] = []
+            for number, engine in enumerate(order, 1):
+                db = local_db if engine == "batch" and not runs["batch"] else str(work / f"run{number}.db")
+                sentences, seconds, before, after = _run(engine, source, db, args.model)
+                runs[engine].append((sentences, seconds))
+                if db == local_db:
+                    local_rows = cli("export", "-f", "jsonl", "--db", local_db)
+                    local_sources = cli("sources", "--db", local_db, "-f", "json")
+                name = "attribution batch" if engine == "batch" else "attribution batch --engine ray"
+                print(f"  run {number}: {name + ':':32} {sentences / seconds:6.1f} sentences/s ({sentences} sentences, {seconds:.2f} s); "
+                      f"load average (1 min) {before:.1f} before, {after:.1f} after")
+            for number, engine in enumerate(order, 1):
+                if engine == "ray":
+                    db = str(work / f"run{number}.db")
+                    same_rows.append(cli("export", "-f", "jsonl", "--db", db) == local_rows
+                                     and cli("sources", "--db", db, "-f", "json") == local_sources)
             ray.shutdown()
-            rate = scored.sentences / scored.seconds
-            print(f"attribution batch --engine ray:        {rate:7.1f} sentences/s ({scored.seconds:.1f} s on a running cluster; "
-                  f"starting the local cluster took {start_up:.1f} s more, and its first Ray Data job {first_job:.1f} s)")
-            local_rate = local.sentences / local.seconds
-            print(f"  Ray / local: {rate / local_rate:.0%}; with the first job's system actors: "
-                  f"{scored.sentences / (scored.seconds + first_job) / local_rate:.0%}; and the cluster start-up too: "
-                  f"{scored.sentences / (scored.seconds + first_job + start_up) / local_rate:.0%}")
-            print(f"  load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other jobs share the machine)")
-            same = cli("export", "-f", "jsonl", "--db", ray_db) == local_rows and cli("sources", "--db", ray_db, "-f", "json") == local_sources
-            print(f"  rows identical to attribution batch (statements, sources, aliases): {'yes' if same else 'NO'}")
+
+            def rate(engine: str) -> float:
+                return sum(n for n, _ in runs[engine]) / sum(s for _, s in runs[engine])
+
+            pairs = ", ".join(f"{(r[0] / r[1]) / (b[0] / b[1]):.0%}" for b, r in zip(runs["batch"], runs["ray"]))
+            print(f"Ray / batch: {rate('ray') / rate('batch'):.0%} over all runs ({rate('ray'):.1f} against {rate('batch'):.1f} sentences/s); "
+                  f"run by run (1st Ray run against 1st batch run, ...): {pairs}")
+            ray_sentences, ray_seconds = sum(n for n, _ in runs["ray"]), sum(t for _, t in runs["ray"])
+            with_job = ray_sentences / (ray_seconds + first_job * len(runs["ray"])) / rate("batch")
+            with_start = ray_sentences / (ray_seconds + (first_job + start_up) * len(runs["ray"])) / rate("batch")
+            print(f"  with each Ray run paying the first Ray Data job: {with_job:.0%}; and the local cluster's start-up too "
+                  f"(a run with no cluster running): {with_start:.0%}")
+            print(f"  rows identical to attribution batch (statements, sources, aliases): {'yes, every run' if all(same_rows) else 'NO'}")
 
         if not args.skip_postgres:
             from tests.postgres import PostgresServer, unavailable_reason
@@ -129,7 +184,7 @@ def main() -> None:
             server = PostgresServer().start()
             try:
                 url = server.new_database()
-                pg = run_batch(str(source), db=url, model_dir=args.model, quiet=True)
+                pg = attribution.batch.run_batch(str(source), db=url, model_dir=args.model, quiet=True)
                 print(f"attribution batch (PostgreSQL):        {pg.sentences / pg.seconds:7.1f} sentences/s ({pg.seconds:.1f} s)")
                 lite_exact, lite_found = answers(local_db)
                 pg_exact, pg_found = answers(url)

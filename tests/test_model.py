@@ -15,6 +15,7 @@ from attribution.model import (
     decode_spans,
     encode,
     load_model,
+    load_scoring_tokenizer,
     load_tokenizer,
     model_version,
     tag_names,
@@ -193,6 +194,44 @@ def test_encode_matches_the_transformers_tokenizer_call(tiny_base: Path) -> None
     assert [list(map(tuple, row)) for row in encoded.offsets] == [[tuple(p) for p in row] for row in expected["offset_mapping"].tolist()]
     assert encoded.word_ids == [expected.word_ids(i) for i in range(len(texts))]
     assert encoded.input_ids.shape[1] == 32  # the long text is truncated, the others padded to it
+
+
+def test_the_scoring_tokenizer_is_the_transformers_one_without_transformers(tiny_base: Path, tmp_path: Path) -> None:
+    """Read straight from tokenizer.json it encodes as the transformers tokenizer does; a base without that
+    file gets the transformers tokenizer."""
+    texts = ["WALLACE: Yes.", "", "Ünïcödé “quoted” — dash, said Mr. Kim Jong-un.", "word " * 200, "a"]
+    for settings in (ModelSettings(base_model=str(tiny_base)), ModelSettings()):  # the tiny base, the packaged MiniLM
+        rust, full = load_scoring_tokenizer(settings), load_tokenizer(settings)
+        assert type(rust).__name__ == "RustTokenizer" and rust.pad_token_id == full.pad_token_id
+        assert rust.backend_tokenizer.to_str() == full.backend_tokenizer.to_str()
+        a, b = encode(rust, texts, 32), encode(full, texts, 32)
+        assert a.input_ids.numpy().tolist() == b.input_ids.numpy().tolist() and a.offsets == b.offsets and a.word_ids == b.word_ids
+    slow_only = tmp_path / "base"
+    slow_only.mkdir()
+    for item in tiny_base.iterdir():
+        if item.name != "tokenizer.json":
+            (slow_only / item.name).write_bytes(item.read_bytes())
+    assert type(load_scoring_tokenizer(ModelSettings(base_model=str(slow_only)))).__name__ != "RustTokenizer"
+
+
+def test_scoring_from_a_cached_export_imports_no_transformers(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """A process that scores with the cached ONNX export (a Ray actor, `attribution score`) skips importing
+    transformers, most of a second of its start."""
+    pytest.importorskip("onnxruntime")
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ATTRIBUTION_CACHE": str(tmp_path / "cache")}
+    script = (
+        "import sys; from attribution.model import Predictor; "
+        f"p = Predictor.from_folder({str(tiny_model_dir)!r}, backend='onnx'); p.predict(['Ana said it rained.']); "
+        "print('transformers' in sys.modules)"
+    )
+    first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert first.stdout.split()[-1] == "True"  # building the export needs the torch model, from transformers
+    again = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert again.stdout.split()[-1] == "False"
 
 
 def test_left_context_pieces_are_never_tagged(tiny_base: Path) -> None:

@@ -70,6 +70,28 @@ def test_ray_engine_stores_what_batch_stores(tiny_model_dir: Path, tmp_path: Pat
     assert _export(two) == _export(local) and _sentences(two) == _sentences(local)
 
 
+def test_the_plan_skips_as_batch_does_and_cuts_chunks_in_pieces_for_the_actors() -> None:
+    import pickle
+
+    from attribution.ingest import ReadFailure, article_from_text
+    from attribution.ray_batch import _plan
+
+    texts = [f"Minister {name} said the plan would work. Critics said it would not. It rained." for name in "ABCDEF"]
+    articles = [article_from_text(text, f"a{i}") for i, text in enumerate(texts)]
+    stored, repeated = articles[1], article_from_text(texts[2], "again")
+    rows = [*articles, repeated]
+    batch = {"article": [pickle.dumps(a) for a in rows] + [None], "error": [None] * len(rows) + ["bad.jsonl: not valid JSON (x)"]}
+    plan = _plan(batch, done={stored.content_hash}, budget=1000, pieces=2)
+    assert plan["kind"] == ["failure", "plan", "skipped", "piece", "chunk"]
+    assert pickle.loads(plan["article"][0]) == ReadFailure("bad.jsonl", "not valid JSON (x)")
+    assert plan["count"][1:3] == [5, 2]  # to score; skipped: the stored one and the repeat
+    pieces = [pickle.loads(blob) for blob in plan["article"][3:]]
+    assert [a.document for piece in pieces for a in piece] == ["a0", "a2", "a3", "a4", "a5"]  # in input order
+    assert all(pieces) and len(pieces) == 2
+    one = _plan(batch, done={stored.content_hash}, budget=1000)  # one actor: one chunk, as `attribution batch` cuts it
+    assert one["kind"] == ["failure", "plan", "skipped", "chunk"]
+
+
 def test_address_needs_the_ray_engine(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", str(tmp_path), "--address", "head:6379", "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 2
