@@ -20,6 +20,8 @@ _SEGMENT_WORDS = json.loads((_DATA / "segment_words.json").read_text(encoding="u
 ABBREVIATIONS = frozenset(_SEGMENT_WORDS["abbreviations"])
 
 _ROLES = json.loads((_DATA / "roles.json").read_text(encoding="utf-8"))
+_FIRST_NAMES = json.loads((_DATA / "first_names.json").read_text(encoding="utf-8"))
+FIRST_NAMES = frozenset(_FIRST_NAMES["female"]) | frozenset(_FIRST_NAMES["male"])
 HEADLINE_OPENERS = frozenset(_ROLES["headline_openers"])
 SENTENCE_STARTS = frozenset(_ROLES["sentence_starts"])
 # After "U.S." or a capital letter these open a new sentence too ("the U.S. Her father said").
@@ -115,9 +117,26 @@ def glued_headline_end(text: str) -> int | None:
             if not after.group(0)[:1].isupper():
                 break
             run.append(after.group(0).rstrip(",.'\u2019s"))
+        headline_text = first_line[: words[k].start()]
+        named_at = None  # "... over Glazer Rio Ferdinand has said": a name after the headline's last word
+        if run[0].lower().strip(".") not in ROLE_WORDS | HEADLINE_OPENERS:
+            named_at = next((j for j in range(1, len(run) - 1) if run[j].lower() in FIRST_NAMES), 1 if len(run) == 3 else None)
         if len(run) >= 3 and run[0] in run[1:]:  # "Straw Jack Straw": the headline ends with the first "Straw"
             k += 1
             score = 2
+        elif named_at is not None and run[named_at + 1] in headline_text.split():
+            # "Ferdinand casts doubt over Glazer Rio Ferdinand has said": the headline's last word, then the name
+            # of the person the headline is about
+            k += named_at
+            score = 3
+        elif previous[-1:] in "'\u2019\"\u201d" and headline_text.count(previous[-1]) % 2 == 0 and previous[-1] in headline_text[:-len(previous)]:
+            score = 3  # "Fox 'too reliant on reality TV' The head of ...": the headline's quotation closes
+        elif len(words) > k + 2 and words[k + 1].group(0).lower() in ROLE_WORDS and words[k + 2].group(0)[:1].isupper():
+            score = 2  # "... on tax Tory leader Michael Howard has ...": a title, then the name
+        elif bare.isupper() and 2 <= len(bare) <= 4 and any(
+            w.group(0).lower() in headline_text.lower().split() and len(w.group(0)) > 3 for w in words[k + 1 : k + 4]
+        ):
+            score = 1  # "Tobacco giants hail court ruling US tobacco companies have ...": the subject again
         else:
             score = 2 if bare.lower() in HEADLINE_OPENERS or len(run) >= 2 else 0
             headline_words = {w.strip("'\"\u2018\u2019").lower().removesuffix("'s") for w in first_line[: words[k].start()].split()}

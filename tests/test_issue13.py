@@ -643,3 +643,20 @@ def test_it_said_is_no_plural_document_and_he_is_no_name_owning_a_book() -> None
                            ("Dr Alan Torres of Belmont", "said", "the tools were ready"), ("He", "said", "it would open next year")])
     assert found[1].entity != "Recent figures"
     assert found[3].entity != "Mervyn Peake"
+
+
+@pytest.mark.parametrize(("text", "first_words"), [
+    ("Morland casts doubt over Hartley Rio Morland has said he is unsure of the new owner's motives after the takeover of the club. "
+     "He said so.", "Rio Morland has"),
+    ("Vexo 'too reliant on reality TV' The head of US TV network Vexo has admitted it relied too much on cheap shows. He said so.",
+     "The head of"),
+    ("Tobacco giants hail court ruling US tobacco companies have welcomed an appeal court's decision on the case. They said so.",
+     "US tobacco companies"),
+    ("Hartley attacks Vance on tax Tory leader Tom Hartley has attacked Ann Vance over tax rises in a speech on Monday. He said so.",
+     "Tory leader Tom"),
+    ("Pargeter vows to cut poverty Chancellor Nigel Pargeter has promised to end child poverty by 2020 in a speech. He said so.",
+     "Chancellor Nigel Pargeter"),
+])
+def test_where_a_glued_headline_ends(text: str, first_words: str) -> None:
+    end = glued_headline_end(text)
+    assert end is not None and text[end:].startswith(first_words)
