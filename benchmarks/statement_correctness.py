@@ -1,6 +1,6 @@
 """Who said what on unseen BBC articles: every stored statement against a blind gold set.
 
-    python benchmarks/statement_correctness.py [--set blind|dev] [--db DB] [--show-errors]
+    python benchmarks/statement_correctness.py [--set blind|blind2|dev|npdev|calib] [--db DB] [--show-errors]
     python benchmarks/statement_correctness.py convert JUDGE.jsonl... -o tests/data/bbc_statement_gold.jsonl
 
 The gold set (``tests/data/bbc_statement_gold.jsonl``) lists every statement of 102 BBC politics articles
@@ -8,7 +8,9 @@ The gold set (``tests/data/bbc_statement_gold.jsonl``) lists every statement of 
 by annotators who never saw the tool's code or output, following ``docs/statement-judging.md``. It keeps
 article ids, character offsets, speaker names and kinds; no corpus text. ``--set dev`` uses a second set
 (``tests/data/bbc_statement_dev.jsonl``, 140 other politics records judged the same way) that rules and
-calibration may be fitted on.
+calibration may be fitted on. Round 5 added three sets from the business, sport, arts and tech desks
+(``docs/statement-judging.md``): ``blind2`` (102 articles, only measured), ``calib`` (144 articles, only the
+calibrator's transfer step) and ``npdev`` (60 articles, rules may be written on it).
 
 The articles are scored with ``attribution batch`` into a fresh database (or ``--db``; batch skips what
 is already scored there),
