@@ -299,3 +299,21 @@ def test_a_left_context_model_trains_saves_and_predicts(tiny_base: Path, tmp_pat
     assert [p.label_scores for p in predictor.predict(sentences)] == [p.label_scores for p in predictions]
     for prediction, sentence in zip(predictions, sentences):
         assert all(0 <= s.start < s.end <= len(sentence) for s in prediction.spans)
+
+
+def test_the_scoring_thread_count_is_torchs_without_importing_torch() -> None:
+    """The ONNX sessions are sized as they were from ``torch.get_num_threads()``: the same count without torch,
+    and a count set before torch is imported (a Ray actor's, a batch worker's) reaches torch when it is."""
+    import os
+    import subprocess
+    import sys
+
+    def run(code: str) -> str:
+        return subprocess.run([sys.executable, "-c", code], env={**os.environ}, capture_output=True, text=True, check=True).stdout.strip()
+
+    without = run("import sys; from attribution.threads import scoring_threads; print(scoring_threads(), 'torch' in sys.modules)")
+    assert without == f"{run('import torch; print(torch.get_num_threads())')} False"
+    assert run(
+        "from attribution.threads import scoring_threads, set_scoring_threads; set_scoring_threads(1); a = scoring_threads(); "
+        "import attribution.model, torch; print(a, torch.get_num_threads(), scoring_threads())"
+    ) == "1 1 1"
