@@ -114,10 +114,10 @@ _worker_scorer: BatchScorer | None = None
 
 
 def _init_worker(model_dir: str | None, batch_size: int, threads: int, backend: str | None) -> None:
-    import torch
+    from attribution.threads import set_scoring_threads
 
     global _worker_scorer
-    torch.set_num_threads(threads)
+    set_scoring_threads(threads)  # torch too, if a torch model is loaded (the torch backend, a first ONNX export)
     _worker_scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
 
 
@@ -165,10 +165,10 @@ def _estimated_sentences(article: Article) -> int:
 
 
 def import_store_modules() -> None:
-    """Import what the database and model version need (torch comes with the model module) before a run's
-    clock starts: the summary line times the run, not Python's imports."""
+    """Import what the database and model version need before a run's clock starts: the summary line times
+    the run, not Python's imports.  (No torch: scoring from the cached ONNX export does not import it.)"""
     import attribution.db.engine  # noqa: F401
-    import attribution.model  # noqa: F401
+    import attribution.predictor  # noqa: F401
     import attribution.store  # noqa: F401
 
 
@@ -177,7 +177,7 @@ def stored_hashes(db: str | None, model_dir: Path | None) -> tuple[Any, set[str]
     from sqlmodel import Session
 
     from attribution.db.engine import make_engine
-    from attribution.model import PACKAGED_MODEL_DIR, model_version
+    from attribution.predictor import PACKAGED_MODEL_DIR, model_version
     from attribution.store import scored_hashes
 
     engine = make_engine(db)

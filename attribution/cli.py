@@ -281,7 +281,7 @@ def evaluate(
     fp32: Annotated[bool, typer.Option("--fp32", help="Full-precision weights instead of int8")] = False,
 ) -> None:
     """Sentence macro-F1, per-label F1, source/cue exact and source/content overlap F1 on a labelled split."""
-    from attribution.model import PACKAGED_MODEL_DIR
+    from attribution.predictor import PACKAGED_MODEL_DIR
     from training.evaluate import evaluate_model, format_report
 
     folder = model or PACKAGED_MODEL_DIR

@@ -2,7 +2,8 @@
 
 The exported file is about 23 MB (int8), too large to ship in the package, so it is built from the
 shipped adapter on first use (a few seconds) and kept in ``$ATTRIBUTION_CACHE`` (default
-``~/.cache/attribution``).
+``~/.cache/attribution``).  This module runs the cached file and imports no torch (a process that scores
+from the cache starts without it); building the file is ``attribution.onnx_export``'s, with torch.
 
 Quantization is static: every activation scale is calibrated once, at export, on the sentences of
 ``int8_calibration.txt``, so a sentence's scores depend on nothing but the sentence (and its context
@@ -13,21 +14,16 @@ labels changed between ``--batch-size 32`` and ``4``.  Figures for the options t
 
 from __future__ import annotations
 
-import contextlib
-import io
-import logging
+import importlib.util
 import os
 import queue
-import tempfile
-import warnings
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 
 from attribution.errors import ModelError
+from attribution.threads import scoring_threads
 
 INPUTS = ("input_ids", "attention_mask", "case_ids")
 OUTPUTS = ("sentence_logits", "tag_logits")
@@ -49,24 +45,13 @@ def export_path(key: str, quantize: bool = True) -> Path:
 
 
 def available() -> bool:
+    """onnxruntime (which scoring imports anyway) and onnx installed; onnx is only looked up, not imported:
+    only building an export uses it, and importing it cost 0.2 s at every scoring process's start."""
     try:
-        import onnx  # noqa: F401
         import onnxruntime  # noqa: F401
     except ImportError:
         return False
-    return True
-
-
-class _Exportable(torch.nn.Module):
-    """Tuple outputs, which the exporter needs."""
-
-    def __init__(self, model: torch.nn.Module) -> None:
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, case_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        out = self.model(input_ids, attention_mask, case_ids)
-        return out["sentence_logits"], out["tag_logits"]
+    return importlib.util.find_spec("onnx") is not None
 
 
 def calibration_sentences() -> list[str]:
@@ -78,63 +63,10 @@ def calibration_batches(encoded: Any) -> list[Feeds]:
     """Model inputs (one ``model.Encoded`` padded to a single width) cut into equal batches."""
     rows = (len(encoded.input_ids) // CALIBRATION_BATCH) * CALIBRATION_BATCH
     return [
-        {"input_ids": encoded.input_ids[i : i + CALIBRATION_BATCH].numpy(), "attention_mask": encoded.attention_mask[i : i + CALIBRATION_BATCH].numpy(),
-         "case_ids": encoded.case_ids[i : i + CALIBRATION_BATCH].numpy()}
+        {"input_ids": encoded.input_ids[i : i + CALIBRATION_BATCH], "attention_mask": encoded.attention_mask[i : i + CALIBRATION_BATCH],
+         "case_ids": encoded.case_ids[i : i + CALIBRATION_BATCH]}
         for i in range(0, rows, CALIBRATION_BATCH)
     ]
-
-
-class _Calibration:
-    """The ``CalibrationDataReader`` protocol of onnxruntime over prepared batches."""
-
-    def __init__(self, batches: Sequence[Feeds]) -> None:
-        self._batches = iter(batches)
-
-    def get_next(self) -> Feeds | None:
-        return next(self._batches, None)
-
-
-def _quantize_static(fp32: Path, final: Path, calibration: Sequence[Feeds]) -> None:
-    """int8 weights (one scale per output channel) and int8 activations with fixed, calibrated scales."""
-    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
-
-    if not calibration:
-        raise ModelError("int8 export needs calibration sentences; none were given")
-    logging.disable(logging.WARNING)  # onnxruntime suggests its pre-processing step on the root logger
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):  # it also prints the percentile, and stdout may be JSONL
-            quantize_static(
-                str(fp32), str(final), _Calibration(calibration),  # type: ignore[arg-type]
-                quant_format=QuantFormat.QDQ, per_channel=True, activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
-                op_types_to_quantize=["MatMul", "Gather"], calibrate_method=CalibrationMethod.Percentile,
-                extra_options={"CalibPercentile": CALIBRATION_PERCENTILE},
-            )
-    finally:
-        logging.disable(logging.NOTSET)
-
-
-def export(model: torch.nn.Module, path: Path, quantize: bool = True, calibration: Sequence[Feeds] = ()) -> Path:
-    """Write the model as ONNX (static int8 when ``quantize``, calibrated on ``calibration``), atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    set_attention = getattr(getattr(model, "encoder", None), "set_attn_implementation", None)
-    if set_attention is not None:
-        set_attention("eager")  # exports as plain MatMul/Softmax, which runs about 10% faster than the SDPA graph
-    example = (torch.tensor([[101, 2056, 102]]), torch.ones(1, 3, dtype=torch.long), torch.ones(1, 3, dtype=torch.long))
-    axes = {name: {0: "batch", 1: "length"} for name in INPUTS} | {"sentence_logits": {0: "batch"}, "tag_logits": {0: "batch", 1: "length"}}
-    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
-        fp32 = Path(tmp) / "model.onnx"
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(_Exportable(model).eval(), example, str(fp32), input_names=list(INPUTS),
-                              output_names=list(OUTPUTS), dynamic_axes=axes, opset_version=17, dynamo=False)
-        final = Path(tmp) / "final.onnx"
-        if quantize:
-            _quantize_static(fp32, final, calibration)
-        else:
-            fp32.rename(final)
-        os.replace(final, path)  # another worker may have written it too: either copy is complete
-    return path
-
 
 class OnnxForward:
     """Runs the exported model; returns numpy logits like the torch forward.
@@ -152,7 +84,7 @@ class OnnxForward:
             raise ModelError("the ONNX backend needs onnx and onnxruntime: pip install onnx onnxruntime")
         import onnxruntime as ort
 
-        threads = max(1, torch.get_num_threads())
+        threads = max(1, scoring_threads())
         self.parallel = min(threads, self.MAX_SESSIONS)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads // self.parallel
@@ -162,18 +94,8 @@ class OnnxForward:
             self._sessions.put(ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"]))
         self.path = path
 
-    @classmethod
-    def for_model(
-        cls, model: torch.nn.Module, key: str, quantize: bool = True, calibration: Callable[[], Sequence[Feeds]] = list
-    ) -> OnnxForward:
-        """Sessions over ``model``'s export, written to the cache first if it is not there yet."""
-        path = export_path(key, quantize)
-        if not path.is_file():
-            export(model, path, quantize, calibration() if quantize else ())
-        return cls(path)
-
-    def __call__(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, case_ids: torch.Tensor) -> dict[str, Any]:
-        feeds = {"input_ids": input_ids.numpy(), "attention_mask": attention_mask.numpy(), "case_ids": case_ids.numpy()}
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray, case_ids: np.ndarray) -> dict[str, Any]:
+        feeds = {"input_ids": input_ids, "attention_mask": attention_mask, "case_ids": case_ids}
         session = self._sessions.get()  # a free one: there are as many as batches run at once
         try:
             sentence_logits, tag_logits = session.run(list(OUTPUTS), feeds)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from attribution import link
 from attribution.ingest import Article, article_from_text, repair, repair_with_offsets
-from attribution.model import PACKAGED_MODEL_DIR, Predictor, SentencePrediction, SpanPrediction, model_version
+from attribution.predictor import PACKAGED_MODEL_DIR, Predictor, SentencePrediction, SpanPrediction, model_version
 from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
 from attribution.segment import Span, split_sentences
 

@@ -146,11 +146,10 @@ class RayScorer:
     """
 
     def __init__(self, model_dir: str | None, batch_size: int, backend: str | None, threads: int) -> None:
-        import torch
-
         from attribution.batch import BatchScorer
+        from attribution.threads import set_scoring_threads
 
-        torch.set_num_threads(threads)
+        set_scoring_threads(threads)  # torch too, if a torch model is loaded (the torch backend, a first ONNX export)
         self.scorer = BatchScorer(model_dir, batch_size=batch_size, backend=backend)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:

@@ -77,7 +77,8 @@ TIMED = """timed, for both engines alike: each run from the call to the return o
   clock): opening the database and reading which articles it holds, reading the input, loading the model
   (batch: in this process, its loaded model dropped before each run; Ray: starting the scoring actor, a
   process with its imports and the model), scoring, resolving sources and storing, the fact-check match.
-  Not timed, for both: importing what this process needs (torch, SQLModel, Ray Data: once, before any run);
+  Not timed, for both: importing what this process needs (SQLModel, Ray Data, the scoring code; once, before any
+  run; no torch: scoring from the cached ONNX export does not import it, in this process or the actor);
   for Ray, starting the local cluster and its first Ray Data job (a running cluster has both; printed apart)."""
 
 
@@ -111,8 +112,8 @@ def main() -> None:
     import sqlmodel  # noqa: F401
 
     import attribution.batch
-    import attribution.model
     import attribution.pipeline
+    import attribution.predictor
     import attribution.ray_batch
     import attribution.store  # noqa: F401
 

@@ -189,8 +189,8 @@ def test_encode_matches_the_transformers_tokenizer_call(tiny_base: Path) -> None
     texts = ["WALLACE: Yes.", "", "Ünïcödé “quoted” — dash, said Mr. Kim Jong-un.", "word " * 200, "a"]
     encoded = encode(tokenizer, texts, 32)
     expected = tokenizer(texts, truncation=True, max_length=32, padding=True, return_offsets_mapping=True, return_tensors="np")
-    assert encoded.input_ids.numpy().tolist() == expected["input_ids"].tolist()
-    assert encoded.attention_mask.numpy().tolist() == expected["attention_mask"].tolist()
+    assert encoded.input_ids.tolist() == expected["input_ids"].tolist()
+    assert encoded.attention_mask.tolist() == expected["attention_mask"].tolist()
     assert [list(map(tuple, row)) for row in encoded.offsets] == [[tuple(p) for p in row] for row in expected["offset_mapping"].tolist()]
     assert encoded.word_ids == [expected.word_ids(i) for i in range(len(texts))]
     assert encoded.input_ids.shape[1] == 32  # the long text is truncated, the others padded to it
@@ -205,7 +205,7 @@ def test_the_scoring_tokenizer_is_the_transformers_one_without_transformers(tiny
         assert type(rust).__name__ == "RustTokenizer" and rust.pad_token_id == full.pad_token_id
         assert rust.backend_tokenizer.to_str() == full.backend_tokenizer.to_str()
         a, b = encode(rust, texts, 32), encode(full, texts, 32)
-        assert a.input_ids.numpy().tolist() == b.input_ids.numpy().tolist() and a.offsets == b.offsets and a.word_ids == b.word_ids
+        assert a.input_ids.tolist() == b.input_ids.tolist() and a.offsets == b.offsets and a.word_ids == b.word_ids
     slow_only = tmp_path / "base"
     slow_only.mkdir()
     for item in tiny_base.iterdir():
@@ -214,24 +214,54 @@ def test_the_scoring_tokenizer_is_the_transformers_one_without_transformers(tiny
     assert type(load_scoring_tokenizer(ModelSettings(base_model=str(slow_only)))).__name__ != "RustTokenizer"
 
 
-def test_scoring_from_a_cached_export_imports_no_transformers(tiny_model_dir: Path, tmp_path: Path) -> None:
-    """A process that scores with the cached ONNX export (a Ray actor, `attribution score`) skips importing
-    transformers, most of a second of its start."""
-    pytest.importorskip("onnxruntime")
+def test_scoring_from_a_cached_export_imports_no_torch_nor_transformers(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """A process that scores with the cached ONNX export (a Ray actor, `attribution score`, `attribution batch`)
+    imports neither torch nor transformers: most of two seconds of its start.  Building the export (the first
+    use of a model version) needs both."""
+    pytest.importorskip("onnxruntime", reason="the ONNX backend needs onnxruntime")
     import os
     import subprocess
     import sys
 
     env = {**os.environ, "ATTRIBUTION_CACHE": str(tmp_path / "cache")}
     script = (
-        "import sys; from attribution.model import Predictor; "
-        f"p = Predictor.from_folder({str(tiny_model_dir)!r}, backend='onnx'); p.predict(['Ana said it rained.']); "
-        "print('transformers' in sys.modules)"
+        "import sys; from attribution.pipeline import Tracker; "
+        f"result = Tracker({str(tiny_model_dir)!r}, backend='onnx').analyze('Ana said it rained. \"We stayed in,\" Ben told us.'); "
+        "print(len(result.sentences), 'torch' in sys.modules, 'transformers' in sys.modules)"
     )
     first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-    assert first.stdout.split()[-1] == "True"  # building the export needs the torch model, from transformers
+    assert first.stdout.split()[-3:] == ["2", "True", "True"]  # the export is built from the torch model
+    assert len(list((tmp_path / "cache").glob("*.int8.onnx"))) == 1
     again = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-    assert again.stdout.split()[-1] == "False"
+    assert again.stdout.split()[-3:] == ["2", "False", "False"]
+
+
+def test_attribution_score_with_the_packaged_models_cached_export_imports_no_torch(tmp_path: Path) -> None:
+    """`attribution score` of a short text with the packaged model, from its cached int8 export (CI's flow runs
+    `attribution score seeds/*.txt` before the tests, which writes it to the default cache): torch is never
+    imported."""
+    pytest.importorskip("onnxruntime", reason="the ONNX backend needs onnxruntime")
+    import os
+    import subprocess
+    import sys
+
+    from attribution.onnx_backend import export_path
+    from attribution.predictor import PACKAGED_MODEL_DIR
+
+    if not export_path(model_version(PACKAGED_MODEL_DIR)).is_file():
+        pytest.skip(f"the packaged model's export is not cached ({export_path(model_version(PACKAGED_MODEL_DIR))}); "
+                    "`attribution score seeds/*.txt` writes it")
+    text = tmp_path / "short.txt"
+    text.write_text('The minister said the plan would work. "It is fine," Ms Smith told reporters.\n', encoding="utf-8")
+    script = (
+        "import sys; from attribution.cli import app; sys.argv = ['attribution', 'score', sys.argv[1], '--format', 'jsonl', '--no-store']\n"
+        "try:\n    app()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print('torch' in sys.modules, 'transformers' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(text)], env={**os.environ}, capture_output=True, text=True, check=True)
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [row["sentence"] for row in rows] == [0, 1] and rows[1]["attributions"]
+    assert done.stderr.split()[-2:] == ["False", "False"]
 
 
 def test_left_context_pieces_are_never_tagged(tiny_base: Path) -> None:
@@ -269,3 +299,21 @@ def test_a_left_context_model_trains_saves_and_predicts(tiny_base: Path, tmp_pat
     assert [p.label_scores for p in predictor.predict(sentences)] == [p.label_scores for p in predictions]
     for prediction, sentence in zip(predictions, sentences):
         assert all(0 <= s.start < s.end <= len(sentence) for s in prediction.spans)
+
+
+def test_the_scoring_thread_count_is_torchs_without_importing_torch() -> None:
+    """The ONNX sessions are sized as they were from ``torch.get_num_threads()``: the same count without torch,
+    and a count set before torch is imported (a Ray actor's, a batch worker's) reaches torch when it is."""
+    import os
+    import subprocess
+    import sys
+
+    def run(code: str) -> str:
+        return subprocess.run([sys.executable, "-c", code], env={**os.environ}, capture_output=True, text=True, check=True).stdout.strip()
+
+    without = run("import sys; from attribution.threads import scoring_threads; print(scoring_threads(), 'torch' in sys.modules)")
+    assert without == f"{run('import torch; print(torch.get_num_threads())')} False"
+    assert run(
+        "from attribution.threads import scoring_threads, set_scoring_threads; set_scoring_threads(1); a = scoring_threads(); "
+        "import attribution.model, torch; print(a, torch.get_num_threads(), scoring_threads())"
+    ) == "1 1 1"
