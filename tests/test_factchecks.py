@@ -355,3 +355,26 @@ def test_encoder_onnx_path_gives_the_torch_vectors_and_is_cached(tiny_base: Path
     with pytest.raises(ConfigError, match="encoder backend must be onnx or torch"):
         MatchEncoder(backend="tf")
 
+
+def test_one_query_encodes_in_a_worker_thread_while_bm25_is_read_with_the_same_result(session: Session, words_encoder: WordsEncoder) -> None:
+    import threading
+
+    class Recording(WordsEncoder):
+        threads: list[str] = []
+
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
+            self.threads.append(threading.current_thread().name)
+            return super().encode(texts)
+
+    import_file(session, DATA / "plain.jsonl")
+    import_file(session, DATA / "plain.tsv")
+    encoder = Recording()
+    retriever = Retriever(session, encoder, SETTINGS, rerank=False)
+    query = "Is it true the mayor banned cycling on city streets?"
+    encoder.threads.clear()
+    (overlapped,) = retriever.match([query], top=4)
+    assert encoder.threads and encoder.threads[-1].startswith("fact-check-encoder")
+    (sequential,) = retriever.match_vectors([query], encoder.encode([query]), top=4)
+    assert overlapped == sequential and len(overlapped) == 4
+    both = retriever.match([query, "zoo lions released into the park"], top=4)  # several queries: one after the other, as before
+    assert both[0] == sequential
