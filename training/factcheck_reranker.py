@@ -30,7 +30,7 @@ import torch
 from attribution.config import DEFAULT_BASE_MODEL, force_offline, resolve_base_model
 from attribution.factchecks.encoder import ADAPTER_DIR, MatchEncoder, fact_check_text
 from attribution.factchecks.evaluate import ranking_report, read_qrels, read_queries
-from attribution.factchecks.reranker import HEAD_FILE, Reranker, build_scorer, encode_pairs
+from attribution.factchecks.reranker import HEAD_FILE, Reranker, RerankSettings, build_scorer, encode_pairs
 from attribution.factchecks.retriever import MatchSettings
 from training.factcheck_fit import checkthat_retriever
 
@@ -153,6 +153,16 @@ def fit_combination(reranker: Reranker, held: list[str], queries: dict[str, str]
     return {"candidates": chosen["candidates"], "weight": chosen["weight"], "enabled": True, "holdout": chosen, "grid": rows}
 
 
+def kept_settings(chosen: dict[str, Any], trained_on: int) -> dict[str, Any]:
+    """The settings chosen on the held-out split, for a model trained on every query (``--all-train``).
+
+    The held-out queries were trained on, so a refit there would choose on seen data: the candidates
+    and weight are kept as chosen, and the file says so."""
+    RerankSettings(**{k: chosen[k] for k in ("candidates", "weight", "enabled") if k in chosen})  # rejects bad values, saying the fix
+    origin = chosen.get("fitted_on", "held-out train queries")
+    return {**chosen, "fitted_on": f"{origin}, with the model trained on the other train queries; kept unchanged for this model, trained on all {trained_on}"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data/checkthat2020-task2"))
@@ -198,9 +208,7 @@ def main() -> None:
                 **{k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k not in ("data", "output", "db", "fit_only")}}
         (args.output / "training.json").write_text(json.dumps(info, indent=1) + "\n")
     if chosen is not None:
-        # the held-out queries were trained on: a refit there would choose on seen data
-        settings = {**chosen, "fitted_on": f"{chosen.get('fitted_on', 'held-out train queries')}, with the model trained on the other train queries; "
-                    f"kept unchanged for this model, trained on all {len(fit)}"}
+        settings = kept_settings(chosen, len(fit))
         (args.output / "settings.json").write_text(json.dumps(settings, indent=1) + "\n")
         print("kept", {k: settings[k] for k in ("candidates", "weight")}, f"{time.time() - started:.0f}s", flush=True)
         return
