@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import sys
 import time
@@ -51,16 +52,40 @@ def line(name: str, report: dict) -> None:
     print(f"  {name:<34} MAP@1 {report['MAP@1']:.3f}  MAP@5 {report['MAP@5']:.3f}  MRR@5 {report['MRR']:.3f}  ({int(report['queries'])} queries)", flush=True)
 
 
-def latencies(retriever: Retriever, texts: list[str], repeat: int = 1, reranker: Reranker | None = None) -> list[float]:
+def latencies(retriever: Retriever, texts: list[str], repeat: int = 1, reranker: Reranker | None = None,
+              baseline: MatchEncoder | None = None) -> tuple[list[float], list[list[int]]]:
+    """One match per text, timed: ``Retriever.match`` as shipped, or with ``baseline`` the path before
+    the speed-ups (PyTorch encodes the query, then BM25 is read).  Also each text's ranked fact-check ids."""
     retriever.reranker = reranker
-    retriever.match(texts[:3], top=5)  # warm up
-    times = []
+    retriever.match(texts[:1], top=5)  # warm up (the ONNX exports are made and loaded here)
+    if baseline is not None:
+        baseline.encode(texts[:1])
+    times, lists = [], []
     for _ in range(repeat):
         for query in texts:
             started = time.perf_counter()
-            retriever.match([query], top=5)
+            if baseline is None:
+                (matches,) = retriever.match([query], top=5)
+            else:
+                (matches,) = retriever.match_vectors([query], baseline.encode([query]), top=5)
             times.append(1000 * (time.perf_counter() - started))
-    return times
+            lists.append([m.fact_check_id for m in matches])
+    return times, lists
+
+
+def compare_latency(retriever: Retriever, texts: list[str], encoder: MatchEncoder, reranker: Reranker | None, label: str) -> None:
+    """The shipped path against the one before it, alternating runs in this process; the same lists or not."""
+    baseline = MatchEncoder(base_model=encoder.base_model, adapter=encoder.adapter, backend="torch")
+    shipped, before, same = [], [], len(texts)
+    for _ in range(2):  # alternate so a busy minute of the shared machine falls on both
+        now_times, now_lists = latencies(retriever, texts, reranker=reranker)
+        old_times, old_lists = latencies(retriever, texts, reranker=reranker, baseline=baseline)
+        shipped += now_times
+        before += old_times
+        same = min(same, sum(a == b for a, b in zip(now_lists, old_lists)))
+    print(f"one match against {label}: {summary(shipped)}", flush=True)
+    print(f"  before the speed-ups (PyTorch query encoding, then BM25): {summary(before)}; "
+          f"{statistics.median(before) / statistics.median(shipped):.2f}x; same ranked lists for {same}/{len(texts)} queries", flush=True)
 
 
 def summary(times: list[float]) -> str:
@@ -150,8 +175,8 @@ def scale_run(args: argparse.Namespace, encoder: MatchEncoder, real_vectors: np.
     line(f"hybrid, among {total:,}", evaluate(retriever, ids, texts, vectors, scale_gold, settings))
     if reranker is not None:
         line(f"hybrid + re-ranker, among {total:,}", evaluate(retriever, ids, texts, vectors, scale_gold, settings, reranker))
-        print(f"  one match against {total:,} fact-checks, re-ranked: {summary(latencies(retriever, texts, reranker=reranker))}", flush=True)
-    print(f"  one match against {total:,} fact-checks, not re-ranked: {summary(latencies(retriever, texts))}", flush=True)
+        print(f"  one match against {total:,} fact-checks, re-ranked: {summary(latencies(retriever, texts, reranker=reranker)[0])}", flush=True)
+    print(f"  one match against {total:,} fact-checks, not re-ranked: {summary(latencies(retriever, texts)[0])}", flush=True)
     session.close()
 
 
@@ -194,9 +219,11 @@ def main() -> None:
         line(f"{name} + BM25, fused", evaluate(retriever, ids, texts, vectors, gold, settings))
         if reranker is not None and encoder.adapter is not None:
             line(f"{name} + BM25, fused, re-ranked", evaluate(retriever, ids, texts, vectors, gold, settings, reranker))
+    print(f"uptime: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (load average, 1/5/15 min)", flush=True)
     if reranker is not None:
-        print(f"one match against {retriever.index.size:,} verified claims, re-ranked: {summary(latencies(retriever, texts, reranker=reranker))}", flush=True)
-    print(f"one match against {retriever.index.size:,} verified claims, not re-ranked: {summary(latencies(retriever, texts))}", flush=True)
+        compare_latency(retriever, texts, encoders[-1][1], reranker, f"{retriever.index.size:,} verified claims, re-ranked")
+    compare_latency(retriever, texts, encoders[-1][1], None, f"{retriever.index.size:,} verified claims, not re-ranked")
+    print(f"uptime: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (load average, 1/5/15 min)", flush=True)
     if args.scale:
         real_ids, stored = stored_embeddings(retriever.session, encoders[-1][1].version)
         names = retriever.published_ids(real_ids.tolist())

@@ -335,3 +335,46 @@ def test_matching_after_scoring_warns_instead_of_failing(session: Session, words
     encoder_module.set_encoder(words_encoder)
     match_after_scoring(session)
     assert [r.fact_check for r in checked_rows(session)] == ["ts-1"]
+
+
+def test_encoder_onnx_path_gives_the_torch_vectors_and_is_cached(tiny_base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few texts (a query) go through the cached float32 ONNX export: the same vectors as PyTorch's."""
+    from attribution.factchecks.encoder import MatchEncoder
+
+    monkeypatch.setenv("ATTRIBUTION_CACHE", str(tmp_path / "cache"))
+    texts = ["Can you believe the mayor just banned bikes?", "zoo lions are loose in the park!! https://t.co/x", "a"]
+    exact = MatchEncoder(base_model=str(tiny_base), adapter=None, backend="torch").encode(texts)
+    fast = MatchEncoder(base_model=str(tiny_base), adapter=None)
+    onnx_vectors = fast.encode(texts)
+    assert fast._session is not None  # three texts: the ONNX path ran
+    assert onnx_vectors.shape == exact.shape and np.allclose(onnx_vectors, exact, atol=1e-5)
+    assert np.allclose(np.linalg.norm(onnx_vectors, axis=1), 1.0, atol=1e-5)
+    assert len(list((tmp_path / "cache").glob("match-encoder-minilm-l6-*.fp32.onnx"))) == 1  # exported once, then reused
+    many = fast.encode(texts * 3)  # a batch stays on PyTorch
+    assert np.allclose(many[:3], exact, atol=1e-5) and fast.encode([]).shape == (0, exact.shape[1])
+    with pytest.raises(ConfigError, match="encoder backend must be onnx or torch"):
+        MatchEncoder(backend="tf")
+
+
+def test_one_query_encodes_in_a_worker_thread_while_bm25_is_read_with_the_same_result(session: Session, words_encoder: WordsEncoder) -> None:
+    import threading
+
+    class Recording(WordsEncoder):
+        threads: list[str] = []
+
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
+            self.threads.append(threading.current_thread().name)
+            return super().encode(texts)
+
+    import_file(session, DATA / "plain.jsonl")
+    import_file(session, DATA / "plain.tsv")
+    encoder = Recording()
+    retriever = Retriever(session, encoder, SETTINGS, rerank=False)
+    query = "Is it true the mayor banned cycling on city streets?"
+    encoder.threads.clear()
+    (overlapped,) = retriever.match([query], top=4)
+    assert encoder.threads and encoder.threads[-1].startswith("fact-check-encoder")
+    (sequential,) = retriever.match_vectors([query], encoder.encode([query]), top=4)
+    assert overlapped == sequential and len(overlapped) == 4
+    both = retriever.match([query, "zoo lions released into the park"], top=4)  # several queries: one after the other, as before
+    assert both[0] == sequential

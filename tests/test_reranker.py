@@ -156,3 +156,15 @@ def test_match_cli_reranks_unless_told_not_to(tiny_base: Path, tiny_reranker_dir
     reranked, fused = runs["--rerank"]["matches"], runs["--no-rerank"]["matches"]
     assert {m["fact_check"] for m in reranked} == {m["fact_check"] for m in fused}  # two candidates: the same two, re-read
     assert [m["score"] for m in reranked] != [m["score"] for m in fused]
+
+
+def test_all_train_keeps_the_settings_chosen_on_the_held_out_split() -> None:
+    from training.factcheck_reranker import kept_settings
+
+    chosen = {"candidates": 5, "weight": 0.5, "enabled": True, "grid": [{"candidates": 5}], "fitted_on": "160 held-out CheckThat! 2020 train queries"}
+    kept = kept_settings(chosen, 800)
+    assert {k: kept[k] for k in ("candidates", "weight", "enabled", "grid")} == {k: chosen[k] for k in ("candidates", "weight", "enabled", "grid")}
+    assert kept["fitted_on"].startswith("160 held-out") and kept["fitted_on"].endswith("trained on all 800")
+    assert RerankSettings(**{k: kept[k] for k in ("candidates", "weight", "enabled")}) == RerankSettings(candidates=5, weight=0.5)
+    with pytest.raises(ConfigError, match="weight must be >= 0"):
+        kept_settings({"candidates": 5, "weight": -1.0}, 800)

@@ -9,6 +9,10 @@ re-ranker's logit are chosen; dev is never read.
 
     python -m training.factcheck_reranker --db /tmp/checkthat.db -o attribution/factchecks/reranker
     python -m training.factcheck_reranker --db /tmp/checkthat.db -o attribution/factchecks/reranker --fit-only
+    python -m training.factcheck_reranker --db /tmp/checkthat.db -o DIR --all-train --settings-from attribution/factchecks/reranker/settings.json
+
+``--all-train`` then trains on every train query, the held-out ones too, with the settings chosen
+beforehand on the held-out split (``--settings-from``): nothing is left to fit on, so nothing is refitted.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import torch
 from attribution.config import DEFAULT_BASE_MODEL, force_offline, resolve_base_model
 from attribution.factchecks.encoder import ADAPTER_DIR, MatchEncoder, fact_check_text
 from attribution.factchecks.evaluate import ranking_report, read_qrels, read_queries
-from attribution.factchecks.reranker import HEAD_FILE, Reranker, build_scorer, encode_pairs
+from attribution.factchecks.reranker import HEAD_FILE, Reranker, RerankSettings, build_scorer, encode_pairs
 from attribution.factchecks.retriever import MatchSettings
 from training.factcheck_fit import checkthat_retriever
 
@@ -149,6 +153,16 @@ def fit_combination(reranker: Reranker, held: list[str], queries: dict[str, str]
     return {"candidates": chosen["candidates"], "weight": chosen["weight"], "enabled": True, "holdout": chosen, "grid": rows}
 
 
+def kept_settings(chosen: dict[str, Any], trained_on: int) -> dict[str, Any]:
+    """The settings chosen on the held-out split, for a model trained on every query (``--all-train``).
+
+    The held-out queries were trained on, so a refit there would choose on seen data: the candidates
+    and weight are kept as chosen, and the file says so."""
+    RerankSettings(**{k: chosen[k] for k in ("candidates", "weight", "enabled") if k in chosen})  # rejects bad values, saying the fix
+    origin = chosen.get("fitted_on", "held-out train queries")
+    return {**chosen, "fitted_on": f"{origin}, with the model trained on the other train queries; kept unchanged for this model, trained on all {trained_on}"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data/checkthat2020-task2"))
@@ -163,7 +177,12 @@ def main() -> None:
     parser.add_argument("--max-length", type=int, default=112)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--fit-only", action="store_true", help="keep the trained model, only refit candidates and weight")
+    parser.add_argument("--all-train", action="store_true", help="train on every train query, held-out ones included; no refit")
+    parser.add_argument("--settings-from", type=Path, help="with --all-train: the settings.json chosen on the held-out split")
     args = parser.parse_args()
+    if args.all_train and (args.fit_only or args.settings_from is None or not args.settings_from.is_file()):
+        parser.error("--all-train needs --settings-from FILE (the settings chosen on the held-out split) and no --fit-only")
+    chosen = json.loads(args.settings_from.read_text()) if args.all_train else None
     force_offline()
     started = time.time()
 
@@ -179,13 +198,20 @@ def main() -> None:
     with open(args.data / "verified_claims.docs.tsv", encoding="utf-8", newline="") as handle:
         gold_text = {r[0]: fact_check_text(r[1], r[2]) for r in list(csv.reader(handle, delimiter="\t"))[1:]}
 
+    if args.all_train:
+        fit = sorted(fit + held)
     if not args.fit_only:
         examples = examples_for(fit, queries, gold, candidates, gold_text, args.negatives_from)
         train(examples, args.output, epochs=args.epochs, batch_size=args.batch, group=args.group, lr=args.lr,
               rank=args.rank, max_length=args.max_length, seed=args.seed)
-        info = {"trained_on": "CheckThat! 2020 Task 2 train", "queries": len(fit), "held_out_queries": len(held),
-                **{k: v for k, v in vars(args).items() if k not in ("data", "output", "db", "fit_only")}}
+        info = {"trained_on": "CheckThat! 2020 Task 2 train", "queries": len(fit), "held_out_queries": 0 if args.all_train else len(held),
+                **{k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k not in ("data", "output", "db", "fit_only")}}
         (args.output / "training.json").write_text(json.dumps(info, indent=1) + "\n")
+    if chosen is not None:
+        settings = kept_settings(chosen, len(fit))
+        (args.output / "settings.json").write_text(json.dumps(settings, indent=1) + "\n")
+        print("kept", {k: settings[k] for k in ("candidates", "weight")}, f"{time.time() - started:.0f}s", flush=True)
+        return
     settings = fit_combination(Reranker(args.output), held, queries, gold, candidates)
     settings["fitted_on"] = f"{len(held)} held-out CheckThat! 2020 train queries"
     (args.output / "settings.json").write_text(json.dumps(settings, indent=1) + "\n")

