@@ -48,6 +48,20 @@ def evaluate(retriever: Retriever, ids: list[str], texts: list[str], vectors: np
     return ranking_report({q: [names[m.fact_check_id] for m in ms] for q, ms in zip(ids, results)}, gold)
 
 
+def threshold_check(retriever: Retriever, ids: list[str], texts: list[str], vectors: np.ndarray, gold: dict, reranker: Reranker) -> None:
+    """The shipped "already checked" threshold on dev's re-ranked top matches: an evaluation, dev chooses nothing."""
+    retriever.reranker = reranker
+    results = retriever.match_vectors(texts, vectors, top=1)
+    names = retriever.published_ids([m.fact_check_id for ms in results for m in ms])
+    shipped = retriever.checked_threshold
+    for threshold in sorted({0.55, shipped, 0.60, 0.70}):
+        flagged = [(q, ms[0]) for q, ms in zip(ids, results) if ms and ms[0].similarity >= threshold]
+        right = sum(names[m.fact_check_id] in gold[q] for q, m in flagged)
+        mark = " (shipped)" if threshold == shipped else ""
+        print(f"  checked at cosine >= {threshold:.2f}{mark}: {len(flagged)} of {len(ids)} tweets, precision "
+              f"{right / max(len(flagged), 1):.3f}, recall {right / len(ids):.3f}", flush=True)
+
+
 def line(name: str, report: dict) -> None:
     print(f"  {name:<34} MAP@1 {report['MAP@1']:.3f}  MAP@5 {report['MAP@5']:.3f}  MRR@5 {report['MRR']:.3f}  ({int(report['queries'])} queries)", flush=True)
 
@@ -219,6 +233,7 @@ def main() -> None:
         line(f"{name} + BM25, fused", evaluate(retriever, ids, texts, vectors, gold, settings))
         if reranker is not None and encoder.adapter is not None:
             line(f"{name} + BM25, fused, re-ranked", evaluate(retriever, ids, texts, vectors, gold, settings, reranker))
+            threshold_check(retriever, ids, texts, vectors, gold, reranker)
     print(f"uptime: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (load average, 1/5/15 min)", flush=True)
     if reranker is not None:
         compare_latency(retriever, texts, encoders[-1][1], reranker, f"{retriever.index.size:,} verified claims, re-ranked")
