@@ -28,7 +28,7 @@ from attribution.db.models import (
     StatementFix,
     utcnow,
 )
-from attribution.results import ArticleResult, Attribution, SentenceResult
+from attribution.results import ArticleResult, Attribution, SentenceResult, statement_kind
 
 SaveStatus = Literal["stored", "skipped", "replaced"]
 MENTION_RESOLUTIONS = ("named", "alias")  # only these surface forms become aliases
@@ -477,7 +477,7 @@ def _statement_rows(pending: list[Pending], row: Article, embeddings: dict[int, 
         statements.append({
             "sentence_id": sentence_id,
             "article_id": row.id,
-            "kind": sentence.label,
+            "kind": statement_kind(sentence.label, row.text, *((content.start, content.end) if content else (sentence.start, sentence.end))),
             "source_id": match.source.id if match else None,
             "via_source_id": via.source.id if via else None,
             "mention": source.text if source else None,

@@ -664,3 +664,17 @@ def test_it_said_is_no_plural_document() -> None:
 def test_where_a_glued_headline_ends(text: str, first_words: str) -> None:
     end = glued_headline_end(text)
     assert end is not None and text[end:].startswith(first_words)
+
+
+@pytest.mark.parametrize(("label", "sentence", "content", "kind"), [
+    ("claim", 'He said the plan was "deeply flawed".', 'the plan was "deeply flawed"', "quote"),  # quoted words
+    ("claim", '"The plan is flawed," he said.', "The plan is flawed", "quote"),  # the content inside the marks
+    ("quote", "He said the plan was flawed.", "the plan was flawed", "claim"),  # a paraphrase, whatever the label
+    ("claim", "He said members of the 'metropolitan elite' gained.", "members of the 'metropolitan elite' gained", "claim"),
+    ("context", "Whatever.", "Whatever", "context"),
+])
+def test_a_statement_is_a_quote_when_it_quotes(label: str, sentence: str, content: str, kind: str) -> None:
+    from attribution.results import statement_kind
+
+    start = sentence.index(content)
+    assert statement_kind(label, sentence, start, start + len(content)) == kind
