@@ -22,13 +22,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from attribution.results import Attribution, SentenceResult
+from attribution.results import QUOTATION_MARKS, Attribution, SentenceResult
 
 _DATA = Path(__file__).resolve().parent / "data"
 CALIBRATION_FILE = _DATA / "calibration.json"
 _STATEMENTS = json.loads((_DATA / "statements.json").read_text(encoding="utf-8"))
 SPEECH_CUES = frozenset(_STATEMENTS["speech_cues"])
-_QUOTE_MARKS = "\"\u201c\u201d"
 RESOLUTIONS = ("named", "alias", "pronoun", "description", "continuation")
 SOURCE_TYPES = ("person", "organization", "government", "anonymous", "document", "media")
 # Joins made in the store on corpus evidence, not on the article's own words.
@@ -60,7 +59,7 @@ def features(sentence: SentenceResult, attribution: Attribution, how: str = "") 
         "speech_cue": float(any(w in SPEECH_CUES for w in _words(attribution.cue.text if attribution.cue else None))),
         "content_length": math.log1p(len(content_text)),
         "short_content": float(len(content_text) < 20),
-        "quoted": float(any(q in content_text for q in _QUOTE_MARKS)),
+        "quoted": float(any(q in content_text for q in QUOTATION_MARKS)),
         "first_sentence": float(sentence.index == 0),  # a headline glued to the first sentence
         "mention_in_content": float(
             content is not None and mention is not None and content.start <= mention.start < content.end

@@ -1072,18 +1072,16 @@ def _resolve_mention(
             for candidate in list(index.before(position, skip)) + list(reversed(sources)):
                 if candidate.type == "person" and not candidate.vague and normalize_role(candidate.role) == phrase:
                     return candidate, "description"
-            if words[-1] in DESCRIBED_PEOPLE and phrase not in OFFICES:  # "the Chelsea manager"
-                described = _described_person(text, position, index, sources, skip)
-                if described is not None:
-                    return described, "description"
+        if _AGE.match(words[-1]) or (words[-1] in DESCRIBED_PEOPLE and phrase not in OFFICES):
+            # "the 25-year-old", "the Chelsea manager" nobody here is titled: the person the article is about
+            described = _described_person(text, position, index, sources, skip)
+            if described is not None:
+                return described, "description"
+        if phrase in OFFICES or (words[-1] in PERSON_HEADS and len(words) > 2):
             if phrase in OFFICES:  # no holder named here: the store looks for one the corpus names
                 return Entity(text[0].upper() + text[1:], "person", False, role=phrase), "description"
             if any(_is_capitalised(w) for w in text.split()[1:]):  # "the Lib Dem spokesman" nobody here is: unnamed
                 return Entity(text[0].upper() + text[1:], *classify(text)), "named"
-        if _AGE.match(words[-1]) or (words[-1] in DESCRIBED_PEOPLE and phrase not in OFFICES):  # "the 25-year-old"
-            described = _described_person(text, position, index, sources, skip)
-            if described is not None:
-                return described, "description"
         heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
         head = heads[-1] if heads else words[-1]
         # Most recent first; sources were added to the index where they were quoted.

@@ -15,7 +15,7 @@ from pathlib import Path
 from attribution import link
 from attribution.ingest import Article, article_from_text, repair, repair_with_offsets
 from attribution.predictor import PACKAGED_MODEL_DIR, Predictor, SentencePrediction, SpanPrediction, model_version
-from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
+from attribution.results import QUOTATION_MARKS, ArticleResult, Attribution, SentenceResult, TextSpan
 from attribution.segment import Span, split_sentences
 
 
@@ -51,7 +51,6 @@ ACTION_CUES = frozenset(_STATEMENTS["action_cues"])
 INFINITIVE_ACTION_CUES = frozenset(_STATEMENTS["infinitive_action_cues"])
 PASSIVE_PARTICIPLES = frozenset(_STATEMENTS["passive_participles"])
 _BE_FORMS = frozenset(_STATEMENTS["be_forms"])
-_QUOTE_MARKS = "\"\u201c\u201d"
 
 
 def _bare_words(text: str) -> list[str]:
@@ -70,7 +69,7 @@ def is_statement(attribution: Attribution) -> bool:
         cue = _bare_words(attribution.cue.text)
         if cue and all(w in AUXILIARY_CUES for w in cue):
             return False
-        quoted = attribution.content is not None and any(q in attribution.content.text for q in _QUOTE_MARKS)
+        quoted = attribution.content is not None and any(q in attribution.content.text for q in QUOTATION_MARKS)
         main = [w for w in cue if w not in AUXILIARY_CUES]
         if main and main[0] in ACTION_CUES and not quoted:
             return False
@@ -243,11 +242,11 @@ def trim_content(content: TextSpan | None, cue: TextSpan | None, sentence: Span,
     if cue is not None and content.start < cue.start and cue.end <= content.end:
         after = _span(text, cue.end, content.end)
         content = after if len(after.text.split()) >= 3 else _span(text, content.start, cue.start)
-    elif cue is not None and content.end <= cue.start and not any(q in content.text for q in _QUOTE_MARKS):
+    elif cue is not None and content.end <= cue.start and not any(q in content.text for q in QUOTATION_MARKS):
         quotation = _COLON_THEN_QUOTE.match(text, cue.end, sentence.end)
         if quotation is not None:
             content = _span(text, quotation.end() - 1, sentence.end)
-    if content.text.lstrip()[:1] in _QUOTE_MARKS:
+    if content.text.lstrip()[:1] in QUOTATION_MARKS:
         marks = quotation_marks(text, content.start, content.end, False)[0]
         closing = [position for position, opens in marks if not opens]
         if closing and closing[0] == marks[-1][0] and len(text[closing[0] + 1 : content.end].split()) >= 2:
@@ -279,7 +278,7 @@ def split_coordinated(attribution: Attribution, text: str) -> list[Attribution]:
     past verb of saying or doing ("called", "promised", "dismissed") or a verb of saying in -ing ("and
     calling for"), with three words or more on each side."""
     content = attribution.content
-    if content is None or attribution.cue is None or content.text.lstrip()[:1] in _QUOTE_MARKS:
+    if content is None or attribution.cue is None or content.text.lstrip()[:1] in QUOTATION_MARKS:
         return [attribution]
     for match in _COORDINATED.finditer(text, content.start, content.end):
         verb = match.group(1)
@@ -351,7 +350,7 @@ def quotation_marks(text: str, start: int, end: int, inside: bool) -> tuple[list
     marks = []
     for position in range(start, end):
         mark = text[position]
-        if mark not in _QUOTE_MARKS:
+        if mark not in QUOTATION_MARKS:
             continue
         before = text[position - 1] if position > 0 else " "
         after = text[position + 1] if position + 1 < len(text) else " "
@@ -433,8 +432,8 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                 one_quotation = before.content is not None and (
                     not rest
                     or (
-                        before.content.text.strip()[-1:] in _QUOTE_MARKS + ",.!?"
-                        and any(q in before.content.text for q in _QUOTE_MARKS)
+                        before.content.text.strip()[-1:] in QUOTATION_MARKS + ",.!?"
+                        and any(q in before.content.text for q in QUOTATION_MARKS)
                         and len(rest) <= CONTINUATION_REST_CHARS
                         and _speech_clause(rest, before, before_sentence)
                     )
@@ -442,8 +441,8 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                 # A paraphrase followed by a quotation ('X said the plan was fair. "It will work."') is two
                 # statements, a claim and a quote, with one speaker.
                 paraphrase_then_quote = (
-                    before.content is not None and before.content.text.lstrip()[:1] not in _QUOTE_MARKS
-                    and first.content.text.lstrip()[:1] in _QUOTE_MARKS
+                    before.content is not None and before.content.text.lstrip()[:1] not in QUOTATION_MARKS
+                    and first.content.text.lstrip()[:1] in QUOTATION_MARKS
                 )
                 content = first.content
                 if one_quotation and not paraphrase_then_quote and before.content is not None:

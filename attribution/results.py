@@ -62,6 +62,9 @@ class Attribution:
         }
 
 
+QUOTATION_MARKS = "\"\u201c\u201d"  # double quotation marks: single ones also mark titles and scare quotes
+
+
 def statement_kind(label: str, text: str, start: int, end: int) -> str:
     """A statement's kind from what it says: ``quote`` when its content ``text[start:end]`` holds the speaker's
     words in quotation marks, or is itself enclosed in them, else ``claim`` (docs/statement-judging.md). The
@@ -71,9 +74,6 @@ def statement_kind(label: str, text: str, start: int, end: int) -> str:
         return label
     around = text[max(start - 1, 0) : min(end + 2, len(text))]
     return "quote" if any(mark in around for mark in QUOTATION_MARKS) else "claim"
-
-
-QUOTATION_MARKS = "\"\u201c\u201d"  # double quotation marks: single ones also mark titles and scare quotes
 
 
 @dataclass
