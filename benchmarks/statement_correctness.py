@@ -193,6 +193,7 @@ class Judged:
     duplicate: bool
     gold: GoldStatement | None
     source: str | None
+    resolution: str = "named"
 
     @property
     def correct(self) -> bool:
@@ -213,7 +214,8 @@ def judge(stored: list[dict], gold: list[GoldStatement]) -> list[Judged]:
             if overlap > best_overlap:
                 best, best_overlap = g, overlap
         if best is None:
-            judged.append(Judged(row["id"], row["confidence"], False, False, False, False, False, None, row["source"]))
+            judged.append(Judged(row["id"], row["confidence"], False, False, False, False, False, None, row["source"],
+                                 row["resolution"]))
             continue
         touched = [p for p in best.parts if _overlap(span, p)]
         length = max(1, span[1] - span[0])
@@ -221,7 +223,7 @@ def judge(stored: list[dict], gold: list[GoldStatement]) -> list[Judged]:
         duplicate = best.key in seen
         seen.add(best.key)
         judged.append(Judged(row["id"], row["confidence"], True, names_speaker(row["source"], best), row["kind"] == best.kind or best.mixed,
-                             content_ok, duplicate, best, row["source"]))
+                             content_ok, duplicate, best, row["source"], row["resolution"]))
     return judged
 
 
@@ -250,7 +252,7 @@ def read_stored(db: Path, ids: set[str]) -> list[dict]:
     source = aliased(Source)
     query = (
         select(Statement.id, Article.document, Statement.kind, Statement.confidence, Statement.content_start,
-               Statement.content_end, source.name)
+               Statement.content_end, Statement.resolution, source.name)
         .join(Article, Article.id == Statement.article_id)
         .outerjoin(source, source.id == Statement.source_id)
         .where(Article.document.in_(sorted(ids)))
@@ -258,7 +260,8 @@ def read_stored(db: Path, ids: set[str]) -> list[dict]:
     with Session(make_engine(str(db))) as session:
         return [
             {"id": r.id, "article": r.document, "kind": r.kind, "confidence": r.confidence,
-             "content_start": r.content_start, "content_end": r.content_end, "source": r.name}
+             "content_start": r.content_start, "content_end": r.content_end, "source": r.name,
+             "resolution": r.resolution}
             for r in session.exec(query)
         ]
 
@@ -288,6 +291,13 @@ def report(judged: list[Judged], gold: list[GoldStatement], articles: set[str], 
         if rows:
             print(f"| {low:.2f}-{min(high, 1.0):.2f} | {len(rows)} | {share(sum(j.correct for j in rows), len(rows))} "
                   f"| {share(sum(j.speaker for j in rows), len(rows))} |")
+    print("\nby how the source was found (resolution -> share correct):")
+    print("| resolution | statements | correct | right speaker |")
+    print("|---|---|---|---|")
+    for resolution in sorted({j.resolution for j in judged}):
+        rows = [j for j in judged if j.resolution == resolution]
+        print(f"| {resolution} | {len(rows)} | {share(sum(j.correct for j in rows), len(rows))} "
+              f"| {share(sum(j.speaker for j in rows), len(rows))} |")
     high = [j for j in judged if j.confidence >= 0.9]
     print(f"\nat confidence >= 0.90: {share(sum(j.correct for j in high), len(high))} correct")
     if show_errors:
@@ -296,7 +306,7 @@ def report(judged: list[Judged], gold: list[GoldStatement], articles: set[str], 
                 gold_speaker = j.gold.speaker if j.gold else "-"
                 reasons = [name for name, ok in (("statement", j.is_statement), ("speaker", j.speaker), ("kind", j.kind),
                                                  ("content", j.content), ("unique", not j.duplicate)) if not ok]
-                print(f"statement {j.statement_id} ({j.confidence:.2f}): stored {j.source!r}, gold {gold_speaker!r}: "
+                print(f"statement {j.statement_id} ({j.confidence:.2f}, {j.resolution}): stored {j.source!r}, gold {gold_speaker!r}: "
                       f"{', '.join(reasons)}")
 
 
