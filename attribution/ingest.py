@@ -104,12 +104,16 @@ MAX_TITLE = 150
 
 
 def repair(text: str) -> str:
-    """Mojibake repaired ("Â£35bn" -> "£35bn") by ftfy; nothing else changes (quotes stay curly)."""
-    if text.isascii():
+    """Mojibake repaired ("Â£35bn" -> "£35bn") and HTML character references a scraper left ("Jos&#233;" ->
+    "José") decoded, both by ftfy; nothing else changes (quotes stay curly)."""
+    if text.isascii() and "&" not in text:
         return text
     import ftfy
+    import ftfy.fixes
 
-    return ftfy.fix_encoding(text)
+    fixed = ftfy.fix_encoding(text)
+    # Only where no markup is around: "&lt;b&gt;" in a text about HTML stays as written.
+    return ftfy.fixes.unescape_html(fixed) if "<" not in fixed else fixed
 
 
 def repair_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -9,6 +9,7 @@ resolved (``named``, ``alias``, ``pronoun``, ``description``, ``continuation``,
 from __future__ import annotations
 
 import bisect
+import calendar
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -32,7 +33,8 @@ _FIRST_NAMES = _data("first_names.json")
 _DESCRIPTORS = _data("descriptors.json")
 LEADING_DESCRIPTORS = frozenset(_DESCRIPTORS["leading_descriptors"])  # "Striker Thierry Henry", "Farmer Geoff Brooks"
 SPEECH_NOUNS = frozenset(_DESCRIPTORS["speech_nouns"])  # "Mr Crosby's statement said": Crosby said
-NAME_CONNECTORS = frozenset(_DESCRIPTORS["name_connectors"])  # "World Travel and Tourism Council" is one name
+NAME_CONNECTORS = frozenset(_DESCRIPTORS["name_connectors"])
+NAME_TAIL_OPENERS = frozenset(_DESCRIPTORS["name_tail_openers"])  # "Abdullatif Sener earlier this month"  # "World Travel and Tourism Council" is one name
 OTHER_QUANTIFIERS = frozenset(_DESCRIPTORS["other_quantifiers"])  # "Other agencies": nobody named
 ORGANISATION_DESCRIPTORS = frozenset(_DESCRIPTORS["organisation_descriptors"])  # "agrochemical giant Monsanto"
 UNNAMED_PLURALS = frozenset(_DESCRIPTORS["unnamed_plurals"])  # "Reports said", "Governments have pledged"
@@ -255,6 +257,7 @@ def trim_name(text: str) -> str:
     no unclosed bracket ("Confederation of British Industry (CBI") and nothing before a title or a first name
     inside it ("Tanzania Mr Brown", "EU Tony Blair")."""
     text = _RELATIVE_CLAUSE.sub("", text) or text
+    text = re.sub(r"\s+[-\u2013\u2014]\s+[a-z].*$", "", text) or text  # "Deutsche Bank - itself a target of a lawsuit"
     text = re.sub(r"\s*\([^)]*$", "", text) or text
     text = _TRAILING_CONJUNCTION.sub("", text) or text  # "Tony Blair and" (the span stopped mid-pair)
     text = _SPOKEN_OF.sub(r"\1", text) or text  # "Estelle Morris of the findings"
@@ -280,6 +283,7 @@ def trim_name(text: str) -> str:
     owned = words[2:] if words[:1] == ["The"] else words[1:]
     if possessor and len(owned) == 2 and all(_is_capitalised(w) for w in owned) and owned[0].lower() in FEMALE_NAMES | MALE_NAMES:
         words = owned  # "The SNP's Nicola Sturgeon"
+    words = _without_lowercase_tail(words)
     text = " ".join(words)
     middle = _MID_HONORIFIC.search(text)
     before_title = text[: middle.start()].split() if middle else []
@@ -287,6 +291,35 @@ def trim_name(text: str) -> str:
         # "Tanzania Mr Brown"; never "The five unions meeting Mr Prescott" (they are not Mr Prescott)
         text = text[middle.end() :]
     return text
+
+
+def _without_lowercase_tail(words: list[str]) -> list[str]:
+    """'Dr Mike Watts head of exploration', 'Deputy Prime Minister Abdullatif Sener earlier this month': the
+    words after a person's name, all in lower case, are no part of it (a body's "Bank of England officials"
+    stays: its run has no first name, title or role)."""
+    capitalised = [i for i, w in enumerate(words) if _is_capitalised(w)]
+    if not capitalised or capitalised[-1] >= len(words) - 1:
+        return words
+    last = capitalised[-1]
+    first = last
+    while first > 0 and _is_capitalised(words[first - 1]):
+        first -= 1
+    tail = words[last + 1 :]
+    run = words[first : last + 1]
+    named_person = (
+        run[0].lower().strip(".") in FEMALE_NAMES | MALE_NAMES | HONORIFICS
+        or _is_role(run[0]) or (first > 0 and _is_role(words[first - 1]))
+    )
+    # only a tail that follows the name directly: "David Prior, assistant clerk" and "Tony Blair's
+    # spokesman" are left to the appositive and possessive rules
+    direct = words[last][-1:].isalpha() and not words[last].endswith(("'s", "\u2019s"))
+    # and only a tail that opens with a role ("head of exploration") or a time ("earlier this month"): "Donald
+    # Trump supporters" are not Donald Trump
+    # ("Hillary Clinton spokesman" is her spokesman: a role alone is the name's owner's, "head of ..." his own)
+    opener = tail[0] in NAME_TAIL_OPENERS or (tail[0] in ROLE_WORDS and tail[1:2] in (["of"], ["at"], ["for"]))
+    if last - first >= 1 and direct and named_person and opener and all(w.islower() for w in tail):
+        return words[: last + 1]
+    return words
 
 
 def parse_named(mention: str) -> Entity:
@@ -497,6 +530,8 @@ def mention_kind(mention: str) -> str:
     words = text.split()
     if words and words[0] in DEFINITE_DETERMINERS and normalize_role(text) in OFFICES:
         return "description"  # "the Tory leader", "The Prime Minister"
+    if len(words) >= 3 and words[0] in ("the", "this") and _AGE.match(words[1]):
+        return "description"  # "The 58-year-old US singer of Because the Night": a title inside is no name
     if words and words[0] in ("the", "this") and 2 <= len(words) <= 5 and (_AGE.match(words[-1]) or words[-1] in DESCRIBED_PEOPLE):
         return "description"  # "the 25-year-old", "the Chelsea manager", "the Frenchman"
     # Only definite phrases point back ("the official"); "a senior official" introduces someone new.
@@ -515,6 +550,30 @@ def mention_kind(mention: str) -> str:
 def _outlet_name(text: str) -> str:
     words = [w for w in clean_mention(text).split() if w.lower() not in DETERMINERS and w.lower() not in REPORT_NOUNS]
     return parse_named(" ".join(words)).name if words else text
+
+
+_EVIDENCE = _LINK_WORDS["organisation_evidence"]
+CALENDAR_WORDS = frozenset(w.lower() for w in [*calendar.month_name[1:], *calendar.day_name])  # "December's share fall"
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    """The words as one regex alternation, any case ("Shares in" opens a sentence), longest first."""
+    return "(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def organisation_evidence(text: str, name: str) -> bool:
+    """Whether the article treats a capitalised name nobody's first name, title or role marks as a person
+    as an organisation: "Cairn's shares", "shares in Yukos", "Swedish firm Electrolux", "Yukos, which",
+    "Yukos chief executive", "Marsh Inc"."""
+    named = re.escape(name)
+    pattern = (
+        rf"\b{named}['\u2019]s\s+{_alternatives(_EVIDENCE['owned_after'])}\b"
+        rf"|\b{_alternatives(_EVIDENCE['before'])}\s+{named}\b"
+        rf"|\b{named},\s+which\b"
+        rf"|\b{named}\s+{_alternatives(_EVIDENCE['after'])}\b"
+        rf"|\b{named}\s+{_alternatives(_EVIDENCE['suffixes'])}\b"
+    )
+    return re.search(pattern, text) is not None
 
 
 _NAME_TOKEN = r"(?:(?:" + "|".join(_LINK_WORDS["dotted_titles"]) + r")\.|[A-Z]\.|[A-Z][\w-]*(?:['\u2019][A-Z][\w-]*)?)"
@@ -668,13 +727,19 @@ class ArticleIndex:
         self.mentions: list[Mention] = []
         self.by_surname: dict[str, Entity] = {}
         self.gender: dict[str, str] = {}
-        self._ambiguous: set[str] = set()  # surnames two named people share: a bare one resolves to neither
+        self._ambiguous: set[str] = set()  # surnames two named people share: no plain alias of either
+        self.namesakes: dict[str, list[Entity]] = {}  # surname -> the people named in full who carry it
+        self._organisations: dict[str, bool] = {}  # name -> whether the article treats it as an organisation
+        self._proper: dict[str, bool] = {}  # one word -> whether it stands capitalised after a lower-case word
+        self._full_organisations: list[tuple[int, int, Entity]] = []
+        self.organisations_by_word: dict[str, Entity] = {}  # "Cairn" -> "Cairn Energy", "Yukos" -> "Yukos"
         # Words the article puts after "Mr", "Mrs", "Dr": surnames, so "Tony Blair" is a person when "Mr Blair" follows.
         self.titled_surnames = {m.group(1).lower() for m in _TITLED.finditer(text)}
         self.knighted: dict[str, Entity] = {}  # "Sir Howard" -> the "Sir Howard Newby" named in full
         self.signatures = _letter_signatures(text)
         found, titled = self._named_runs(text)
         self._merge_titled_surnames(found, titled)
+        self._full_organisations = [f for f in found if f[2].type == "organization"]
         found += self._single_words(text, [(a, b) for a, b, _ in found])
         # "IMF" is the "International Monetary Fund" the article names in full.
         self.acronyms = {_initials(e.name): e for _, _, e in found if e.type != "person" and len(_initials(e.name)) >= 2}
@@ -758,7 +823,9 @@ class ArticleIndex:
                 found.append((start, match.end(), knight or entity))
                 continue
             surname_titled = words[-1].lower() in self.titled_surnames
-            if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS or role_after or surname_titled):
+            before = text[:start].split()[-1:]
+            described = bool(before) and before[0].lower().strip(",") in PERSON_HEADS | LEADING_DESCRIPTORS  # "Rock star Ozzy Osbourne"
+            if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS or role_after or surname_titled or described):
                 entity.role = entity.role or _office_before(text, start)
                 if honorific in KNIGHT_TITLES:
                     self.knighted.setdefault(words[0].lower(), entity)
@@ -770,6 +837,9 @@ class ArticleIndex:
                 for surname in surnames:
                     if surname in self.by_surname and self.by_surname[surname].name != entity.name:
                         self._ambiguous.add(surname)
+                    namesakes = self.namesakes.setdefault(surname, [])
+                    if all(e.name != entity.name for e in namesakes):
+                        namesakes.append(entity)
                     self.by_surname.setdefault(surname, entity)
                 found.append((start, match.end(), entity))
             elif len(words) == 1 and (honorific in HONORIFICS or entity.role):  # "Mr. Ban", "President Obama"
@@ -777,7 +847,19 @@ class ArticleIndex:
                 titled[start] = honorific
                 if gender:
                     self.gender.setdefault(entity.name, gender)
+            elif not gender and not entity.role and honorific not in HONORIFICS and self._organisation(entity.name):
+                found.append((start, match.end(), Entity(entity.name, "organization")))  # "Cairn", "Sony Ericsson"
         return found, titled
+
+    @property
+    def namesakes_of_many(self) -> set[str]:
+        """Surnames two or more people named in full here carry: a bare one is resolved each time anew."""
+        return {surname for surname, people in self.namesakes.items() if len(people) > 1}
+
+    def _organisation(self, name: str) -> bool:
+        if name not in self._organisations:
+            self._organisations[name] = name.lower() not in PLACES and organisation_evidence(self.text, name)
+        return self._organisations[name]
 
     def _merge_titled_surnames(self, found: list[tuple[int, int, Entity]], titled: dict[int, str]) -> None:
         """'Mr. Ban' is the 'Ban Ki-moon' named elsewhere, unless the title says another gender (two Obamas)."""
@@ -807,7 +889,26 @@ class ArticleIndex:
                 found.append((at, match.end(), person))
             elif word.lower() in PLACES and not any(a <= at < b for a, b in covered):
                 found.append((at, match.end(), Entity(word, "government", place=place_kind(word))))
+            elif not any(a <= at < b for a, b in covered) and not re.match(r"\s+[A-Z]", text[match.end() :]) and self._single_organisation(word):
+                # "Cairn" after "Cairn Energy": the body named in full, else the body by its one name ("Yukos")
+                full = next((e for _, _, e in self._full_organisations if e.name.split()[0] == word), None)
+                self.organisations_by_word[word] = full or Entity(word, "organization")
+                found.append((at, match.end(), self.organisations_by_word[word]))
         return found
+
+    def _single_organisation(self, word: str) -> bool:
+        """A one-word name the article uses as a proper noun (somewhere after a lower-case word) and treats
+        as an organisation; never a pronoun, determiner or sentence opener."""
+        lower = word.lower()
+        if lower in PRONOUNS or lower in DETERMINERS or lower in NAME_OPENERS or lower in PLACES or len(word) < 3 or word.isupper() or lower in CALENDAR_WORDS:
+            return False
+        if lower in FEMALE_NAMES or lower in MALE_NAMES or lower in self.by_surname or lower in self.titled_surnames or _is_role(word):
+            return False
+        if lower in NATIONALITIES or lower in self.namesakes:
+            return False
+        if word not in self._proper:
+            self._proper[word] = re.search(rf"\b[a-z][\w,]*\s+{re.escape(word)}\b", self.text) is not None
+        return self._proper[word] and self._organisation(word)
 
     def _acronym_mentions(self, text: str) -> list[tuple[int, int, Entity]]:
         found: list[tuple[int, int, Entity]] = []
@@ -963,7 +1064,7 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
             if attribution.source.start not in speakers:
                 index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT, end=attribution.source.end)
                 speakers.add(attribution.source.start)
-            if entity.type == "person" and len(entity.name.split()) > 1:
+            if entity.type == "person" and len(entity.name.split()) > 1 and entity.name.split()[-1].lower() not in index.namesakes_of_many:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
         attributions = _nested_attribution(sentence.text, sentence.start, attributions, index, sources)
         done.update((a.key, a) for a in attributions if a.key is not None)
@@ -992,7 +1093,8 @@ def _certainty(
         last = words[-1].strip(".") if words else ""
         surname = entity.name.split()[-1].lower() if entity.name else ""
         exact = last == surname or normalize_role(text) == entity.name.lower() or text.isupper()
-        return CERTAINTY["alias"] if exact or last in entity.name.lower() else CERTAINTY["fuzzy"]
+        carried_by_two = len(index.namesakes.get(last, [])) > 1 and len(words) == 1  # a surname two people here carry
+        return CERTAINTY["alias"] if (exact or last in entity.name.lower()) and not carried_by_two else CERTAINTY["fuzzy"]
     if resolution == "pronoun":
         pronoun = words[0] if words else ""
         if pronoun not in PERSON_PRONOUNS:
@@ -1072,7 +1174,8 @@ def _resolve_mention(
             for candidate in list(index.before(position, skip)) + list(reversed(sources)):
                 if candidate.type == "person" and not candidate.vague and normalize_role(candidate.role) == phrase:
                     return candidate, "description"
-        if _AGE.match(words[-1]) or (words[-1] in DESCRIBED_PEOPLE and phrase not in OFFICES):
+        aged = _AGE.match(words[-1]) or (len(words) > 2 and _AGE.match(words[1]))  # "the 58-year-old US singer of ..."
+        if aged or (words[-1] in DESCRIBED_PEOPLE and phrase not in OFFICES):
             # "the 25-year-old", "the Chelsea manager" nobody here is titled: the person the article is about
             described = _described_person(text, position, index, sources, skip)
             if described is not None:
@@ -1141,6 +1244,19 @@ def _resolve_mention(
         person = index.person_by_surname(name_words[0])
         if person is not None:
             return person, "alias"
+        organisation = index.organisations_by_word.get(name_words[0])
+        if organisation is not None:
+            return organisation, "alias" if organisation.name != name_words[0] else "named"
+        namesakes = {e.name for e in index.namesakes.get(name_words[0].lower(), [])}
+        if len(namesakes) > 1:
+            # Two people share the surname ("Ozzy" and "Sharon Osbourne"): the only one named before here,
+            # else the one named in the last two sentences; never one named only later.
+            named_before = {m.entity.name: m.entity for m in index.mentions if m.position < position and m.entity.name in namesakes}
+            if len(named_before) == 1:
+                return next(iter(named_before.values())), "alias"
+            recent = [c for c in index.salient(position, skip, window=2) if c.name in namesakes]
+            if recent:
+                return recent[0], "alias"
     for candidate in reversed(sources):
         if candidate.name.lower() == entity.name.lower():
             # "Tory leader Michael Howard" after a bare "Howard": the person, now with the title he is given
@@ -1201,6 +1317,14 @@ def _possessed(
         named = parse_named(appositive.split(", ")[0])
         if named.type == "person":
             return Entity(named.name, "person", False, first.split(" ", 1)[1]), "named"
+    words = first.split()
+    start = _first_name_after_description(words) or next(
+        (i for i in range(2, len(words) - 1) if not _is_capitalised(words[i - 1]) and words[i].lower() in FEMALE_NAMES | MALE_NAMES), 0)
+    if start >= 2 and not _is_capitalised(words[start - 1]) and len(words) - start >= 2:
+        # "His manager Robert Voice": the manager is named; the possessive only says whose he is.
+        named = parse_named(" ".join(words[start:]))
+        if named.type == "person" and len(named.name.split()) >= 2:
+            return Entity(named.name, "person", False, " ".join(words[1:start])), "named"
     rest = first.split(" ", 1)[1]
     if first.split()[0].lower() in OWN_VOICE_POSSESSIVES:  # "our correspondent": the article's own voice, not a source quoted
         voice = index.publisher or index.author

@@ -51,6 +51,10 @@ ACTION_CUES = frozenset(_STATEMENTS["action_cues"])
 INFINITIVE_ACTION_CUES = frozenset(_STATEMENTS["infinitive_action_cues"])
 PASSIVE_PARTICIPLES = frozenset(_STATEMENTS["passive_participles"])
 _BE_FORMS = frozenset(_STATEMENTS["be_forms"])
+REFUSAL_WORDS = frozenset(_STATEMENTS["refusal_words"])
+REFUSED_SPEECH = frozenset(_STATEMENTS["refused_speech"])
+CUE_ADVERBS = frozenset(_STATEMENTS["cue_adverbs"])
+NON_SPEAKERS = frozenset(_STATEMENTS["non_speakers"])
 
 
 def _bare_words(text: str) -> list[str]:
@@ -60,7 +64,11 @@ def _bare_words(text: str) -> list[str]:
 def is_statement(attribution: Attribution) -> bool:
     """False for what is no statement: a content of function words only ("which"), a cue that only says
     something was ("was", "has been"), an action ("scrapped") with nothing quoted, a passive cue without
-    its agent ("is being urged": the source was spoken to)."""
+    its agent ("is being urged": the source was spoken to; "are said to": a report about the source), a
+    refusal to say anything ("declined to comment", "did not say when"), a source that is no one
+    ("Speculation suggests")."""
+    if attribution.source is not None and _bare_words(attribution.source.text)[-1:] and _bare_words(attribution.source.text)[-1] in NON_SPEAKERS:
+        return False
     if attribution.content is not None:
         words = _bare_words(attribution.content.text)
         if not words or all(w in CONTENT_FUNCTION_WORDS for w in words):
@@ -75,7 +83,10 @@ def is_statement(attribution: Attribution) -> bool:
             return False
         if main and main[-1] in INFINITIVE_ACTION_CUES and attribution.content is not None and _bare_words(attribution.content.text)[:1] == ["to"]:
             return False  # "agreed to buy AT&T": a deal, not a statement
-        passive = any(a in _BE_FORMS and b in PASSIVE_PARTICIPLES for a, b in zip(cue, cue[1:]))
+        if any(w in REFUSAL_WORDS for w in cue) and any(w in REFUSED_SPEECH for w in cue):
+            return False
+        plain = [w for w in cue if w not in CUE_ADVERBS]  # "are also said to"
+        passive = any(a in _BE_FORMS and b in PASSIVE_PARTICIPLES for a, b in zip(plain, plain[1:]))
         if passive and "by" not in cue:
             return False
     return True
