@@ -403,15 +403,18 @@ def parse_named(mention: str) -> Entity:
     before = [w.lower().strip(".") for w in words[: len(words) - run]]
     last = words[-1].lower().strip(".")
     after_preposition = bool(before) and before[-1] in PLACE_PREPOSITIONS
-    at_body = re.match(r"^(?P<described>(?:[a-z][\w-]*\s)*)(?P<name>(?:[A-Z][\w'\u2019-]+\s){1,2}[A-Z][\w'\u2019-]+)\s+(?:of|at|from)\s+(?:the\s+)?(?P<body>[A-Z][^,]*)$", text)
+    at_body = re.match(r"^(?P<described>(?:[a-z][\w-]*\s)*)(?P<name>(?:[A-Z][\w'\u2019-]+\s){1,3}[A-Z][\w'\u2019-]+)\s+(?:of|at|from)\s+(?:the\s+)?(?P<body>[A-Z][^,]*)$", text)
     if at_body and at_body.group("body").split()[0].lower() not in DETERMINERS:
         # "Ian Hunter at Goodbody Stockbrokers in Dublin", "energy analyst Orin Middleton of Barclays Capital": the
         # person, the body an affiliation (its place dropped)
         name_words = at_body.group("name").split()
+        description = at_body.group("described").split()
         titled_name = len(name_words) == 3 and name_words[0].lower().strip(".") in HONORIFICS
         if titled_name:
             name_words = name_words[1:]  # "Dr Doug Williams of BT"
-        description = at_body.group("described").split()
+        elif len(name_words) >= 3 and name_words[-2].lower() in FEMALE_NAMES | MALE_NAMES:
+            # "Detective Inspector Paul Miller of Thames Valley Police": a capitalised title before the name
+            description, name_words, titled_name = description + name_words[:-2], name_words[-2:], True
         known = titled_name or name_words[0].lower() in FEMALE_NAMES | MALE_NAMES or any(_is_role(w) or w in LEADING_DESCRIPTORS for w in description)
         plain = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES | HONORIFICS or w.isupper() for w in name_words)
         if known and plain:
@@ -552,6 +555,7 @@ def _outlet_name(text: str) -> str:
     return parse_named(" ".join(words)).name if words else text
 
 
+_DEFINED_ACRONYM = re.compile(r"(?P<full>[A-Z][\w&'-]*(?:\s+(?:of|and|for|on|[A-Z][\w&'-]*))*\s+[A-Z][\w&'-]*)\s+\((?P<acronym>[A-Z]{2,6})\)")
 _EVIDENCE = _LINK_WORDS["organisation_evidence"]
 CALENDAR_WORDS = frozenset(w.lower() for w in [*calendar.month_name[1:], *calendar.day_name])  # "December's share fall"
 
@@ -742,7 +746,14 @@ class ArticleIndex:
         self._full_organisations = [f for f in found if f[2].type == "organization"]
         found += self._single_words(text, [(a, b) for a, b, _ in found])
         # "IMF" is the "International Monetary Fund" the article names in full.
-        self.acronyms = {_initials(e.name): e for _, _, e in found if e.type != "person" and len(_initials(e.name)) >= 2}
+        self.acronyms: dict[str, Entity] = {}
+        for _, _, e in found:  # the first body with those initials, unless the article spells one out: "(EC)"
+            if e.type != "person" and len(_initials(e.name)) >= 2:
+                self.acronyms.setdefault(_initials(e.name), e)
+        named = {e.name: e for _, _, e in found}
+        for match in _DEFINED_ACRONYM.finditer(text):  # "the European Commission (EC)" defines EC here
+            if match.group("full") in named and _initials(match.group("full")) == match.group("acronym"):
+                self.acronyms[match.group("acronym")] = named[match.group("full")]
         found += self._acronym_mentions(text)
         found += _affiliation_mentions(found)
         for _, _, entity in found:  # "the United States", "North Korea"
@@ -1318,9 +1329,9 @@ def _possessed(
         if named.type == "person":
             return Entity(named.name, "person", False, first.split(" ", 1)[1]), "named"
     words = first.split()
-    start = _first_name_after_description(words) or next(
-        (i for i in range(2, len(words) - 1) if not _is_capitalised(words[i - 1]) and words[i].lower() in FEMALE_NAMES | MALE_NAMES), 0)
-    if start >= 2 and not _is_capitalised(words[start - 1]) and len(words) - start >= 2:
+    # "His manager Robert Voice", "Her coach Aston Moore": lower-case words after the possessive, then a name
+    start = next((i for i in range(2, len(words) - 1) if all(w.islower() for w in words[1:i]) and all(_is_capitalised(w) for w in words[i:])), 0)
+    if start >= 2 and len(words) - start in (2, 3):
         # "His manager Robert Voice": the manager is named; the possessive only says whose he is.
         named = parse_named(" ".join(words[start:]))
         if named.type == "person" and len(named.name.split()) >= 2:
