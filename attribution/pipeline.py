@@ -350,6 +350,20 @@ def _only_own_clause(attribution: Attribution, sentence: SentenceResult) -> bool
     return True
 
 
+def _second_speaker(attribution: Attribution, sentence: SentenceResult) -> bool:
+    """Whether the clause after the quotation introduces someone else besides its own speaker ('"A," he said,
+    but Smith disagreed.'): the quotation's own source follows it, and so does another source.  A second
+    clause of the same speaker ('X said: "A," he said.') has its first source before the quotation."""
+    content, own = attribution.content, attribution.source
+    if content is None or own is None or own.start < content.end:
+        return False
+    return any(
+        other is not attribution and other.source is not None and other.source.start >= content.end
+        and other.source.start != own.start
+        for other in sentence.attributions
+    )
+
+
 _OPENS_AFTER = " \t\n([{\u2014\u2013-"
 _CLOSES_BEFORE = " \t\n.,;:!?)]}\u2014\u2013-"
 
@@ -451,6 +465,7 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                         before.content.text.strip()[-1:] in QUOTATION_MARKS + ",.!?"
                         and any(q in before.content.text for q in QUOTATION_MARKS)
                         and (len(rest) <= CONTINUATION_REST_CHARS or _only_own_clause(before, before_sentence))
+                        and not _second_speaker(before, before_sentence)
                         and _speech_clause(rest, before, before_sentence)
                     )
                 )
