@@ -345,6 +345,36 @@ def _speech_clause(rest: str, attribution: Attribution, sentence: SentenceResult
     )
 
 
+def _only_own_clause(attribution: Attribution, sentence: SentenceResult) -> bool:
+    """Whether nothing after the quotation in its sentence belongs to another statement: a long attribution
+    clause ('said Roddick, who was on the US team which lost to France in 2002') still ends the quotation
+    that the next sentence carries on, but not one that reports someone else or a second content."""
+    content = attribution.content
+    if content is None:
+        return False
+    for other in sentence.attributions:
+        if other is attribution:
+            continue
+        spans = [span for span in (other.source, other.cue, other.content) if span is not None]
+        if any(span.start >= content.end for span in spans):
+            return False
+    return True
+
+
+def _second_speaker(attribution: Attribution, sentence: SentenceResult) -> bool:
+    """Whether the clause after the quotation introduces someone else besides its own speaker ('"A," he said,
+    but Smith disagreed.'): the quotation's own source follows it, and so does another source.  A second
+    clause of the same speaker ('X said: "A," he said.') has its first source before the quotation."""
+    content, own = attribution.content, attribution.source
+    if content is None or own is None or own.start < content.end:
+        return False
+    return any(
+        other is not attribution and other.source is not None and other.source.start >= content.end
+        and other.source.start != own.start
+        for other in sentence.attributions
+    )
+
+
 _OPENS_AFTER = " \t\n([{\u2014\u2013-"
 _CLOSES_BEFORE = " \t\n.,;:!?)]}\u2014\u2013-"
 
@@ -445,7 +475,8 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                     or (
                         before.content.text.strip()[-1:] in QUOTATION_MARKS + ",.!?"
                         and any(q in before.content.text for q in QUOTATION_MARKS)
-                        and len(rest) <= CONTINUATION_REST_CHARS
+                        and (len(rest) <= CONTINUATION_REST_CHARS or _only_own_clause(before, before_sentence))
+                        and not _second_speaker(before, before_sentence)
                         and _speech_clause(rest, before, before_sentence)
                     )
                 )
@@ -455,12 +486,14 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                     before.content is not None and before.content.text.lstrip()[:1] not in QUOTATION_MARKS
                     and first.content.text.lstrip()[:1] in QUOTATION_MARKS
                 )
-                content = first.content
+                content, parts = first.content, first.content_parts
                 if one_quotation and not paraphrase_then_quote and before.content is not None:
-                    content = _join_chain(out, position, before.content.start, first.content.end, text)
+                    # the speaker's words only: the clause between the sentences ('said Roddick, who ...') is no part
+                    parts = content_parts([*_pieces(before), first.content], text)
+                    content = _join_chain(out, position, before.content.start, first.content.end, text, parts)
                 carried = replace(
-                    first, content=content, source=before.source, cue=before.cue, resolution="continuation",
-                    continues=(before_sentence.index, previous[1]),
+                    first, content=content, content_parts=parts, source=before.source, cue=before.cue,
+                    resolution="continuation", continues=(before_sentence.index, previous[1]),
                 )
                 out[position] = sentence = replace(sentence, attributions=[carried, *sentence.attributions[1:]])
             with_content = [n for n, a in enumerate(sentence.attributions) if a.content is not None and a.statement]
@@ -499,16 +532,37 @@ def _closed_by_own_clause(out: list[SentenceResult], position: int, text: str) -
     return False
 
 
-def _join_chain(out: list[SentenceResult], position: int, start: int, end: int, text: str) -> TextSpan:
-    """One content span from ``start`` to ``end``, carried by every earlier sentence of the chain (replaced
-    in ``out`` by new sentences)."""
+def content_parts(spans: list[TextSpan], text: str) -> tuple[TextSpan, ...]:
+    """The pieces of a chain's content, in order: pieces with no letter or digit between them (only spaces,
+    quotation marks, punctuation) are one piece; one piece in all gives ``()`` (the content is whole)."""
+    merged: list[TextSpan] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if merged and not any(c.isalnum() for c in text[merged[-1].end : span.start]):
+            start, end = merged[-1].start, max(merged[-1].end, span.end)
+            merged[-1] = TextSpan(start, end, repair(text[start:end]))
+        else:
+            merged.append(span)
+    return tuple(merged) if len(merged) > 1 else ()
+
+
+def _join_chain(
+    out: list[SentenceResult], position: int, start: int, end: int, text: str, parts: tuple[TextSpan, ...] = ()
+) -> TextSpan:
+    """One content span from ``start`` to ``end`` (and its ``parts``), carried by every earlier sentence of the
+    chain (replaced in ``out`` by new sentences)."""
     content = TextSpan(start, end, repair(text[start:end]))
     for number, earlier in enumerate(out[:position]):
         out[number] = replace(earlier, attributions=[
-            replace(a, content=content) if a.content is not None and a.content.start == start else a
+            replace(a, content=content, content_parts=parts) if a.content is not None and a.content.start == start else a
             for a in earlier.attributions
         ])
     return content
+
+
+def _pieces(attribution: Attribution) -> list[TextSpan]:
+    """An attribution's content as its pieces (one when it is whole)."""
+    assert attribution.content is not None
+    return list(attribution.content_parts) or [attribution.content]
 
 
 def _carry_quotation(out: list[SentenceResult], position: int, opened: tuple[int, int], text: str) -> tuple[int, int] | None:
@@ -525,7 +579,11 @@ def _carry_quotation(out: list[SentenceResult], position: int, opened: tuple[int
     end = closes
     while end > sentence.start and text[end - 1].isspace():
         end -= 1
-    content = _join_chain(out, position, opener.content.start, end, text)
+    # Everything from the opener's last piece to the closing mark is inside the quotation: that piece grows.
+    pieces = _pieces(opener)
+    last = pieces[-1]
+    parts = content_parts([*pieces[:-1], TextSpan(last.start, max(end, last.end), repair(text[last.start : max(end, last.end)]))], text)
+    content = _join_chain(out, position, opener.content.start, end, text, parts)
     if sentence.label == "context":
         return None
     kept = [a for a in sentence.attributions if a.content is not None and a.content.start >= closes
@@ -545,7 +603,7 @@ def _carry_quotation(out: list[SentenceResult], position: int, opened: tuple[int
             ])
     carried = Attribution(
         source=source, cue=cue, content=content, confidence=round(confidence, 4), resolution="continuation",
-        continues=(opener_sentence.index, opened[1]),
+        continues=(opener_sentence.index, opened[1]), content_parts=parts,
     )
     out[position] = replace(sentence, attributions=[carried, *kept])
     return position, 0

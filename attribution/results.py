@@ -47,19 +47,31 @@ class Attribution:
     # False for spans that are no statement for the claim graph: a content of function words, an action
     # ("scrapped"), a bare "was" (pipeline.is_statement); they stay in the JSONL contract, unstored.
     statement: bool = True
+    # The pieces of ``content`` that are the speaker's words, in order, when it is several: a quotation over
+    # sentences with the attribution clause between them ('"A," said Roddick, who ... . "B."').  ``content``
+    # stays the whole span from the first piece's start to the last one's end; empty: the content is one piece.
+    content_parts: tuple[TextSpan, ...] = ()
 
     def contract(self) -> dict[str, Any]:
         source = None
         if self.source is not None:
             source = {**self.source.as_dict(), "entity": self.entity or self.source.text}
-        return {
+        record: dict[str, Any] = {
             "source": source,
             "cue": self.cue.as_dict() if self.cue else None,
             "content": self.content.as_dict() if self.content else None,
-            "via": self.via,
-            "resolution": self.resolution,
-            "confidence": self.confidence,
         }
+        if len(self.content_parts) > 1:
+            record["content_parts"] = [part.as_dict() for part in self.content_parts]
+        record.update({"via": self.via, "resolution": self.resolution, "confidence": self.confidence})
+        return record
+
+    @property
+    def said(self) -> str | None:
+        """What was said: the content's pieces joined by a space, without the clauses between them."""
+        if len(self.content_parts) > 1:
+            return " ".join(part.text.strip() for part in self.content_parts)
+        return self.content.text if self.content is not None else None
 
 
 QUOTATION_MARKS = "\"\u201c\u201d"  # double quotation marks: single ones also mark titles and scare quotes

@@ -8,6 +8,7 @@ by first name, role and affiliation), after the editors' merge/split decisions.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -463,6 +464,18 @@ def _repeats_chain(attribution: Attribution, by_key: dict[tuple[int, int], tuple
     return content is not None and (content.start, content.end) == (attribution.content.start, attribution.content.end)
 
 
+def content_parts_json(attribution: Attribution) -> str | None:
+    """``Statement.content_parts``: the content's pieces as a JSON list of [start, end] pairs; None for one piece."""
+    if len(attribution.content_parts) < 2:
+        return None
+    return json.dumps([[part.start, part.end] for part in attribution.content_parts])
+
+
+def stored_parts(value: str | None) -> list[tuple[int, int]]:
+    """``Statement.content_parts`` read back: [(start, end), ...]; empty for a content in one piece."""
+    return [(int(start), int(end)) for start, end in json.loads(value)] if value else []
+
+
 def _statement_rows(pending: list[Pending], row: Article, embeddings: dict[int, bytes], aliases: set[tuple[int, str]]) -> list[dict]:
     """Statement rows of one article; new named surface forms are added to ``aliases``."""
     statements = []
@@ -486,9 +499,12 @@ def _statement_rows(pending: list[Pending], row: Article, embeddings: dict[int, 
             "cue": cue.text if cue else None,
             "cue_start": cue.start if cue else None,
             "cue_end": cue.end if cue else None,
-            "content": content.text if content else sentence.text,
+            # What was said: a content in several pieces is stored as their texts joined by a space (so search,
+            # embeddings and exports show the speaker's words, not the clause between them), with its pieces.
+            "content": attribution.said if content else sentence.text,
             "content_start": content.start if content else sentence.start,
             "content_end": content.end if content else sentence.end,
+            "content_parts": content_parts_json(attribution),
             # The probability that the statement is right, a join on corpus evidence included.
             "confidence": calibration.confidence(sentence, attribution, match.how if match else ""),
             "resolution": attribution.resolution,

@@ -210,17 +210,19 @@ def judge(stored: list[dict], gold: list[GoldStatement]) -> list[Judged]:
     judged = []
     for row in sorted(stored, key=lambda r: (r["article"], r["content_start"] or 0)):
         span = (row["content_start"] or 0, row["content_end"] or 0)
+        # the speaker's words: the content's pieces when it is several (no clause between them), else the one span
+        pieces = row.get("content_parts") or [span]
         best, best_overlap = None, 0
         for g in by_article.get(row["article"], []):
-            overlap = sum(_overlap(span, part) for part in g.parts)
+            overlap = sum(_overlap(piece, part) for piece in pieces for part in g.parts)
             if overlap > best_overlap:
                 best, best_overlap = g, overlap
         if best is None:
             judged.append(Judged(row["id"], row["confidence"], False, False, False, False, False, None, row["source"],
                                  row["resolution"]))
             continue
-        touched = [p for p in best.parts if _overlap(span, p)]
-        length = max(1, span[1] - span[0])
+        touched = [p for p in best.parts if any(_overlap(piece, p) for piece in pieces)]
+        length = max(1, sum(end - start for start, end in pieces))
         content_ok = best_overlap / length >= 0.7 and best_overlap >= 0.5 * sum(e - s for s, e in touched) and length >= 12
         duplicate = best.key in seen
         seen.add(best.key)
@@ -254,7 +256,7 @@ def read_stored(db: Path, ids: set[str]) -> list[dict]:
     source = aliased(Source)
     query = (
         select(Statement.id, Article.document, Statement.kind, Statement.confidence, Statement.content_start,
-               Statement.content_end, Statement.resolution, source.name)
+               Statement.content_end, Statement.content_parts, Statement.resolution, source.name)
         .join(Article, Article.id == Statement.article_id)
         .outerjoin(source, source.id == Statement.source_id)
         .where(Article.document.in_(sorted(ids)))
@@ -262,7 +264,8 @@ def read_stored(db: Path, ids: set[str]) -> list[dict]:
     with Session(make_engine(str(db))) as session:
         return [
             {"id": r.id, "article": r.document, "kind": r.kind, "confidence": r.confidence,
-             "content_start": r.content_start, "content_end": r.content_end, "source": r.name,
+             "content_start": r.content_start, "content_end": r.content_end,
+             "content_parts": [tuple(part) for part in json.loads(r.content_parts)] if r.content_parts else None, "source": r.name,
              "resolution": r.resolution}
             for r in session.exec(query)
         ]

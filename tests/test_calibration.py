@@ -110,7 +110,9 @@ def test_a_quotation_whose_sentence_ends_in_he_said_carries_on(session: Session)
     assert merged[2].attributions[0].continues == (1, 0)
     assert merged[2].attributions[0].content.text == '"The plan is fair," she said. "It will work."'
     save_result(session, resolve_article(ArticleResult(article_from_text(text, "q"), merged, "v1")))
-    assert [r.content for r in session.exec(select(Statement)).all()] == ['"The plan is fair," she said. "It will work."']
+    # the short clause is no part of what was said: the content is stored as its two pieces
+    assert [p.text for p in merged[2].attributions[0].content_parts] == ['"The plan is fair,"', '"It will work."']
+    assert [r.content for r in session.exec(select(Statement)).all()] == ['"The plan is fair," "It will work."']
 
 
 def test_a_paraphrase_then_a_quotation_are_two_statements_of_one_speaker(session: Session) -> None:

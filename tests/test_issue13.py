@@ -501,7 +501,11 @@ def test_two_cues_of_one_quotation_are_one_statement(session: Session) -> None:
     result = resolve_article(ArticleResult(article_from_text(text, "q"), merged, "v1"))
     save_result(session, result)
     rows = session.exec(select(Statement)).all()
-    assert [r.content for r in rows] == ['"There is a black hole," he said. "Taxes will rise after the election."']
+    # one statement: what was said, without the clause between its two sentences; its span covers both
+    assert [r.content for r in rows] == ['"There is a black hole," "Taxes will rise after the election."']
+    first, second = text.index('"There'), text.index('"Taxes')
+    assert (rows[0].content_start, rows[0].content_end) == (first, len(text))
+    assert json.loads(rows[0].content_parts or "[]") == [[first, first + len('"There is a black hole,"')], [second, len(text)]]
 
 
 def test_the_source_of_a_cue_after_name_who_is_that_who() -> None:

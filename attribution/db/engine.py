@@ -42,7 +42,7 @@ DEFAULT_DB = "attribution.db"
 DB_ENV = "ATTRIBUTION_DB"
 BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for another's lock before giving up
 APPLICATION = "attribution"
-SCHEMA_VERSION = 2  # the marker's version: the number of the head Alembic revision, which sets it
+SCHEMA_VERSION = 3  # the marker's version: the number of the head Alembic revision, which sets it
 MARKER_TABLE = SchemaMarker.__tablename__
 
 def database_url(db: str | os.PathLike | None = None) -> str:

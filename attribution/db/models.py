@@ -72,6 +72,10 @@ class Statement(SQLModel, table=True):
     content: str | None = None
     content_start: int | None = None
     content_end: int | None = None
+    # JSON list of [start, end] pairs: the pieces of the content that are the speaker's words, when it is
+    # several (a quotation over sentences with the attribution clause between them); NULL for one piece.
+    # ``content`` then holds the pieces' texts joined by a space, content_start/content_end the whole span.
+    content_parts: str | None = Field(default=None, description="JSON [[start, end], ...] of the content's pieces; NULL: one piece")
     confidence: float
     resolution: str = Field(description="named, alias, pronoun, description, continuation or unresolved")
     embedding: bytes | None = Field(default=None, description="float32 sentence embedding of the content")
