@@ -555,6 +555,10 @@ def _outlet_name(text: str) -> str:
     return parse_named(" ".join(words)).name if words else text
 
 
+_AUTHORED_DOCUMENT = re.compile(
+    r"^(?i:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?:" + "|".join(sorted(REPORT_WORDS | DOCUMENT_WORDS))
+    + r")\s+(?:in|by|from)\s+(?:the\s+)?(?:[A-Z][\w]*-[a-z][\w-]*\s+)?(?P<author>[A-Z].*)$"
+)
 _DEFINED_ACRONYM = re.compile(r"(?P<full>[A-Z][\w&'-]*(?:\s+(?:of|and|for|on|[A-Z][\w&'-]*))*\s+[A-Z][\w&'-]*)\s+\((?P<acronym>[A-Z]{2,6})\)")
 _EVIDENCE = _LINK_WORDS["organisation_evidence"]
 CALENDAR_WORDS = frozenset(w.lower() for w in [*calendar.month_name[1:], *calendar.day_name])  # "December's share fall"
@@ -572,7 +576,7 @@ def organisation_evidence(text: str, name: str) -> bool:
     named = re.escape(name)
     pattern = (
         rf"\b{named}['\u2019]s\s+{_alternatives(_EVIDENCE['owned_after'])}\b"
-        rf"|\b{_alternatives(_EVIDENCE['before'])}\s+{named}\b"
+        rf"|\b{_alternatives(_EVIDENCE['before'])}\s+{named}\b(?!\s+[A-Z])"
         rf"|\b{named},\s+which\b"
         rf"|\b{named}\s+{_alternatives(_EVIDENCE['after'])}\b"
         rf"|\b{named}\s+{_alternatives(_EVIDENCE['suffixes'])}\b"
@@ -889,6 +893,9 @@ class ArticleIndex:
             named = self.by_surname.get(entity.name.lower()) if entity.type == "person" and " " not in entity.name else None
             if named is not None and not clashes(a, entity, named):
                 found[i] = (a, b, Entity(named.name, "person", False, entity.role or named.role, named.affiliation))
+                said = gender_of(entity, titled.get(a))
+                if said:  # "Mr Spector" says what "Phil Spector" did not: he is a man
+                    self.gender.setdefault(named.name, said)
 
     def _single_words(self, text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, Entity]]:
         """Bare surnames of people named in full ("Kirby"), and places ("Mexico")."""
@@ -919,7 +926,9 @@ class ArticleIndex:
             return False
         if word not in self._proper:
             self._proper[word] = re.search(rf"\b[a-z][\w,]*\s+{re.escape(word)}\b", self.text) is not None
-        return self._proper[word] and self._organisation(word)
+        # the first word of a body named in full ("Cairn" of "Cairn Energy"), or a name with evidence of its own
+        first_of_full = any(e.name.split()[0] == word for _, _, e in self._full_organisations)
+        return self._proper[word] and (first_of_full or self._organisation(word))
 
     def _acronym_mentions(self, text: str) -> list[tuple[int, int, Entity]]:
         found: list[tuple[int, int, Entity]] = []
@@ -1235,6 +1244,13 @@ def _resolve_mention(
                     return candidate, "description"
         entity_type, vague = classify(text)
         return Entity(text[0].upper() + text[1:], entity_type, vague), "named"
+    authored = _AUTHORED_DOCUMENT.match(text)
+    if authored:  # "a report in the China-published Economic Observer": the paper speaks through its report
+        author, resolution = _resolve_mention(authored.group("author"), position, index, sources, skip)
+        if author is not None and author.type == "person" and author.name.split()[0].lower() not in FEMALE_NAMES | MALE_NAMES:
+            author = Entity(author.name, "organization")  # "Economic Observer": a paper, not a person
+        if author is not None:
+            return author, resolution
     nested = _NESTED_REPORT.match(text)
     if nested:
         entity, resolution = _resolve_mention(nested.group("source"), position, index, sources, skip)

@@ -101,3 +101,53 @@ def test_a_company_the_article_treats_as_one_is_found_by_it_the_firm_and_its_one
 ])
 def test_organisation_evidence(text: str, name: str, found: bool) -> None:
     assert organisation_evidence(text, name) is found
+
+
+def test_the_clause_after_a_quoted_question_stays_in_its_sentence() -> None:
+    from attribution.segment import split_sentences
+
+    text = ('Director Ann Kay said the film was fine. "How can you go against the movie?" Mr Kay\'s lawyer Sam Day said. '
+            'This is the second case. "Why?" He left.')
+    sentences = [s.text_of(text) for s in split_sentences(text)]
+    assert '"How can you go against the movie?" Mr Kay\'s lawyer Sam Day said.' in sentences
+    assert '"Why?"' in sentences and "He left." in sentences  # no speech verb: two sentences
+
+
+@pytest.mark.parametrize(("mention", "entity"), [
+    ("a report in the China-published Economic Observer", "Economic Observer"),
+    ("A survey by the CBI", "CBI"),
+    ("A letter from Tony Blair", "Tony Blair"),
+])
+def test_a_document_speaks_for_whoever_published_or_wrote_it(mention: str, entity: str) -> None:
+    text = f"Banks may list abroad. {mention} said that the plans had been scrapped."
+    (found,) = resolve(text, [(mention, "said", "that the plans had been scrapped")])
+    assert found.entity == entity
+
+
+def test_an_acronym_the_article_spells_out_is_that_body() -> None:
+    text = ("The European Commission (EC) refused to redraft the law. If the European Council agrees, the law passes. "
+            "The EC says ministers will adopt the draft.")
+    (ec,) = resolve(text, [("The EC", "says", "ministers will adopt the draft")])
+    assert ec.entity == "European Commission"
+
+
+def test_mr_tells_a_full_name_s_gender_and_her_is_then_not_him() -> None:
+    text = ("Music producer Phil Spector faces a civil action. Mr Spector denies the charge. "
+            "Donna Clarkson is seeking damages from Mr Spector. Her lawyers said the family had waited long enough.")
+    (lawyers,) = resolve(text, [("Her lawyers", "said", "the family had waited long enough")])
+    assert lawyers.entity is not None and "Spector" not in lawyers.entity
+
+
+@pytest.mark.parametrize(("mention", "name", "affiliation"), [
+    ("Detective Inspector Paul Miller of Thames Valley Police", "Paul Miller", "Thames Valley Police"),
+    ("Dr Doug Williams of BT", "Doug Williams", "BT"),
+])
+def test_a_title_before_a_name_of_a_body(mention: str, name: str, affiliation: str) -> None:
+    entity = parse_named(mention)
+    assert (entity.name, entity.type, entity.affiliation) == (name, "person", affiliation)
+
+
+def test_her_coach_named_after_the_possessive_is_the_coach() -> None:
+    text = "Ashia Hansen is injured. Her coach Aston Moore told reporters she would be back next year."
+    (coach,) = resolve(text, [("Her coach Aston Moore", "told", "she would be back next year")])
+    assert coach.entity == "Aston Moore"
