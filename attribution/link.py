@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from attribution.results import ArticleResult, Attribution, SentenceResult
+from attribution.results import QUOTATION_MARKS, ArticleResult, Attribution, SentenceResult, TextSpan
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -1086,6 +1086,7 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 speakers.add(attribution.source.start)
             if entity.type == "person" and len(entity.name.split()) > 1 and entity.name.split()[-1].lower() not in index.namesakes_of_many:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
+        attributions = [_inner_speaker(a, index, sources) for a in attributions]
         attributions = _nested_attribution(sentence.text, sentence.start, attributions, index, sources)
         done.update((a.key, a) for a in attributions if a.key is not None)
         sentences.append(replace(sentence, attributions=attributions))
@@ -1413,6 +1414,36 @@ def _nested_attribution(
                 sources.append(entity)  # "The sources also said ..." points back here
                 index.add(mention_start, entity, weight=SPEAKER_WEIGHT)
     return attributions
+
+
+_INNER_SPEAKER = re.compile(
+    r"^(?:that\s+)?(?P<mention>[A-Z][\w'\u2019.&-]*(?:\s+(?:of\s+)?[A-Z][\w'\u2019.&-]*){0,3})\s+(?:had\s+)?(?:"
+    + "|".join(_LINK_WORDS["inner_speech_verbs"]["verbs"]) + r")\s+(?:that\s+)?(?P<content>\S.*)$",
+    re.DOTALL,
+)
+
+
+def _inner_speaker(attribution: Attribution, index: ArticleIndex, sources: list[Entity]) -> Attribution:
+    """'Its lawyer, Hugh Ray, told the court that Yukos had claimed it had transferred $27m': what was said is
+    Yukos's claim, reported via Hugh Ray; the content is what Yukos claimed."""
+    content = attribution.content
+    if content is None or attribution.entity is None or any(q in content.text[:3] for q in QUOTATION_MARKS):
+        return attribution
+    match = _INNER_SPEAKER.match(content.text)
+    if match is None:
+        return attribution
+    start = content.start + match.start("mention")
+    entity, resolution = _resolve_mention(match.group("mention"), start, index, sources)
+    if entity is None or entity.name == attribution.entity or entity.type not in ("person", "organization", "government", "media"):
+        return attribution
+    if entity.type == "person" and " " not in entity.name and resolution == "named":
+        return attribution  # a bare word nobody here is named by ("Labour said" is a party; "Britain said" a place)
+    inner = TextSpan(content.start + match.start("content"), content.end, match.group("content"))
+    mention = TextSpan(start, content.start + match.end("mention"), match.group("mention"))
+    return replace(
+        _with_entity(attribution, entity, resolution), source=mention, content=inner, via=attribution.entity,
+        content_parts=(), confidence=round(attribution.confidence * CERTAINTY["alias"], 4),
+    )
 
 
 # Across articles: a bare surname or an office joins a named person only on evidence (store.py looks it up).

@@ -151,3 +151,14 @@ def test_her_coach_named_after_the_possessive_is_the_coach() -> None:
     text = "Ashia Hansen is injured. Her coach Aston Moore told reporters she would be back next year."
     (coach,) = resolve(text, [("Her coach Aston Moore", "told", "she would be back next year")])
     assert coach.entity == "Aston Moore"
+
+
+def test_a_named_speaker_inside_what_was_said_is_the_speaker_via_the_reporter() -> None:
+    text = ("Shares in Yukos fell. Its lawyer, Hugh Ray, told the court that Yukos had claimed it had paid $27m. "
+            "Mr Ray said that Labour had promised nothing.")
+    claimed, promised = resolve(text, [("Its lawyer, Hugh Ray", "told", "that Yukos had claimed it had paid $27m"),
+                                       ("Mr Ray", "said", "that Labour had promised nothing")])
+    assert (claimed.entity, claimed.via) == ("Yukos", "Hugh Ray")
+    assert claimed.content is not None and claimed.content.text == "it had paid $27m"
+    assert claimed.source is not None and claimed.source.text == "Yukos"
+    assert (promised.entity, promised.via) == ("Hugh Ray", None)  # "promised" is no report of speech
