@@ -243,6 +243,15 @@ def normalize_role(text: str | None) -> str:
 
 
 _PLAIN_TITLES = set(_LINK_WORDS["plain_titles"])
+# "energy analyst Orin Middleton of Barclays Capital", "Rafael Marques of the pro-democracy Soros Foundation"
+_AT_BODY = re.compile(
+    r"^(?P<described>(?:[a-z][\w-]*\s)*)(?P<name>(?:[A-Z][\w'\u2019-]+\s){1,3}[A-Z][\w'\u2019-]+)"
+    r"\s+(?:of|at|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?(?P<body>[A-Z][^,]*)$"
+)
+_PARTICIPLE_CLAUSE = re.compile(r",\s+(?:" + "|".join(_LINK_WORDS["participle_clauses"]["participles"]) + r")\s+by\b.*$", re.DOTALL)
+_RELATIONAL = re.compile(
+    r"\b(?:" + "|".join(_LINK_WORDS["relational_nouns"]["nouns"]) + r")\s+(?:" + "|".join(_LINK_WORDS["relational_nouns"]["prepositions"]) + r")\b"
+)
 _RELATIVE_CLAUSE = re.compile(r",?\s+(?:" + "|".join(_LINK_WORDS["relative_clause_words"]) + r")\b.*$", re.IGNORECASE | re.DOTALL)
 SURNAME_TITLES = tuple(_LINK_WORDS["surname_titles"])  # written before a surname: "Mr Blair", "Dr. Fox"
 _MID_HONORIFIC = re.compile(r"\s(?=(?:" + "|".join(SURNAME_TITLES) + r")\.?\s+[A-Z])")
@@ -257,8 +266,10 @@ def trim_name(text: str) -> str:
     no unclosed bracket ("Confederation of British Industry (CBI") and nothing before a title or a first name
     inside it ("Tanzania Mr Brown", "EU Tony Blair")."""
     text = _RELATIVE_CLAUSE.sub("", text) or text
+    text = _PARTICIPLE_CLAUSE.sub("", text) or text  # "The Open Society Institute, financed by George Soros"
     text = re.sub(r"\s+[-\u2013\u2014]\s+[a-z].*$", "", text) or text  # "Deutsche Bank - itself a target of a lawsuit"
     text = re.sub(r"\s*\([^)]*$", "", text) or text
+    text = re.sub(r"\s+\([A-Z]{2,6}\)(?=$|,)", "", text) or text  # "The Open Society Institute (OSI)": its acronym
     text = _TRAILING_CONJUNCTION.sub("", text) or text  # "Tony Blair and" (the span stopped mid-pair)
     text = _SPOKEN_OF.sub(r"\1", text) or text  # "Estelle Morris of the findings"
     text = _SCENE.sub("", text) or text  # "Mervyn Davies at a London press"
@@ -326,6 +337,10 @@ def parse_named(mention: str) -> Entity:
     """Split titles and appositives: 'White House ... spokesperson John Kirby' -> John Kirby, role, affiliation."""
     text = trim_name(clean_mention(mention))
     lead = text.split(" ")
+    relation = _RELATIONAL.search(text)
+    if relation and lead[0].lower() in DETERMINERS and _is_capitalised(lead[-1]) and len(lead) >= 4:
+        # "A close associate of former Yukos boss Mikhail Khodorkovsky": someone else, not the one named
+        return Entity(text[:1].upper() + text[1:], "person", True, role=text[relation.start() :])
     if len(lead) >= 3 and (lead[0].lower() in LEADING_DESCRIPTORS or ("-" in lead[0] and _is_role(lead[0].split("-")[-1]))) and all(_is_capitalised(w) for w in lead[1:3]):
         # "Striker Thierry Henry", "Farmer Geoff Brooks": a description, capitalised as the sentence's first word
         person = parse_named(" ".join(lead[1:]))
@@ -403,7 +418,7 @@ def parse_named(mention: str) -> Entity:
     before = [w.lower().strip(".") for w in words[: len(words) - run]]
     last = words[-1].lower().strip(".")
     after_preposition = bool(before) and before[-1] in PLACE_PREPOSITIONS
-    at_body = re.match(r"^(?P<described>(?:[a-z][\w-]*\s)*)(?P<name>(?:[A-Z][\w'\u2019-]+\s){1,3}[A-Z][\w'\u2019-]+)\s+(?:of|at|from)\s+(?:the\s+)?(?P<body>[A-Z][^,]*)$", text)
+    at_body = _AT_BODY.match(text)
     if at_body and at_body.group("body").split()[0].lower() not in DETERMINERS:
         # "Ian Hunter at Goodbody Stockbrokers in Dublin", "energy analyst Orin Middleton of Barclays Capital": the
         # person, the body an affiliation (its place dropped)
@@ -417,6 +432,7 @@ def parse_named(mention: str) -> Entity:
             description, name_words, titled_name = description + name_words[:-2], name_words[-2:], True
         known = titled_name or name_words[0].lower() in FEMALE_NAMES | MALE_NAMES or any(_is_role(w) or w in LEADING_DESCRIPTORS for w in description)
         plain = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES | HONORIFICS or w.isupper() for w in name_words)
+        known = known or len(name_words) == 2  # an unknown first name too ("Rafael Marques"), when the words are plain
         if known and plain:
             body = re.sub(r"\s+in\s+[A-Z][\w\s-]*$", "", at_body.group("body"))
             return Entity(" ".join(name_words), "person", False, " ".join(description) or None, body)
@@ -556,7 +572,7 @@ def _outlet_name(text: str) -> str:
 
 
 _AUTHORED_DOCUMENT = re.compile(
-    r"^(?i:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?:" + "|".join(sorted(REPORT_WORDS | DOCUMENT_WORDS))
+    r"^(?:(?i:a|an|the)\s+)?(?:[a-z][\w-]*\s+)?(?i:" + "|".join(sorted(REPORT_WORDS | DOCUMENT_WORDS))
     + r")\s+(?:in|by|from)\s+(?:the\s+)?(?:[A-Z][\w]*-[a-z][\w-]*\s+)?(?P<author>[A-Z].*)$"
 )
 _DEFINED_ACRONYM = re.compile(r"(?P<full>[A-Z][\w&'-]*(?:\s+(?:of|and|for|on|[A-Z][\w&'-]*))*\s+[A-Z][\w&'-]*)\s+\((?P<acronym>[A-Z]{2,6})\)")
@@ -594,6 +610,7 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 NOT_ORGANISATIONS = set(_LINK_WORDS["not_organisations"])
 FEMALE_NAMES = frozenset(_FIRST_NAMES["female"])
 MALE_NAMES = frozenset(_FIRST_NAMES["male"])
+UNISEX_NAMES = frozenset(_FIRST_NAMES["unisex"])
 FIRST_PERSON = frozenset(_LINK_WORDS["first_person"])
 FIRST_PERSON_PLURAL = frozenset(_LINK_WORDS["first_person_plural"])
 PLACE_HEADS = {head: frozenset(kinds) for head, kinds in _LINK_WORDS["place_heads"].items()}
@@ -705,6 +722,8 @@ def gender_of(entity: Entity, honorific: str | None = None) -> str | None:
     if honorific in HONORIFIC_GENDER:
         return HONORIFIC_GENDER[honorific]
     first = entity.name.split()[0].lower().strip(".") if entity.name else ""
+    if first in UNISEX_NAMES:
+        return None  # "Pat Ferguson": a first name men and women carry tells no gender
     if first in FEMALE_NAMES:
         return "female"
     if first in MALE_NAMES:
@@ -817,6 +836,8 @@ class ArticleIndex:
             raw, start = _strip_sentence_opener(match.group(0), match.start())
             if not raw or _is_heading(raw):
                 continue
+            if len(raw.split()) >= 2 and raw.split()[-1].lower() in NATIONALITIES:
+                raw = raw.rsplit(" ", 1)[0]  # "Sina Chinese online game firm": a headline's last word runs into the body
             first, _, rest = raw.partition(" ")
             if first.lower() in self.titled_surnames and rest.split(" ")[0].lower() in FEMALE_NAMES | MALE_NAMES and len(rest.split()) >= 2:
                 # "... wrong way - Howard Tony Blair has failed" (a glued headline): the surname the article
@@ -1070,6 +1091,9 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
             span = (attribution.source.start, attribution.source.end)
             if span not in resolved:  # one mention, one referent: "..., he claimed, saying he ..." is one "he"
                 entity, resolution = _resolve_mention(attribution.source.text, attribution.source.start, index, sources, skip)
+                named_next = _named_in_next_sentence(entity, attribution.source, index)
+                if named_next is not None:
+                    entity, resolution = named_next, "description"
                 certainty = 1.0 if entity is None else _certainty(
                     attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip
                 )
@@ -1084,7 +1108,7 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
             if attribution.source.start not in speakers:
                 index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT, end=attribution.source.end)
                 speakers.add(attribution.source.start)
-            if entity.type == "person" and len(entity.name.split()) > 1 and entity.name.split()[-1].lower() not in index.namesakes_of_many:
+            if entity.type == "person" and not entity.vague and len(entity.name.split()) > 1 and entity.name.split()[-1].lower() not in index.namesakes_of_many:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
         attributions = [_inner_speaker(a, index, sources) for a in attributions]
         attributions = _nested_attribution(sentence.text, sentence.start, attributions, index, sources)
@@ -1096,6 +1120,28 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
         and not is_office_mention(m.entity.name, m.entity.role) and m.entity.name.split()[0].lower() not in DETERMINERS
     })
     return replace(result, sentences=sentences, resolved=True, titles=titles)
+
+
+LEAD_SENTENCES = 3  # the headline (when it is a sentence of its own), the lead and the one after it
+
+
+def _named_in_next_sentence(entity: Entity | None, mention: TextSpan, index: ArticleIndex) -> Entity | None:
+    """A news lead describes someone the next sentence names: "A close associate of former Yukos boss Mikhail
+    Khodorkovsky has told a court ... Platon Lebedev has been on trial ...". An unnamed person described at
+    the top of the article is the person the next sentence opens with, if that one is not named in the
+    description itself."""
+    if entity is None or entity.type != "person" or not entity.vague or index.sentence_of(mention.start) > LEAD_SENTENCES:
+        return None
+    here = index.sentence_of(mention.start)
+    if here >= len(index.sentence_starts):
+        return None
+    opening = index.sentence_starts[here]  # where the next sentence starts (sentence_of counts from 1)
+    for found in index.mentions:
+        if opening <= found.position <= opening + 2:
+            person = found.entity
+            if person.type == "person" and not person.vague and " " in person.name and person.name.split()[-1] not in mention.text:
+                return person
+    return None
 
 
 # How sure a resolution is of its entity, by how it was made (multiplies the model's span confidence).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +86,14 @@ def statement_kind(label: str, text: str, start: int, end: int) -> str:
     if label not in ("claim", "quote"):
         return label
     around = text[max(start - 1, 0) : min(end + 2, len(text))]
-    return "quote" if any(mark in around for mark in QUOTATION_MARKS) else "claim"
+    if any(mark in around for mark in QUOTATION_MARKS) or _SINGLE_QUOTED.search(text[start:end]):
+        return "quote"
+    return "claim"
+
+
+# Words in single quotation marks ("stopped providing 'oxygen' for"): an opening mark after a space or at the
+# start, a closing one before a space or a stop; an apostrophe ("Blair's", "workers' union") is neither.
+_SINGLE_QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\u2018][^\s'\u2019][^'\u2019]{0,120}['\u2019](?=[\s.,;:!?)]|$)")
 
 
 @dataclass

@@ -674,7 +674,7 @@ def test_where_a_glued_headline_ends(text: str, first_words: str) -> None:
     ("claim", 'He said the plan was "deeply flawed".', 'the plan was "deeply flawed"', "quote"),  # quoted words
     ("claim", '"The plan is flawed," he said.', "The plan is flawed", "quote"),  # the content inside the marks
     ("quote", "He said the plan was flawed.", "the plan was flawed", "claim"),  # a paraphrase, whatever the label
-    ("claim", "He said members of the 'metropolitan elite' gained.", "members of the 'metropolitan elite' gained", "claim"),
+    ("claim", "He said members of the 'metropolitan elite' gained.", "members of the 'metropolitan elite' gained", "quote"),  # single marks quote words too
     ("context", "Whatever.", "Whatever", "context"),
 ])
 def test_a_statement_is_a_quote_when_it_quotes(label: str, sentence: str, content: str, kind: str) -> None:

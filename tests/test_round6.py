@@ -162,3 +162,49 @@ def test_a_named_speaker_inside_what_was_said_is_the_speaker_via_the_reporter() 
     assert claimed.content is not None and claimed.content.text == "it had paid $27m"
     assert claimed.source is not None and claimed.source.text == "Yukos"
     assert (promised.entity, promised.via) == ("Hugh Ray", None)  # "promised" is no report of speech
+
+
+def test_a_unisex_first_name_tells_no_gender() -> None:
+    text = ('"This is one of the most important projects," said Albanian Prime Minister Fatos Nano. '
+            "According to Pat Ferguson, President of AMBO, work will begin in 2005. He added that $900m had been raised.")
+    _, _, added = resolve(text, [("Albanian Prime Minister Fatos Nano", "said", '"This is one of the most important projects,"'),
+                                 ("Pat Ferguson, President of AMBO", "According to", "work will begin in 2005"),
+                                 ("He", "added", "that $900m had been raised")])
+    assert added.entity == "Pat Ferguson"
+
+
+@pytest.mark.parametrize(("mention", "name", "kind"), [
+    ("The Open Society Institute (OSI), financed by billionaire George Soros", "Open Society Institute", "organization"),
+    ("this Finnish anti-virus lab F-Secure", "F-Secure", "organization"),
+    ("Rafael Marques of the pro-democracy George Soros Foundation", "Rafael Marques", "person"),
+])
+def test_round_six_names(mention: str, name: str, kind: str) -> None:
+    entity = parse_named(mention)
+    assert (entity.name, entity.type) == (name, kind)
+
+
+def test_a_lead_that_describes_someone_else_s_associate_is_the_person_the_next_sentence_names() -> None:
+    text = ("A close associate of former Yukos boss Mikhail Khodorkovsky has told a court that the charges are false. "
+            "Platon Lebedev has been on trial since June. Mr Khodorkovsky said the case was political. "
+            "Mr Lebedev headed the Menatep group.")
+    associate, boss = resolve(text, [("A close associate of former Yukos boss Mikhail Khodorkovsky", "has told", "that the charges are false"),
+                                     ("Mr Khodorkovsky", "said", "the case was political")])
+    assert associate.entity == "Platon Lebedev"
+    assert boss.entity == "Mikhail Khodorkovsky"
+
+
+def test_words_in_single_quotation_marks_make_a_quote_an_apostrophe_does_not() -> None:
+    from attribution.results import statement_kind
+
+    text = "He said advertisers kept providing 'oxygen' for pirates. The workers' union said Blair's plan was fine."
+    first = text.index("advertisers"), text.index(" for pirates") + len(" for pirates")
+    second = text.index("Blair's plan"), len(text) - 1
+    assert statement_kind("claim", text, *first) == "quote"
+    assert statement_kind("claim", text, *second) == "claim"
+
+
+def test_according_to_someone_a_named_speaker_vowed() -> None:
+    text = ("Harry Redknapp left Portsmouth. Chairman Milan Mandaric was shocked. "
+            "According to Mandaric, Redknapp vowed he would not join Southampton.")
+    (vowed,) = resolve(text, [("Mandaric", "According to", "Redknapp vowed he would not join Southampton")])
+    assert (vowed.entity, vowed.via) == ("Harry Redknapp", "Milan Mandaric")
