@@ -268,6 +268,9 @@ def trim_content(content: TextSpan | None, cue: TextSpan | None, sentence: Span,
     narration = _NARRATION.search(text, content.start, content.end)
     if narration is not None and len(text[content.start : narration.start()].split()) >= 3:
         content = _span(text, content.start, narration.start())
+    dangling = _DANGLING.search(content.text)
+    if dangling is not None and len(content.text[: dangling.start()].split()) >= 3:
+        content = _span(text, content.start, content.start + dangling.start())  # "... out of Europe, with"
     return content
 
 
@@ -275,6 +278,7 @@ _NARRATION = re.compile(
     r"(?:[,;]|\s[\u2013\u2014-])\s+(?:" + "|".join(re.escape(w) for w in _PIPELINE_WORDS["narration_clauses"]) + r")\b"
     + r"|(?<=[\"\u201d])\s+(?:" + "|".join(re.escape(w) for w in _PIPELINE_WORDS["narration_after_quotation"]) + r")\b"
 )
+_DANGLING = re.compile(r",\s+(?:" + "|".join(_PIPELINE_WORDS["dangling_words"]) + r")\s*$")
 _SPEECH_CUES = frozenset(_STATEMENTS["speech_cues"])
 ADDRESSEE_CUES = frozenset(_PIPELINE_WORDS["addressee_cues"])
 TELL_CUES = frozenset(_PIPELINE_WORDS["tell_cues"])
@@ -452,6 +456,12 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
             sentence = out[position]
         elif sentence.label != "context" and sentence.attributions:
             first = sentence.attributions[0]
+            clause = _clause_sentence_after(out, position, text)
+            if clause is not None and first.source is None and first.cue is None and first.content is not None:
+                # '"... the movie?" Mr Kashyap's lawyer Mihir Desai said.': the next sentence is only the clause
+                # that names who asked; the quotation is that speaker's, not a continuation of the last one.
+                first = replace(first, source=clause.source, cue=clause.cue)
+                out[position] = sentence = replace(sentence, attributions=[first, *sentence.attributions[1:]])
             before = out[previous[0]].attributions[previous[1]] if previous is not None else None
             continues = (
                 first.source is None
@@ -515,6 +525,24 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
     # The positions ``continues`` was built from are final now: they become each attribution's key, which a
     # later stage that drops an attribution from its sentence leaves as it is.
     return [replace(s, attributions=[replace(a, key=(s.index, n)) for n, a in enumerate(s.attributions)]) for s in out]
+
+
+def _clause_sentence_after(out: list[SentenceResult], position: int, text: str) -> Attribution | None:
+    """The attribution of the next sentence when that sentence is only an attribution clause ('Mr Kashyap's
+    lawyer Mihir Desai said.', split off after a quoted question) for the quotation ``out[position]`` ends with."""
+    if position + 1 >= len(out):
+        return None
+    sentence, following = out[position], out[position + 1]
+    closes_quotation = text[sentence.start : sentence.end].rstrip()[-1:] in QUOTATION_MARKS
+    words = text[following.start : following.end].rstrip(" .").split()
+    if following.index != sentence.index + 1 or not closes_quotation or not 0 < len(words) <= 12:
+        return None
+    clauses = [a for a in following.attributions if a.source is not None and a.cue is not None and a.content is None]
+    if len(clauses) != 1 or len(following.attributions) != 1:
+        return None
+    cue = clauses[0].cue
+    assert cue is not None
+    return clauses[0] if _bare_words(cue.text)[-1:] == [words[-1].lower()] else None
 
 
 def _closed_by_own_clause(out: list[SentenceResult], position: int, text: str) -> bool:

@@ -72,20 +72,6 @@ def _ends_with_abbreviation(segment: str, following: str) -> bool:
     return not (letter and before and before[-1].strip(_OPENING).lower() in LETTER_NOUNS)
 
 
-_SPEECH_VERBS = frozenset(json.loads((_DATA / "statements.json").read_text(encoding="utf-8"))["speech_cues"])
-_QUOTED_QUESTION = re.compile(r"[?!][\u201d\"\u2019']+$")
-
-
-def _attribution_after_quoted_question(segment: str, following: str) -> bool:
-    """Whether ``following`` is only the clause that attributes the question or exclamation quoted at the end
-    of ``segment`` ('"... the movie?" Mr Kashyap's lawyer Mihir Desai said.'): one sentence, not two."""
-    words = following.rstrip(".").split()
-    return (
-        bool(_QUOTED_QUESTION.search(segment)) and 0 < len(words) <= 10 and following.endswith(".")
-        and words[-1] in _SPEECH_VERBS and not any(q in following for q in "\"\u201c\u201d")
-    )
-
-
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -179,10 +165,7 @@ def split_sentences(text: str) -> list[Span]:
             start, end = _strip(text, line.start() + match.start(), line.start() + match.end())
             if end <= start:
                 continue
-            if pieces and (
-                _ends_with_abbreviation(text[pieces[-1][0] : pieces[-1][1]], text[start:end])
-                or _attribution_after_quoted_question(text[pieces[-1][0] : pieces[-1][1]], text[start:end])
-            ):
+            if pieces and _ends_with_abbreviation(text[pieces[-1][0] : pieces[-1][1]], text[start:end]):
                 pieces[-1] = (pieces[-1][0], end)
             else:
                 pieces.append((start, end))

@@ -103,14 +103,20 @@ def test_organisation_evidence(text: str, name: str, found: bool) -> None:
     assert organisation_evidence(text, name) is found
 
 
-def test_the_clause_after_a_quoted_question_stays_in_its_sentence() -> None:
-    from attribution.segment import split_sentences
+def test_a_quoted_question_whose_clause_is_split_off_is_the_clause_s_speaker_s() -> None:
+    from attribution.pipeline import merge_continuations
+    from tests.test_issue13 import _sentences
 
     text = ('Director Ann Kay said the film was fine. "How can you go against the movie?" Mr Kay\'s lawyer Sam Day said. '
-            'This is the second case. "Why?" He left.')
-    sentences = [s.text_of(text) for s in split_sentences(text)]
-    assert '"How can you go against the movie?" Mr Kay\'s lawyer Sam Day said.' in sentences
-    assert '"Why?"' in sentences and "He left." in sentences  # no speech verb: two sentences
+            '"It is a film."')
+    sentences = _sentences(text, [("Director Ann Kay", "said", "the film was fine"), (None, None, '"How can you go against the movie?"'),
+                                  ("Mr Kay's lawyer Sam Day", "said", None), (None, None, '"It is a film."')])
+    merged = merge_continuations(sentences, text)
+    asked = merged[1].attributions[0]
+    assert asked.source is not None and asked.source.text == "Mr Kay's lawyer Sam Day" and asked.resolution != "continuation"
+    # a quotation with no clause after it still carries on the last statement
+    sentences = _sentences('Ann Kay said the film was fine. "It is a film."', [("Ann Kay", "said", "the film was fine"), (None, None, '"It is a film."')])
+    assert merge_continuations(sentences, 'Ann Kay said the film was fine. "It is a film."')[1].attributions[0].resolution == "continuation"
 
 
 @pytest.mark.parametrize(("mention", "entity"), [
@@ -208,3 +214,22 @@ def test_according_to_someone_a_named_speaker_vowed() -> None:
             "According to Mandaric, Redknapp vowed he would not join Southampton.")
     (vowed,) = resolve(text, [("Mandaric", "According to", "Redknapp vowed he would not join Southampton")])
     assert (vowed.entity, vowed.via) == ("Harry Redknapp", "Milan Mandaric")
+
+
+@pytest.mark.parametrize(("sentence", "content", "trimmed"), [
+    ("Gerrard had said he would leave if the club was knocked out, with Real Madrid watching.",
+     "he would leave if the club was knocked out, with", "he would leave if the club was knocked out"),
+    ("Critics insist the optimism is over-egged - an argument amplified by the deficit.",
+     "the optimism is over-egged - an argument amplified by the deficit", "the optimism is over-egged"),
+    ("He said the plan, with its costs, was fair.", "the plan, with its costs, was fair", "the plan, with its costs, was fair"),
+])
+def test_a_content_ends_before_a_dangling_word_or_the_writer_s_aside(sentence: str, content: str, trimmed: str) -> None:
+    from attribution.pipeline import trim_content
+    from attribution.segment import Span
+
+    start = sentence.index(content)
+    cue_word = sentence.split()[1] if sentence.split()[1] in ("had", "insist", "said") else "said"
+    cue_at = sentence.index(cue_word)
+    found = trim_content(TextSpan(start, start + len(content), content), TextSpan(cue_at, cue_at + len(cue_word), cue_word),
+                         Span(0, len(sentence)), sentence)
+    assert found is not None and found.text == trimmed
