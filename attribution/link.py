@@ -981,6 +981,7 @@ class ArticleIndex:
     def add(self, position: int, entity: Entity, weight: float = 1.0, end: int = -1) -> None:
         bisect.insort(self.mentions, Mention(position, entity, weight, end), key=lambda m: m.position)
 
+
     def just_before(self, position: int) -> Entity | None:
         """The entity named right before a relative pronoun: "UKIP spokesman, who said" -> UKIP spokesman."""
         for mention in reversed(self.mentions):
@@ -1024,9 +1025,20 @@ class ArticleIndex:
 
 
 def _unnamed_one(entity: Entity) -> bool:
-    """An unnamed single speaker ("an executive spokeswoman", "a senior official"): "she said" may mean her."""
-    head = entity.name.split()[-1].lower() if entity.name else ""
+    """An unnamed single speaker ("an executive spokeswoman", "a senior official", "a spokeswoman for the
+    Electoral Commission"): "she said" may mean her."""
+    head = _head_word(entity.name)
     return entity.vague and " and " not in entity.name and (head in VAGUE_SINGULAR or head in PERSON_HEADS)
+
+
+def _head_word(name: str) -> str:
+    """The noun a description is about: its last word before a preposition ("spokeswoman" in "A spokeswoman for
+    the Electoral Commission"), else its last word."""
+    words = name.lower().split()
+    for number, word in enumerate(words[1:], start=1):
+        if word in GROUP_PREPOSITIONS | AFFILIATION_PREPOSITIONS | {"for"}:
+            return words[number - 1]
+    return words[-1] if words else ""
 
 
 def _pronoun_fits(pronoun: str, entity: Entity, gender: str | None) -> bool:
@@ -1034,7 +1046,7 @@ def _pronoun_fits(pronoun: str, entity: Entity, gender: str | None) -> bool:
         if (entity.type != "person" or entity.vague) and not _unnamed_one(entity):
             return False
         if gender is None and _unnamed_one(entity):
-            head = entity.name.split()[-1].lower()
+            head = _head_word(entity.name)
             gender = "female" if head.endswith("woman") else "male" if head.endswith("man") else None
         said = PRONOUN_GENDER.get(pronoun)  # "he" is anyone not known to be female
         return said is None or gender is None or gender == said

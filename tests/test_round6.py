@@ -233,3 +233,10 @@ def test_a_content_ends_before_a_dangling_word_or_the_writer_s_aside(sentence: s
     found = trim_content(TextSpan(start, start + len(content), content), TextSpan(cue_at, cue_at + len(cue_word), cue_word),
                          Span(0, len(sentence)), sentence)
     assert found is not None and found.text == trimmed
+
+
+def test_an_unnamed_spokeswoman_for_a_body_is_a_she() -> None:
+    from attribution.link import Entity, _pronoun_fits
+
+    spokeswoman = Entity("A spokeswoman for the Electoral Commission", "person", True)
+    assert _pronoun_fits("she", spokeswoman, None) and not _pronoun_fits("he", spokeswoman, None)
