@@ -1474,9 +1474,10 @@ def _nested_attribution(
     return attributions
 
 
+_INNER_VERBS = "|".join(_LINK_WORDS["inner_speech_verbs"]["verbs"])
 _INNER_SPEAKER = re.compile(
-    r"^(?:that\s+)?(?P<mention>[A-Z][\w'\u2019.&-]*(?:\s+(?:of\s+)?[A-Z][\w'\u2019.&-]*){0,3})\s+(?:had\s+)?(?:"
-    + "|".join(_LINK_WORDS["inner_speech_verbs"]["verbs"]) + r")\s+(?:that\s+)?(?P<content>\S.*)$",
+    r"^(?:that\s+)?(?:(?P<mention>[A-Z][\w'\u2019.&-]*(?:\s+(?:of\s+)?[A-Z][\w'\u2019.&-]*){0,3})\s+(?:had\s+)?"
+    r"|(?P<described>the\s+[a-z]+)\s+had\s+)(?:" + _INNER_VERBS + r")\s+(?:(?:him|her|them|us|me|reporters)\s+)?(?:that\s+)?(?P<content>\S.*)$",
     re.DOTALL,
 )
 
@@ -1490,14 +1491,19 @@ def _inner_speaker(attribution: Attribution, index: ArticleIndex, sources: list[
     match = _INNER_SPEAKER.match(content.text)
     if match is None:
         return attribution
-    start = content.start + match.start("mention")
-    entity, resolution = _resolve_mention(match.group("mention"), start, index, sources)
-    if entity is None or entity.name == attribution.entity or entity.type not in ("person", "organization", "government", "media"):
+    group = "mention" if match.group("mention") else "described"
+    start = content.start + match.start(group)
+    entity, resolution = _resolve_mention(match.group(group), start, index, sources)
+    if entity is None or entity.name == attribution.entity or entity.type not in ("person", "organization", "government", "media", "anonymous"):
         return attribution
     if entity.type == "person" and " " not in entity.name and resolution == "named":
         return attribution  # a bare word nobody here is named by ("Labour said" is a party; "Britain said" a place)
+    if entity.type == "anonymous" and group != "described":
+        return attribution  # "Some had said": only a described group ("the police had said") is reported
+    if group == "described" and entity.type not in ("organization", "government", "media") and not entity.vague:
+        return attribution  # "the police had said": a body or an unnamed group, never a guess at a person
     inner = TextSpan(content.start + match.start("content"), content.end, match.group("content"))
-    mention = TextSpan(start, content.start + match.end("mention"), match.group("mention"))
+    mention = TextSpan(start, content.start + match.end(group), match.group(group))
     return replace(
         _with_entity(attribution, entity, resolution), source=mention, content=inner, via=attribution.entity,
         content_parts=(), confidence=round(attribution.confidence * CERTAINTY["alias"], 4),

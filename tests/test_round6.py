@@ -240,3 +240,13 @@ def test_an_unnamed_spokeswoman_for_a_body_is_a_she() -> None:
 
     spokeswoman = Entity("A spokeswoman for the Electoral Commission", "person", True)
     assert _pronoun_fits("she", spokeswoman, None) and not _pronoun_fits("he", spokeswoman, None)
+
+
+def test_the_police_had_said_is_the_police_via_the_speaker() -> None:
+    text = ("Michael Howard spoke on Monday. Mr Howard said the police had said ID cards could help them. "
+            "Mr Howard said the plan had failed.")
+    police, plan = resolve(text, [("Mr Howard", "said", "the police had said ID cards could help them"),
+                                  ("Mr Howard", "said", "the plan had failed")])
+    assert (police.entity, police.via) == ("The police", "Michael Howard")
+    assert police.content is not None and police.content.text == "ID cards could help them"
+    assert (plan.entity, plan.via) == ("Michael Howard", None)  # "failed" reports no speech
