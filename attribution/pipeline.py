@@ -55,6 +55,8 @@ REFUSAL_WORDS = frozenset(_STATEMENTS["refusal_words"])
 REFUSED_SPEECH = frozenset(_STATEMENTS["refused_speech"])
 CUE_ADVERBS = frozenset(_STATEMENTS["cue_adverbs"])
 NON_SPEAKERS = frozenset(_STATEMENTS["non_speakers"])
+DATA_SOURCES = frozenset(_STATEMENTS["data_sources"])
+DATA_CUES = frozenset(_STATEMENTS["data_cues"])
 
 
 def _bare_words(text: str) -> list[str]:
@@ -85,6 +87,10 @@ def is_statement(attribution: Attribution) -> bool:
             return False  # "agreed to buy AT&T": a deal, not a statement
         if any(w in REFUSAL_WORDS for w in cue) and any(w in REFUSED_SPEECH for w in cue):
             return False
+        source = _bare_words(attribution.source.text) if attribution.source is not None else []
+        owned = any(w.endswith("'s") or w.endswith("\u2019s") for w in source)  # "Halifax's figures": Halifax's
+        if source and source[-1] in DATA_SOURCES and not owned and cue and cue[-1] in DATA_CUES:
+            return False  # "Latest figures suggest": the writer's reading of data
         plain = [w for w in cue if w not in CUE_ADVERBS]  # "are also said to"
         passive = any(a in _BE_FORMS and b in PASSIVE_PARTICIPLES for a, b in zip(plain, plain[1:]))
         if passive and "by" not in cue:

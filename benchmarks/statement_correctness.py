@@ -54,6 +54,7 @@ SETS = {
     "calib": ROOT / "tests" / "data" / "bbc_statement_calib.jsonl",  # 72 other-desk articles: calibration only, errors unread
     "npdev2": ROOT / "tests" / "data" / "bbc_statement_npdev2.jsonl",  # 96 other-desk articles, round 6: rules may be read off it
     "npdev3": ROOT / "tests" / "data" / "bbc_statement_npdev3.jsonl",  # 96 other-desk articles, round 6: rules may be read off it
+    "npdev4": ROOT / "tests" / "data" / "bbc_statement_npdev4.jsonl",  # 96 other-desk articles, round 6: rules may be read off it
     "blind3": ROOT / "tests" / "data" / "bbc_statement_blind3.jsonl",  # 108 other-desk articles, round 6: only measured
 }
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame", "rev", "professor", "prof"}

@@ -250,3 +250,43 @@ def test_the_police_had_said_is_the_police_via_the_speaker() -> None:
     assert (police.entity, police.via) == ("The police", "Michael Howard")
     assert police.content is not None and police.content.text == "ID cards could help them"
     assert (plan.entity, plan.via) == ("Michael Howard", None)  # "failed" reports no speech
+
+
+def test_for_someone_frames_the_sentence_as_his_view_and_he_said_is_his() -> None:
+    text = ("For Jupiter analyst Olivier Beauvillain, the decision was an error. \"It was a mistake,\" he said. "
+            "He believes search matters. \"It has refocused,\" he said. "
+            "But for Allen Weiner, a research director at Gartner, the future is not only technology. "
+            "\"Content is valuable,\" he said.")
+    *_, weiner = resolve(text, [("he", "said", '"It was a mistake,"'), ("He", "believes", "search matters"),
+                                ("he", "said", '"It has refocused,"'), ("he", "said", '"Content is valuable,"')])
+    assert weiner.entity == "Allen Weiner"
+
+
+@pytest.mark.parametrize(("mention", "name", "kind"), [
+    ("Defiant Matt Williams", "Matt Williams", "person"),
+    ("Miner Highland Gold", "Highland Gold", "organization"),
+    ("a Capital Economics statement", "Capital Economics", "organization"),
+])
+def test_lead_adjectives_company_descriptors_and_issued_statements(mention: str, name: str, kind: str) -> None:
+    entity = parse_named(mention)
+    assert (entity.name, entity.type) == (name, kind)
+
+
+def test_the_uk_s_biggest_lender_is_a_description_of_the_lender() -> None:
+    assert mention_kind("The UK's biggest mortgage lender") == "description"
+    text = "House prices rose in December, the Halifax has said. The UK's biggest mortgage lender said prices rose 15%."
+    _, lender = resolve(text, [("the Halifax", "has said", "House prices rose in December"),
+                               ("The UK's biggest mortgage lender", "said", "prices rose 15%")])
+    assert lender.entity == "Halifax"
+
+
+@pytest.mark.parametrize(("source", "cue", "kept"), [
+    ("Latest figures", "suggest", False), ("The sales figures", "also suggest", False),
+    ("Halifax's figures", "suggest", True), ("The minister", "suggested", True), ("There", "was", False),
+])
+def test_figures_that_suggest_are_no_speaker(source: str, cue: str, kept: bool) -> None:
+    assert is_statement(_said(source, cue, "it has sold more than 677,000 copies")) is kept
+
+
+def test_has_yet_to_confirm_confirms_nothing() -> None:
+    assert not is_statement(_said("Larne boss Jimmy McGeough", "has yet to confirm", "that Weir is on his way"))
