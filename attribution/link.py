@@ -619,6 +619,40 @@ for _head in list(ORGANISATION_HEADS) + list(PERSON_HEADS):
     DESCRIPTION_HEADS.setdefault(_head, "person" if _head in PERSON_HEADS else ORGANISATION_HEADS[_head])
 for _head in PLURAL_HEADS:
     DESCRIPTION_HEADS.setdefault(_head, "group")
+# "The film", "the book", "the study": the work of that kind the article names (its title, or its author's name).
+WORK_NOUNS: dict[str, str] = dict(_LINK_WORDS["work_nouns"])
+for _head in WORK_NOUNS:
+    DESCRIPTION_HEADS.setdefault(_head, "document")
+_WORK = "|".join(sorted(WORK_NOUNS, key=len, reverse=True))
+_TITLE_OPENERS = "|".join(_LINK_WORDS["title_openers"])
+_TITLE_JOINERS = "|".join(_LINK_WORDS["title_joiners"])
+_TITLE_WORD = r"[A-Z0-9][\w\u2019'-]*"
+# 'her new documentary “13th.”', 'the film "Loving"': a quoted title right after the noun
+_QUOTED_WORK = re.compile(
+    rf"\b(?P<noun>{_WORK})\s*,?\s*(?:(?:{_TITLE_OPENERS})\s+)?[\"\u201c\u2018](?P<title>[^\"\u201d\u2019\n]{{1,80}}?)[.,]?[\"\u201d\u2019]"
+)
+# 'a memoir of her time at the White House entitled The White House Doctor: My Patients Were Presidents'
+_ENTITLED_WORK = re.compile(
+    rf"\b(?P<noun>{_WORK})\b[^.\n\"\u201c]{{0,60}}?\b(?:{_TITLE_OPENERS})\s+"
+    rf"(?P<title>{_TITLE_WORD}(?:[:,]?\s+(?:(?:{_TITLE_JOINERS})\s+)*{_TITLE_WORD})*)"
+)
+# 'a recent Reuters survey of voter lists': a document known by its author
+_AUTHORED_WORK = re.compile(
+    rf"\b(?i:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?P<author>[A-Z][\w.&/\u2019'-]*(?:\s+[A-Z][\w.&/\u2019'-]*){{0,4}})"
+    rf"\s+(?:[a-z][\w-]*\s+)?(?P<noun>{_WORK})\b"  # "the latest Reuters/Ipsos opinion poll"
+)
+
+
+def named_works(text: str) -> list[tuple[int, str, str]]:
+    """(position, kind, name) of each work or document the text names, in reading order: a title given after
+    its noun ("the documentary “13th”", "a memoir entitled ..."), or an author before it ("a Reuters survey")."""
+    found = [(m.start(), WORK_NOUNS[m.group("noun").lower()], m.group("title").strip(" ,:")) for m in _QUOTED_WORK.finditer(text)]
+    found += [(m.start(), WORK_NOUNS[m.group("noun").lower()], m.group("title").strip(" ,:")) for m in _ENTITLED_WORK.finditer(text)]
+    found += [
+        (m.start(), WORK_NOUNS[m.group("noun").lower()], f"{m.group('author')} {m.group('noun').lower()}")
+        for m in _AUTHORED_WORK.finditer(text) if m.group("author").split()[0].lower() not in DETERMINERS
+    ]
+    return sorted(found)
 
 
 _APPOSITIVE_ROLE = re.compile(  # "Ban Ki-moon, the secretary general", "Mehmet Oz — Ivy League-trained surgeon"
@@ -745,6 +779,7 @@ class ArticleIndex:
         self.titled_surnames = {m.group(1).lower() for m in _TITLED.finditer(text)}
         self.knighted: dict[str, Entity] = {}  # "Sir Howard" -> the "Sir Howard Newby" named in full
         self.signatures = _letter_signatures(text)
+        self.works = named_works(text)  # "The film" is the documentary "13th" named before it
         found, titled = self._named_runs(text)
         self._merge_titled_surnames(found, titled)
         self._full_organisations = [f for f in found if f[2].type == "organization"]
@@ -1207,6 +1242,10 @@ def _resolve_mention(
                 return Entity(text[0].upper() + text[1:], *classify(text)), "named"
         heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
         head = heads[-1] if heads else words[-1]
+        if head in WORK_NOUNS:  # "the film": the last film the article names, by title or author
+            work = next((name for at, kind, name in reversed(index.works) if at < position and kind == WORK_NOUNS[head]), None)
+            if work is not None:
+                return Entity(work, "document"), "description"
         # Most recent first; sources were added to the index where they were quoted.
         candidates = list(index.before(position, skip)) + list(reversed(sources))
         if head in PLURAL_HEADS:

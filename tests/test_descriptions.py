@@ -1,0 +1,44 @@
+"""Description sources ("the film", "the court", "the candidates") resolve to the entity the article names
+(issue 13d). Texts are composed here (no corpus text)."""
+
+from __future__ import annotations
+
+from attribution.link import named_works
+from tests.test_issue13 import resolve
+
+
+# --- works and documents: "the film", "the book", "the study" ----------------------------------------------
+
+def test_the_film_is_the_documentary_the_article_titles_in_quotation_marks() -> None:
+    text = ("The director returns with her new documentary \u201cThe Long Road.\u201d Critics have praised it. "
+            "The film argues that the law failed a generation.")
+    found = resolve(text, [("The film", "argues", "that the law failed a generation")])
+    assert (found[0].entity, found[0].entity_type, found[0].resolution) == ("The Long Road", "document", "description")
+
+
+def test_the_book_is_the_memoir_named_after_entitled() -> None:
+    text = ("Jane Moss wrote a memoir of her years in the Senate entitled Quiet Rooms: A Life in Politics. "
+            "\u201cNobody knew,\u201d the book said.")
+    found = resolve(text, [("the book", "said", "Nobody knew")])
+    assert found[0].entity == "Quiet Rooms: A Life in Politics"
+
+
+def test_the_study_is_the_survey_known_by_its_author() -> None:
+    text = ("Turnout fell in the cities, according to a recent Harlow Institute survey of voter lists. "
+            "The study found that young voters stayed at home.")
+    found = resolve(text, [("The study", "found", "that young voters stayed at home")])
+    assert found[0].entity == "Harlow Institute survey"
+
+
+def test_a_work_of_another_kind_is_not_taken() -> None:
+    # "the book" is no film: with no book named, the description stays as written.
+    text = ("She made the documentary \u201cThe Long Road\u201d last year. The book said the law failed.")
+    found = resolve(text, [("The book", "said", "the law failed")])
+    assert found[0].entity != "The Long Road"
+
+
+def test_named_works_reads_titles_and_authors_in_reading_order() -> None:
+    text = ('The film "Night Shift" opened. A memoir titled Small Hours followed, and the latest Reuters/Ipsos opinion poll '
+            "came out.")
+    assert [(kind, name) for _, kind, name in named_works(text)] == [
+        ("screen", "Night Shift"), ("print", "Small Hours"), ("document", "Reuters/Ipsos poll")]
