@@ -607,6 +607,7 @@ SAME_SENTENCE_WEIGHT = 3.0
 # ("Mr Blair has failed, he claimed") is talked about, not talking.
 SUBJECT_WEIGHT = 2.0
 REPORTED_WEIGHT = 0.5
+PAIR_WINDOW = 6  # "the candidates": the two people of the last six sentences (three missed a pair quoted in turn)
 PLURAL_PRONOUNS = set(_LINK_WORDS["plural_pronouns"])
 PERSON_PRONOUNS = set(_LINK_WORDS["person_pronouns"])
 HEAD_SYNONYMS = {head: frozenset(words) for head, words in _LINK_WORDS["head_synonyms"].items()}
@@ -1259,7 +1260,7 @@ def _resolve_mention(
             if PLURAL_HEADS[head] == "person":
                 # "the two men" with no pair named together: the two people the last sentences were about.
                 earlier = index.sentence_starts[here - 1] if 0 < here <= len(index.sentence_starts) else position
-                people = [e for e in index.salient(earlier, window=3) if e.type == "person" and not e.vague][:2]
+                people = [e for e in index.salient(earlier, window=PAIR_WINDOW) if e.type == "person" and not e.vague][:2]
                 if len(people) == 2:
                     return Entity(f"{people[0].name} and {people[1].name}", "group", members="person"), "description"
         fitting = [c for c in candidates if c.name.lower() != text.lower() and _description_fits(head, c)]

@@ -42,3 +42,15 @@ def test_named_works_reads_titles_and_authors_in_reading_order() -> None:
             "came out.")
     assert [(kind, name) for _, kind, name in named_works(text)] == [
         ("screen", "Night Shift"), ("print", "Small Hours"), ("document", "Reuters/Ipsos poll")]
+
+
+# --- pairs: "the candidates" ----------------------------------------------------------------------------------
+
+def test_the_candidates_are_the_two_people_quoted_in_turn_over_the_last_sentences() -> None:
+    text = ("Mary Holt said she would cut taxes. \u201cIt is time,\u201d Holt said. She spoke for an hour. "
+            "The crowd cheered. Peter Crane said the plan was reckless. \u201cI have a better one,\u201d he said. "
+            "The candidates said they would debate again in October.")
+    found = resolve(text, [("Mary Holt", "said", "she would cut taxes"), ("Peter Crane", "said", "the plan was reckless"),
+                           ("The candidates", "said", "they would debate again in October")])
+    assert found[2].entity in ("Peter Crane and Mary Holt", "Mary Holt and Peter Crane")
+    assert found[2].entity_type == "group"
