@@ -607,6 +607,7 @@ SAME_SENTENCE_WEIGHT = 3.0
 # ("Mr Blair has failed, he claimed") is talked about, not talking.
 SUBJECT_WEIGHT = 2.0
 REPORTED_WEIGHT = 0.5
+RECENT_BODY_WINDOW = 2  # "the network": a body of this or the last two sentences first
 PAIR_WINDOW = 6  # "the candidates": the two people of the last six sentences (three missed a pair quoted in turn)
 PLURAL_PRONOUNS = set(_LINK_WORDS["plural_pronouns"])
 PERSON_PRONOUNS = set(_LINK_WORDS["person_pronouns"])
@@ -1060,6 +1061,19 @@ def _pronoun_fits(pronoun: str, entity: Entity, gender: str | None) -> bool:
     return entity.type in ("organization", "government", "media", "document")
 
 
+def _body_like(entity: Entity, index: ArticleIndex) -> bool:
+    """A body, or a capitalised name the article never marks as a person (no first name, title, role or
+    gender): "Wells Fargo", "Zero Hedge"."""
+    if entity.type in ("organization", "media"):
+        return not entity.vague and not entity.place and " and " not in entity.name
+    words = entity.name.split()
+    return (
+        entity.type == "person" and not entity.vague and not entity.role and entity.name not in index.gender
+        and 1 < len(words) <= 3 and all(_is_capitalised(w) for w in words)
+        and not any(w.lower().strip(".") in FEMALE_NAMES | MALE_NAMES | HONORIFICS | index.titled_surnames for w in words)
+    )
+
+
 def _description_fits(head: str, entity: Entity) -> bool:
     if head in ORGANISATION_HEADS and entity.type == "person":
         return False  # "the state" is not "Secretary of State Jon Husted"
@@ -1263,6 +1277,13 @@ def _resolve_mention(
                 people = [e for e in index.salient(earlier, window=PAIR_WINDOW) if e.type == "person" and not e.vague][:2]
                 if len(people) == 2:
                     return Entity(f"{people[0].name} and {people[1].name}", "group", members="person"), "description"
+        if ORGANISATION_HEADS.get(head) in ("organization", "media") and head not in PLACE_HEADS:
+            # "The network said", "the bank said": a body named or quoted in the last sentences, before an older
+            # name that merely carries the word ("Dish Network"); a name the article gives no first name, title
+            # or gender may be one ("Zero Hedge asked ... The website noted").
+            for candidate in index.salient(position, skip, window=RECENT_BODY_WINDOW):
+                if candidate.name.lower() != text.lower() and (_description_fits(head, candidate) or _body_like(candidate, index)):
+                    return candidate, "description"
         fitting = [c for c in candidates if c.name.lower() != text.lower() and _description_fits(head, c)]
         if fitting:
             # "the appeals court": the nearest court that also shares "appeals", else the nearest court.

@@ -54,3 +54,27 @@ def test_the_candidates_are_the_two_people_quoted_in_turn_over_the_last_sentence
                            ("The candidates", "said", "they would debate again in October")])
     assert found[2].entity in ("Peter Crane and Mary Holt", "Mary Holt and Peter Crane")
     assert found[2].entity_type == "group"
+
+
+# --- bodies: "the network", "the website" ---------------------------------------------------------------------
+
+def test_the_network_is_the_body_of_the_last_sentences_not_an_older_name_with_the_word() -> None:
+    text = ("The channel is carried by Orbit Network in some states. Viewers rarely notice. Ratings are low. "
+            "Advertisers have left. Staff have complained. Last year Vostok TV sacked its presenter. "
+            "The network said it would send her abroad.")
+    found = resolve(text, [("The network", "said", "it would send her abroad")])
+    assert found[0].entity == "Vostok TV"
+
+
+def test_the_website_is_the_outlet_quoted_just_before_though_its_name_looks_like_a_person() -> None:
+    text = ("Website Watch said the figures were wrong. Unemployment fell to 5 percent in May. Blue Harbor asked, \u201cWhy now?\u201d "
+            "The website noted that both men had cited other studies.")
+    found = resolve(text, [("Website Watch", "said", "the figures were wrong"), ("Blue Harbor", "asked", "Why now?"),
+                           ("The website", "noted", "that both men had cited other studies")])
+    assert found[2].entity == "Blue Harbor"
+
+
+def test_a_person_with_a_first_name_is_never_the_company() -> None:
+    text = ("Sales fell again. Mary Holt said the stores would stay open. The company said it would cut prices.")
+    found = resolve(text, [("Mary Holt", "said", "the stores would stay open"), ("The company", "said", "it would cut prices")])
+    assert found[1].entity != "Mary Holt"
