@@ -1282,9 +1282,11 @@ def _resolve_mention(
             # name that merely carries the word ("Dish Network"); a name the article gives no first name, title
             # or gender may be one ("Zero Hedge asked ... The website noted").
             for candidate in index.salient(position, skip, window=RECENT_BODY_WINDOW):
-                if candidate.name.lower() != text.lower() and (_description_fits(head, candidate) or _body_like(candidate, index)):
+                if candidate.name.lower() != text.lower() and not candidate.vague and (_description_fits(head, candidate) or _body_like(candidate, index)):
                     return candidate, "description"
         fitting = [c for c in candidates if c.name.lower() != text.lower() and _description_fits(head, c)]
+        # "the campaign" is the "Clinton campaign" named before, not the unnamed "campaign aides" quoted since.
+        fitting = [c for c in fitting if not c.vague] or fitting
         if fitting:
             # "the appeals court": the nearest court that also shares "appeals", else the nearest court.
             others = {w.rstrip("s") for w in words[1:] if w not in DETERMINERS and w.strip(".,") != head}

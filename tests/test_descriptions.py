@@ -78,3 +78,11 @@ def test_a_person_with_a_first_name_is_never_the_company() -> None:
     text = ("Sales fell again. Mary Holt said the stores would stay open. The company said it would cut prices.")
     found = resolve(text, [("Mary Holt", "said", "the stores would stay open"), ("The company", "said", "it would cut prices")])
     assert found[1].entity != "Mary Holt"
+
+
+def test_the_campaign_is_the_named_campaign_not_unnamed_campaign_aides() -> None:
+    text = ("The Holt campaign said it would send the governor to Ohio. After campaign aides insisted that he would stay home, "
+            "plans changed. The campaign would like to hold another rally.")
+    found = resolve(text, [("The Holt campaign", "said", "it would send the governor to Ohio"), ("campaign aides", "insisted", "that he would stay home"),
+                           ("The campaign", "would like", "to hold another rally")])
+    assert found[2].entity == "Holt campaign"
