@@ -122,6 +122,7 @@ def place_kind(name: str) -> str | None:
     return "country" if lower in COUNTRIES else None
 DEFINITE_DETERMINERS = set(_LINK_WORDS["definite_determiners"])
 DETERMINERS = set(_LINK_WORDS["determiners"])
+INDEFINITE_ARTICLES = frozenset(_LINK_WORDS["indefinite_articles"])
 _QUOTE_OR_PUNCT = " \t\n,.:;!?\"'\u201c\u201d\u2018\u2019()[]\u2014-"
 _NESTED_REPORT = re.compile(
     r"^(?P<outlet>.+?)\s+(?:" + "|".join(_LINK_WORDS["report_pieces"]) + r")?\s*(?:" + "|".join(_LINK_WORDS["citing_verbs"]) + r")\s+(?P<source>.+)$", re.IGNORECASE
@@ -608,6 +609,7 @@ SAME_SENTENCE_WEIGHT = 3.0
 SUBJECT_WEIGHT = 2.0
 REPORTED_WEIGHT = 0.5
 RECENT_BODY_WINDOW = 2  # "the network": a body of this or the last two sentences first
+LEAD_SENTENCES = 2  # "A federal appeals court ruled ...": the headline and the first sentence describe, later ones name
 PAIR_WINDOW = 6  # "the candidates": the two people of the last six sentences (three missed a pair quoted in turn)
 PLURAL_PRONOUNS = set(_LINK_WORDS["plural_pronouns"])
 PERSON_PRONOUNS = set(_LINK_WORDS["person_pronouns"])
@@ -1307,6 +1309,9 @@ def _resolve_mention(
                     return candidate, "description"
         entity_type, vague = classify(text)
         return Entity(text[0].upper() + text[1:], entity_type, vague), "named"
+    introduced = _introduced_body(text, position, index)
+    if introduced is not None:
+        return introduced, "description"
     authored = _AUTHORED_DOCUMENT.match(text)
     if authored:  # "a report in the China-published Economic Observer": the paper speaks through its report
         author, resolution = _resolve_mention(authored.group("author"), position, index, sources, skip)
@@ -1353,6 +1358,23 @@ def _resolve_mention(
             known = replace(candidate, role=candidate.role or entity.role, affiliation=candidate.affiliation or entity.affiliation)
             return known, "alias" if candidate.name != text else "named"
     return entity, "named"
+
+
+def _introduced_body(text: str, position: int, index: ArticleIndex) -> Entity | None:
+    """"A federal appeals court ruled Friday ...": a news lead describes a body the article names further down
+    ("the U.S. Court of Appeals for the Sixth Circuit"); the first later name that carries the head word, the
+    one sharing most of the description's other words first. Only in the lead, only for bodies."""
+    words = [w.lower().strip(".,") for w in text.split()]
+    if len(words) < 2 or words[0] not in INDEFINITE_ARTICLES or index.sentence_of(position) > LEAD_SENTENCES:
+        return None
+    head = words[-1]
+    if head not in ORGANISATION_HEADS or head in PLACE_HEADS or any(_is_capitalised(w) for w in text.split()[1:]):
+        return None
+    later = [m.entity for m in index.mentions if m.position > position and not m.entity.vague and _description_fits(head, m.entity)]
+    if not later:
+        return None
+    others = {w.rstrip("s") for w in words[1:-1]}
+    return max(later, key=lambda e: len(others & {w.lower().rstrip("s") for w in e.name.split()}))
 
 
 def _described_person(

@@ -86,3 +86,20 @@ def test_the_campaign_is_the_named_campaign_not_unnamed_campaign_aides() -> None
     found = resolve(text, [("The Holt campaign", "said", "it would send the governor to Ohio"), ("campaign aides", "insisted", "that he would stay home"),
                            ("The campaign", "would like", "to hold another rally")])
     assert found[2].entity == "Holt campaign"
+
+
+# --- a lead's description, named further down --------------------------------------------------------------------
+
+def test_a_court_described_in_the_lead_is_the_court_named_further_down() -> None:
+    text = ("A federal appeals court ruled Friday against the state's voting rules. The state plans to appeal. "
+            "Observers were surprised. The ruling by the Court of Appeals for the Ninth Circuit reversed a lower court.")
+    found = resolve(text, [("A federal appeals court", "ruled", "against the state's voting rules")])
+    assert (found[0].entity, found[0].resolution) == ("Court of Appeals for the Ninth Circuit", "description")
+
+
+def test_a_body_described_after_the_lead_stays_unnamed() -> None:
+    text = ("Voters went to the polls on Tuesday. Turnout was high. Queues were long. Counting went on overnight. "
+            "A federal appeals court ruled on Friday against the state's voting rules. "
+            "The ruling by the Court of Appeals for the Ninth Circuit reversed a lower court.")
+    found = resolve(text, [("A federal appeals court", "ruled", "on Friday against the state's voting rules")])
+    assert found[0].entity != "Court of Appeals for the Ninth Circuit"
