@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attribution.link import named_works
+from attribution.link import named_works, organisation_evidence
 from tests.test_issue13 import resolve
 
 
@@ -103,3 +103,11 @@ def test_a_body_described_after_the_lead_stays_unnamed() -> None:
             "The ruling by the Court of Appeals for the Ninth Circuit reversed a lower court.")
     found = resolve(text, [("A federal appeals court", "ruled", "on Friday against the state's voting rules")])
     assert found[0].entity != "Court of Appeals for the Ninth Circuit"
+
+
+def test_a_name_with_a_ceo_is_a_company_and_the_bank_is_it() -> None:
+    assert organisation_evidence("Harlan Brooks CEO John Stumpf spoke on Tuesday.", "Harlan Brooks")
+    text = ("Harlan Brooks CEO John Stumpf apologised on Tuesday. In the Harlan Brooks scandal, customers were charged twice. "
+            "The bank said that it had fired the staff.")
+    found = resolve(text, [("The bank", "said", "that it had fired the staff")])
+    assert found[0].entity == "Harlan Brooks"
