@@ -38,7 +38,9 @@ NAME_TAIL_OPENERS = frozenset(_DESCRIPTORS["name_tail_openers"])  # "Abdullatif 
 OTHER_QUANTIFIERS = frozenset(_DESCRIPTORS["other_quantifiers"])  # "Other agencies": nobody named
 ORGANISATION_DESCRIPTORS = frozenset(_DESCRIPTORS["organisation_descriptors"])  # "agrochemical giant Monsanto"
 UNNAMED_PLURALS = frozenset(_DESCRIPTORS["unnamed_plurals"])  # "Reports said", "Governments have pledged"
-SEAT_PREPOSITIONS = frozenset(_DESCRIPTORS["seat_prepositions"])  # "The MP for Sittingbourne and Sheppey"
+SEAT_PREPOSITIONS = frozenset(_DESCRIPTORS["seat_prepositions"])
+PARTY_QUALIFIERS: dict[str, str] = _DESCRIPTORS["party_qualifiers"]  # "the GOP nominee" is the Republican one
+QUALIFIER_FILLERS = frozenset(_DESCRIPTORS["qualifier_fillers"])  # "The MP for Sittingbourne and Sheppey"
 _AGE = re.compile(r"^\d+-year-old$")  # "the 25-year-old": a person, whoever the article is about
 # "Arts minister Estelle Morris of the findings": a full name, then what she spoke of
 _SPOKEN_OF = re.compile(r"([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\s+of\s+(?:" + "|".join(_DESCRIPTORS["topic_determiners"]) + r")\s+[a-z][a-z\s-]*$")
@@ -545,7 +547,8 @@ def mention_kind(mention: str) -> str:
         # spokesman) is a description again.
         capitalised = [w for w in clean_mention(mention).split()[1:] if _is_capitalised(w)]
         party = " ".join(capitalised).lower()
-        of_a_party = words[-1] in PERSON_HEADS and bool(capitalised) and (party in PARTIES or party in ROLE_SYNONYMS)
+        of_a_party = words[-1] in PERSON_HEADS and bool(capitalised) and (
+            party in PARTIES or party in ROLE_SYNONYMS or _qualifiers(capitalised) is not None)  # "the GOP nominee", "the Indiana governor"
         if heads and len(words) <= 4 and (not capitalised or of_a_party):
             return "description"
     return "named"
@@ -610,6 +613,8 @@ SUBJECT_WEIGHT = 2.0
 REPORTED_WEIGHT = 0.5
 RECENT_BODY_WINDOW = 2  # "the network": a body of this or the last two sentences first
 LEAD_SENTENCES = 2  # "A federal appeals court ruled ...": the headline and the first sentence describe, later ones name
+QUALIFIER_REACH = 40  # characters before a name where "Republican", "GOP", "Indiana" may describe that person
+_APPOSITIVE_DESCRIPTION = re.compile(r",\s+(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)[,.;]")  # "Trump, the Republican nominee,"
 PAIR_WINDOW = 6  # "the candidates": the two people of the last six sentences (three missed a pair quoted in turn)
 PLURAL_PRONOUNS = set(_LINK_WORDS["plural_pronouns"])
 PERSON_PRONOUNS = set(_LINK_WORDS["person_pronouns"])
@@ -1255,6 +1260,9 @@ def _resolve_mention(
         if phrase in OFFICES or (words[-1] in PERSON_HEADS and len(words) > 2):
             if phrase in OFFICES:  # no holder named here: the store looks for one the corpus names
                 return Entity(text[0].upper() + text[1:], "person", False, role=phrase), "description"
+            qualified = _qualified_person(text, position, index, sources, skip)
+            if qualified is not None:  # "the Republican nominee": the person the article calls a Republican
+                return qualified, "description"
             if any(_is_capitalised(w) for w in text.split()[1:]):  # "the Lib Dem spokesman" nobody here is: unnamed
                 return Entity(text[0].upper() + text[1:], *classify(text)), "named"
         heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
@@ -1358,6 +1366,57 @@ def _resolve_mention(
             known = replace(candidate, role=candidate.role or entity.role, affiliation=candidate.affiliation or entity.affiliation)
             return known, "alias" if candidate.name != text else "named"
     return entity, "named"
+
+
+def _qualifiers(words: Sequence[str]) -> set[str] | None:
+    """The parties and US states capitalised words name ("GOP" -> republican, "Indiana"), or ``None`` when
+    one of them is neither."""
+    found = set()
+    for word in words:
+        lower = word.lower().strip(".,")
+        if lower in PARTY_QUALIFIERS:
+            found.add(PARTY_QUALIFIERS[lower])
+        elif lower in US_STATES:
+            found.add(lower)
+        else:
+            return None
+    return found or None
+
+
+def _qualified_person(
+    text: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None
+) -> Entity | None:
+    """"The GOP nominee", "the Indiana governor": the most salient person the article names next to that party or
+    state ("Republican nominee Donald Trump", "Trump, the Republican candidate", "Indiana Gov. Mike Pence")."""
+    wanted = _qualifiers([w for w in text.split()[1:] if _is_capitalised(w)])
+    if not wanted:
+        return None
+    context: dict[str, set[str]] = {}
+    for mention in index.mentions:
+        if mention.position >= position or mention.entity.type != "person":
+            continue
+        # Only the words that describe this name: "Republican presidential nominee Donald Trump" (the party word
+        # and lower-case words or titles up to the name), "Trump, the Republican nominee" (an appositive).
+        before = re.findall(r"[\w.\u2019'-]+|[^\w\s]", index.text[max(0, mention.position - QUALIFIER_REACH) : mention.position])
+        described: list[str] = []
+        for word in reversed(before):
+            lower = word.lower().strip(".")
+            if _is_role(word) or lower in HONORIFICS or lower in ROLE_MODIFIERS or lower in QUALIFIER_FILLERS:
+                described.append(word)  # "presidential nominee", "Gov."
+                continue
+            if _is_capitalised(word):
+                described.append(word)  # the capitalised word that opens the description ("Republican", "Indiana")
+            break
+        after = _APPOSITIVE_DESCRIPTION.match(index.text, mention.end)
+        words = described + (after.group(1).split() if after else [])
+        context.setdefault(mention.entity.name, set()).update(PARTY_QUALIFIERS.get(w.lower(), w.lower()) for w in words)
+    for candidate in index.salient(position, skip, window=len(index.sentence_starts)) + list(reversed(sources)):
+        if candidate.type != "person" or candidate.vague or " and " in candidate.name:
+            continue
+        known = {PARTY_QUALIFIERS.get(w, w) for w in re.findall(r"[a-z]+", f"{candidate.role or ''} {candidate.affiliation or ''}".lower())}
+        if wanted <= known | context.get(candidate.name, set()):
+            return candidate
+    return None
 
 
 def _introduced_body(text: str, position: int, index: ArticleIndex) -> Entity | None:

@@ -111,3 +111,18 @@ def test_a_name_with_a_ceo_is_a_company_and_the_bank_is_it() -> None:
             "The bank said that it had fired the staff.")
     found = resolve(text, [("The bank", "said", "that it had fired the staff")])
     assert found[0].entity == "Harlan Brooks"
+
+
+# --- "the Republican nominee": the person the article gives that party ---------------------------------------
+
+def test_the_party_nominee_is_the_person_the_article_gives_that_party() -> None:
+    text = ("Democratic nominee Mary Holt and Republican presidential nominee Peter Crane met voters on Monday. "
+            "Holt said the economy was growing. The GOP nominee said it was not.")
+    found = resolve(text, [("Holt", "said", "the economy was growing"), ("The GOP nominee", "said", "it was not")])
+    assert (found[1].entity, found[1].resolution) == ("Peter Crane", "description")
+
+
+def test_a_party_word_in_another_clause_is_no_evidence() -> None:
+    text = ("Peter Crane spoke in Fort Wayne, Indiana, hours after Mary Holt left. The Indiana governor said he would come back.")
+    found = resolve(text, [("The Indiana governor", "said", "he would come back")])
+    assert found[0].entity != "Mary Holt"
