@@ -636,9 +636,10 @@ _WORK = "|".join(sorted(WORK_NOUNS, key=len, reverse=True))
 _TITLE_OPENERS = "|".join(_LINK_WORDS["title_openers"])
 _TITLE_JOINERS = "|".join(_LINK_WORDS["title_joiners"])
 _TITLE_WORD = r"[A-Z0-9][\w\u2019'-]*"
-# 'her new documentary “13th.”', 'the film "Loving"': a quoted title right after the noun
+# 'her new documentary “13th.”', 'the film "Loving"': a quoted title right after the noun, a capital
+# first ('According to the report, "more than half" ...' quotes what it says)
 _QUOTED_WORK = re.compile(
-    rf"\b(?P<noun>{_WORK})\s*,?\s*(?:(?:{_TITLE_OPENERS})\s+)?[\"\u201c\u2018](?P<title>[^\"\u201d\u2019\n]{{1,80}}?)[.,]?[\"\u201d\u2019]"
+    rf"\b(?P<noun>{_WORK})\s+(?:(?:{_TITLE_OPENERS})\s+)?[\"\u201c\u2018](?P<title>[A-Z0-9][^\"\u201d\u2019\n]{{0,79}}?)[.,]?[\"\u201d\u2019]"
 )
 # 'a memoir of her time at the White House entitled The White House Doctor: My Patients Were Presidents'
 _ENTITLED_WORK = re.compile(
@@ -1296,7 +1297,8 @@ def _resolve_mention(
                     return candidate, "description"
         fitting = [c for c in candidates if c.name.lower() != text.lower() and _description_fits(head, c)]
         # "the campaign" is the "Clinton campaign" named before, not the unnamed "campaign aides" quoted since.
-        fitting = [c for c in fitting if not c.vague] or fitting
+        if head in ORGANISATION_HEADS:  # (a person head keeps an office named without its holder: "the Mayor of London")
+            fitting = [c for c in fitting if not c.vague] or fitting
         if fitting:
             # "the appeals court": the nearest court that also shares "appeals", else the nearest court.
             others = {w.rstrip("s") for w in words[1:] if w not in DETERMINERS and w.strip(".,") != head}

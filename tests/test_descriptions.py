@@ -126,3 +126,7 @@ def test_a_party_word_in_another_clause_is_no_evidence() -> None:
     text = ("Peter Crane spoke in Fort Wayne, Indiana, hours after Mary Holt left. The Indiana governor said he would come back.")
     found = resolve(text, [("The Indiana governor", "said", "he would come back")])
     assert found[0].entity != "Mary Holt"
+
+
+def test_a_quotation_from_a_report_is_no_title() -> None:
+    assert named_works('According to the report, "more than half" of them were young. The report "found gaps".') == []
