@@ -615,6 +615,7 @@ RECENT_BODY_WINDOW = 2  # "the network": a body of this or the last two sentence
 LEAD_SENTENCES = 2  # "A federal appeals court ruled ...": the headline and the first sentence describe, later ones name
 QUALIFIER_REACH = 40  # characters before a name where "Republican", "GOP", "Indiana" may describe that person
 _APPOSITIVE_DESCRIPTION = re.compile(r",\s+(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)[,.;]")  # "Trump, the Republican nominee,"
+LIST_OPENING = 6  # characters a listed name may leave before it ("the U." of "the U.S. PIRG Education Fund")
 PAIR_WINDOW = 6  # "the candidates": the two people of the last six sentences (three missed a pair quoted in turn)
 PLURAL_PRONOUNS = set(_LINK_WORDS["plural_pronouns"])
 PERSON_PRONOUNS = set(_LINK_WORDS["person_pronouns"])
@@ -1196,6 +1197,11 @@ def _certainty(
 def _resolve_mention(
     mention: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None = None
 ) -> tuple[Entity | None, str]:
+    members = _INCLUDING.search(mention)
+    if members:  # "The authors of the report, which include the U.S. PIRG Education Fund and Citizens for Tax Justice"
+        listed = _listed_members(position + members.end(), position + len(mention), index)
+        if listed is not None:
+            return listed, "named"
     possessor = _POSSESSOR.match(clean_mention(mention))
     named_in_full = parse_named(mention) if possessor else None
     if named_in_full is not None and named_in_full.type == "person" and len(named_in_full.name.split()) >= 2:
@@ -1421,6 +1427,24 @@ def _qualified_person(
     return None
 
 
+def _listed_members(start: int, end: int, index: ArticleIndex) -> Entity | None:
+    """The named bodies or people listed after "which include" (between ``start`` and ``end``): one, or all of
+    them as a group; none when the list does not open with a name."""
+    inside = sorted((m for m in index.mentions if start <= m.position < end and m.end > 0 and m.end <= end + 1 and m.entity.type != "group"),
+                    key=lambda m: (m.position, -m.end))
+    if not inside or len(index.text[start : inside[0].position].strip()) > LIST_OPENING:
+        return None
+    listed: list[Mention] = []
+    for mention in inside:  # "PIRG" inside "U.S. PIRG Education Fund" is no second member
+        if not listed or mention.position >= listed[-1].end:
+            listed.append(mention)
+    entities = list({m.entity.name: m.entity for m in listed}.values())
+    if len(entities) == 1:
+        return entities[0]
+    kinds = {e.type for e in entities}
+    return Entity(" and ".join(e.name for e in entities), "group", members=kinds.pop() if len(kinds) == 1 else None)
+
+
 def _introduced_body(text: str, position: int, index: ArticleIndex) -> Entity | None:
     """"A federal appeals court ruled Friday ...": a news lead describes a body the article names further down
     ("the U.S. Court of Appeals for the Sixth Circuit"); the first later name that carries the head word, the
@@ -1459,6 +1483,7 @@ def _described_person(
     return None
 
 
+_INCLUDING = re.compile(r",\s+(?:" + "|".join(_LINK_WORDS["including_words"]) + r")\s+")
 _WORDS_BEFORE = re.compile(r"((?:[\w\u2019'-]+ ){1,4})$")
 
 

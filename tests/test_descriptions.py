@@ -130,3 +130,21 @@ def test_a_party_word_in_another_clause_is_no_evidence() -> None:
 
 def test_a_quotation_from_a_report_is_no_title() -> None:
     assert named_works('According to the report, "more than half" of them were young. The report "found gaps".') == []
+
+
+# --- "X, which include A and B": the named members ---------------------------------------------------------------
+
+def test_authors_which_include_two_named_bodies_are_those_bodies_and_the_researchers_too() -> None:
+    text = ("A new study looks at offshore accounts. The authors of the study, which include the Harlow Institute and "
+            "Citizens for Fair Tax, said most companies used tax havens. The researchers said the figures were conservative.")
+    found = resolve(text, [
+        ("The authors of the study, which include the Harlow Institute and Citizens for Fair Tax", "said", "most companies used tax havens"),
+        ("The researchers", "said", "the figures were conservative")])
+    assert found[0].entity == "Harlow Institute and Citizens for Fair Tax"
+    assert found[1].entity == "Harlow Institute and Citizens for Fair Tax"
+
+
+def test_the_two_nominees_are_the_pair_named_together() -> None:
+    text = ("Mary Holt and Peter Crane debated on Monday. The nominees said they would meet again.")
+    found = resolve(text, [("The nominees", "said", "they would meet again")])
+    assert found[0].entity == "Mary Holt and Peter Crane"
