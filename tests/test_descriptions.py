@@ -6,7 +6,6 @@ from __future__ import annotations
 from attribution.link import named_works, organisation_evidence
 from tests.test_issue13 import resolve
 
-
 # --- works and documents: "the film", "the book", "the study" ----------------------------------------------
 
 def test_the_film_is_the_documentary_the_article_titles_in_quotation_marks() -> None:
