@@ -147,3 +147,4 @@ def test_the_two_nominees_are_the_pair_named_together() -> None:
     text = ("Mary Holt and Peter Crane debated on Monday. The nominees said they would meet again.")
     found = resolve(text, [("The nominees", "said", "they would meet again")])
     assert found[0].entity == "Mary Holt and Peter Crane"
+
