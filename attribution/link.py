@@ -40,7 +40,9 @@ PLACE_OWNERS = frozenset(_DESCRIPTORS["place_owners"])  # "the world's largest r
 OTHER_QUANTIFIERS = frozenset(_DESCRIPTORS["other_quantifiers"])  # "Other agencies": nobody named
 ORGANISATION_DESCRIPTORS = frozenset(_DESCRIPTORS["organisation_descriptors"])  # "agrochemical giant Monsanto"
 UNNAMED_PLURALS = frozenset(_DESCRIPTORS["unnamed_plurals"])  # "Reports said", "Governments have pledged"
-SEAT_PREPOSITIONS = frozenset(_DESCRIPTORS["seat_prepositions"])  # "The MP for Sittingbourne and Sheppey"
+SEAT_PREPOSITIONS = frozenset(_DESCRIPTORS["seat_prepositions"])
+PARTY_QUALIFIERS: dict[str, str] = _DESCRIPTORS["party_qualifiers"]  # "the GOP nominee" is the Republican one
+QUALIFIER_FILLERS = frozenset(_DESCRIPTORS["qualifier_fillers"])  # "The MP for Sittingbourne and Sheppey"
 _AGE = re.compile(r"^\d+-year-old$")  # "the 25-year-old": a person, whoever the article is about
 # "Arts minister Estelle Morris of the findings": a full name, then what she spoke of
 _SPOKEN_OF = re.compile(r"([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\s+of\s+(?:" + "|".join(_DESCRIPTORS["topic_determiners"]) + r")\s+[a-z][a-z\s-]*$")
@@ -124,6 +126,7 @@ def place_kind(name: str) -> str | None:
     return "country" if lower in COUNTRIES else None
 DEFINITE_DETERMINERS = set(_LINK_WORDS["definite_determiners"])
 DETERMINERS = set(_LINK_WORDS["determiners"])
+INDEFINITE_ARTICLES = frozenset(_LINK_WORDS["indefinite_articles"])
 _QUOTE_OR_PUNCT = " \t\n,.:;!?\"'\u201c\u201d\u2018\u2019()[]\u2014-"
 _NESTED_REPORT = re.compile(
     r"^(?P<outlet>.+?)\s+(?:" + "|".join(_LINK_WORDS["report_pieces"]) + r")?\s*(?:" + "|".join(_LINK_WORDS["citing_verbs"]) + r")\s+(?P<source>.+)$", re.IGNORECASE
@@ -582,7 +585,8 @@ def mention_kind(mention: str) -> str:
         # spokesman) is a description again.
         capitalised = [w for w in clean_mention(mention).split()[1:] if _is_capitalised(w)]
         party = " ".join(capitalised).lower()
-        of_a_party = words[-1] in PERSON_HEADS and bool(capitalised) and (party in PARTIES or party in ROLE_SYNONYMS)
+        of_a_party = words[-1] in PERSON_HEADS and bool(capitalised) and (
+            party in PARTIES or party in ROLE_SYNONYMS or _qualifiers(capitalised) is not None)  # "the GOP nominee", "the Indiana governor"
         if heads and len(words) <= 4 and (not capitalised or of_a_party):
             return "description"
     return "named"
@@ -651,6 +655,12 @@ SUBJECT_WEIGHT = 2.0
 FRAME_WEIGHT = 3.0  # a name that frames its sentence as a view: "For Allen Weiner, ...", "According to Mandaric, ..."
 _OPINION_FRAME = re.compile(r"\s*(?i:(?:but|and|yet|so)\s+)?(?i:for|according\s+to|in\s+the\s+view\s+of)\s+(?:[a-z][\w-]*\s+)*$")
 REPORTED_WEIGHT = 0.5
+RECENT_BODY_WINDOW = 2  # "the network": a body of this or the last two sentences first
+LEAD_SENTENCES = 2  # "A federal appeals court ruled ...": the headline and the first sentence describe, later ones name
+QUALIFIER_REACH = 40  # characters before a name where "Republican", "GOP", "Indiana" may describe that person
+_APPOSITIVE_DESCRIPTION = re.compile(r",\s+(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)[,.;]")  # "Trump, the Republican nominee,"
+LIST_OPENING = 6  # characters a listed name may leave before it ("the U." of "the U.S. PIRG Education Fund")
+PAIR_WINDOW = 6  # "the candidates": the two people of the last six sentences (three missed a pair quoted in turn)
 PLURAL_PRONOUNS = set(_LINK_WORDS["plural_pronouns"])
 PERSON_PRONOUNS = set(_LINK_WORDS["person_pronouns"])
 HEAD_SYNONYMS = {head: frozenset(words) for head, words in _LINK_WORDS["head_synonyms"].items()}
@@ -663,6 +673,41 @@ for _head in list(ORGANISATION_HEADS) + list(PERSON_HEADS):
     DESCRIPTION_HEADS.setdefault(_head, "person" if _head in PERSON_HEADS else ORGANISATION_HEADS[_head])
 for _head in PLURAL_HEADS:
     DESCRIPTION_HEADS.setdefault(_head, "group")
+# "The film", "the book", "the study": the work of that kind the article names (its title, or its author's name).
+WORK_NOUNS: dict[str, str] = dict(_LINK_WORDS["work_nouns"])
+for _head in WORK_NOUNS:
+    DESCRIPTION_HEADS.setdefault(_head, "document")
+_WORK = "|".join(sorted(WORK_NOUNS, key=len, reverse=True))
+_TITLE_OPENERS = "|".join(_LINK_WORDS["title_openers"])
+_TITLE_JOINERS = "|".join(_LINK_WORDS["title_joiners"])
+_TITLE_WORD = r"[A-Z0-9][\w\u2019'-]*"
+# 'her new documentary “13th.”', 'the film "Loving"': a quoted title right after the noun, a capital
+# first ('According to the report, "more than half" ...' quotes what it says)
+_QUOTED_WORK = re.compile(
+    rf"\b(?P<noun>{_WORK})\s+(?:(?:{_TITLE_OPENERS})\s+)?[\"\u201c\u2018](?P<title>[A-Z0-9][^\"\u201d\u2019\n]{{0,79}}?)[.,]?[\"\u201d\u2019]"
+)
+# 'a memoir of her time at the White House entitled The White House Doctor: My Patients Were Presidents'
+_ENTITLED_WORK = re.compile(
+    rf"\b(?P<noun>{_WORK})\b[^.\n\"\u201c]{{0,60}}?\b(?:{_TITLE_OPENERS})\s+"
+    rf"(?P<title>{_TITLE_WORD}(?:[:,]?\s+(?:(?:{_TITLE_JOINERS})\s+)*{_TITLE_WORD})*)"
+)
+# 'a recent Reuters survey of voter lists': a document known by its author
+_AUTHORED_WORK = re.compile(
+    rf"\b(?i:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?P<author>[A-Z][\w.&/\u2019'-]*(?:\s+[A-Z][\w.&/\u2019'-]*){{0,4}})"
+    rf"\s+(?:[a-z][\w-]*\s+)?(?P<noun>{_WORK})\b"  # "the latest Reuters/Ipsos opinion poll"
+)
+
+
+def named_works(text: str) -> list[tuple[int, str, str]]:
+    """(position, kind, name) of each work or document the text names, in reading order: a title given after
+    its noun ("the documentary “13th”", "a memoir entitled ..."), or an author before it ("a Reuters survey")."""
+    found = [(m.start(), WORK_NOUNS[m.group("noun").lower()], m.group("title").strip(" ,:")) for m in _QUOTED_WORK.finditer(text)]
+    found += [(m.start(), WORK_NOUNS[m.group("noun").lower()], m.group("title").strip(" ,:")) for m in _ENTITLED_WORK.finditer(text)]
+    found += [
+        (m.start(), WORK_NOUNS[m.group("noun").lower()], f"{m.group('author')} {m.group('noun').lower()}")
+        for m in _AUTHORED_WORK.finditer(text) if m.group("author").split()[0].lower() not in DETERMINERS
+    ]
+    return sorted(found)
 
 
 _APPOSITIVE_ROLE = re.compile(  # "Ban Ki-moon, the secretary general", "Mehmet Oz — Ivy League-trained surgeon"
@@ -791,6 +836,7 @@ class ArticleIndex:
         self.titled_surnames = {m.group(1).lower() for m in _TITLED.finditer(text)}
         self.knighted: dict[str, Entity] = {}  # "Sir Howard" -> the "Sir Howard Newby" named in full
         self.signatures = _letter_signatures(text)
+        self.works = named_works(text)  # "The film" is the documentary "13th" named before it
         found, titled = self._named_runs(text)
         self._merge_titled_surnames(found, titled)
         self._full_organisations = [f for f in found if f[2].type == "organization"]
@@ -1100,6 +1146,19 @@ def _pronoun_fits(pronoun: str, entity: Entity, gender: str | None) -> bool:
     return entity.type in ("organization", "government", "media", "document")
 
 
+def _body_like(entity: Entity, index: ArticleIndex) -> bool:
+    """A body, or a capitalised name the article never marks as a person (no first name, title, role or
+    gender): "Wells Fargo", "Zero Hedge"."""
+    if entity.type in ("organization", "media"):
+        return not entity.vague and not entity.place and " and " not in entity.name
+    words = entity.name.split()
+    return (
+        entity.type == "person" and not entity.vague and not entity.role and entity.name not in index.gender
+        and 1 < len(words) <= 3 and all(_is_capitalised(w) for w in words)
+        and not any(w.lower().strip(".") in FEMALE_NAMES | MALE_NAMES | HONORIFICS | index.titled_surnames for w in words)
+    )
+
+
 def _description_fits(head: str, entity: Entity) -> bool:
     if head in ORGANISATION_HEADS and entity.type == "person":
         return False  # "the state" is not "Secretary of State Jon Husted"
@@ -1240,6 +1299,11 @@ def _certainty(
 def _resolve_mention(
     mention: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None = None
 ) -> tuple[Entity | None, str]:
+    members = _INCLUDING.search(mention)
+    if members:  # "The authors of the report, which include the U.S. PIRG Education Fund and Citizens for Tax Justice"
+        listed = _listed_members(position + members.end(), position + len(mention), index)
+        if listed is not None:
+            return listed, "named"
     possessor = _POSSESSOR.match(clean_mention(mention))
     if possessor and _place_description(clean_mention(mention).lower().split()):
         possessor = None  # "The UK's biggest mortgage lender" speaks for the lender, not the UK
@@ -1307,10 +1371,17 @@ def _resolve_mention(
         if phrase in OFFICES or (words[-1] in PERSON_HEADS and len(words) > 2):
             if phrase in OFFICES:  # no holder named here: the store looks for one the corpus names
                 return Entity(text[0].upper() + text[1:], "person", False, role=phrase), "description"
+            qualified = _qualified_person(text, position, index, sources, skip)
+            if qualified is not None:  # "the Republican nominee": the person the article calls a Republican
+                return qualified, "description"
             if any(_is_capitalised(w) for w in text.split()[1:]):  # "the Lib Dem spokesman" nobody here is: unnamed
                 return Entity(text[0].upper() + text[1:], *classify(text)), "named"
         heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
         head = heads[-1] if heads else words[-1]
+        if head in WORK_NOUNS:  # "the film": the last film the article names, by title or author
+            work = next((name for at, kind, name in reversed(index.works) if at < position and kind == WORK_NOUNS[head]), None)
+            if work is not None:
+                return Entity(work, "document"), "description"
         # Most recent first; sources were added to the index where they were quoted.
         candidates = list(index.before(position, skip)) + list(reversed(sources))
         if head in PLURAL_HEADS:
@@ -1324,10 +1395,20 @@ def _resolve_mention(
             if PLURAL_HEADS[head] == "person":
                 # "the two men" with no pair named together: the two people the last sentences were about.
                 earlier = index.sentence_starts[here - 1] if 0 < here <= len(index.sentence_starts) else position
-                people = [e for e in index.salient(earlier, window=3) if e.type == "person" and not e.vague][:2]
+                people = [e for e in index.salient(earlier, window=PAIR_WINDOW) if e.type == "person" and not e.vague][:2]
                 if len(people) == 2:
                     return Entity(f"{people[0].name} and {people[1].name}", "group", members="person"), "description"
+        if ORGANISATION_HEADS.get(head) in ("organization", "media") and head not in PLACE_HEADS:
+            # "The network said", "the bank said": a body named or quoted in the last sentences, before an older
+            # name that merely carries the word ("Dish Network"); a name the article gives no first name, title
+            # or gender may be one ("Zero Hedge asked ... The website noted").
+            for candidate in index.salient(position, skip, window=RECENT_BODY_WINDOW):
+                if candidate.name.lower() != text.lower() and not candidate.vague and (_description_fits(head, candidate) or _body_like(candidate, index)):
+                    return candidate, "description"
         fitting = [c for c in candidates if c.name.lower() != text.lower() and _description_fits(head, c)]
+        # "the campaign" is the "Clinton campaign" named before, not the unnamed "campaign aides" quoted since.
+        if head in ORGANISATION_HEADS:  # (a person head keeps an office named without its holder: "the Mayor of London")
+            fitting = [c for c in fitting if not c.vague] or fitting
         if fitting:
             # "the appeals court": the nearest court that also shares "appeals", else the nearest court.
             others = {w.rstrip("s") for w in words[1:] if w not in DETERMINERS and w.strip(".,") != head}
@@ -1349,6 +1430,9 @@ def _resolve_mention(
                     return (replace(candidate, type=kind) if kind != candidate.type else candidate), "description"
         entity_type, vague = classify(text)
         return Entity(text[0].upper() + text[1:], entity_type, vague), "named"
+    introduced = _introduced_body(text, position, index)
+    if introduced is not None:
+        return introduced, "description"
     authored = _AUTHORED_DOCUMENT.match(text)
     if authored:  # "a report in the China-published Economic Observer": the paper speaks through its report
         author, resolution = _resolve_mention(authored.group("author"), position, index, sources, skip)
@@ -1397,6 +1481,92 @@ def _resolve_mention(
     return entity, "named"
 
 
+def _qualifiers(words: Sequence[str]) -> set[str] | None:
+    """The parties and US states capitalised words name ("GOP" -> republican, "Indiana"), or ``None`` when
+    one of them is neither."""
+    found = set()
+    for word in words:
+        lower = word.lower().strip(".,")
+        if lower in PARTY_QUALIFIERS:
+            found.add(PARTY_QUALIFIERS[lower])
+        elif lower in US_STATES:
+            found.add(lower)
+        else:
+            return None
+    return found or None
+
+
+def _qualified_person(
+    text: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None
+) -> Entity | None:
+    """"The GOP nominee", "the Indiana governor": the most salient person the article names next to that party or
+    state ("Republican nominee Donald Trump", "Trump, the Republican candidate", "Indiana Gov. Mike Pence")."""
+    wanted = _qualifiers([w for w in text.split()[1:] if _is_capitalised(w)])
+    if not wanted:
+        return None
+    context: dict[str, set[str]] = {}
+    for mention in index.mentions:
+        if mention.position >= position or mention.entity.type != "person":
+            continue
+        # Only the words that describe this name: "Republican presidential nominee Donald Trump" (the party word
+        # and lower-case words or titles up to the name), "Trump, the Republican nominee" (an appositive).
+        before = re.findall(r"[\w.\u2019'-]+|[^\w\s]", index.text[max(0, mention.position - QUALIFIER_REACH) : mention.position])
+        described: list[str] = []
+        for word in reversed(before):
+            lower = word.lower().strip(".")
+            if _is_role(word) or lower in HONORIFICS or lower in ROLE_MODIFIERS or lower in QUALIFIER_FILLERS:
+                described.append(word)  # "presidential nominee", "Gov."
+                continue
+            if _is_capitalised(word):
+                described.append(word)  # the capitalised word that opens the description ("Republican", "Indiana")
+            break
+        after = _APPOSITIVE_DESCRIPTION.match(index.text, mention.end)
+        words = described + (after.group(1).split() if after else [])
+        context.setdefault(mention.entity.name, set()).update(PARTY_QUALIFIERS.get(w.lower(), w.lower()) for w in words)
+    for candidate in index.salient(position, skip, window=len(index.sentence_starts)) + list(reversed(sources)):
+        if candidate.type != "person" or candidate.vague or " and " in candidate.name:
+            continue
+        known = {PARTY_QUALIFIERS.get(w, w) for w in re.findall(r"[a-z]+", f"{candidate.role or ''} {candidate.affiliation or ''}".lower())}
+        if wanted <= known | context.get(candidate.name, set()):
+            return candidate
+    return None
+
+
+def _listed_members(start: int, end: int, index: ArticleIndex) -> Entity | None:
+    """The named bodies or people listed after "which include" (between ``start`` and ``end``): one, or all of
+    them as a group; none when the list does not open with a name."""
+    inside = sorted((m for m in index.mentions if start <= m.position < end and m.end > 0 and m.end <= end + 1 and m.entity.type != "group"),
+                    key=lambda m: (m.position, -m.end))
+    if not inside or len(index.text[start : inside[0].position].strip()) > LIST_OPENING:
+        return None
+    listed: list[Mention] = []
+    for mention in inside:  # "PIRG" inside "U.S. PIRG Education Fund" is no second member
+        if not listed or mention.position >= listed[-1].end:
+            listed.append(mention)
+    entities = list({m.entity.name: m.entity for m in listed}.values())
+    if len(entities) == 1:
+        return entities[0]
+    kinds = {e.type for e in entities}
+    return Entity(" and ".join(e.name for e in entities), "group", members=kinds.pop() if len(kinds) == 1 else None)
+
+
+def _introduced_body(text: str, position: int, index: ArticleIndex) -> Entity | None:
+    """"A federal appeals court ruled Friday ...": a news lead describes a body the article names further down
+    ("the U.S. Court of Appeals for the Sixth Circuit"); the first later name that carries the head word, the
+    one sharing most of the description's other words first. Only in the lead, only for bodies."""
+    words = [w.lower().strip(".,") for w in text.split()]
+    if len(words) < 2 or words[0] not in INDEFINITE_ARTICLES or index.sentence_of(position) > LEAD_SENTENCES:
+        return None
+    head = words[-1]
+    if head not in ORGANISATION_HEADS or head in PLACE_HEADS or any(_is_capitalised(w) for w in text.split()[1:]):
+        return None
+    later = [m.entity for m in index.mentions if m.position > position and not m.entity.vague and _description_fits(head, m.entity)]
+    if not later:
+        return None
+    others = {w.rstrip("s") for w in words[1:-1]}
+    return max(later, key=lambda e: len(others & {w.lower().rstrip("s") for w in e.name.split()}))
+
+
 def _described_person(
     text: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None
 ) -> Entity | None:
@@ -1418,6 +1588,7 @@ def _described_person(
     return None
 
 
+_INCLUDING = re.compile(r",\s+(?:" + "|".join(_LINK_WORDS["including_words"]) + r")\s+")
 _WORDS_BEFORE = re.compile(r"((?:[\w\u2019'-]+ ){1,4})$")
 
 
