@@ -1638,6 +1638,8 @@ def _possessed(
     if owner is None or owner.type == "group":
         return None, "unresolved"
     head = rest.split()[-1].lower()
+    if head in SPEECH_NOUNS and owner.type != "person":
+        return owner, "description"  # "Its mid-year economic review forecasts": the government's own words
     entity_type = DESCRIPTION_HEADS.get(head, "person")
     entity_type = entity_type if entity_type in ("person", "organization", "government", "media", "document") else "person"
     # An unnamed speaker for the owner: vague, and never merged with the owner.

@@ -274,6 +274,9 @@ def trim_content(content: TextSpan | None, cue: TextSpan | None, sentence: Span,
     narration = _NARRATION.search(text, content.start, content.end)
     if narration is not None and len(text[content.start : narration.start()].split()) >= 3:
         content = _span(text, content.start, narration.start())
+    contrast = _CONTRAST.search(text, content.start, content.end)
+    if contrast is not None and len(text[content.start : contrast.start()].split()) >= 3:
+        content = _span(text, content.start, contrast.start())  # "Foxx will win best actor, while Staunton looks likely to lose"
     dangling = _DANGLING.search(content.text)
     if dangling is not None and len(content.text[: dangling.start()].split()) >= 3:
         content = _span(text, content.start, content.start + dangling.start())  # "... out of Europe, with"
@@ -284,6 +287,7 @@ _NARRATION = re.compile(
     r"(?:[,;]|\s[\u2013\u2014-])\s+(?:" + "|".join(re.escape(w) for w in _PIPELINE_WORDS["narration_clauses"]) + r")\b"
     + r"|(?<=[\"\u201d])\s+(?:" + "|".join(re.escape(w) for w in _PIPELINE_WORDS["narration_after_quotation"]) + r")\b"
 )
+_CONTRAST = re.compile(r",\s+while\s+(?![a-z]+ing\b)")
 _DANGLING = re.compile(r",\s+(?:" + "|".join(_PIPELINE_WORDS["dangling_words"]) + r")\s*$")
 _SPEECH_CUES = frozenset(_STATEMENTS["speech_cues"])
 ADDRESSEE_CUES = frozenset(_PIPELINE_WORDS["addressee_cues"])

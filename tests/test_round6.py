@@ -290,3 +290,29 @@ def test_figures_that_suggest_are_no_speaker(source: str, cue: str, kept: bool) 
 
 def test_has_yet_to_confirm_confirms_nothing() -> None:
     assert not is_statement(_said("Larne boss Jimmy McGeough", "has yet to confirm", "that Weir is on his way"))
+
+
+def test_a_body_s_own_review_speaks_for_the_body() -> None:
+    text = ("Meanwhile, the Indian Government said the prospects remained bright. Its mid-year economic review forecasts "
+            "growth of 6%. Higher oil prices had hurt the economy, it said.")
+    _, review = resolve(text, [("the Indian Government", "said", "the prospects remained bright"),
+                               ("Its mid-year economic review", "forecasts", "growth of 6%")])
+    assert review.entity == "Indian Government"
+
+
+@pytest.mark.parametrize(("sentence", "content", "trimmed"), [
+    ("Most experts predict Foxx will win, while Staunton looks likely to lose.", "Foxx will win, while Staunton looks likely to lose",
+     "Foxx will win"),
+    ("The report suggests doubling the money, while cutting national limits.", "doubling the money, while cutting national limits",
+     "doubling the money, while cutting national limits"),  # the same proposal goes on
+])
+def test_while_ends_a_content_only_before_a_clause_of_its_own(sentence: str, content: str, trimmed: str) -> None:
+    from attribution.pipeline import trim_content
+    from attribution.segment import Span
+
+    start = sentence.index(content)
+    cue_word = "predict" if "predict" in sentence else "suggests"
+    cue_at = sentence.index(cue_word)
+    found = trim_content(TextSpan(start, start + len(content), content), TextSpan(cue_at, cue_at + len(cue_word), cue_word),
+                         Span(0, len(sentence)), sentence)
+    assert found is not None and found.text == trimmed
