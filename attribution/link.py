@@ -251,7 +251,7 @@ _PLAIN_TITLES = set(_LINK_WORDS["plain_titles"])
 # "energy analyst Orin Middleton of Barclays Capital", "Rafael Marques of the pro-democracy Soros Foundation"
 _AT_BODY = re.compile(
     r"^(?P<described>(?:[a-z][\w-]*\s)*)(?P<name>(?:[A-Z][\w'\u2019-]+\s){1,3}[A-Z][\w'\u2019-]+)"
-    r"\s+(?:of|at|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?(?P<body>[A-Z][^,]*)$"
+    r"\s+(?:of|at|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?(?P<body>[A-Z][^,]*)(?:,\s+(?:a|an|the)\s+[^,]*)?$"
 )
 _PARTICIPLE_CLAUSE = re.compile(r",\s+(?:" + "|".join(_LINK_WORDS["participle_clauses"]["participles"]) + r")\s+by\b.*$", re.DOTALL)
 _RELATIONAL = re.compile(
@@ -278,6 +278,9 @@ def trim_name(text: str) -> str:
     text = _TRAILING_CONJUNCTION.sub("", text) or text  # "Tony Blair and" (the span stopped mid-pair)
     text = _SPOKEN_OF.sub(r"\1", text) or text  # "Estelle Morris of the findings"
     text = _SCENE.sub("", text) or text  # "Mervyn Davies at a London press"
+    on_where = re.match(r"^((?:[A-Z][\w'\u2019-]+\s+){1,2}[A-Z][\w'\u2019-]+)\s+on\s+(?:the\s+)?[A-Z].*$", text)
+    if on_where and on_where.group(1).split()[0].lower() in FEMALE_NAMES | MALE_NAMES:
+        text = on_where.group(1)  # "Stella Papamichael on the BBC Movies site": where she wrote, not who
     words = text.split(" ")
     if len(words) > 2 and words[-2].lower() == "on" and words[-1].lower().strip(".,") in WEEKDAYS:
         words = words[:-2]  # "the Electoral Commission on Thursday": when, not who
@@ -602,7 +605,8 @@ _NAMED_DOCUMENT = re.compile(
 )
 _AUTHORED_DOCUMENT = re.compile(
     r"^(?:(?i:a|an|the)\s+)?(?:[a-z][\w-]*\s+)?(?i:" + "|".join(sorted(REPORT_WORDS | DOCUMENT_WORDS))
-    + r")\s+(?:in|by|from)\s+(?:the\s+)?(?:[A-Z][\w]*-[a-z][\w-]*\s+)?(?P<author>[A-Z].*)$"
+    + r")\s+(?:in|by|from|(?:published|issued|released|commissioned|produced|compiled)\s+by)\s+(?:the\s+)?(?:[A-Z][\w]*-[a-z][\w-]*\s+)?"
+    + r"(?:[a-z][\w-]*\s+){0,3}(?P<author>[A-Z].*)$"
 )
 _DEFINED_ACRONYM = re.compile(r"(?P<full>[A-Z][\w&'-]*(?:\s+(?:of|and|for|on|[A-Z][\w&'-]*))*\s+[A-Z][\w&'-]*)\s+\((?P<acronym>[A-Z]{2,6})\)")
 _EVIDENCE = _LINK_WORDS["organisation_evidence"]
@@ -1701,13 +1705,23 @@ _INNER_SPEAKER = re.compile(
 )
 
 
+# "It quoted a spokesman for Atticus Capital complaining that ...", "Apcom quoted several lawmakers as saying ...":
+# whom the outlet quoted is the speaker.
+_QUOTED_SPEAKER = re.compile(
+    r"^(?:(?P<mention>[A-Z][\w'\u2019.&-]*(?:\s+[A-Z][\w'\u2019.&-]*){0,3})|(?P<described>(?:a|an|the|several|some|two|three)\s+[^,\"]{2,80}?))"
+    r"\s+(?:as\s+saying|saying|complaining|warning|arguing|adding|insisting)\s+(?:that\s+)?(?P<content>\S.*)$",
+    re.DOTALL,
+)
+
+
 def _inner_speaker(attribution: Attribution, index: ArticleIndex, sources: list[Entity]) -> Attribution:
     """'Its lawyer, Hugh Ray, told the court that Yukos had claimed it had transferred $27m': what was said is
     Yukos's claim, reported via Hugh Ray; the content is what Yukos claimed."""
     content = attribution.content
     if content is None or attribution.entity is None or any(q in content.text[:3] for q in QUOTATION_MARKS):
         return attribution
-    match = _INNER_SPEAKER.match(content.text)
+    quoting = attribution.cue is not None and re.search(r"\b(?:quot|cit)\w*", attribution.cue.text.lower()) is not None
+    match = (_QUOTED_SPEAKER.match(content.text) if quoting else None) or _INNER_SPEAKER.match(content.text)
     if match is None:
         return attribution
     group = "mention" if match.group("mention") else "described"

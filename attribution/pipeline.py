@@ -148,6 +148,7 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
                 confidence=round(min(prediction.confidence, span_confidence), 4),
             )
         )
+    attributions = [_without_own_source(a, text) for a in attributions]
     attributions = [part for attribution in _fill_contents(attributions, sentence, text) for part in split_coordinated(attribution, text)]
     # "Asked whether ..., Mr Blair said ...": the question put to the speaker opens the sentence; it is no
     # statement of his.
@@ -212,6 +213,20 @@ def _speaker_after(cue: TextSpan | None, sentence: Span, text: str) -> TextSpan 
 
 
 _TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:" + "|".join(_PIPELINE_WORDS["trailing_links"]) + r")\b)+[\s,;]*$|[\s,;:]+$")
+
+
+def _without_own_source(attribution: Attribution, text: str) -> Attribution:
+    """'"...," said Mr King, "they just do what works."': a content tagged from the speaker's name on is what
+    follows the name and its comma."""
+    source, content = attribution.source, attribution.content
+    if source is None or content is None or not (content.start <= source.start < source.end < content.end):
+        return attribution
+    if text[content.start : source.start].strip(" \t,\"'\u201c\u201d"):
+        return attribution
+    rest = source.end
+    while rest < content.end and text[rest] in " \t,":
+        rest += 1
+    return replace(attribution, content=_span(text, rest, content.end)) if content.end - rest >= 12 else attribution
 
 
 def _fill_contents(attributions: list[Attribution], sentence: Span, text: str) -> list[Attribution]:
@@ -630,8 +645,10 @@ def _carry_quotation(out: list[SentenceResult], position: int, opened: tuple[int
     source, cue = opener.source, opener.cue
     # '"A. B," Oxfam's director said.': the clause after the closing mark names the speaker of the whole
     # quotation, when its first sentence named nobody.
+    # (an act of saying: "- There was also recognition for James Clarke" names no speaker of the quotation)
     clause = next((a for a in sentence.attributions if a.source is not None and a.source.start >= closes
-                   and (a.content is None or a.content.start < closes)), None)
+                   and (a.content is None or a.content.start < closes) and a.cue is not None
+                   and set(_bare_words(a.cue.text)) & _SPEECH_CUES), None)
     if source is None and clause is not None:
         source, cue = clause.source, clause.cue
         for number in range(opened[0], position):

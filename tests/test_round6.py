@@ -316,3 +316,32 @@ def test_while_ends_a_content_only_before_a_clause_of_its_own(sentence: str, con
     found = trim_content(TextSpan(start, start + len(content), content), TextSpan(cue_at, cue_at + len(cue_word), cue_word),
                          Span(0, len(sentence)), sentence)
     assert found is not None and found.text == trimmed
+
+
+@pytest.mark.parametrize(("mention", "name"), [
+    ("Paul Hofheinz of the Lisbon Council, a Brussels-based citizen action group", "Paul Hofheinz"),
+    ("Stella Papamichael on the BBC Movies site", "Stella Papamichael"),
+    ("Committee on Standards in Public Life", "Committee on Standards in Public Life"),
+])
+def test_where_someone_spoke_is_no_part_of_the_name(mention: str, name: str) -> None:
+    assert parse_named(mention).name == name
+
+
+def test_whom_an_outlet_quoted_is_the_speaker_via_the_outlet() -> None:
+    text = ("The Financial Times reported on the bid. It quoted a spokesman for hedge fund Atticus Capital complaining "
+            "that the takeover was empire-building.")
+    _, quoted = resolve(text, [("The Financial Times", "reported on", "the bid"),
+                               ("It", "quoted", "a spokesman for hedge fund Atticus Capital complaining that the takeover was empire-building")])
+    assert quoted.via == "Financial Times" and quoted.entity != "Financial Times"
+    assert quoted.content is not None and quoted.content.text == "the takeover was empire-building"
+
+
+def test_a_content_that_opens_with_its_speaker_s_name_is_what_follows_it() -> None:
+    from attribution.pipeline import _without_own_source
+
+    text = '"If you think of criminals they do not do clever," said Mr King, "they just do what works."'
+    content_from = text.index("Mr King")
+    attribution = Attribution(TextSpan(content_from, content_from + 7, "Mr King"), TextSpan(text.index("said"), text.index("said") + 4, "said"),
+                              TextSpan(content_from, len(text), text[content_from:]), 0.9)
+    trimmed = _without_own_source(attribution, text).content
+    assert trimmed is not None and trimmed.text == '"they just do what works."'
