@@ -279,7 +279,7 @@ def trim_name(text: str) -> str:
     text = _SPOKEN_OF.sub(r"\1", text) or text  # "Estelle Morris of the findings"
     text = _SCENE.sub("", text) or text  # "Mervyn Davies at a London press"
     on_where = re.match(r"^((?:[A-Z][\w'\u2019-]+\s+){1,2}[A-Z][\w'\u2019-]+)\s+on\s+(?:the\s+)?[A-Z].*$", text)
-    if on_where and on_where.group(1).split()[0].lower() in FEMALE_NAMES | MALE_NAMES:
+    if on_where and on_where.group(1).split()[0].lower() in FIRST_NAMES:
         text = on_where.group(1)  # "Stella Papamichael on the BBC Movies site": where she wrote, not who
     words = text.split(" ")
     if len(words) > 2 and words[-2].lower() == "on" and words[-1].lower().strip(".,") in WEEKDAYS:
@@ -288,19 +288,19 @@ def trim_name(text: str) -> str:
         words = words[1:]  # "Earlier Tony Blair", "Defiant Matt Williams"
     stray = words[0].lower().strip(".") if words else ""
     if (
-        len(words) == 3 and all(_is_capitalised(w) for w in words) and words[1].lower() in FEMALE_NAMES | MALE_NAMES
-        and stray not in FEMALE_NAMES | MALE_NAMES | HONORIFICS and not _is_role(words[0])
+        len(words) == 3 and all(_is_capitalised(w) for w in words) and words[1].lower() in FIRST_NAMES
+        and stray not in FIRST_NAMES | HONORIFICS and not _is_role(words[0])
         # a body, a place or a people, never what may be an unknown first name ("Shani Rhys James")
         and (words[0].isupper() or stray in PLACES or stray in NATIONALITIES or stray.rstrip("s") in GROUP_NOUNS | {"lord"} or stray in PARTIES)
     ):
         words = words[1:]  # "EU Tony Blair", "Lords Neil Kinnock": a stray word runs into the name
     if len(words) >= 3 and words[0].lower() in NATIONALITIES and all(_is_capitalised(w) for w in words[1:]):
         words = words[1:]  # "Australian Lynton Crosby"
-    if len(words) >= 3 and words[-1].strip(".,") in POSTNOMINALS and words[-3].lower() in FEMALE_NAMES | MALE_NAMES | HONORIFICS:
+    if len(words) >= 3 and words[-1].strip(".,") in POSTNOMINALS and words[-3].lower() in FIRST_NAMES | HONORIFICS:
         words = words[:-1]  # "Frank Field MP"
     possessor = re.match(r"^(?:[Tt]he )?[A-Z][\w&.-]*[\u2019']s$", " ".join(words[:2]) if words[:1] == ["The"] else words[0]) if words else None
     owned = words[2:] if words[:1] == ["The"] else words[1:]
-    if possessor and len(owned) == 2 and all(_is_capitalised(w) for w in owned) and owned[0].lower() in FEMALE_NAMES | MALE_NAMES:
+    if possessor and len(owned) == 2 and all(_is_capitalised(w) for w in owned) and owned[0].lower() in FIRST_NAMES:
         words = owned  # "The SNP's Nicola Sturgeon"
     words = _without_lowercase_tail(words)
     text = " ".join(words)
@@ -326,7 +326,7 @@ def _without_lowercase_tail(words: list[str]) -> list[str]:
     tail = words[last + 1 :]
     run = words[first : last + 1]
     named_person = (
-        run[0].lower().strip(".") in FEMALE_NAMES | MALE_NAMES | HONORIFICS
+        run[0].lower().strip(".") in FIRST_NAMES | HONORIFICS
         or _is_role(run[0]) or (first > 0 and _is_role(words[first - 1]))
     )
     # only a tail that follows the name directly: "David Prior, assistant clerk" and "Tony Blair's
@@ -351,11 +351,11 @@ def parse_named(mention: str) -> Entity:
     authored = _NAMED_DOCUMENT.match(text)
     if authored:  # "a Capital Economics statement said": the body that issued it
         owner = parse_named(authored.group("owner"))
-        if owner.type == "person" and owner.name.split()[0].lower() not in FEMALE_NAMES | MALE_NAMES:
+        if owner.type == "person" and owner.name.split()[0].lower() not in FIRST_NAMES:
             owner = Entity(owner.name, "organization")  # "Capital Economics": a firm, not a person
         return replace(owner, role=None)
     relation = _RELATIONAL.search(text)
-    if relation and lead[0].lower() in DETERMINERS and _is_capitalised(lead[-1]) and len(lead) >= 4:
+    if relation and "," not in text and lead[0].lower() in DETERMINERS and _is_capitalised(lead[-1]) and len(lead) >= 4:
         # "A close associate of former Yukos boss Mikhail Khodorkovsky": someone else, not the one named
         return Entity(text[:1].upper() + text[1:], "person", True, role=text[relation.start() :])
     if len(lead) >= 3 and (lead[0].lower() in LEADING_DESCRIPTORS or ("-" in lead[0] and _is_role(lead[0].split("-")[-1]))) and all(_is_capitalised(w) for w in lead[1:3]):
@@ -364,12 +364,17 @@ def parse_named(mention: str) -> Entity:
         if person.type == "person":
             return replace(person, role=person.role or lead[0])
     owned = re.match(r"^(?P<owner>(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*)[\u2019']s\s+(?P<role>(?:[a-z][\w-]*\s){1,3})(?P<name>[A-Z][\w'\u2019-]+\s[A-Z][\w'\u2019-]+)$", text)
-    if owned and owned.group("name").split()[0].lower() in FEMALE_NAMES | MALE_NAMES:
+    if owned and owned.group("name").split()[0].lower() in FIRST_NAMES:
         # "Chris Tomlinson's coach Peter Stanley": the person, the rest his role
         return Entity(owned.group("name"), "person", False, f"{owned.group('owner')}'s {owned.group('role').strip()}", None)
     spoken = re.match(r"^(?P<owner>(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*)[\u2019']s\s+(?:[a-z]+\s)?(?P<noun>[a-z]+)$", text)
     if spoken and spoken.group("noun") in SPEECH_NOUNS:
         return parse_named(spoken.group("owner"))  # "Mr Crosby's statement said": Mr Crosby said
+    listed_bodies = _LISTED_NAMES.match(text)
+    if listed_bodies:  # "Paramount, Universal and Warner Brothers": the three together
+        parts = re.split(r",\s+|,?\s+and\s+", text)
+        people = all(part.split()[0].lower() in FIRST_NAMES and len(part.split()) >= 2 for part in parts)
+        return Entity(text, "group", members="person" if people else "organization")
     pair = _PAIR.match(text)
     if pair and "," not in text:  # "German Chancellor Gerhard Schroeder and French President Jacques Chirac": two people
         first, second = parse_named(pair.group("first")), parse_named(pair.group("second"))
@@ -399,6 +404,11 @@ def parse_named(mention: str) -> Entity:
         named = parse_named(text.split(", ")[1])
         if named.type == "person" and len(named.name.split()) >= 2:
             return named
+    if text.count(", ") >= 2 and text.split()[0].lower() in DETERMINERS:
+        last_part = text.rsplit(", ", 1)[1].split()
+        if 2 <= len(last_part) <= 3 and all(_is_capitalised(w) for w in last_part) and last_part[0].lower() in FIRST_NAMES:
+            # "A spokesman for US Immigration, Customs and Enforcement, Dean Boyd": the name closes the description
+            return Entity(" ".join(last_part), "person", False, text.rsplit(", ", 1)[0])
     if ", " in text:  # "The chairman of the Bar Council, Guy Mansfield QC": the person the appositive_words names
         head, _, rest = text.partition(", ")
         appositive_words = rest.split(", ")[0].split()
@@ -408,7 +418,7 @@ def parse_named(mention: str) -> Entity:
         head_words = head.split()
         describes = head_words[0].lower() in DETERMINERS or any(w.islower() for w in head_words)
         if (
-            describes and len(appositive_words) >= 2 and (titled or appositive_words[0].lower() in FEMALE_NAMES | MALE_NAMES)
+            describes and len(appositive_words) >= 2 and (titled or appositive_words[0].lower() in FIRST_NAMES)
             and all(_is_capitalised(w) for w in appositive_words)
         ):
             named = parse_named(" ".join(appositive_words))
@@ -429,7 +439,7 @@ def parse_named(mention: str) -> Entity:
     words = text.split(" ")
     run = 0  # trailing capitalised words: the name, possibly after a job title
     while run < len(words) and _is_capitalised(words[-1 - run]) and (
-        not _is_role(words[-1 - run]) or (run == 0 and len(words) >= 2 and words[-2].lower() in FEMALE_NAMES | MALE_NAMES)
+        not _is_role(words[-1 - run]) or (run == 0 and len(words) >= 2 and words[-2].lower() in FIRST_NAMES)
     ):  # "Mervyn King": a surname that is also a title
         run += 1
     before = [w.lower().strip(".") for w in words[: len(words) - run]]
@@ -444,10 +454,10 @@ def parse_named(mention: str) -> Entity:
         titled_name = len(name_words) == 3 and name_words[0].lower().strip(".") in HONORIFICS
         if titled_name:
             name_words = name_words[1:]  # "Dr Doug Williams of BT"
-        elif len(name_words) >= 3 and name_words[-2].lower() in FEMALE_NAMES | MALE_NAMES:
+        elif len(name_words) >= 3 and name_words[-2].lower() in FIRST_NAMES:
             # "Detective Inspector Paul Miller of Thames Valley Police": a capitalised title before the name
             description, name_words, titled_name = description + name_words[:-2], name_words[-2:], True
-        known = titled_name or name_words[0].lower() in FEMALE_NAMES | MALE_NAMES or any(_is_role(w) or w in LEADING_DESCRIPTORS for w in description)
+        known = titled_name or name_words[0].lower() in FIRST_NAMES or any(_is_role(w) or w in LEADING_DESCRIPTORS for w in description)
         plain = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES | HONORIFICS or w.isupper() for w in name_words)
         known = known or len(name_words) == 2  # an unknown first name too ("Rafael Marques"), when the words are plain
         if known and plain:
@@ -458,7 +468,7 @@ def parse_named(mention: str) -> Entity:
         joint -= 1
     if run >= 1 and joint >= 2 and words[joint].lower() in AFFILIATION_PREPOSITIONS:
         name_words = words[:joint]
-        known = name_words[0].lower() in FEMALE_NAMES | MALE_NAMES
+        known = name_words[0].lower() in FIRST_NAMES
         # an unknown first name too ("Rhian Beynon of the JCWI"), when neither word names a role, a body or a place
         unknown = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES or w.isupper() for w in name_words)
         if len(name_words) == 2 and all(_is_capitalised(w) for w in name_words) and (known or unknown):
@@ -529,7 +539,7 @@ def _first_name_after_description(words: list[str]) -> int:
     before it is neither a first name ("Mary Ann Smith"), a title ("Sir Menzies Campbell") nor a
     preposition ("A letter sent to Martin Mubanga" is a letter).
     """
-    first_names = FEMALE_NAMES | MALE_NAMES
+    first_names = FIRST_NAMES
     for start in range(1, len(words) - 1):
         name = words[start:]
         before = words[start - 1].lower().strip(".,")
@@ -600,12 +610,13 @@ def _outlet_name(text: str) -> str:
     return parse_named(" ".join(words)).name if words else text
 
 
+_LISTED_NAMES = re.compile(r"^[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*)*(?:,\s[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*)*)+,?\s+and\s+[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*)*$")
 _NAMED_DOCUMENT = re.compile(
     r"^(?:a|an|the|A|An|The)\s+(?P<owner>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,4})\s+(?:" + "|".join(sorted(_DESCRIPTORS["issued_nouns"])) + r")$"
 )
 _AUTHORED_DOCUMENT = re.compile(
     r"^(?:(?i:a|an|the)\s+)?(?:[a-z][\w-]*\s+)?(?i:" + "|".join(sorted(REPORT_WORDS | DOCUMENT_WORDS))
-    + r")\s+(?:in|by|from|(?:published|issued|released|commissioned|produced|compiled)\s+by)\s+(?:the\s+)?(?:[A-Z][\w]*-[a-z][\w-]*\s+)?"
+    + r")\s+(?:in|by|from|(?:published|issued|released|commissioned|produced|compiled)\s+by|(?:issued\s+|released\s+)?on\s+behalf\s+of)\s+(?:the\s+)?(?:[A-Z][\w]*-[a-z][\w-]*\s+)?"
     + r"(?:[a-z][\w-]*\s+){0,3}(?P<author>[A-Z].*)$"
 )
 _DEFINED_ACRONYM = re.compile(r"(?P<full>[A-Z][\w&'-]*(?:\s+(?:of|and|for|on|[A-Z][\w&'-]*))*\s+[A-Z][\w&'-]*)\s+\((?P<acronym>[A-Z]{2,6})\)")
@@ -644,6 +655,7 @@ NOT_ORGANISATIONS = set(_LINK_WORDS["not_organisations"])
 FEMALE_NAMES = frozenset(_FIRST_NAMES["female"])
 MALE_NAMES = frozenset(_FIRST_NAMES["male"])
 UNISEX_NAMES = frozenset(_FIRST_NAMES["unisex"])
+FIRST_NAMES = FEMALE_NAMES | MALE_NAMES | UNISEX_NAMES  # a first name makes a run of capitalised words a person
 FIRST_PERSON = frozenset(_LINK_WORDS["first_person"])
 FIRST_PERSON_PLURAL = frozenset(_LINK_WORDS["first_person_plural"])
 PLACE_HEADS = {head: frozenset(kinds) for head, kinds in _LINK_WORDS["place_heads"].items()}
@@ -922,7 +934,7 @@ class ArticleIndex:
             if len(raw.split()) >= 2 and raw.split()[-1].lower() in NATIONALITIES:
                 raw = raw.rsplit(" ", 1)[0]  # "Sina Chinese online game firm": a headline's last word runs into the body
             first, _, rest = raw.partition(" ")
-            if first.lower() in self.titled_surnames and rest.split(" ")[0].lower() in FEMALE_NAMES | MALE_NAMES and len(rest.split()) >= 2:
+            if first.lower() in self.titled_surnames and rest.split(" ")[0].lower() in FIRST_NAMES and len(rest.split()) >= 2:
                 # "... wrong way - Howard Tony Blair has failed" (a glued headline): the surname the article
                 # gives a "Mr Howard" runs into the next name.
                 raw, start = rest, start + len(first) + 1
@@ -944,7 +956,8 @@ class ArticleIndex:
             surname_titled = words[-1].lower() in self.titled_surnames
             before = text[:start].split()[-1:]
             described = bool(before) and before[0].lower().strip(",") in PERSON_HEADS | LEADING_DESCRIPTORS  # "Rock star Ozzy Osbourne"
-            if len(words) >= 2 and (gender or entity.role or honorific in HONORIFICS or role_after or surname_titled or described):
+            unisex = words[0].lower() in UNISEX_NAMES  # a first name that tells no gender ("Morgan Freeman")
+            if len(words) >= 2 and (gender or unisex or entity.role or honorific in HONORIFICS or role_after or surname_titled or described):
                 entity.role = entity.role or _office_before(text, start)
                 if honorific in KNIGHT_TITLES:
                     self.knighted.setdefault(words[0].lower(), entity)
@@ -1025,7 +1038,7 @@ class ArticleIndex:
         return (
             entity.type == "person" and " " not in entity.name and not entity.role and lower not in self.titled_surnames
             and lower not in self.by_surname and lower not in self.namesakes and entity.name not in self.gender
-            and lower not in FEMALE_NAMES | MALE_NAMES
+            and lower not in FIRST_NAMES
         )
 
     def _single_organisation(self, word: str) -> bool:
@@ -1034,7 +1047,7 @@ class ArticleIndex:
         lower = word.lower()
         if lower in PRONOUNS or lower in DETERMINERS or lower in NAME_OPENERS or lower in PLACES or len(word) < 3 or word.isupper() or lower in CALENDAR_WORDS:
             return False
-        if lower in FEMALE_NAMES or lower in MALE_NAMES or lower in self.by_surname or lower in self.titled_surnames or _is_role(word):
+        if lower in FIRST_NAMES or lower in self.by_surname or lower in self.titled_surnames or _is_role(word):
             return False
         if lower in NATIONALITIES or lower in self.namesakes:
             return False
@@ -1159,7 +1172,7 @@ def _body_like(entity: Entity, index: ArticleIndex) -> bool:
     return (
         entity.type == "person" and not entity.vague and not entity.role and entity.name not in index.gender
         and 1 < len(words) <= 3 and all(_is_capitalised(w) for w in words)
-        and not any(w.lower().strip(".") in FEMALE_NAMES | MALE_NAMES | HONORIFICS | index.titled_surnames for w in words)
+        and not any(w.lower().strip(".") in FIRST_NAMES | HONORIFICS | index.titled_surnames for w in words)
     )
 
 
@@ -1312,8 +1325,9 @@ def _resolve_mention(
     if possessor and _place_description(clean_mention(mention).lower().split()):
         possessor = None  # "The UK's biggest mortgage lender" speaks for the lender, not the UK
     named_in_full = parse_named(mention) if possessor else None
-    if named_in_full is not None and named_in_full.type == "person" and len(named_in_full.name.split()) >= 2:
-        possessor = None  # "the chancellor's friend ... Charlie Whelan" is Charlie Whelan
+    ends_in_name = named_in_full is not None and len(named_in_full.name.split()) >= 2 and named_in_full.name.split()[0].lower() in FIRST_NAMES
+    if named_in_full is not None and (named_in_full.type == "person" or ends_in_name) and len(named_in_full.name.split()) >= 2:
+        possessor = None  # "the chancellor's friend ... Charlie Whelan" is Charlie Whelan; "The film's producer Robbie Stamp"
     if possessor:  # "the agency's mammoth bureaucracy" speaks for the agency
         mention = possessor.group(1)
     text = clean_mention(_RELATIVE_CLAUSE.sub("", clean_mention(mention)) or mention)
@@ -1440,7 +1454,7 @@ def _resolve_mention(
     authored = _AUTHORED_DOCUMENT.match(text)
     if authored:  # "a report in the China-published Economic Observer": the paper speaks through its report
         author, resolution = _resolve_mention(authored.group("author"), position, index, sources, skip)
-        if author is not None and author.type == "person" and author.name.split()[0].lower() not in FEMALE_NAMES | MALE_NAMES:
+        if author is not None and author.type == "person" and author.name.split()[0].lower() not in FIRST_NAMES:
             author = Entity(author.name, "organization")  # "Economic Observer": a paper, not a person
         if author is not None:
             return author, resolution
@@ -1642,8 +1656,8 @@ def _possessed(
     if owner is None or owner.type == "group":
         return None, "unresolved"
     head = rest.split()[-1].lower()
-    if head in SPEECH_NOUNS and owner.type != "person":
-        return owner, "description"  # "Its mid-year economic review forecasts": the government's own words
+    if head in SPEECH_NOUNS:
+        return owner, "description"  # "Its mid-year economic review forecasts", "Her lawsuit said": the owner's own words
     entity_type = DESCRIPTION_HEADS.get(head, "person")
     entity_type = entity_type if entity_type in ("person", "organization", "government", "media", "document") else "person"
     # An unnamed speaker for the owner: vague, and never merged with the owner.

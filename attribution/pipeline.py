@@ -55,6 +55,9 @@ REFUSAL_WORDS = frozenset(_STATEMENTS["refusal_words"])
 REFUSED_SPEECH = frozenset(_STATEMENTS["refused_speech"])
 CUE_ADVERBS = frozenset(_STATEMENTS["cue_adverbs"])
 NON_SPEAKERS = frozenset(_STATEMENTS["non_speakers"])
+FIGURE_NOUNS = frozenset(_STATEMENTS["figure_nouns"])
+FIGURE_CUES = frozenset(_STATEMENTS["figure_cues"])
+EXPLAINING_CUES = frozenset(_STATEMENTS["explaining_cues"])
 DATA_SOURCES = frozenset(_STATEMENTS["data_sources"])
 DATA_CUES = frozenset(_STATEMENTS["data_cues"])
 
@@ -91,6 +94,11 @@ def is_statement(attribution: Attribution) -> bool:
         owned = any(w.endswith("'s") or w.endswith("\u2019s") for w in source)  # "Halifax's figures": Halifax's
         if source and source[-1] in DATA_SOURCES and not owned and cue and cue[-1] in DATA_CUES:
             return False  # "Latest figures suggest": the writer's reading of data
+        opening = _bare_words(attribution.content.text)[:4] if attribution.content is not None and not quoted else []
+        if main and main[-1] in FIGURE_CUES and any(w in FIGURE_NOUNS for w in opening[:3]) and opening[:1] in (["a"], ["an"], ["its"], ["their"], ["record"]):
+            return False  # "AMR reported a loss of $387m": figures, not a statement
+        if main and main[0] in EXPLAINING_CUES and opening[:1] == ["why"]:
+            return False  # "Explaining why it has asked the WTO ...": a reason for an act, nothing said
         plain = [w for w in cue if w not in CUE_ADVERBS]  # "are also said to"
         passive = any(a in _BE_FORMS and b in PASSIVE_PARTICIPLES for a, b in zip(plain, plain[1:]))
         if passive and "by" not in cue:
@@ -350,7 +358,7 @@ def _complete_name(span: TextSpan | None, text: str) -> TextSpan | None:
     words = span.text.split()
     last = words[-1].lower().strip(".")
     # A first name ends a source only when it stands alone ("Jon" | "Tester"); "Lindsey Graham" is whole.
-    lone_first_name = (last in link.FEMALE_NAMES or last in link.MALE_NAMES) and not (len(words) > 1 and words[-2][:1].isupper())
+    lone_first_name = last in link.FIRST_NAMES and not (len(words) > 1 and words[-2][:1].isupper())
     if last not in _NAME_PREFIXES and not lone_first_name:
         return span
     match = _NEXT_NAME_WORD.match(text, span.end)

@@ -21,7 +21,7 @@ ABBREVIATIONS = frozenset(_SEGMENT_WORDS["abbreviations"])
 
 _ROLES = json.loads((_DATA / "roles.json").read_text(encoding="utf-8"))
 _FIRST_NAMES = json.loads((_DATA / "first_names.json").read_text(encoding="utf-8"))
-FIRST_NAMES = frozenset(_FIRST_NAMES["female"]) | frozenset(_FIRST_NAMES["male"])
+FIRST_NAMES = frozenset(_FIRST_NAMES["female"]) | frozenset(_FIRST_NAMES["male"]) | frozenset(_FIRST_NAMES["unisex"])
 HEADLINE_OPENERS = frozenset(_ROLES["headline_openers"])
 SENTENCE_STARTS = frozenset(_ROLES["sentence_starts"])
 # After "U.S." or a capital letter these open a new sentence too ("the U.S. Her father said").

@@ -345,3 +345,45 @@ def test_a_content_that_opens_with_its_speaker_s_name_is_what_follows_it() -> No
                               TextSpan(content_from, len(text), text[content_from:]), 0.9)
     trimmed = _without_own_source(attribution, text).content
     assert trimmed is not None and trimmed.text == '"they just do what works."'
+
+
+@pytest.mark.parametrize(("mention", "name", "kind"), [
+    ("eighth seed Agassi", "Agassi", "person"),
+    ("A lawyer for the victims, Eduardo Contreras", "Eduardo Contreras", "person"),
+    ("A spokesman for Immigration, Customs and Enforcement, Sarah Boyd", "Sarah Boyd", "person"),
+    ("Paramount, Universal and Warner Brothers", "Paramount, Universal and Warner Brothers", "group"),
+    ("Philippe Camus", "Philippe Camus", "person"),  # an international first name
+])
+def test_round_six_names_from_npdev5(mention: str, name: str, kind: str) -> None:
+    entity = parse_named(mention)
+    assert (entity.name, entity.type) == (name, kind)
+
+
+def test_a_list_of_people_is_a_group_of_people() -> None:
+    entity = parse_named("Tony Blair, Gordon Brown and John Prescott")
+    assert (entity.type, entity.members) == ("group", "person")
+
+
+@pytest.mark.parametrize(("source", "cue", "content", "kept"), [
+    ("American Airlines' parent AMR", "reported", "a loss of $387m for the fourth quarter", False),
+    ("AMR", "said", "a loss of $387m was likely", True),
+    ("the US Trade Representative's Office", "Explaining", "why it has asked the WTO to set up a panel", False),
+    ("Dr Gillingwater", "explained", "that the vehicles would not appeal to older people", True),
+])
+def test_reported_figures_and_reasons_for_an_act_are_no_statements(source: str, cue: str, content: str, kept: bool) -> None:
+    assert is_statement(_said(source, cue, content)) is kept
+
+
+def test_a_possessive_description_ending_in_a_name_is_that_person_and_her_lawsuit_is_hers() -> None:
+    text = ("The film stars Martin Freeman. The film's executive producer Robbie Stamp said the choice was delighted. "
+            "Marion Jones sued Conte. Her lawsuit said she had passed a lie detector test.")
+    stamp, suit = resolve(text, [("The film's executive producer Robbie Stamp", "said", "the choice was delighted"),
+                                 ("Her lawsuit", "said", "she had passed a lie detector test")])
+    assert stamp.entity == "Robbie Stamp"
+    assert suit.entity == "Marion Jones"
+
+
+def test_a_statement_issued_on_behalf_of_someone_is_theirs() -> None:
+    text = "Trade talks resumed. A statement issued on behalf of Robert Zoellick, US Trade Representative, said the EU lacked rules."
+    (statement,) = resolve(text, [("A statement issued on behalf of Robert Zoellick, US Trade Representative", "said", "the EU lacked rules")])
+    assert statement.entity == "Robert Zoellick"
