@@ -373,8 +373,8 @@ def parse_named(mention: str) -> Entity:
     listed_bodies = _LISTED_NAMES.match(text)
     if listed_bodies:  # "Paramount, Universal and Warner Brothers": the three together
         parts = re.split(r",\s+|,?\s+and\s+", text)
-        people = all(part.split()[0].lower() in FIRST_NAMES and len(part.split()) >= 2 for part in parts)
-        return Entity(text, "group", members="person" if people else "organization")
+        all_people = all(part.split()[0].lower() in FIRST_NAMES and len(part.split()) >= 2 for part in parts)
+        return Entity(text, "group", members="person" if all_people else "organization")
     pair = _PAIR.match(text)
     if pair and "," not in text:  # "German Chancellor Gerhard Schroeder and French President Jacques Chirac": two people
         first, second = parse_named(pair.group("first")), parse_named(pair.group("second"))
