@@ -302,6 +302,11 @@ def trim_name(text: str) -> str:
     owned = words[2:] if words[:1] == ["The"] else words[1:]
     if possessor and len(owned) == 2 and all(_is_capitalised(w) for w in owned) and owned[0].lower() in FIRST_NAMES:
         words = owned  # "The SNP's Nicola Sturgeon"
+    owner_end = next((i for i, w in enumerate(words[:4]) if re.fullmatch(r"[A-Z][\w&.-]*[\u2019']s", w)), None)
+    if owner_end is not None and all(_is_capitalised(w) for w in words[: owner_end + 1]):
+        rest = words[owner_end + 1 :]
+        if len(rest) == 2 and all(_is_capitalised(w) for w in rest) and rest[0].lower() in FIRST_NAMES:
+            words = rest  # "Tennis Australia's Geoff Pollard"
     words = _without_lowercase_tail(words)
     text = " ".join(words)
     middle = _MID_HONORIFIC.search(text)
@@ -393,6 +398,9 @@ def parse_named(mention: str) -> Entity:
     if ", " in text:
         head_words = text.partition(", ")[0].split()
         if classify(" ".join(head_words))[0] == "anonymous":  # "Many MPs with rural constituencies, particularly in ..."
+            appositive_name = text.partition(", ")[2].split(", ")[0].split()
+            if 1 <= len(appositive_name) <= 4 and all(_is_capitalised(w) for w in appositive_name):
+                return parse_named(" ".join(appositive_name))  # "US researchers, Pew Internet": the body the appositive names
             return Entity(" ".join(head_words), "anonymous", True)
         named_after = _first_name_after_description(head_words)
         if named_after:  # "Mr Brown's former adviser Ed Balls, now a parliamentary hopeful": the person, the rest their role
@@ -611,6 +619,9 @@ def _outlet_name(text: str) -> str:
 
 
 _LISTED_NAMES = re.compile(r"^[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*)*(?:,\s[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*)*)+,?\s+and\s+[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*)*$")
+_ON_OWN_SITE = re.compile(
+    r"^(?i:a|an|the)\s+(?:statement|message|post|note|announcement)\s+on\s+(?P<owner>his|her|its|their)\s+(?:own\s+|official\s+)?(?:website|site|blog|page)$"
+)
 _NAMED_DOCUMENT = re.compile(
     r"^(?:a|an|the|A|An|The)\s+(?P<owner>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,4})\s+(?:" + "|".join(sorted(_DESCRIPTORS["issued_nouns"])) + r")$"
 )
@@ -845,6 +856,7 @@ class ArticleIndex:
         self._ambiguous: set[str] = set()  # surnames two named people share: no plain alias of either
         self.namesakes: dict[str, list[Entity]] = {}  # surname -> the people named in full who carry it
         self._organisations: dict[str, bool] = {}  # name -> whether the article treats it as an organisation
+        self.last_speaker: tuple[int, Entity] | None = None  # the source resolved last, where it was mentioned
         self._proper: dict[str, bool] = {}  # one word -> whether it stands capitalised after a lower-case word
         self._full_organisations: list[tuple[int, int, Entity]] = []
         self.organisations_by_word: dict[str, Entity] = {}  # "Cairn" -> "Cairn Energy", "Yukos" -> "Yukos"
@@ -1238,6 +1250,7 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
             # A speaker stays salient: "he ... he" continues from here (once for "X said ..., adding ...").
             if attribution.source.start not in speakers:
                 index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT, end=attribution.source.end)
+                index.last_speaker = (attribution.source.start, entity)
                 speakers.add(attribution.source.start)
             if entity.type == "person" and not entity.vague and len(entity.name.split()) > 1 and entity.name.split()[-1].lower() not in index.namesakes_of_many:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
@@ -1364,6 +1377,14 @@ def _resolve_mention(
                 return named, "pronoun"
         if pronoun in PERSON_PRONOUNS:
             pool = index.salient(position, skip)
+            last = index.last_speaker
+            if (
+                last is not None and last[0] < position and index.sentence_of(position) - index.sentence_of(last[0]) <= 1
+                and _unnamed_one(last[1]) and _pronoun_fits(pronoun, last[1], None)
+            ):
+                # 'A spokesman for the UK Film Council said: "..." He added: ...': the unnamed speaker of the sentence
+                # before carries on; a name elsewhere in the article is no better guess.
+                return last[1], "pronoun"
         else:  # "it", "they": a named body of the same or the previous sentence, then earlier sources; a place
             # of the previous sentence only as a source ("Russia said ... It added"), never "England and Wales ... It said"
             pool = [e for e in index.salient(position, skip, window=0) if e.type != "person"]
@@ -1451,6 +1472,9 @@ def _resolve_mention(
     introduced = _introduced_body(text, position, index)
     if introduced is not None:
         return introduced, "description"
+    on_site = _ON_OWN_SITE.match(text)
+    if on_site:  # "a statement on her website said": hers
+        return _resolve_mention(on_site.group("owner"), position, index, sources, skip)
     authored = _AUTHORED_DOCUMENT.match(text)
     if authored:  # "a report in the China-published Economic Observer": the paper speaks through its report
         author, resolution = _resolve_mention(authored.group("author"), position, index, sources, skip)

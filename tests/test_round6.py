@@ -387,3 +387,24 @@ def test_a_statement_issued_on_behalf_of_someone_is_theirs() -> None:
     text = "Trade talks resumed. A statement issued on behalf of Robert Zoellick, US Trade Representative, said the EU lacked rules."
     (statement,) = resolve(text, [("A statement issued on behalf of Robert Zoellick, US Trade Representative", "said", "the EU lacked rules")])
     assert statement.entity == "Robert Zoellick"
+
+
+def test_he_after_an_unnamed_spokesman_s_quote_is_the_spokesman() -> None:
+    from attribution.link import ArticleIndex, Entity, _resolve_mention
+
+    text = ("Emma Jackson lost. Emma Jackson was sad. Emma Jackson left. "
+            'A spokeswoman said: "It is disappointing." She added: "It was extraordinary."')
+    starts = [0, text.index("Emma Jackson was"), text.index("Emma Jackson left"), text.index("A spokeswoman"), text.index("She added")]
+    index = ArticleIndex(text, starts)
+    spokeswoman = Entity("A spokeswoman", "person", True)
+    assert _resolve_mention("She", text.index("She added"), index, [])[0].name == "Emma Jackson"  # the named one is more salient
+    index.last_speaker = (text.index("A spokeswoman"), spokeswoman)
+    assert _resolve_mention("She", text.index("She added"), index, [])[0] == spokeswoman
+
+
+def test_tennis_australia_s_geoff_pollard_and_a_statement_on_her_website() -> None:
+    assert parse_named("Tennis Australia's Geoff Pollard").name == "Geoff Pollard"
+    assert parse_named("The study by US researchers, Pew Internet").name == "Pew Internet"
+    text = "Kim Clijsters will return. A statement on her website said she would play in February."
+    (statement,) = resolve(text, [("A statement on her website", "said", "she would play in February")])
+    assert statement.entity == "Kim Clijsters"
