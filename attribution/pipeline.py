@@ -78,6 +78,8 @@ def is_statement(attribution: Attribution) -> bool:
         words = _bare_words(attribution.content.text)
         if not words or all(w in CONTENT_FUNCTION_WORDS for w in words):
             return False
+        if len(words) == 1:
+            return False  # 'the report warned "Dubious"': one word says nothing a fact-checker can check
     if attribution.cue is not None:
         cue = _bare_words(attribution.cue.text)
         if cue and all(w in AUXILIARY_CUES for w in cue):
