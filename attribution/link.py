@@ -250,7 +250,7 @@ def normalize_role(text: str | None) -> str:
 _PLAIN_TITLES = set(_LINK_WORDS["plain_titles"])
 # "energy analyst Orin Middleton of Barclays Capital", "Rafael Marques of the pro-democracy Soros Foundation"
 _AT_BODY = re.compile(
-    r"^(?P<described>(?:[a-z][\w-]*\s)*)(?P<name>(?:[A-Z][\w'\u2019-]+\s){1,3}[A-Z][\w'\u2019-]+)"
+    r"^(?P<described>(?:[A-Z][a-z][\w-]*\s(?=[a-z]))?(?:[a-z][\w-]*\s)*)(?P<name>(?:[A-Z][\w'\u2019-]+\s(?:(?:" + "|".join(_LINK_WORDS["name_particles"]) + r")\s)*){1,3}[A-Z][\w'\u2019-]+)"
     r"\s+(?:of|at|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?(?P<body>[A-Z][^,]*)(?:,\s+(?:a|an|the)\s+[^,]*)?$"
 )
 _PARTICIPLE_CLAUSE = re.compile(r",\s+(?:" + "|".join(_LINK_WORDS["participle_clauses"]["participles"]) + r")\s+by\b.*$", re.DOTALL)
@@ -943,6 +943,10 @@ class ArticleIndex:
             raw, start = _strip_sentence_opener(match.group(0), match.start())
             if not raw or _is_heading(raw):
                 continue
+            halves = raw.split()
+            if len(halves) >= 4 and len(halves) % 2 == 0 and halves[: len(halves) // 2] == halves[len(halves) // 2 :]:
+                raw = " ".join(halves[len(halves) // 2 :])  # "Dame Alicia Markova Dame Alicia Markova": a glued headline that is the name
+                start = match.start() + match.group(0).rfind(raw)
             if len(raw.split()) >= 2 and raw.split()[-1].lower() in NATIONALITIES:
                 raw = raw.rsplit(" ", 1)[0]  # "Sina Chinese online game firm": a headline's last word runs into the body
             first, _, rest = raw.partition(" ")
