@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import html
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -104,16 +105,23 @@ MAX_TITLE = 150
 
 
 def repair(text: str) -> str:
-    """Mojibake repaired ("Â£35bn" -> "£35bn") and HTML character references a scraper left ("Jos&#233;" ->
-    "José") decoded, both by ftfy; nothing else changes (quotes stay curly)."""
+    """Mojibake repaired by ftfy ("Â£35bn" -> "£35bn") and character references a scraper left for letters
+    decoded by the standard library's ``html`` ("Jos&#233;" -> "José"); nothing else changes (quotes stay curly)."""
     if text.isascii() and "&" not in text:
         return text
     import ftfy
-    import ftfy.fixes
 
     fixed = ftfy.fix_encoding(text)
-    # Only where no markup is around: "&lt;b&gt;" in a text about HTML stays as written.
-    return ftfy.fixes.unescape_html(fixed) if "<" not in fixed else fixed
+    # Only references that stand for a letter ("&#233;", "&eacute;"): "&lt;b&gt;" in a text about HTML stays as written.
+    return _CHARACTER_REFERENCE.sub(_letter_reference, fixed) if "&" in fixed else fixed
+
+
+_CHARACTER_REFERENCE = re.compile(r"&(?:#\d{2,6}|#[xX][0-9a-fA-F]{2,6}|[A-Za-z]{2,8});")
+
+
+def _letter_reference(match: re.Match[str]) -> str:
+    decoded = html.unescape(match.group(0))
+    return decoded if len(decoded) == 1 and decoded.isalpha() else match.group(0)
 
 
 def repair_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from attribution.ingest import repair
 from attribution.results import QUOTATION_MARKS, ArticleResult, Attribution, SentenceResult, TextSpan
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -36,6 +37,7 @@ SPEECH_NOUNS = frozenset(_DESCRIPTORS["speech_nouns"])  # "Mr Crosby's statement
 NAME_CONNECTORS = frozenset(_DESCRIPTORS["name_connectors"])
 NAME_TAIL_OPENERS = frozenset(_DESCRIPTORS["name_tail_openers"])
 LEAD_ADJECTIVES = frozenset(_DESCRIPTORS["lead_adjectives"])  # "Defiant Matt Williams"
+OFFICE_TAIL_ROLES = frozenset(_LINK_WORDS["office_tail_roles"]["roles"])  # "Dr Mike Watts head of exploration"
 PLACE_OWNERS = frozenset(_DESCRIPTORS["place_owners"])  # "the world's largest retailer"  # "Abdullatif Sener earlier this month"  # "World Travel and Tourism Council" is one name
 OTHER_QUANTIFIERS = frozenset(_DESCRIPTORS["other_quantifiers"])  # "Other agencies": nobody named
 ORGANISATION_DESCRIPTORS = frozenset(_DESCRIPTORS["organisation_descriptors"])  # "agrochemical giant Monsanto"
@@ -250,7 +252,8 @@ def normalize_role(text: str | None) -> str:
 _PLAIN_TITLES = set(_LINK_WORDS["plain_titles"])
 # "energy analyst Orin Middleton of Barclays Capital", "Rafael Marques of the pro-democracy Soros Foundation"
 _AT_BODY = re.compile(
-    r"^(?P<described>(?:[A-Z][a-z][\w-]*\s(?=[a-z]))?(?:[a-z][\w-]*\s)*)(?P<name>(?:[A-Z][\w'\u2019-]+\s(?:(?:" + "|".join(_LINK_WORDS["name_particles"]) + r")\s)*){1,3}[A-Z][\w'\u2019-]+)"
+    r"^(?P<described>(?:[A-Z][a-z][\w-]*\s(?=[a-z]))?(?:[a-z][\w-]*\s)*)"
+    r"(?P<name>(?:[A-Z][\w'\u2019-]+\s(?:(?:" + "|".join(_LINK_WORDS["name_particles"]) + r")\s)*){1,3}[A-Z][\w'\u2019-]+)"
     r"\s+(?:of|at|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?(?P<body>[A-Z][^,]*)(?:,\s+(?:a|an|the)\s+[^,]*)?$"
 )
 _PARTICIPLE_CLAUSE = re.compile(r",\s+(?:" + "|".join(_LINK_WORDS["participle_clauses"]["participles"]) + r")\s+by\b.*$", re.DOTALL)
@@ -340,7 +343,7 @@ def _without_lowercase_tail(words: list[str]) -> list[str]:
     # and only a tail that opens with a role ("head of exploration") or a time ("earlier this month"): "Donald
     # Trump supporters" are not Donald Trump
     # ("Hillary Clinton spokesman" is her spokesman: a role alone is the name's owner's, "head of ..." his own)
-    opener = tail[0] in NAME_TAIL_OPENERS or (tail[0] in ROLE_WORDS and tail[1:2] in (["of"], ["at"], ["for"]))
+    opener = tail[0] in NAME_TAIL_OPENERS or (tail[0] in OFFICE_TAIL_ROLES and tail[1:2] in (["of"], ["at"]))
     if last - first >= 1 and direct and named_person and opener and all(w.islower() for w in tail):
         return words[: last + 1]
     return words
@@ -376,8 +379,9 @@ def parse_named(mention: str) -> Entity:
     if spoken and spoken.group("noun") in SPEECH_NOUNS:
         return parse_named(spoken.group("owner"))  # "Mr Crosby's statement said": Mr Crosby said
     listed_bodies = _LISTED_NAMES.match(text)
-    if listed_bodies:  # "Paramount, Universal and Warner Brothers": the three together
-        parts = re.split(r",\s+|,?\s+and\s+", text)
+    parts = re.split(r",\s+|,?\s+and\s+", text) if listed_bodies else []
+    if listed_bodies and not any(_is_role(w) for part in parts for w in part.split()):
+        # "Paramount, Universal and Warner Brothers": the three together; never "Bill Gates, Chairman and Chief Architect"
         all_people = all(part.split()[0].lower() in FIRST_NAMES and len(part.split()) >= 2 for part in parts)
         return Entity(text, "group", members="person" if all_people else "organization")
     pair = _PAIR.match(text)
@@ -620,7 +624,8 @@ def _outlet_name(text: str) -> str:
 
 _LISTED_NAMES = re.compile(r"^[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*)*(?:,\s[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*)*)+,?\s+and\s+[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*)*$")
 _ON_OWN_SITE = re.compile(
-    r"^(?i:a|an|the)\s+(?:statement|message|post|note|announcement)\s+on\s+(?P<owner>his|her|its|their)\s+(?:own\s+|official\s+)?(?:website|site|blog|page)$"
+    r"^(?i:a|an|the)\s+(?:" + "|".join(_LINK_WORDS["own_site"]["documents"]) + r")\s+on\s+(?P<owner>his|her|its|their)\s+(?:own\s+|official\s+)?(?:"
+    + "|".join(_LINK_WORDS["own_site"]["places"]) + r")$"
 )
 _NAMED_DOCUMENT = re.compile(
     r"^(?:a|an|the|A|An|The)\s+(?P<owner>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,4})\s+(?:" + "|".join(sorted(_DESCRIPTORS["issued_nouns"])) + r")$"
@@ -632,6 +637,7 @@ _AUTHORED_DOCUMENT = re.compile(
 )
 _DEFINED_ACRONYM = re.compile(r"(?P<full>[A-Z][\w&'-]*(?:\s+(?:of|and|for|on|[A-Z][\w&'-]*))*\s+[A-Z][\w&'-]*)\s+\((?P<acronym>[A-Z]{2,6})\)")
 _EVIDENCE = _LINK_WORDS["organisation_evidence"]
+SPEECH_VERBS = frozenset(json.loads((DATA / "statements.json").read_text(encoding="utf-8"))["speech_cues"])
 CALENDAR_WORDS = frozenset(w.lower() for w in [*calendar.month_name[1:], *calendar.day_name])  # "December's share fall"
 
 
@@ -680,7 +686,10 @@ SAME_SENTENCE_WEIGHT = 3.0
 # ("Mr Blair has failed, he claimed") is talked about, not talking.
 SUBJECT_WEIGHT = 2.0
 FRAME_WEIGHT = 3.0  # a name that frames its sentence as a view: "For Allen Weiner, ...", "According to Mandaric, ..."
-_OPINION_FRAME = re.compile(r"\s*(?i:(?:but|and|yet|so)\s+)?(?i:for|according\s+to|in\s+the\s+view\s+of)\s+(?:[a-z][\w-]*\s+)*$")
+_OPINION_FRAME = re.compile(
+    r"\s*(?i:(?:" + "|".join(_LINK_WORDS["opinion_frames"]["openers"]) + r")\s+)?(?i:"
+    + "|".join(f.replace(" ", r"\s+") for f in _LINK_WORDS["opinion_frames"]["frames"]) + r")\s+(?:[a-z][\w-]*\s+)*$"
+)
 REPORTED_WEIGHT = 0.5
 RECENT_BODY_WINDOW = 2  # "the network": a body of this or the last two sentences first
 LEAD_SENTENCES = 2  # "A federal appeals court ruled ...": the headline and the first sentence describe, later ones name
@@ -1270,7 +1279,7 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
     return replace(result, sentences=sentences, resolved=True, titles=titles)
 
 
-LEAD_SENTENCES = 3  # the headline (when it is a sentence of its own), the lead and the one after it
+NAMED_NEXT_SENTENCES = 3  # the headline (when it is a sentence of its own), the lead and the one after it
 
 
 def _named_in_next_sentence(entity: Entity | None, mention: TextSpan, index: ArticleIndex) -> Entity | None:
@@ -1278,12 +1287,15 @@ def _named_in_next_sentence(entity: Entity | None, mention: TextSpan, index: Art
     Khodorkovsky has told a court ... Platon Lebedev has been on trial ...". An unnamed person described at
     the top of the article is the person the next sentence opens with, if that one is not named in the
     description itself."""
-    if entity is None or entity.type != "person" or not entity.vague or index.sentence_of(mention.start) > LEAD_SENTENCES:
+    if entity is None or entity.type != "person" or not entity.vague or index.sentence_of(mention.start) > NAMED_NEXT_SENTENCES:
         return None
     here = index.sentence_of(mention.start)
     if here >= len(index.sentence_starts):
         return None
     opening = index.sentence_starts[here]  # where the next sentence starts (sentence_of counts from 1)
+    following = index.text[opening : index.sentence_starts[here + 1] if here + 1 < len(index.sentence_starts) else len(index.text)]
+    if any(w.strip(".,;:").lower() in SPEECH_VERBS for w in following.split()):
+        return None  # "... Tom Sneddon, the prosecutor, disagreed": a second speaker, not the one described
     for found in index.mentions:
         if opening <= found.position <= opening + 2:
             person = found.entity
@@ -1610,7 +1622,9 @@ def _introduced_body(text: str, position: int, index: ArticleIndex) -> Entity | 
     if not later:
         return None
     others = {w.rstrip("s") for w in words[1:-1]}
-    return max(later, key=lambda e: len(others & {w.lower().rstrip("s") for w in e.name.split()}))
+    best = max(later, key=lambda e: len(others & {w.lower().rstrip("s") for w in e.name.split()}))
+    # "A bank said ... The Bank of England held rates": the head alone is no evidence; one more word must be shared
+    return best if others & {w.lower().rstrip("s") for w in best.name.split()} else None
 
 
 def _described_person(
@@ -1742,16 +1756,19 @@ def _nested_attribution(
 _INNER_VERBS = "|".join(_LINK_WORDS["inner_speech_verbs"]["verbs"])
 _INNER_SPEAKER = re.compile(
     r"^(?:that\s+)?(?:(?P<mention>[A-Z][\w'\u2019.&-]*(?:\s+(?:of\s+)?[A-Z][\w'\u2019.&-]*){0,3})\s+(?:had\s+)?"
-    r"|(?P<described>the\s+[a-z]+)\s+had\s+)(?:" + _INNER_VERBS + r")\s+(?:(?:him|her|them|us|me|reporters)\s+)?(?:that\s+)?(?P<content>\S.*)$",
+    r"|(?P<described>the\s+[a-z]+)\s+had\s+)(?:(?:told|assured|informed)\s+(?:[\w'\u2019.-]+\s+){1,4}?that\s+|(?:"
+    + _INNER_VERBS + r")\s+(?:(?:" + "|".join(_LINK_WORDS["inner_speech_verbs"]["addressees"]) + r")\s+)?(?:that\s+)?)(?P<content>\S.*)$",
     re.DOTALL,
 )
 
 
 # "It quoted a spokesman for Atticus Capital complaining that ...", "Apcom quoted several lawmakers as saying ...":
 # whom the outlet quoted is the speaker.
+_QUOTING = _LINK_WORDS["quoting_speech"]
+_QUOTING_CUE = re.compile(r"\b(?:" + "|".join(_QUOTING["cue_stems"]) + r")\w*")
 _QUOTED_SPEAKER = re.compile(
-    r"^(?:(?P<mention>[A-Z][\w'\u2019.&-]*(?:\s+[A-Z][\w'\u2019.&-]*){0,3})|(?P<described>(?:a|an|the|several|some|two|three)\s+[^,\"]{2,80}?))"
-    r"\s+(?:as\s+saying|saying|complaining|warning|arguing|adding|insisting)\s+(?:that\s+)?(?P<content>\S.*)$",
+    r"^(?:(?P<mention>[A-Z][\w'\u2019.&-]*(?:\s+[A-Z][\w'\u2019.&-]*){0,3})|(?P<described>(?:" + "|".join(_QUOTING["quantifiers"])
+    + r")\s+[^,\"]{2,80}?))\s+(?:" + "|".join(v.replace(" ", r"\s+") for v in _QUOTING["verbs"]) + r")\s+(?:that\s+)?(?P<content>\S.*)$",
     re.DOTALL,
 )
 
@@ -1762,8 +1779,9 @@ def _inner_speaker(attribution: Attribution, index: ArticleIndex, sources: list[
     content = attribution.content
     if content is None or attribution.entity is None or any(q in content.text[:3] for q in QUOTATION_MARKS):
         return attribution
-    quoting = attribution.cue is not None and re.search(r"\b(?:quot|cit)\w*", attribution.cue.text.lower()) is not None
-    match = (_QUOTED_SPEAKER.match(content.text) if quoting else None) or _INNER_SPEAKER.match(content.text)
+    quoting = attribution.cue is not None and _QUOTING_CUE.search(attribution.cue.text.lower()) is not None
+    said = index.text[content.start : content.end]  # offsets below index the input as given, not the repaired span text
+    match = (_QUOTED_SPEAKER.match(said) if quoting else None) or _INNER_SPEAKER.match(said)
     if match is None:
         return attribution
     group = "mention" if match.group("mention") else "described"
@@ -1777,8 +1795,8 @@ def _inner_speaker(attribution: Attribution, index: ArticleIndex, sources: list[
         return attribution  # "Some had said": only a described group ("the police had said") is reported
     if group == "described" and entity.type not in ("organization", "government", "media") and not entity.vague:
         return attribution  # "the police had said": a body or an unnamed group, never a guess at a person
-    inner = TextSpan(content.start + match.start("content"), content.end, match.group("content"))
-    mention = TextSpan(start, content.start + match.end(group), match.group(group))
+    inner = TextSpan(content.start + match.start("content"), content.end, repair(match.group("content")))
+    mention = TextSpan(start, content.start + match.end(group), repair(match.group(group)))
     return replace(
         _with_entity(attribution, entity, resolution), source=mention, content=inner, via=attribution.entity,
         content_parts=(), confidence=round(attribution.confidence * CERTAINTY["alias"], 4),

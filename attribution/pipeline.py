@@ -58,6 +58,8 @@ NON_SPEAKERS = frozenset(_STATEMENTS["non_speakers"])
 FIGURE_NOUNS = frozenset(_STATEMENTS["figure_nouns"])
 FIGURE_CUES = frozenset(_STATEMENTS["figure_cues"])
 EXPLAINING_CUES = frozenset(_STATEMENTS["explaining_cues"])
+FIGURE_OPENERS = [[w] for w in _STATEMENTS["figure_openers"]]  # "a loss of", "its profits"
+_AMOUNT = re.compile(r"[\d$\u00a3\u20ac%]")  # a figure has a number or a currency
 DATA_SOURCES = frozenset(_STATEMENTS["data_sources"])
 DATA_CUES = frozenset(_STATEMENTS["data_cues"])
 
@@ -90,14 +92,19 @@ def is_statement(attribution: Attribution) -> bool:
             return False
         if main and main[-1] in INFINITIVE_ACTION_CUES and attribution.content is not None and _bare_words(attribution.content.text)[:1] == ["to"]:
             return False  # "agreed to buy AT&T": a deal, not a statement
-        if any(w in REFUSAL_WORDS for w in cue) and any(w in REFUSED_SPEECH for w in cue):
-            return False
+        refused = [i for i, w in enumerate(cue) if w in REFUSED_SPEECH and (
+            (i >= 1 and cue[i - 1] in REFUSAL_WORDS) or (i >= 2 and cue[i - 1] == "to" and cue[i - 2] in REFUSAL_WORDS))]
+        if refused:
+            return False  # "declined to comment", "did not say"; never "did not hesitate to say"
         source = _bare_words(attribution.source.text) if attribution.source is not None else []
-        owned = any(w.endswith("'s") or w.endswith("\u2019s") for w in source)  # "Halifax's figures": Halifax's
+        # "Halifax's figures", "Home Office figures": a body's; only figures nobody owns ("Latest figures") are the writer's reading
+        owned = any(w.endswith("'s") or w.endswith("\u2019s") for w in source) or any(
+            w[:1].isupper() for w in attribution.source.text.split()[1:-1]) if attribution.source is not None else False
         if source and source[-1] in DATA_SOURCES and not owned and cue and cue[-1] in DATA_CUES:
             return False  # "Latest figures suggest": the writer's reading of data
         opening = _bare_words(attribution.content.text)[:4] if attribution.content is not None and not quoted else []
-        if main and main[-1] in FIGURE_CUES and any(w in FIGURE_NOUNS for w in opening[:3]) and opening[:1] in (["a"], ["an"], ["its"], ["their"], ["record"]):
+        numbers = attribution.content is not None and _AMOUNT.search(attribution.content.text) is not None
+        if main and main[-1] in FIGURE_CUES and numbers and any(w in FIGURE_NOUNS for w in opening[:3]) and opening[:1] in FIGURE_OPENERS:
             return False  # "AMR reported a loss of $387m": figures, not a statement
         if main and main[0] in EXPLAINING_CUES and opening[:1] == ["why"]:
             return False  # "Explaining why it has asked the WTO ...": a reason for an act, nothing said
@@ -300,11 +307,12 @@ def trim_content(content: TextSpan | None, cue: TextSpan | None, sentence: Span,
     if narration is not None and len(text[content.start : narration.start()].split()) >= 3:
         content = _span(text, content.start, narration.start())
     contrast = _CONTRAST.search(text, content.start, content.end)
-    if contrast is not None and len(text[content.start : contrast.start()].split()) >= 3:
+    quoted = any(q in text[content.start : content.end] for q in QUOTATION_MARKS)  # a quotation is the speaker's, whole
+    if contrast is not None and not quoted and len(text[content.start : contrast.start()].split()) >= 3:
         content = _span(text, content.start, contrast.start())  # "Foxx will win best actor, while Staunton looks likely to lose"
-    dangling = _DANGLING.search(content.text)
-    if dangling is not None and len(content.text[: dangling.start()].split()) >= 3:
-        content = _span(text, content.start, content.start + dangling.start())  # "... out of Europe, with"
+    dangling = _DANGLING.search(text, content.start, content.end)
+    if dangling is not None and len(text[content.start : dangling.start()].split()) >= 3:
+        content = _span(text, content.start, dangling.start())  # "... out of Europe, with"
     return content
 
 

@@ -92,8 +92,9 @@ def statement_kind(label: str, text: str, start: int, end: int) -> str:
 
 
 # Words in single quotation marks ("stopped providing 'oxygen' for"): an opening mark after a space or at the
-# start, a closing one before a space or a stop; an apostrophe ("Blair's", "workers' union") is neither.
-_SINGLE_QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\u2018][^\s'\u2019][^'\u2019]{0,120}['\u2019](?=[\s.,;:!?)]|$)")
+# start, a closing one before a space or a stop; an apostrophe ("Blair's", "workers' union") is neither, nor is
+# "rock 'n' roll" or one capitalised word, a title ("the BBC's 'Panorama' programme").
+_SINGLE_QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\u2018](?:[a-z][^'\u2019]{2,120}|[A-Z][^'\u2019]*\s[^'\u2019]{1,120})['\u2019](?=[\s.,;:!?)]|$)")
 
 
 @dataclass

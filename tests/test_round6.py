@@ -408,3 +408,74 @@ def test_tennis_australia_s_geoff_pollard_and_a_statement_on_her_website() -> No
     text = "Kim Clijsters will return. A statement on her website said she would play in February."
     (statement,) = resolve(text, [("A statement on her website", "said", "she would play in February")])
     assert statement.entity == "Kim Clijsters"
+
+
+# --- what the round-6 rules must leave alone (from a review that probed them) ---------------------------------
+
+
+def test_a_brand_that_looks_like_a_first_name_is_no_woman() -> None:
+    text = "Mercedes Benz is recalling 10,000 cars. Engineer Tom Hill found the fault. She said the cars were safe."
+    (she,) = resolve(text, [("She", "said", "the cars were safe")])
+    assert she.entity != "Mercedes Benz"
+
+
+def test_the_next_sentence_s_person_is_no_described_speaker_when_that_person_speaks_too() -> None:
+    text = "The lawyer for pop star Michael Jackson said the case was weak. Tom Sneddon, the prosecutor, disagreed."
+    (lawyer,) = resolve(text, [("The lawyer for pop star Michael Jackson", "said", "the case was weak")])
+    assert lawyer.entity != "Tom Sneddon" and lawyer.entity != "Michael Jackson"
+
+
+@pytest.mark.parametrize(("mention", "name"), [
+    ("Bill Gates, Chairman and Chief Software Architect", "Bill Gates"),
+    ("Hillary Clinton spokesman for the campaign", "Hillary Clinton spokesman for the campaign"),
+])
+def test_a_person_with_titles_is_no_list_and_a_staff_role_is_no_tail(mention: str, name: str) -> None:
+    assert parse_named(mention).name == name
+
+
+def test_a_player_s_fans_make_him_no_company() -> None:
+    assert not organisation_evidence("Ronaldo's fans sang all night. Ronaldo said he was happy.", "Ronaldo")
+
+
+@pytest.mark.parametrize(("source", "cue", "content", "kept"), [
+    ("Home Office figures", "show", "violent crime rose by 10%", True),  # a body's figures
+    ("The minister", "did not hesitate to say", "the plan was fair", True),
+    ("The company", "reported", "a rise in complaints about its staff", True),  # no figure
+])
+def test_round_six_non_statement_rules_leave_these(source: str, cue: str, content: str, kept: bool) -> None:
+    assert is_statement(_said(source, cue, content)) is kept
+
+
+def test_single_marks_around_a_title_or_rock_n_roll_are_no_quotation() -> None:
+    from attribution.results import statement_kind
+
+    text = "He said the BBC's 'Panorama' programme was biased and rock 'n' roll was dead."
+    assert statement_kind("claim", text, 8, len(text) - 1) == "claim"
+
+
+def test_while_inside_a_quotation_does_not_cut_it() -> None:
+    from attribution.pipeline import trim_content
+    from attribution.segment import Span
+
+    sentence = 'He said: "We will win this election, while they will lose it."'
+    content = '"We will win this election, while they will lose it."'
+    start = sentence.index(content)
+    found = trim_content(TextSpan(start, start + len(content), content), TextSpan(3, 7, "said"), Span(0, len(sentence)), sentence)
+    assert found is not None and found.text == content
+
+
+def test_the_head_word_alone_does_not_make_a_lead_s_body_a_named_one() -> None:
+    text = "A bank said rates would rise. Markets fell. The Bank of England held rates on Thursday."
+    (bank,) = resolve(text, [("A bank", "said", "rates would rise")])
+    assert bank.entity != "Bank of England"
+
+
+def test_markup_references_stay_as_written() -> None:
+    assert repair("a text about HTML: &lt;b&gt; tags") == "a text about HTML: &lt;b&gt; tags"
+    assert repair("Cr&egrave;me br&ucirc;l&eacute;e &amp; co") == "Crème brûlée &amp; co"
+
+
+def test_told_someone_that_leaves_who_was_told_out_of_the_content() -> None:
+    text = "Gordon Brown spoke. Mr Brown said John Smith told the court that he was innocent."
+    (told,) = resolve(text, [("Mr Brown", "said", "John Smith told the court that he was innocent")])
+    assert told.entity == "John Smith" and told.content is not None and told.content.text == "he was innocent"
