@@ -256,6 +256,7 @@ def read_stored(db: Path, ids: set[str]) -> list[dict]:
 
     from attribution.db.engine import make_engine
     from attribution.db.models import Article, Source, Statement
+    from attribution.store import stored_parts
 
     source = aliased(Source)
     query = (
@@ -269,7 +270,7 @@ def read_stored(db: Path, ids: set[str]) -> list[dict]:
         return [
             {"id": r.id, "article": r.document, "kind": r.kind, "confidence": r.confidence,
              "content_start": r.content_start, "content_end": r.content_end,
-             "content_parts": [tuple(part) for part in json.loads(r.content_parts)] if r.content_parts else None, "source": r.name,
+             "content_parts": stored_parts(r.content_parts) or None, "source": r.name,
              "resolution": r.resolution}
             for r in session.exec(query)
         ]
