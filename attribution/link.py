@@ -284,6 +284,9 @@ def trim_name(text: str) -> str:
     on_where = re.match(r"^((?:[A-Z][\w'\u2019-]+\s+){1,2}[A-Z][\w'\u2019-]+)\s+on\s+(?:the\s+)?[A-Z].*$", text)
     if on_where and on_where.group(1).split()[0].lower() in FIRST_NAMES:
         text = on_where.group(1)  # "Stella Papamichael on the BBC Movies site": where she wrote, not who
+    on_when = re.match(r"^(.*\b[A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\s+on\s+(?:arrival|his|her|their|its)\b.*$", text)
+    if on_when and on_when.group(1).split()[-2].lower() in FIRST_NAMES:
+        text = on_when.group(1)  # "Wallabies coach Eddie Jones on arrival back in Sydney"
     words = text.split(" ")
     if len(words) > 2 and words[-2].lower() == "on" and words[-1].lower().strip(".,") in WEEKDAYS:
         words = words[:-2]  # "the Electoral Commission on Thursday": when, not who
@@ -597,6 +600,8 @@ def mention_kind(mention: str) -> str:
     words = text.split()
     if words and words[0] in DEFINITE_DETERMINERS and normalize_role(text) in OFFICES:
         return "description"  # "the Tory leader", "The Prime Minister"
+    if len(words) >= 4 and words[0] == "the" and words[1] in PERSON_HEADS and words[2] == "of" and _is_capitalised(mention.split()[3]):
+        return "description"  # "The star of Rain Man and Tootsie": the titles are no name
     if len(words) >= 3 and words[0] in ("the", "this") and _AGE.match(words[1]):
         return "description"  # "The 58-year-old US singer of Because the Night": a title inside is no name
     if words and words[0] in ("the", "this") and 2 <= len(words) <= 5 and (_AGE.match(words[-1]) or words[-1] in DESCRIBED_PEOPLE):
@@ -1401,6 +1406,10 @@ def _resolve_mention(
                 # 'A spokesman for the UK Film Council said: "..." He added: ...': the unnamed speaker of the sentence
                 # before carries on; a name elsewhere in the article is no better guess.
                 return last[1], "pronoun"
+        elif pronoun in ("it", "its") and index.last_speaker is not None and index.bare_name(index.last_speaker[1]) and (
+            index.sentence_of(position) - index.sentence_of(index.last_speaker[0]) <= 1
+        ):  # '"...," said Seagate. "...," it said.': the one-word speaker nothing marks as a person is a body
+            return replace(index.last_speaker[1], type="organization"), "pronoun"
         else:  # "it", "they": a named body of the same or the previous sentence, then earlier sources; a place
             # of the previous sentence only as a source ("Russia said ... It added"), never "England and Wales ... It said"
             pool = [e for e in index.salient(position, skip, window=0) if e.type != "person"]
@@ -1418,6 +1427,7 @@ def _resolve_mention(
                 if candidate.type == "person" and not candidate.vague and normalize_role(candidate.role) == phrase:
                     return candidate, "description"
         aged = _AGE.match(words[-1]) or (len(words) > 2 and _AGE.match(words[1]))  # "the 58-year-old US singer of ..."
+        aged = aged or (len(words) >= 4 and words[1] in PERSON_HEADS and words[2] == "of")  # "The star of Rain Man and Tootsie"
         if aged or (words[-1] in DESCRIBED_PEOPLE and phrase not in OFFICES):
             # "the 25-year-old", "the Chelsea manager" nobody here is titled: the person the article is about
             described = _described_person(text, position, index, sources, skip)

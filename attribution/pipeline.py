@@ -361,10 +361,21 @@ _NEXT_NAME_WORD = re.compile(r" [A-Z][\w'\u2019-]*\b(?![\u2019']s\b)")
 _NAME_PREFIXES = frozenset(_PIPELINE_WORDS["name_prefixes"])
 
 
+_DESCRIBED_BEFORE = re.compile(r"\b(?:the|The|a|A|an|An|its|Its|their|Their)\s+(?:[\w-]+\s+){0,5}$")
+
+
 def _complete_name(span: TextSpan | None, text: str) -> TextSpan | None:
-    """A source cut inside a name is extended by the name's next word."""
+    """A source cut inside a name is extended by the name's next word; a lone lower-case head ("tank") by the
+    description it ends ("the Paris-based economics think tank")."""
     if span is None or not span.text.split():
         return span
+    if span.text.isalpha() and span.text.islower() and span.text not in _FUNCTION_WORDS and span.text not in link.PRONOUNS:
+        described = _DESCRIBED_BEFORE.search(text, max(0, span.start - 60), span.start)
+        between = text[described.end() if described else 0 : span.start].split() if described else []
+        # only modifiers in between ("the Paris-based economics think tank"), never "a letter to his chairman he"
+        if described is not None and not any(c in text[described.start() : span.start] for c in ",;:\"\u201c\u201d") and not any(
+            w.lower() in _FUNCTION_WORDS or w.lower() in link.PRONOUNS for w in between):
+            return TextSpan(described.start(), span.end, repair(text[described.start() : span.end]))
     words = span.text.split()
     last = words[-1].lower().strip(".")
     # A first name ends a source only when it stands alone ("Jon" | "Tester"); "Lindsey Graham" is whole.

@@ -479,3 +479,22 @@ def test_told_someone_that_leaves_who_was_told_out_of_the_content() -> None:
     text = "Gordon Brown spoke. Mr Brown said John Smith told the court that he was innocent."
     (told,) = resolve(text, [("Mr Brown", "said", "John Smith told the court that he was innocent")])
     assert told.entity == "John Smith" and told.content is not None and told.content.text == "he was innocent"
+
+
+def test_a_lone_lower_case_head_is_extended_to_its_description_but_never_across_a_clause() -> None:
+    from attribution.pipeline import _complete_name
+
+    text = "However, the Paris-based economics think tank said it believed the economy could recover."
+    start = text.index("tank")
+    assert _complete_name(TextSpan(start, start + 4, "tank"), text).text == "the Paris-based economics think tank"  # type: ignore[union-attr]
+    text = "In a letter to his constituency chairman he wrote that he would defect."
+    start = text.index("he wrote")
+    assert _complete_name(TextSpan(start, start + 2, "he"), text).text == "he"  # type: ignore[union-attr]
+
+
+def test_the_star_of_two_films_is_the_person_the_article_is_about_and_it_said_after_a_one_word_speaker() -> None:
+    assert mention_kind("The star of Rain Man and Tootsie") == "description"
+    assert parse_named("Wallabies coach Eddie Jones on arrival back in Sydney").name == "Eddie Jones"
+    text = 'Seagate showed a drive. "It is stylish," said Seagate. "It is the first time a hard drive is sexy," it said.'
+    _, it = resolve(text, [("Seagate", "said", '"It is stylish,"'), ("it", "said", '"It is the first time a hard drive is sexy,"')])
+    assert it.entity == "Seagate" and it.entity_type == "organization"
