@@ -1426,7 +1426,7 @@ def _resolve_mention(
             for candidate in list(index.before(position, skip)) + list(reversed(sources)):
                 if candidate.type == "person" and not candidate.vague and normalize_role(candidate.role) == phrase:
                     return candidate, "description"
-        aged = _AGE.match(words[-1]) or (len(words) > 2 and _AGE.match(words[1]))  # "the 58-year-old US singer of ..."
+        aged = bool(_AGE.match(words[-1]) or (len(words) > 2 and _AGE.match(words[1])))  # "the 58-year-old US singer of ..."
         aged = aged or (len(words) >= 4 and words[1] in PERSON_HEADS and words[2] == "of")  # "The star of Rain Man and Tootsie"
         if aged or (words[-1] in DESCRIBED_PEOPLE and phrase not in OFFICES):
             # "the 25-year-old", "the Chelsea manager" nobody here is titled: the person the article is about
