@@ -254,7 +254,7 @@ _PLAIN_TITLES = set(_LINK_WORDS["plain_titles"])
 _AT_BODY = re.compile(
     r"^(?P<described>(?:[A-Z][a-z][\w-]*\s(?=[a-z]))?(?:[a-z][\w-]*\s)*)"
     r"(?P<name>(?:[A-Z][\w'\u2019-]+\s(?:(?:" + "|".join(_LINK_WORDS["name_particles"]) + r")\s)*){1,3}[A-Z][\w'\u2019-]+)"
-    r"\s+(?:of|at|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?(?P<body>[A-Z][^,]*)(?:,\s+(?:a|an|the)\s+[^,]*)?$"
+    r"\s+(?:of|at|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}(?P<body>[A-Z][^,]*)(?:,\s+(?:a|an|the)\s+[^,]*)?$"
 )
 _PARTICIPLE_CLAUSE = re.compile(r",\s+(?:" + "|".join(_LINK_WORDS["participle_clauses"]["participles"]) + r")\s+by\b.*$", re.DOTALL)
 _RELATIONAL = re.compile(
@@ -275,7 +275,8 @@ def trim_name(text: str) -> str:
     inside it ("Tanzania Mr Brown", "EU Tony Blair")."""
     text = _RELATIVE_CLAUSE.sub("", text) or text
     text = _PARTICIPLE_CLAUSE.sub("", text) or text  # "The Open Society Institute, financed by George Soros"
-    text = re.sub(r"\s+[-\u2013\u2014]\s+[a-z].*$", "", text) or text  # "Deutsche Bank - itself a target of a lawsuit"
+    text = re.sub(r"\s+[-\u2013\u2014]\s+\S.*$", "", text) or text  # "Deutsche Bank - itself a target of a lawsuit", "the firm - China's biggest"
+    text = re.sub(r"^[A-Z][\w]*-born\s+(?=[A-Z])", "", text) or text  # "Tunisian-born Abdellatif Kechiche"
     text = re.sub(r"\s*\([^)]*$", "", text) or text
     text = re.sub(r"\s+\([A-Z]{2,6}\)(?=$|,)", "", text) or text  # "The Open Society Institute (OSI)": its acronym
     text = _TRAILING_CONJUNCTION.sub("", text) or text  # "Tony Blair and" (the span stopped mid-pair)
@@ -474,7 +475,7 @@ def parse_named(mention: str) -> Entity:
             description, name_words, titled_name = description + name_words[:-2], name_words[-2:], True
         known = titled_name or name_words[0].lower() in FIRST_NAMES or any(_is_role(w) or w in LEADING_DESCRIPTORS for w in description)
         plain = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES | HONORIFICS or w.isupper() for w in name_words)
-        known = known or len(name_words) == 2  # an unknown first name too ("Rafael Marques"), when the words are plain
+        known = known or len(name_words) in (2, 3)  # an unknown first name too ("Rafael Marques", "Zara Hyde Peters"), when plain
         if known and plain:
             body = re.sub(r"\s+in\s+[A-Z][\w\s-]*$", "", at_body.group("body"))
             return Entity(" ".join(name_words), "person", False, " ".join(description) or None, body)

@@ -498,3 +498,18 @@ def test_the_star_of_two_films_is_the_person_the_article_is_about_and_it_said_af
     text = 'Seagate showed a drive. "It is stylish," said Seagate. "It is the first time a hard drive is sexy," it said.'
     _, it = resolve(text, [("Seagate", "said", '"It is stylish,"'), ("it", "said", '"It is the first time a hard drive is sexy,"')])
     assert it.entity == "Seagate" and it.entity_type == "organization"
+
+
+@pytest.mark.parametrize(("mention", "name"), [
+    ("Zara Hyde Peters of UK Athletics", "Zara Hyde Peters"),
+    ("Graham Cluley from anti-virus firm Sophos", "Graham Cluley"),
+    ("Tunisian-born Abdellatif Kechiche", "Abdellatif Kechiche"),
+    ("the firm - China's biggest jet fuel supplier", "The firm"),
+])
+def test_round_six_names_from_npdev7(mention: str, name: str) -> None:
+    assert parse_named(mention).name == name
+
+
+def test_hoping_to_do_something_is_no_statement() -> None:
+    assert not is_statement(_said("Airbus", "hopes", "to have 50 orders in place for the A350 by mid-2005"))
+    assert is_statement(_said("Airbus", "hopes", "the A350 will win 50 orders by mid-2005"))
