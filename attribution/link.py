@@ -275,6 +275,7 @@ def trim_name(text: str) -> str:
     inside it ("Tanzania Mr Brown", "EU Tony Blair")."""
     text = _RELATIVE_CLAUSE.sub("", text) or text
     text = _PARTICIPLE_CLAUSE.sub("", text) or text  # "The Open Society Institute, financed by George Soros"
+    text = re.sub(r"\s+quoted\s+(?:in|by)\s+.*$", "", text) or text  # "a spokesman for the regulator quoted in China Daily"
     text = re.sub(r"\s+[-\u2013\u2014]\s+\S.*$", "", text) or text  # "Deutsche Bank - itself a target of a lawsuit", "the firm - China's biggest"
     text = re.sub(r"^[A-Z][\w]*-born\s+(?=[A-Z])", "", text) or text  # "Tunisian-born Abdellatif Kechiche"
     text = re.sub(r"\s*\([^)]*$", "", text) or text
@@ -638,7 +639,8 @@ _NAMED_DOCUMENT = re.compile(
 )
 _AUTHORED_DOCUMENT = re.compile(
     r"^(?:(?i:a|an|the)\s+)?(?:[a-z][\w-]*\s+)?(?i:" + "|".join(sorted(REPORT_WORDS | DOCUMENT_WORDS))
-    + r")\s+(?:in|by|from|(?:published|issued|released|commissioned|produced|compiled)\s+by|(?:issued\s+|released\s+)?on\s+behalf\s+of)\s+(?:the\s+)?(?:[A-Z][\w]*-[a-z][\w-]*\s+)?"
+    + r")\s+(?:in|by|from|(?:" + "|".join(_LINK_WORDS["authoring_participles"]["participles"])
+    + r")\s+by|(?:issued\s+|released\s+)?on\s+behalf\s+of)\s+(?:the\s+)?(?:[A-Z][\w]*-[a-z][\w-]*\s+)?"
     + r"(?:[a-z][\w-]*\s+){0,3}(?P<author>[A-Z].*)$"
 )
 _DEFINED_ACRONYM = re.compile(r"(?P<full>[A-Z][\w&'-]*(?:\s+(?:of|and|for|on|[A-Z][\w&'-]*))*\s+[A-Z][\w&'-]*)\s+\((?P<acronym>[A-Z]{2,6})\)")
@@ -1273,7 +1275,7 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 speakers.add(attribution.source.start)
             if entity.type == "person" and not entity.vague and len(entity.name.split()) > 1 and entity.name.split()[-1].lower() not in index.namesakes_of_many:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
-        attributions = [_inner_speaker(a, index, sources) for a in attributions]
+        attributions = [_quoted_as_saying(_inner_speaker(a, index, sources), sentence, index, sources) for a in attributions]
         attributions = _nested_attribution(sentence.text, sentence.start, attributions, index, sources)
         done.update((a.key, a) for a in attributions if a.key is not None)
         sentences.append(replace(sentence, attributions=attributions))
@@ -1293,15 +1295,19 @@ def _named_in_next_sentence(entity: Entity | None, mention: TextSpan, index: Art
     Khodorkovsky has told a court ... Platon Lebedev has been on trial ...". An unnamed person described at
     the top of the article is the person the next sentence opens with, if that one is not named in the
     description itself."""
-    if entity is None or entity.type != "person" or not entity.vague or index.sentence_of(mention.start) > NAMED_NEXT_SENTENCES:
+    described = entity is not None and any(w.islower() for w in entity.name.split()[1:]) and (
+        entity.type == "person" or _head_word(entity.name) in PERSON_HEADS)  # "The Belgian sports minister at the centre of ..."
+    described = described or (entity is not None and entity.type == "person" and entity.vague)
+    if entity is None or not described or index.sentence_of(mention.start) > NAMED_NEXT_SENTENCES:
         return None
     here = index.sentence_of(mention.start)
     if here >= len(index.sentence_starts):
         return None
     opening = index.sentence_starts[here]  # where the next sentence starts (sentence_of counts from 1)
     following = index.text[opening : index.sentence_starts[here + 1] if here + 1 < len(index.sentence_starts) else len(index.text)]
-    if any(w.strip(".,;:").lower() in SPEECH_VERBS for w in following.split()):
-        return None  # "... Tom Sneddon, the prosecutor, disagreed": a second speaker, not the one described
+    named = _NAME_RUN.match(following)
+    if named is not None and following[named.end() : named.end() + 2] == ", ":
+        return None  # "... Tom Sneddon, the prosecutor, disagreed": a second speaker, with a role of his own
     for found in index.mentions:
         if opening <= found.position <= opening + 2:
             person = found.entity
@@ -1812,6 +1818,26 @@ def _inner_speaker(attribution: Attribution, index: ArticleIndex, sources: list[
         _with_entity(attribution, entity, resolution), source=mention, content=inner, via=attribution.entity,
         content_parts=(), confidence=round(attribution.confidence * CERTAINTY["alias"], 4),
     )
+
+
+_QUOTED_AS = re.compile(
+    r"\s+(?P<who>[^,.;:\"\u201c\u201d]{2,80}?)\s+(?:" + "|".join(v.replace(" ", r"\s+") for v in _QUOTING["quoted_as"]) + r")\b"
+)
+
+
+def _quoted_as_saying(attribution: Attribution, sentence: SentenceResult, index: ArticleIndex, sources: list[Entity]) -> Attribution:
+    """'"...," Arab News quoted Prince Saud as saying': whom the outlet quoted is the speaker, via the outlet."""
+    cue = attribution.cue
+    if cue is None or attribution.entity is None or _QUOTING_CUE.search(cue.text.lower()) is None:
+        return attribution
+    quoted = _QUOTED_AS.match(index.text, cue.end, sentence.end)
+    if quoted is None:
+        return attribution
+    entity, resolution = _resolve_mention(quoted.group("who"), quoted.start("who"), index, sources)
+    if entity is None or entity.name == attribution.entity:
+        return attribution
+    mention = TextSpan(quoted.start("who"), quoted.end("who"), repair(quoted.group("who")))
+    return replace(_with_entity(attribution, entity, resolution), source=mention, via=attribution.entity)
 
 
 # Across articles: a bare surname or an office joins a named person only on evidence (store.py looks it up).

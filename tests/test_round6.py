@@ -513,3 +513,33 @@ def test_round_six_names_from_npdev7(mention: str, name: str) -> None:
 def test_hoping_to_do_something_is_no_statement() -> None:
     assert not is_statement(_said("Airbus", "hopes", "to have 50 orders in place for the A350 by mid-2005"))
     assert is_statement(_said("Airbus", "hopes", "the A350 will win 50 orders by mid-2005"))
+
+
+def test_whom_an_outlet_quoted_as_saying_is_the_speaker() -> None:
+    text = ('Saudi women may work. "Our women are acquiring their position," Arab News quoted Foreign Minister Prince Saud as saying. '
+            "Prince Saud is foreign minister.")
+    (quoted,) = resolve(text, [("Arab News", "quoted", '"Our women are acquiring their position,"')])
+    assert quoted.via == "Arab News" and quoted.entity is not None and "Saud" in quoted.entity
+
+
+def test_a_lead_s_described_speaker_is_named_by_a_next_sentence_that_reports_him() -> None:
+    text = ("The Belgian sports minister at the centre of the doping row says he will not apologise. "
+            "Claude Eerdekens claims the champion tested positive. Mr Eerdekens was criticised.")
+    minister, _ = resolve(text, [("The Belgian sports minister at the centre of the doping row", "says", "he will not apologise"),
+                                 ("Claude Eerdekens", "claims", "the champion tested positive")])
+    assert minister.entity == "Claude Eerdekens"
+
+
+@pytest.mark.parametrize(("source", "cue", "kept"), [("Other indicators", "are also suggesting", False), ("Halifax's figures", "suggest", True)])
+def test_indicators_that_suggest_are_no_speaker(source: str, cue: str, kept: bool) -> None:
+    assert is_statement(_said(source, cue, "that the economy is inching back to health")) is kept
+
+
+@pytest.mark.parametrize(("mention", "entity"), [
+    ("Figures gathered by Continental Research", "Continental Research"),
+    ("a spokesman for the tobacco industry regulator quoted in China Daily", "A spokesman for the tobacco industry regulator"),
+])
+def test_gathered_by_and_quoted_in(mention: str, entity: str) -> None:
+    text = f"Camera phones sell well. {mention} said few people send pictures."
+    (found,) = resolve(text, [(mention, "said", "few people send pictures")])
+    assert found.entity == entity
