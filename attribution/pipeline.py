@@ -310,6 +310,13 @@ def trim_content(content: TextSpan | None, cue: TextSpan | None, sentence: Span,
     quoted = any(q in text[content.start : content.end] for q in QUOTATION_MARKS)  # a quotation is the speaker's, whole
     if contrast is not None and not quoted and len(text[content.start : contrast.start()].split()) >= 3:
         content = _span(text, content.start, contrast.start())  # "Foxx will win best actor, while Staunton looks likely to lose"
+    if not quoted:
+        relative = _TRAILING_RELATIVE.search(text, content.start, content.end)
+        if relative is not None and len(text[content.start : relative.start()].split()) >= 4:
+            content = _span(text, content.start, relative.start())  # "... another series, each of which was set in ..."
+        second = _SECOND_ACT.search(text, content.start, content.end)
+        if second is not None and second.group("verb") in _SECOND_ACT_VERBS and len(text[content.start : second.start()].split()) >= 3:
+            content = _span(text, content.start, second.start())  # "... was not widespread and recommended users to ..."
     dangling = _DANGLING.search(text, content.start, content.end)
     if dangling is not None and len(text[content.start : dangling.start()].split()) >= 3:
         content = _span(text, content.start, dangling.start())  # "... out of Europe, with"
@@ -319,6 +326,13 @@ def trim_content(content: TextSpan | None, cue: TextSpan | None, sentence: Span,
 _NARRATION = re.compile(
     r"(?:[,;]|\s[\u2013\u2014-])\s+(?:" + "|".join(re.escape(w) for w in _PIPELINE_WORDS["narration_clauses"]) + r")\b"
     + r"|(?<=[\"\u201d])\s+(?:" + "|".join(re.escape(w) for w in _PIPELINE_WORDS["narration_after_quotation"]) + r")\b"
+)
+# only a relative clause that runs to the content's end: ", which cut GM's holding to 10%, together with ..." is mid-sentence
+_TRAILING_RELATIVE = re.compile(r",\s+(?:" + "|".join(_PIPELINE_WORDS["trailing_relatives"]) + r")\s[^,;]*$")
+_SECOND_ACT = re.compile(r"\s(?:" + "|".join(j.replace(" ", r"\s+") for j in _PIPELINE_WORDS["second_act_joiners"]) + r")\s+(?P<verb>[a-z]+ed)\b")
+_SECOND_ACT_VERBS = (
+    frozenset(_STATEMENTS["speech_cues"]) | frozenset(_STATEMENTS["action_cues"]) | frozenset(_STATEMENTS["refusal_words"])
+    | frozenset(_PIPELINE_WORDS["second_act_verbs"])
 )
 _CONTRAST = re.compile(r",\s+while\s+(?![a-z]+ing\b)")
 _DANGLING = re.compile(r",\s+(?:" + "|".join(_PIPELINE_WORDS["dangling_words"]) + r")\s*$")

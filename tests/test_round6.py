@@ -543,3 +543,24 @@ def test_gathered_by_and_quoted_in(mention: str, entity: str) -> None:
     text = f"Camera phones sell well. {mention} said few people send pictures."
     (found,) = resolve(text, [(mention, "said", "few people send pictures")])
     assert found.entity == entity
+
+
+@pytest.mark.parametrize(("sentence", "content", "trimmed"), [
+    ("He said he would love another series, each of which was set in a different era.",
+     "he would love another series, each of which was set in a different era", "he would love another series"),
+    ("GM argues that a sale, which cut its holding to 10%, ended the deal.",
+     "that a sale, which cut its holding to 10%, ended the deal", "that a sale, which cut its holding to 10%, ended the deal"),
+    ("Microsoft said it did not believe the program was widespread and recommended users to run a scan.",
+     "it did not believe the program was widespread and recommended users to run a scan", "it did not believe the program was widespread"),
+    ("She said the plan was bold and improved the odds.", "the plan was bold and improved the odds", "the plan was bold and improved the odds"),
+])
+def test_a_claim_ends_before_the_writer_s_relative_clause_or_a_second_act(sentence: str, content: str, trimmed: str) -> None:
+    from attribution.pipeline import trim_content
+    from attribution.segment import Span
+
+    start = sentence.index(content)
+    cue_word = next(w for w in ("argues", "said") if w in sentence)
+    cue_at = sentence.index(cue_word)
+    found = trim_content(TextSpan(start, start + len(content), content), TextSpan(cue_at, cue_at + len(cue_word), cue_word),
+                         Span(0, len(sentence)), sentence)
+    assert found is not None and found.text == trimmed
