@@ -332,7 +332,7 @@ def test_whom_an_outlet_quoted_is_the_speaker_via_the_outlet() -> None:
             "that the takeover was empire-building.")
     _, quoted = resolve(text, [("The Financial Times", "reported on", "the bid"),
                                ("It", "quoted", "a spokesman for hedge fund Atticus Capital complaining that the takeover was empire-building")])
-    assert quoted.via == "Financial Times" and quoted.entity != "Financial Times"
+    assert (quoted.entity, quoted.via) == ("Atticus Capital", "Financial Times")
     assert quoted.content is not None and quoted.content.text == "the takeover was empire-building"
 
 
