@@ -60,6 +60,8 @@ SETS = {
     "npdev7": ROOT / "tests" / "data" / "bbc_statement_npdev7.jsonl",  # 96 other-desk articles, round 6: rules may be read off it
     "npdev8": ROOT / "tests" / "data" / "bbc_statement_npdev8.jsonl",  # 96 other-desk articles, round 6: rules may be read off it
     "npdev9": ROOT / "tests" / "data" / "bbc_statement_npdev9.jsonl",  # 96 other-desk articles, round 6: rules may be read off it
+    "npdev10": ROOT / "tests" / "data" / "bbc_statement_npdev10.jsonl",  # 96 other-desk articles, round 6: rules may be read off it
+    "npdev11": ROOT / "tests" / "data" / "bbc_statement_npdev11.jsonl",  # 96 other-desk articles, round 6: rules may be read off it
     "blind3": ROOT / "tests" / "data" / "bbc_statement_blind3.jsonl",  # 108 other-desk articles, round 6: only measured
 }
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame", "rev", "professor", "prof"}
