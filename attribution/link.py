@@ -256,6 +256,9 @@ _AT_BODY = re.compile(
     r"(?P<name>(?:[A-Z][\w'\u2019-]+\s(?:(?:" + "|".join(_LINK_WORDS["name_particles"]) + r")\s)*){1,3}[A-Z][\w'\u2019-]+)"
     r"\s+(?:of|at|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}(?P<body>[A-Z][^,]*)(?:,\s+(?:a|an|the)\s+[^,]*)?$"
 )
+_ROLE_AT_BODY = re.compile(
+    r"^(?P<name>(?:[A-Z][\w.'\u2019-]*\s+){1,2}[A-Z][\w'\u2019-]+)\s+(?:[a-z][\w-]*\s+){1,5}(?:at|of|from|for)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}[A-Z].*$"
+)
 _PARTICIPLE_CLAUSE = re.compile(r",\s+(?:" + "|".join(_LINK_WORDS["participle_clauses"]["participles"]) + r")\s+by\b.*$", re.DOTALL)
 _RELATIONAL = re.compile(
     r"\b(?:" + "|".join(_LINK_WORDS["relational_nouns"]["nouns"]) + r")\s+(?:" + "|".join(_LINK_WORDS["relational_nouns"]["prepositions"]) + r")\b"
@@ -290,6 +293,8 @@ def trim_name(text: str) -> str:
     if on_when and on_when.group(1).split()[-2].lower() in FIRST_NAMES:
         text = on_when.group(1)  # "Wallabies coach Eddie Jones on arrival back in Sydney"
     words = text.split(" ")
+    if len(words) >= 3 and words[0] == words[-1] and _is_capitalised(words[0]):
+        words = words[1:]  # "Ruddock Wales coach Mike Ruddock": a glued headline's last word is the surname
     if len(words) > 2 and words[-2].lower() == "on" and words[-1].lower().strip(".,") in WEEKDAYS:
         words = words[:-2]  # "the Electoral Commission on Thursday": when, not who
     while len(words) > 1 and (words[0].lower() in NAME_OPENERS or words[0].lower() in LEAD_ADJECTIVES) and _is_capitalised(words[1]):
@@ -310,12 +315,16 @@ def trim_name(text: str) -> str:
     owned = words[2:] if words[:1] == ["The"] else words[1:]
     if possessor and len(owned) == 2 and all(_is_capitalised(w) for w in owned) and owned[0].lower() in FIRST_NAMES:
         words = owned  # "The SNP's Nicola Sturgeon"
-    owner_end = next((i for i, w in enumerate(words[:4]) if re.fullmatch(r"[A-Z][\w&.-]*[\u2019']s", w)), None)
-    if owner_end is not None and all(_is_capitalised(w) for w in words[: owner_end + 1]):
+    owner_end = next((i for i, w in enumerate(words[:4]) if re.fullmatch(r"[A-Z][\w&.-]*(?:[\u2019']s|[sS][\u2019'])", w)), None)
+    if owner_end is not None and all(_is_capitalised(w) or w in ("and", "&") for w in words[: owner_end + 1]):
         rest = words[owner_end + 1 :]
-        if len(rest) == 2 and all(_is_capitalised(w) for w in rest) and rest[0].lower() in FIRST_NAMES:
-            words = rest  # "Tennis Australia's Geoff Pollard"
+        plain_name = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES for w in rest)
+        if len(rest) == 2 and all(_is_capitalised(w) for w in rest) and (rest[0].lower() in FIRST_NAMES or plain_name):
+            words = rest  # "Tennis Australia's Geoff Pollard", "PBS' Jacoba Atlas"
     words = _without_lowercase_tail(words)
+    role_at = _ROLE_AT_BODY.match(" ".join(words))
+    if role_at and role_at.group("name").split()[-2].lower().strip(".") in FIRST_NAMES:
+        words = role_at.group("name").split()  # "Dr Mark Tuffy games systems director at digital content firm THX"
     text = " ".join(words)
     middle = _MID_HONORIFIC.search(text)
     before_title = text[: middle.start()].split() if middle else []
@@ -639,7 +648,7 @@ _NAMED_DOCUMENT = re.compile(
 )
 _AUTHORED_DOCUMENT = re.compile(
     r"^(?:(?i:a|an|the)\s+)?(?:[a-z][\w-]*\s+)?(?i:" + "|".join(sorted(REPORT_WORDS | DOCUMENT_WORDS))
-    + r")\s+(?:in|by|from|(?:" + "|".join(_LINK_WORDS["authoring_participles"]["participles"])
+    + r")\s+(?:of\s+[^,]{1,40}?\s+(?=by\s))?(?:in|by|from|(?:" + "|".join(_LINK_WORDS["authoring_participles"]["participles"])
     + r")\s+by|(?:issued\s+|released\s+)?on\s+behalf\s+of)\s+(?:the\s+)?(?:[A-Z][\w]*-[a-z][\w-]*\s+)?"
     + r"(?:[a-z][\w-]*\s+){0,3}(?P<author>[A-Z].*)$"
 )

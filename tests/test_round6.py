@@ -564,3 +564,21 @@ def test_a_claim_ends_before_the_writer_s_relative_clause_or_a_second_act(senten
     found = trim_content(TextSpan(start, start + len(content), content), TextSpan(cue_at, cue_at + len(cue_word), cue_word),
                          Span(0, len(sentence)), sentence)
     assert found is not None and found.text == trimmed
+
+
+@pytest.mark.parametrize(("mention", "name"), [
+    ("Ruddock Wales coach Mike Ruddock", "Mike Ruddock"),
+    ("Dr Mark Tuffy games systems director at digital content firm THX", "Mark Tuffy"),
+    ("Chief Executive Martin Sorrell on", "Martin Sorrell"),
+    ("PBS' Jacoba Atlas", "Jacoba Atlas"),
+    ("Ernst and Young's Sanjay Mehta", "Sanjay Mehta"),
+    ("Labour's Election Campaign", "Labour's Election Campaign"),
+])
+def test_round_six_names_from_npdev10_and_11(mention: str, name: str) -> None:
+    assert parse_named(mention).name == name
+
+
+def test_a_survey_of_some_schemes_by_a_body_is_the_body_s() -> None:
+    text = "Pensions cost more. A survey of 280 schemes by Incomes Data Services said contributions had increased."
+    (survey,) = resolve(text, [("A survey of 280 schemes by Incomes Data Services", "said", "contributions had increased")])
+    assert survey.entity == "Incomes Data Services"
