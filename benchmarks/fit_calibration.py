@@ -39,7 +39,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import statement_correctness as sc
 
 BINS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
-RULE_SETS = ("dev", "npdev", "npdev2", "npdev3", "npdev4", "npdev5", "npdev6", "npdev7", "npdev8", "npdev9", "npdev10", "npdev11")  # judged articles whose errors were read to write rules
+# judged articles whose errors were read to write rules
+RULE_SETS = ("dev", "npdev", "npdev2", "npdev3", "npdev4", "npdev5", "npdev6", "npdev7", "npdev8", "npdev9", "npdev10", "npdev11")
 TRANSFER_SETS = ("calib",)  # judged articles no rule was written on; never the blind sets
 THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
