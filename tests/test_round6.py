@@ -18,6 +18,17 @@ def _said(source: str, cue: str, content: str) -> Attribution:
     return Attribution(TextSpan(0, len(source), source), TextSpan(start, start + len(cue), cue),
                        TextSpan(start + len(cue) + 1, start + len(cue) + 1 + len(content), content), 0.9)
 
+def _trimmed(sentence: str, content: str, cue: str) -> str | None:
+    """``trim_content`` on one sentence: the content span as the model might tag it, the cue its first occurrence."""
+    from attribution.pipeline import trim_content
+    from attribution.segment import Span
+
+    start, cue_at = sentence.index(content), sentence.index(cue)
+    found = trim_content(TextSpan(start, start + len(content), content), TextSpan(cue_at, cue_at + len(cue), cue),
+                         Span(0, len(sentence)), sentence)
+    return found.text if found is not None else None
+
+
 
 @pytest.mark.parametrize(("source", "cue", "content", "kept"), [
     ("A spokesman", "refused to comment on", "speculation that the firm would merge", False),
@@ -224,15 +235,8 @@ def test_according_to_someone_a_named_speaker_vowed() -> None:
     ("He said the plan, with its costs, was fair.", "the plan, with its costs, was fair", "the plan, with its costs, was fair"),
 ])
 def test_a_content_ends_before_a_dangling_word_or_the_writer_s_aside(sentence: str, content: str, trimmed: str) -> None:
-    from attribution.pipeline import trim_content
-    from attribution.segment import Span
-
-    start = sentence.index(content)
-    cue_word = sentence.split()[1] if sentence.split()[1] in ("had", "insist", "said") else "said"
-    cue_at = sentence.index(cue_word)
-    found = trim_content(TextSpan(start, start + len(content), content), TextSpan(cue_at, cue_at + len(cue_word), cue_word),
-                         Span(0, len(sentence)), sentence)
-    assert found is not None and found.text == trimmed
+    cue = sentence.split()[1] if sentence.split()[1] in ("had", "insist", "said") else "said"
+    assert _trimmed(sentence, content, cue) == trimmed
 
 
 def test_an_unnamed_spokeswoman_for_a_body_is_a_she() -> None:
@@ -307,15 +311,7 @@ def test_a_body_s_own_review_speaks_for_the_body() -> None:
      "doubling the money, while cutting national limits"),  # the same proposal goes on
 ])
 def test_while_ends_a_content_only_before_a_clause_of_its_own(sentence: str, content: str, trimmed: str) -> None:
-    from attribution.pipeline import trim_content
-    from attribution.segment import Span
-
-    start = sentence.index(content)
-    cue_word = "predict" if "predict" in sentence else "suggests"
-    cue_at = sentence.index(cue_word)
-    found = trim_content(TextSpan(start, start + len(content), content), TextSpan(cue_at, cue_at + len(cue_word), cue_word),
-                         Span(0, len(sentence)), sentence)
-    assert found is not None and found.text == trimmed
+    assert _trimmed(sentence, content, "predict" if "predict" in sentence else "suggests") == trimmed
 
 
 @pytest.mark.parametrize(("mention", "name"), [
@@ -454,14 +450,8 @@ def test_single_marks_around_a_title_or_rock_n_roll_are_no_quotation() -> None:
 
 
 def test_while_inside_a_quotation_does_not_cut_it() -> None:
-    from attribution.pipeline import trim_content
-    from attribution.segment import Span
-
-    sentence = 'He said: "We will win this election, while they will lose it."'
     content = '"We will win this election, while they will lose it."'
-    start = sentence.index(content)
-    found = trim_content(TextSpan(start, start + len(content), content), TextSpan(3, 7, "said"), Span(0, len(sentence)), sentence)
-    assert found is not None and found.text == content
+    assert _trimmed(f"He said: {content}", content, "said") == content
 
 
 def test_the_head_word_alone_does_not_make_a_lead_s_body_a_named_one() -> None:
@@ -555,15 +545,7 @@ def test_gathered_by_and_quoted_in(mention: str, entity: str) -> None:
     ("She said the plan was bold and improved the odds.", "the plan was bold and improved the odds", "the plan was bold and improved the odds"),
 ])
 def test_a_claim_ends_before_the_writer_s_relative_clause_or_a_second_act(sentence: str, content: str, trimmed: str) -> None:
-    from attribution.pipeline import trim_content
-    from attribution.segment import Span
-
-    start = sentence.index(content)
-    cue_word = next(w for w in ("argues", "said") if w in sentence)
-    cue_at = sentence.index(cue_word)
-    found = trim_content(TextSpan(start, start + len(content), content), TextSpan(cue_at, cue_at + len(cue_word), cue_word),
-                         Span(0, len(sentence)), sentence)
-    assert found is not None and found.text == trimmed
+    assert _trimmed(sentence, content, next(w for w in ("argues", "said") if w in sentence)) == trimmed
 
 
 @pytest.mark.parametrize(("mention", "name"), [
