@@ -1073,14 +1073,16 @@ class ArticleIndex:
                 found.append((at, match.end(), self.organisations_by_word[word]))
         return found
 
-    def bare_name(self, entity: Entity) -> bool:
-        """A one-word name nothing here marks as a person ("the Halifax has said"): no first name, title,
-        gender or person named in full behind it; "the bank" may mean it."""
-        lower = entity.name.lower()
+    def unmarked_name(self, entity: Entity) -> bool:
+        """A capitalised name of one to three words that nothing here marks as a person ("the Halifax has said",
+        "Zero Hedge"): no first name, title, role or gender, and no person named in full behind a one-word name;
+        "the bank", "it" may mean it."""
+        words = entity.name.split()
         return (
-            entity.type == "person" and " " not in entity.name and not entity.role and lower not in self.titled_surnames
-            and lower not in self.by_surname and lower not in self.namesakes and entity.name not in self.gender
-            and lower not in FIRST_NAMES
+            entity.type == "person" and not entity.vague and not entity.role and entity.name not in self.gender
+            and 1 <= len(words) <= 3 and all(_is_capitalised(w) for w in words)
+            and not any(w.lower().strip(".") in FIRST_NAMES | HONORIFICS | self.titled_surnames for w in words)
+            and (len(words) > 1 or (words[0].lower() not in self.by_surname and words[0].lower() not in self.namesakes))
         )
 
     def _single_organisation(self, word: str) -> bool:
@@ -1210,12 +1212,7 @@ def _body_like(entity: Entity, index: ArticleIndex) -> bool:
     gender): "Wells Fargo", "Zero Hedge"."""
     if entity.type in ("organization", "media"):
         return not entity.vague and not entity.place and " and " not in entity.name
-    words = entity.name.split()
-    return (
-        entity.type == "person" and not entity.vague and not entity.role and entity.name not in index.gender
-        and 1 < len(words) <= 3 and all(_is_capitalised(w) for w in words)
-        and not any(w.lower().strip(".") in FIRST_NAMES | HONORIFICS | index.titled_surnames for w in words)
-    )
+    return len(entity.name.split()) > 1 and index.unmarked_name(entity)
 
 
 def _description_fits(head: str, entity: Entity) -> bool:
@@ -1422,7 +1419,7 @@ def _resolve_mention(
                 # 'A spokesman for the UK Film Council said: "..." He added: ...': the unnamed speaker of the sentence
                 # before carries on; a name elsewhere in the article is no better guess.
                 return last[1], "pronoun"
-        elif pronoun in ("it", "its") and index.last_speaker is not None and index.bare_name(index.last_speaker[1]) and (
+        elif pronoun in ("it", "its") and index.last_speaker is not None and index.unmarked_name(index.last_speaker[1]) and (
             index.sentence_of(position) - index.sentence_of(index.last_speaker[0]) <= 1
         ):  # '"...," said Seagate. "...," it said.': the one-word speaker nothing marks as a person is a body
             return replace(index.last_speaker[1], type="organization"), "pronoun"
@@ -1506,7 +1503,7 @@ def _resolve_mention(
             # government unless a named one carries the word ("the Bush administration"), never a commission.
             accepted = {"agency": {"government", "media"}, "alliance": {"government", "organization"}}.get(head, {wanted})
             for candidate in candidates:
-                kind = "organization" if index.bare_name(candidate) else candidate.type
+                kind = "organization" if index.unmarked_name(candidate) else candidate.type
                 if kind in accepted and not candidate.vague and (candidate.place in PLACE_HEADS[head] if head in PLACE_HEADS else not candidate.place):
                     return (replace(candidate, type=kind) if kind != candidate.type else candidate), "description"
         entity_type, vague = classify(text)
