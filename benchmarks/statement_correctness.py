@@ -62,6 +62,8 @@ SETS = {
     "npdev9": ROOT / "tests" / "data" / "bbc_statement_npdev9.jsonl",  # 96 other-desk articles, round 6: rules may be read off it
     "npdev10": ROOT / "tests" / "data" / "bbc_statement_npdev10.jsonl",  # 96 other-desk articles, round 6: rules may be read off it
     "npdev11": ROOT / "tests" / "data" / "bbc_statement_npdev11.jsonl",  # 96 other-desk articles, round 6: rules may be read off it
+    "blind4": ROOT / "tests" / "data" / "bbc_statement_blind4.jsonl",  # 96 other-desk articles judged after round 6's rules: only measured
+    "blind5": ROOT / "tests" / "data" / "bbc_statement_blind5.jsonl",  # 96 more, the same
     "blind3": ROOT / "tests" / "data" / "bbc_statement_blind3.jsonl",  # 108 other-desk articles, round 6: only measured
 }
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame", "rev", "professor", "prof"}
