@@ -654,7 +654,6 @@ _AUTHORED_DOCUMENT = re.compile(
 )
 _DEFINED_ACRONYM = re.compile(r"(?P<full>[A-Z][\w&'-]*(?:\s+(?:of|and|for|on|[A-Z][\w&'-]*))*\s+[A-Z][\w&'-]*)\s+\((?P<acronym>[A-Z]{2,6})\)")
 _EVIDENCE = _LINK_WORDS["organisation_evidence"]
-SPEECH_VERBS = frozenset(json.loads((DATA / "statements.json").read_text(encoding="utf-8"))["speech_cues"])
 CALENDAR_WORDS = frozenset(w.lower() for w in [*calendar.month_name[1:], *calendar.day_name])  # "December's share fall"
 
 
@@ -1565,7 +1564,7 @@ def _resolve_mention(
 def _qualifiers(words: Sequence[str]) -> set[str] | None:
     """The parties and US states capitalised words name ("GOP" -> republican, "Indiana"), or ``None`` when
     one of them is neither."""
-    found = set()
+    found: set[str] = set()
     for word in words:
         lower = word.lower().strip(".,")
         if lower in PARTY_QUALIFIERS:

@@ -74,7 +74,8 @@ def is_statement(attribution: Attribution) -> bool:
     its agent ("is being urged": the source was spoken to; "are said to": a report about the source), a
     refusal to say anything ("declined to comment", "did not say when"), a source that is no one
     ("Speculation suggests")."""
-    if attribution.source is not None and _bare_words(attribution.source.text)[-1:] and _bare_words(attribution.source.text)[-1] in NON_SPEAKERS:
+    source = _bare_words(attribution.source.text) if attribution.source is not None else []
+    if source[-1:] and source[-1] in NON_SPEAKERS:
         return False
     if attribution.content is not None:
         words = _bare_words(attribution.content.text)
@@ -96,7 +97,6 @@ def is_statement(attribution: Attribution) -> bool:
             (i >= 1 and cue[i - 1] in REFUSAL_WORDS) or (i >= 2 and cue[i - 1] == "to" and cue[i - 2] in REFUSAL_WORDS))]
         if refused:
             return False  # "declined to comment", "did not say"; never "did not hesitate to say"
-        source = _bare_words(attribution.source.text) if attribution.source is not None else []
         # "Halifax's figures", "Home Office figures": a body's; only figures nobody owns ("Latest figures") are the writer's reading
         owned = any(w.endswith("'s") or w.endswith("\u2019s") for w in source) or any(
             w[:1].isupper() for w in attribution.source.text.split()[1:-1]) if attribution.source is not None else False
