@@ -71,6 +71,7 @@ GROUP_NOUNS = set(_LINK_WORDS["group_nouns"])
 GROUP_NOUNS |= set(_ROLES["group_nouns"])
 ROLE_WORDS |= set(_ROLES["role_words"])
 VAGUE_SINGULAR = set(_LINK_WORDS["vague_singular"]) | set(_ROLES["vague_singular"])
+GO_BETWEEN_HEADS = frozenset(_LINK_WORDS["go_between_heads"])
 # The short word lists single rules read (see the keys' names in link_words.json).
 ANONYMOUS_PHRASE_WORDS = frozenset(_LINK_WORDS["anonymous_phrase_words"])  # "Many of them", "Other"
 QUANTIFIERS_BEFORE_PREPOSITION = frozenset(_LINK_WORDS["quantifiers_before_preposition"])  # "Few in Westminster"
@@ -712,6 +713,12 @@ LEAD_SENTENCES = 2  # "A federal appeals court ruled ...": the headline and the 
 QUALIFIER_REACH = 40  # characters before a name where "Republican", "GOP", "Indiana" may describe that person
 _APPOSITIVE_DESCRIPTION = re.compile(r",\s+(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)[,.;]")  # "Trump, the Republican nominee,"
 LIST_OPENING = 6  # characters a listed name may leave before it ("the U." of "the U.S. PIRG Education Fund")
+TAG_PARTIES: dict[str, str] = _LINK_WORDS["party_state_tags"]["parties"]
+TAG_STATES: dict[str, str] = _LINK_WORDS["party_state_tags"]["states"]
+# "Sen. Marco Rubio (R-Fla.)", "Rubio, R-Fla.,", "Bernie Sanders (I-VT)": party letter and state after a lawmaker's name
+_PARTY_STATE_TAG = re.compile(r",?\s*\(?(?P<party>[RDI])-(?P<state>(?:[A-Z]\.)+[A-Z]?[a-z]*\.?|[A-Z][a-z]+\.?|[A-Z]{2})\b")
+WORK_NAMED_AFTER = 2  # sentences after "a new poll" in which the article names whose poll it is
+EPITHET_SPEAKER_REACH = 6  # sentences back a speaker is still the one "the former ambassador" continues
 PAIR_WINDOW = 6  # "the candidates": the two people of the last six sentences (three missed a pair quoted in turn)
 PLURAL_PRONOUNS = set(_LINK_WORDS["plural_pronouns"])
 PERSON_PRONOUNS = set(_LINK_WORDS["person_pronouns"])
@@ -750,6 +757,13 @@ _AUTHORED_WORK = re.compile(
 )
 
 
+# 'The survey, conducted by the Public Policy Institute of California,': a document known by who produced it
+_PRODUCED_WORK = re.compile(
+    rf"\b(?P<noun>{_WORK})\b,?\s+(?:(?:{'|'.join(_LINK_WORDS['producing_participles'])})\s+)?(?:jointly\s+)?(?:by|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,3}}?"
+    rf"(?P<author>[A-Z][\w.&/\u2019'-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w.&/\u2019'-]*){{0,5}})"
+)
+
+
 def named_works(text: str) -> list[tuple[int, str, str]]:
     """(position, kind, name) of each work or document the text names, in reading order: a title given after
     its noun ("the documentary “13th”", "a memoir entitled ..."), or an author before it ("a Reuters survey")."""
@@ -758,6 +772,10 @@ def named_works(text: str) -> list[tuple[int, str, str]]:
     found += [
         (m.start(), WORK_NOUNS[m.group("noun").lower()], f"{m.group('author')} {m.group('noun').lower()}")
         for m in _AUTHORED_WORK.finditer(text) if m.group("author").split()[0].lower() not in DETERMINERS
+    ]
+    found += [
+        (m.start(), WORK_NOUNS[m.group("noun").lower()], f"{m.group('author')} {m.group('noun').lower()}")
+        for m in _PRODUCED_WORK.finditer(text) if m.group("author").split()[0].lower() not in DETERMINERS
     ]
     return sorted(found)
 
@@ -1141,6 +1159,33 @@ class ArticleIndex:
     def sentence_of(self, position: int) -> int:
         return bisect.bisect_right(self.sentence_starts, position)
 
+    def described_with(self, position: int) -> dict[str, set[str]]:
+        """Per person named before ``position``: the words that describe the name where it stands, parties as
+        their party ("Republican presidential nominee Donald Trump", "Trump, the Republican nominee",
+        "Sen. Marco Rubio (R-Fla.)" -> republican, florida)."""
+        context: dict[str, set[str]] = {}
+        for mention in self.mentions:
+            if mention.position >= position or mention.entity.type != "person":
+                continue
+            # Only the words that describe this name: the party word and lower-case words or titles up to it.
+            before = re.findall(r"[\w.\u2019'-]+|[^\w\s]", self.text[max(0, mention.position - QUALIFIER_REACH) : mention.position])
+            described: list[str] = []
+            for word in reversed(before):
+                lower = word.lower().strip(".")
+                if _is_role(word) or lower in HONORIFICS or lower in ROLE_MODIFIERS or lower in QUALIFIER_FILLERS:
+                    described.append(word)  # "presidential nominee", "Gov."
+                    continue
+                if _is_capitalised(word):
+                    described.append(word)  # the capitalised word that opens the description ("Republican", "Indiana")
+                break
+            after = _APPOSITIVE_DESCRIPTION.match(self.text, mention.end)
+            words = [PARTY_QUALIFIERS.get(w.lower(), w.lower()) for w in described + (after.group(1).split() if after else [])]
+            tag = _PARTY_STATE_TAG.match(self.text, mention.end)
+            if tag is not None and tag.group("state").lower().replace(".", "") in TAG_STATES:
+                words += [TAG_PARTIES[tag.group("party").lower()], TAG_STATES[tag.group("state").lower().replace(".", "")]]
+            context.setdefault(mention.entity.name, set()).update(words)
+        return context
+
     def salient(self, position: int, skip: tuple[int, int] | None = None, window: int = 6) -> list[Entity]:
         """Entities by salience at ``position``: recent, repeated and quoted ones first."""
         sentence_of = self.sentence_of
@@ -1451,12 +1496,20 @@ def _resolve_mention(
             qualified = _qualified_person(text, position, index, sources, skip)
             if qualified is not None:  # "the Republican nominee": the person the article calls a Republican
                 return qualified, "description"
+            epithet = _epithet_person(text, words, position, index, sources, skip)
+            if epithet is not None:  # "the former Republican presidential candidate": whom the article is about
+                return epithet, "description"
             if any(_is_capitalised(w) for w in text.split()[1:]):  # "the Lib Dem spokesman" nobody here is: unnamed
                 return Entity(text[0].upper() + text[1:], *classify(text)), "named"
         heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
         head = heads[-1] if heads else words[-1]
         if head in WORK_NOUNS:  # "the film": the last film the article names, by title or author
-            work = next((name for at, kind, name in reversed(index.works) if at < position and kind == WORK_NOUNS[head]), None)
+            end = position + len(mention)  # "The survey, conducted by X," names its own producer
+            work = next((name for at, kind, name in reversed(index.works) if at < end and kind == WORK_NOUNS[head]), None)
+            if work is None and words[0] in INDEFINITE_ARTICLES:
+                # 'according to a new poll. The survey, conducted by ...': a lead's poll is named in the next sentences
+                reach = index.sentence_of(position) + WORK_NAMED_AFTER
+                work = next((name for at, kind, name in index.works if at >= end and index.sentence_of(at) <= reach and kind == WORK_NOUNS[head]), None)
             if work is not None:
                 return Entity(work, "document"), "description"
         # Most recent first; sources were added to the index where they were quoted.
@@ -1510,6 +1563,9 @@ def _resolve_mention(
     introduced = _introduced_body(text, position, index)
     if introduced is not None:
         return introduced, "description"
+    produced = _produced_document(text, position, index)
+    if produced is not None:
+        return produced, "description"
     on_site = _ON_OWN_SITE.match(text)
     if on_site:  # "a statement on her website said": hers
         return _resolve_mention(on_site.group("owner"), position, index, sources, skip)
@@ -1584,25 +1640,7 @@ def _qualified_person(
     wanted = _qualifiers([w for w in text.split()[1:] if _is_capitalised(w)])
     if not wanted:
         return None
-    context: dict[str, set[str]] = {}
-    for mention in index.mentions:
-        if mention.position >= position or mention.entity.type != "person":
-            continue
-        # Only the words that describe this name: "Republican presidential nominee Donald Trump" (the party word
-        # and lower-case words or titles up to the name), "Trump, the Republican nominee" (an appositive).
-        before = re.findall(r"[\w.\u2019'-]+|[^\w\s]", index.text[max(0, mention.position - QUALIFIER_REACH) : mention.position])
-        described: list[str] = []
-        for word in reversed(before):
-            lower = word.lower().strip(".")
-            if _is_role(word) or lower in HONORIFICS or lower in ROLE_MODIFIERS or lower in QUALIFIER_FILLERS:
-                described.append(word)  # "presidential nominee", "Gov."
-                continue
-            if _is_capitalised(word):
-                described.append(word)  # the capitalised word that opens the description ("Republican", "Indiana")
-            break
-        after = _APPOSITIVE_DESCRIPTION.match(index.text, mention.end)
-        words = described + (after.group(1).split() if after else [])
-        context.setdefault(mention.entity.name, set()).update(PARTY_QUALIFIERS.get(w.lower(), w.lower()) for w in words)
+    context = index.described_with(position)
     for candidate in index.salient(position, skip, window=len(index.sentence_starts)) + list(reversed(sources)):
         if candidate.type != "person" or candidate.vague or " and " in candidate.name:
             continue
@@ -1649,24 +1687,75 @@ def _introduced_body(text: str, position: int, index: ArticleIndex) -> Entity | 
     return best if others & {w.lower().rstrip("s") for w in best.name.split()} else None
 
 
+def _epithet_person(
+    text: str, words: Sequence[str], position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None
+) -> Entity | None:
+    """"The Florida senator said", "the former Republican presidential candidate continued": a definite description
+    of one person that nobody in the article is titled with is the person the last sentences are about, as for
+    "the 25-year-old". A go-between ("the Lib Dem spokesman", "the aide") is someone else, left unnamed."""
+    if words[0] not in DEFINITE_DETERMINERS or _head_word(text) in GO_BETWEEN_HEADS:
+        return None
+    if any(_is_capitalised(w) for w in text.split()[1:]):
+        # "the GOP nominee", "the Veritas leader": only someone the article describes so (_qualified_person), no guess
+        return None
+    last = index.last_speaker
+    if last is not None and last[0] < position and index.sentence_of(position) - index.sentence_of(last[0]) <= EPITHET_SPEAKER_REACH:
+        # '"...," Bolton said. The former ambassador also discussed ...': the one just quoted, before anyone he named
+        speaker = last[1]
+        if speaker.type == "person" and not speaker.vague and " and " not in speaker.name and _fits_description(text, speaker, index):
+            return speaker
+    return _described_person(text, position, index, sources, skip)
+
+
+def _fits_description(text: str, candidate: Entity, index: ArticleIndex) -> bool:
+    """Nothing in the description contradicts what is known of the person: its gender, and the capitalised
+    qualifiers ("the French president") where the person's role or affiliation is known."""
+    words = text.split()
+    head = words[-1].lower()
+    pronoun = "she" if head.endswith(("woman", "ess")) else "he" if head.endswith("man") else None
+    if pronoun is not None and not _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)):
+        return False
+    qualifiers = {PARTY_QUALIFIERS.get(w, w) for w in (w.lower().strip(".,") for w in words[1:-1] if _is_capitalised(w))}
+    known = {PARTY_QUALIFIERS.get(w, w) for w in (w.lower().strip(".,") for w in f"{candidate.role or ''} {candidate.affiliation or ''}".split())}
+    parties = set(PARTY_QUALIFIERS.values()) | set(TAG_PARTIES.values())
+    described = known | index.described_with(len(index.text)).get(candidate.name, set())
+    for kind in (US_STATES, parties):  # "the GOP front-runner" is someone the article calls a Republican
+        wanted = qualifiers & kind
+        if wanted and not wanted <= described:
+            return False
+    others = qualifiers - US_STATES - parties
+    return not (others and known and not others <= known)
+
+
+def _produced_document(text: str, position: int, index: ArticleIndex) -> Entity | None:
+    """"The survey, conducted by the Public Policy Institute of California," and "according to a new poll. The
+    survey, conducted by ...": a document whose producer the mention itself, or for a new one the next sentences,
+    name. Anything else stays the document as written."""
+    opening = text.split(",")[0]
+    phrase = opening.lower().split()
+    if len(phrase) < 2 or len(phrase) > 4 or phrase[0] not in INDEFINITE_ARTICLES | {"the"} or WORK_NOUNS.get(phrase[-1]) != "document":
+        return None
+    if any(_is_capitalised(w) for w in opening.split()[1:]):
+        return None  # "The Daily Telegraph poll" names its producer already
+    end = position + len(text)
+    reach = index.sentence_of(position) + (WORK_NAMED_AFTER if phrase[0] in INDEFINITE_ARTICLES else 0)
+    for at, kind, name in index.works:
+        if position <= at < end + 1 or (at >= end and index.sentence_of(at) <= reach and phrase[0] in INDEFINITE_ARTICLES):
+            if kind == "document":
+                return Entity(name, "document")
+    return None
+
+
 def _described_person(
     text: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None
 ) -> Entity | None:
     """"The 25-year-old", "the Chelsea manager", "the Frenchman": the most salient named person, as for "he",
     unless the description names a club, country or body that person's known role or affiliation does not."""
-    words = text.split()
-    head = words[-1].lower()
-    qualifiers = {w.lower().strip(".,") for w in words[1:-1] if _is_capitalised(w)}
-    pronoun = "she" if head.endswith(("woman", "ess")) else "he" if head.endswith("man") else "they"
     for candidate in index.salient(position, skip) + list(reversed(sources)):
         if candidate.type != "person" or candidate.vague or " and " in candidate.name:
             continue
-        if pronoun != "they" and not _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)):
-            continue
-        known = {w.lower().strip(".,") for w in f"{candidate.role or ''} {candidate.affiliation or ''}".split()}
-        if qualifiers and known and not qualifiers <= known:
-            continue  # "the Arsenal boss" is not the Chelsea manager
-        return candidate
+        if _fits_description(text, candidate, index):  # "the Arsenal boss" is not the Chelsea manager
+            return candidate
     return None
 
 

@@ -25,6 +25,8 @@ JUDGEMENTS = ROOT / "tests" / "data" / "dev_resolution_judgements.jsonl"
 DEV = ROOT.parent / "shared" / "data" / "polnear" / "dev"
 HELD_OUT = ROOT / "tests" / "data" / "train_resolution_judgements.jsonl"
 FINAL = ROOT / "tests" / "data" / "final_resolution_judgements.jsonl"
+READ = ROOT / "tests" / "data" / "polnear_read_resolution_judgements.jsonl"
+BLIND = ROOT / "tests" / "data" / "polnear_blind_resolution_judgements.jsonl"
 TRAIN = ROOT.parent / "shared" / "data" / "polnear" / "train"
 PUBLISHERS = {"nyt": "New York Times", "usa-today": "USA Today", "wash-post": "Washington Post", "huff-post": "HuffPost",
               "breitbart": "Breitbart", "politico": "Politico", "west-journal": "Western Journal", "western-journal": "Western Journal"}
@@ -118,7 +120,7 @@ def score_split(judgements_path: Path, split_dir: Path, show_errors: bool) -> tu
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--set", choices=("dev", "train", "final", "all"), default="all")
+    parser.add_argument("--set", choices=("dev", "train", "final", "read", "blind", "all"), default="all")
     args = parser.parse_args()
     if args.set in ("dev", "all"):
         print("PolNeAR dev (the rules were written looking at these):")
@@ -129,6 +131,12 @@ def main() -> None:
     if args.set in ("final", "all"):
         print("PolNeAR train, final blind set (scored once, after the rules were frozen):")
         score_split(FINAL, TRAIN, args.show_errors)
+    if args.set in ("read", "all"):
+        print("PolNeAR train, round-7 reading set (judged blind; issue 13's description rules were written reading its misses):")
+        score_split(READ, TRAIN, args.show_errors)
+    if args.set in ("blind", "all"):
+        print("PolNeAR train, round-7 blind set (judged blind, only measured):")
+        score_split(BLIND, TRAIN, args.show_errors and False)  # never print its misses: nobody reads them
 
 
 if __name__ == "__main__":
