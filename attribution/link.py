@@ -717,6 +717,8 @@ TAG_PARTIES: dict[str, str] = _LINK_WORDS["party_state_tags"]["parties"]
 TAG_STATES: dict[str, str] = _LINK_WORDS["party_state_tags"]["states"]
 # "Sen. Marco Rubio (R-Fla.)", "Rubio, R-Fla.,", "Bernie Sanders (I-VT)": party letter and state after a lawmaker's name
 _PARTY_STATE_TAG = re.compile(r",?\s*\(?(?P<party>[RDI])-(?P<state>(?:[A-Z]\.)+[A-Z]?[a-z]*\.?|[A-Z][a-z]+\.?|[A-Z]{2})\b")
+GROUP_COUNTS: dict[str, int] = _LINK_WORDS["group_counts"]
+GROUP_COUNT_OPENERS = frozenset(_LINK_WORDS["group_count_openers"])
 WORK_NAMED_AFTER = 2  # sentences after "a new poll" in which the article names whose poll it is
 EPITHET_SPEAKER_REACH = 6  # sentences back a speaker is still the one "the former ambassador" continues
 PAIR_WINDOW = 6  # "the candidates": the two people of the last six sentences (three missed a pair quoted in turn)
@@ -1436,6 +1438,9 @@ def _resolve_mention(
         return None, "unresolved"  # "those who ...": no one named
     elif len(words) > 1 and words[0] in POSSESSIVE_DETERMINERS:
         return _possessed(text, position, index, sources, skip)
+    counted = _counted_people(words, position, index, skip)
+    if counted is not None:  # "the two", "both men", "all three candidates"
+        return counted, "description"
     kind = mention_kind(mention)
     if kind == "pronoun":
         pronoun = words[0]
@@ -1685,6 +1690,31 @@ def _introduced_body(text: str, position: int, index: ArticleIndex) -> Entity | 
     best = max(later, key=lambda e: len(others & {w.lower().rstrip("s") for w in e.name.split()}))
     # "A bank said ... The Bank of England held rates": the head alone is no evidence; one more word must be shared
     return best if others & {w.lower().rstrip("s") for w in best.name.split()} else None
+
+
+def _counted_people(words: Sequence[str], position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> Entity | None:
+    """"The two", "both men", "all three candidates": that many people named together not long before, else the
+    that many people the last sentences were about. ``None`` when the words are no counted group."""
+    words = [w.strip(".,") for w in words]
+    if not words or words[0] not in GROUP_COUNT_OPENERS or len(words) > 3:
+        return None
+    rest = words[1:]
+    count = GROUP_COUNTS.get(words[0]) if words[0] == "both" else None
+    if rest and rest[0] in GROUP_COUNTS and rest[0] != "both":
+        count, rest = GROUP_COUNTS[rest[0]], rest[1:]
+    if count is None or len(rest) > 1 or (rest and PLURAL_HEADS.get(rest[0], "") not in ("person", None)):
+        return None
+    here = index.sentence_of(position)
+    for together in reversed(index.mentions):
+        group = together.entity
+        if together.position < position and group.type == "group" and here - index.sentence_of(together.position) <= 8:
+            if group.members in (None, "person") and group.name.count(" and ") + 1 == count:
+                return group
+    earlier = index.sentence_starts[here - 1] if 0 < here <= len(index.sentence_starts) else position
+    people = [e for e in index.salient(earlier, skip, window=PAIR_WINDOW) if e.type == "person" and not e.vague and " and " not in e.name]
+    if len(people) < count:
+        return None
+    return Entity(" and ".join(e.name for e in people[:count]), "group", members="person")
 
 
 def _epithet_person(

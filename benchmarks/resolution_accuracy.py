@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -39,10 +40,17 @@ def _norm(name: str) -> str:
     return " ".join(name.split())
 
 
+def _members(group: str) -> set[str]:
+    """The surnames of a group's members: "richard armitage, henry paulson and brent scowcroft" -> their surnames."""
+    return {name.split()[-1] for name in re.split(r",\s*|\s+and\s+", group) if name.split()}
+
+
 def same_entity(found: str | None, judged: str) -> bool:
     if not found:
         return False
     a, b = _norm(found), _norm(judged)
+    if " and " in a and " and " in b:  # a group: the same people in any order ("A and B" = "B and A")
+        return _members(a) == _members(b)
     return a == b or a.split()[-1] == b.split()[-1] or (len(a) > 3 and (a in b or b in a))
 
 

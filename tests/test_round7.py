@@ -61,3 +61,20 @@ def test_a_poll_named_later_in_the_article_is_not_taken_for_an_old_one() -> None
 ])
 def test_documents_known_by_their_producer(text: str, work: str) -> None:
     assert [name for _, _, name in named_works(text)] == [work]
+
+
+@pytest.mark.parametrize(("mention", "expected"), [
+    ("The two", {"Nora Quill", "Peter Hale"}),
+    ("Both men", {"Nora Quill", "Peter Hale"}),
+])
+def test_a_counted_group_is_the_people_the_last_sentences_were_about(mention: str, expected: set[str]) -> None:
+    text = (f"Nora Quill met Peter Hale in Ohio on Monday. Quill spoke first and Hale answered. "
+            f"{mention} said the talks had gone well.")
+    (found,) = resolve(text, [(mention, "said", "the talks had gone well")])
+    assert found.entity is not None and set(found.entity.split(" and ")) == expected
+
+
+def test_a_count_that_does_not_match_is_no_group() -> None:
+    text = "Nora Quill met Peter Hale on Monday. All three said the talks had gone well."
+    (found,) = resolve(text, [("All three", "said", "the talks had gone well")])
+    assert found.entity is None or " and " not in found.entity  # only two people named: no guess at a third
