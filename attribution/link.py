@@ -717,6 +717,11 @@ TAG_PARTIES: dict[str, str] = _LINK_WORDS["party_state_tags"]["parties"]
 TAG_STATES: dict[str, str] = _LINK_WORDS["party_state_tags"]["states"]
 # "Sen. Marco Rubio (R-Fla.)", "Rubio, R-Fla.,", "Bernie Sanders (I-VT)": party letter and state after a lawmaker's name
 _PARTY_STATE_TAG = re.compile(r",?\s*\(?(?P<party>[RDI])-(?P<state>(?:[A-Z]\.)+[A-Z]?[a-z]*\.?|[A-Z][a-z]+\.?|[A-Z]{2})\b")
+PERSON_RELATIVES = frozenset(_LINK_WORDS["person_relatives"])
+APPOSITIVE_REACH = 120  # characters an appositive between a name and "who" may take
+_APPOSITIVE_BEFORE_RELATIVE = re.compile(r",\s+(?:a|an|the)\s+(?P<description>[^,;.!?\"\u201c\u201d()\n]{1,100}?)\s*,?\s*\Z")
+# what may stand between a name and its appositive: nothing, a party-state tag, a nickname in parentheses
+_NAME_TAIL = re.compile(r"\s*(?:\([^()\n]{0,30}\))?\s*")
 GROUP_COUNTS: dict[str, int] = _LINK_WORDS["group_counts"]
 GROUP_COUNT_OPENERS = frozenset(_LINK_WORDS["group_count_openers"])
 WORK_NAMED_AFTER = 2  # sentences after "a new poll" in which the article names whose poll it is
@@ -1158,6 +1163,20 @@ class ArticleIndex:
                 return mention.entity
         return None
 
+    def described_before(self, position: int) -> Entity | None:
+        """The person an appositive right before ``position`` describes: "Harlan Crow, a Texas real estate developer,
+        who", "Gov. C.L. Otter (R-Idaho), an early endorser, who"; not a name inside the appositive ("at Fox News")."""
+        found = _APPOSITIVE_BEFORE_RELATIVE.search(self.text, max(0, position - APPOSITIVE_REACH), position)
+        if found is None or not any(w.islower() for w in found.group("description").split()):
+            return None
+        for mention in reversed(self.mentions):
+            if mention.end <= found.start() and mention.entity.type == "person" and not mention.entity.vague:
+                between = self.text[mention.end : found.start()]
+                if _NAME_TAIL.fullmatch(between):
+                    return mention.entity
+                return None
+        return None
+
     def sentence_of(self, position: int) -> int:
         return bisect.bisect_right(self.sentence_starts, position)
 
@@ -1454,6 +1473,11 @@ def _resolve_mention(
                 return Entity(voice, "person"), "pronoun"
             if pronoun in FIRST_PERSON:
                 return None, "unresolved"
+        if pronoun in PERSON_RELATIVES:
+            # "Robert Mercer, a longtime Club for Growth donor who backs Mr. Cruz": the person the appositive describes
+            described = index.described_before(position)
+            if described is not None:
+                return described, "pronoun"
         if pronoun in RELATIVE_PRONOUNS:
             named = index.just_before(position)  # a relative pronoun is the name it follows
             if named is not None and not named.place:

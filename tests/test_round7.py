@@ -78,3 +78,10 @@ def test_a_count_that_does_not_match_is_no_group() -> None:
     text = "Nora Quill met Peter Hale on Monday. All three said the talks had gone well."
     (found,) = resolve(text, [("All three", "said", "the talks had gone well")])
     assert found.entity is None or " and " not in found.entity  # only two people named: no guess at a third
+
+
+@pytest.mark.parametrize("between", [", a longtime Club for Growth donor", ", a star anchor at Fox News", " (R-Idaho), an early endorser,"])
+def test_who_after_an_appositive_is_the_person_it_describes(between: str) -> None:
+    text = f"Donors included Mark Dalton and Robert Ames{between} who backs the senator, officials said."
+    (found,) = resolve(text, [("who", "backs", "the senator")])
+    assert found.entity == "Robert Ames"
