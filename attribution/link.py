@@ -766,7 +766,7 @@ _AUTHORED_WORK = re.compile(
 
 # 'The survey, conducted by the Public Policy Institute of California,': a document known by who produced it
 _PRODUCED_WORK = re.compile(
-    rf"\b(?P<noun>{_WORK})\b,?\s+(?:(?:{'|'.join(_LINK_WORDS['producing_participles'])})\s+)?(?:jointly\s+)?(?:by|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,3}}?"
+    rf"\b(?P<noun>{_WORK})\b,?\s+(?:{'|'.join(_LINK_WORDS['producing_participles'])})\s+(?:jointly\s+)?by\s+(?:the\s+)?"
     rf"(?P<author>[A-Z][\w.&/\u2019'-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w.&/\u2019'-]*){{0,5}})"
 )
 

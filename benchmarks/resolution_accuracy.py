@@ -1,12 +1,15 @@
 """Source resolution on PolNeAR: pronoun and description sources vs hand judgements.
 
-    python benchmarks/resolution_accuracy.py [--set dev|train|final|all] [--show-errors]
+    python benchmarks/resolution_accuracy.py [--set dev|train|final|read|blind|all] [--show-errors]
 
-Three judgement files in ``tests/data/`` (article name + offsets + the named entity a reader resolves the
+Five judgement files in ``tests/data/`` (article name + offsets + the named entity a reader resolves the
 source to, never the text): ``dev_resolution_judgements.jsonl`` (PolNeAR dev; the rules were written
 while reading its misses), ``train_resolution_judgements.jsonl`` (a first blind set on train articles,
 used to reject rules that only helped dev) and ``final_resolution_judgements.jsonl`` (a second blind set,
-scored once after the rules were frozen). The linker runs on the gold source/cue/content spans, so this
+scored once after the rules were frozen), and round 7's two sets on 150 further train articles, judged blind
+by the guideline in ``docs/source-judging.md``: ``polnear_read_resolution_judgements.jsonl`` (rules were
+written reading its misses) and ``polnear_blind_resolution_judgements.jsonl`` (only measured; its misses are
+never printed). The linker runs on the gold source/cue/content spans, so this
 measures resolution alone. A judged entity counts as found when the linker's entity matches it: same name
 ignoring case and a leading "the", or the same surname for people ("Clinton" = "Hillary Clinton").
 """
@@ -144,7 +147,7 @@ def main() -> None:
         score_split(READ, TRAIN, args.show_errors)
     if args.set in ("blind", "all"):
         print("PolNeAR train, round-7 blind set (judged blind, only measured):")
-        score_split(BLIND, TRAIN, args.show_errors and False)  # never print its misses: nobody reads them
+        score_split(BLIND, TRAIN, show_errors=False)  # never its misses: nobody reads them
 
 
 if __name__ == "__main__":
