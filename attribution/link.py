@@ -12,7 +12,7 @@ import bisect
 import calendar
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -722,6 +722,7 @@ APPOSITIVE_REACH = 120  # characters an appositive between a name and "who" may 
 _APPOSITIVE_BEFORE_RELATIVE = re.compile(r",\s+(?:a|an|the)\s+(?P<description>[^,;.!?\"\u201c\u201d()\n]{1,100}?)\s*,?\s*\Z")
 # what may stand between a name and its appositive: nothing, a party-state tag, a nickname in parentheses
 _NAME_TAIL = re.compile(r"\s*(?:\([^()\n]{0,30}\))?\s*")
+GROUP_REACH = 8  # sentences back a pair named together is still "the two men"
 GROUP_COUNTS: dict[str, int] = _LINK_WORDS["group_counts"]
 GROUP_COUNT_OPENERS = frozenset(_LINK_WORDS["group_count_openers"])
 WORK_NAMED_AFTER = 2  # sentences after "a new poll" in which the article names whose poll it is
@@ -1546,11 +1547,9 @@ def _resolve_mention(
         if head in PLURAL_HEADS:
             # "the two men", "the senators": two named referents mentioned together not long before.
             here = index.sentence_of(position)
-            for together in reversed(index.mentions):
-                group = together.entity
-                if together.position < position and group.type == "group" and here - index.sentence_of(together.position) <= 8:
-                    if PLURAL_HEADS[head] in (None, group.members):
-                        return group, "description"
+            named_together = _group_named_before(position, index, lambda group: PLURAL_HEADS[head] in (None, group.members))
+            if named_together is not None:
+                return named_together, "description"
             if PLURAL_HEADS[head] == "person":
                 # "the two men" with no pair named together: the two people the last sentences were about.
                 earlier = index.sentence_starts[here - 1] if 0 < here <= len(index.sentence_starts) else position
@@ -1716,6 +1715,17 @@ def _introduced_body(text: str, position: int, index: ArticleIndex) -> Entity | 
     return best if others & {w.lower().rstrip("s") for w in best.name.split()} else None
 
 
+def _group_named_before(position: int, index: ArticleIndex, fits: Callable[[Entity], bool]) -> Entity | None:
+    """The last group named together ("Grassley and Leahy") in the eight sentences before ``position`` that fits."""
+    here = index.sentence_of(position)
+    for together in reversed(index.mentions):
+        group = together.entity
+        if together.position < position and group.type == "group" and here - index.sentence_of(together.position) <= GROUP_REACH:
+            if fits(group):
+                return group
+    return None
+
+
 def _counted_people(words: Sequence[str], position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> Entity | None:
     """"The two", "both men", "all three candidates": that many people named together not long before, else the
     that many people the last sentences were about. ``None`` when the words are no counted group."""
@@ -1728,12 +1738,11 @@ def _counted_people(words: Sequence[str], position: int, index: ArticleIndex, sk
         count, rest = GROUP_COUNTS[rest[0]], rest[1:]
     if count is None or len(rest) > 1 or (rest and PLURAL_HEADS.get(rest[0], "") not in ("person", None)):
         return None
+    named_together = _group_named_before(
+        position, index, lambda group: group.members in (None, "person") and group.name.count(" and ") + 1 == count)
+    if named_together is not None:
+        return named_together
     here = index.sentence_of(position)
-    for together in reversed(index.mentions):
-        group = together.entity
-        if together.position < position and group.type == "group" and here - index.sentence_of(together.position) <= 8:
-            if group.members in (None, "person") and group.name.count(" and ") + 1 == count:
-                return group
     earlier = index.sentence_starts[here - 1] if 0 < here <= len(index.sentence_starts) else position
     people = [e for e in index.salient(earlier, skip, window=PAIR_WINDOW) if e.type == "person" and not e.vague and " and " not in e.name]
     if len(people) < count:
