@@ -908,6 +908,7 @@ class ArticleIndex:
         self.namesakes: dict[str, list[Entity]] = {}  # surname -> the people named in full who carry it
         self._organisations: dict[str, bool] = {}  # name -> whether the article treats it as an organisation
         self.last_speaker: tuple[int, Entity] | None = None  # the source resolved last, where it was mentioned
+        self._descriptions: list[tuple[int, str, list[str]]] | None = None  # (position, person, words describing it)
         self._proper: dict[str, bool] = {}  # one word -> whether it stands capitalised after a lower-case word
         self._full_organisations: list[tuple[int, int, Entity]] = []
         self.organisations_by_word: dict[str, Entity] = {}  # "Cairn" -> "Cairn Energy", "Yukos" -> "Yukos"
@@ -1185,28 +1186,32 @@ class ArticleIndex:
         """Per person named before ``position``: the words that describe the name where it stands, parties as
         their party ("Republican presidential nominee Donald Trump", "Trump, the Republican nominee",
         "Sen. Marco Rubio (R-Fla.)" -> republican, florida)."""
+        if self._descriptions is None:  # the mentions are fixed once the index is built: read the text once
+            self._descriptions = [(m.position, m.entity.name, self._words_describing(m)) for m in self.mentions if m.entity.type == "person"]
         context: dict[str, set[str]] = {}
-        for mention in self.mentions:
-            if mention.position >= position or mention.entity.type != "person":
-                continue
-            # Only the words that describe this name: the party word and lower-case words or titles up to it.
-            before = re.findall(r"[\w.\u2019'-]+|[^\w\s]", self.text[max(0, mention.position - QUALIFIER_REACH) : mention.position])
-            described: list[str] = []
-            for word in reversed(before):
-                lower = word.lower().strip(".")
-                if _is_role(word) or lower in HONORIFICS or lower in ROLE_MODIFIERS or lower in QUALIFIER_FILLERS:
-                    described.append(word)  # "presidential nominee", "Gov."
-                    continue
-                if _is_capitalised(word):
-                    described.append(word)  # the capitalised word that opens the description ("Republican", "Indiana")
-                break
-            after = _APPOSITIVE_DESCRIPTION.match(self.text, mention.end)
-            words = [PARTY_QUALIFIERS.get(w.lower(), w.lower()) for w in described + (after.group(1).split() if after else [])]
-            tag = _PARTY_STATE_TAG.match(self.text, mention.end)
-            if tag is not None and tag.group("state").lower().replace(".", "") in TAG_STATES:
-                words += [TAG_PARTIES[tag.group("party").lower()], TAG_STATES[tag.group("state").lower().replace(".", "")]]
-            context.setdefault(mention.entity.name, set()).update(words)
+        for at, name, words in self._descriptions:
+            if at < position:
+                context.setdefault(name, set()).update(words)
         return context
+
+    def _words_describing(self, mention: Mention) -> list[str]:
+        # Only the words that describe this name: the party word and lower-case words or titles up to it.
+        before = re.findall(r"[\w.\u2019'-]+|[^\w\s]", self.text[max(0, mention.position - QUALIFIER_REACH) : mention.position])
+        described: list[str] = []
+        for word in reversed(before):
+            lower = word.lower().strip(".")
+            if _is_role(word) or lower in HONORIFICS or lower in ROLE_MODIFIERS or lower in QUALIFIER_FILLERS:
+                described.append(word)  # "presidential nominee", "Gov."
+                continue
+            if _is_capitalised(word):
+                described.append(word)  # the capitalised word that opens the description ("Republican", "Indiana")
+            break
+        after = _APPOSITIVE_DESCRIPTION.match(self.text, mention.end)
+        words = [PARTY_QUALIFIERS.get(w.lower(), w.lower()) for w in described + (after.group(1).split() if after else [])]
+        tag = _PARTY_STATE_TAG.match(self.text, mention.end)
+        if tag is not None and tag.group("state").lower().replace(".", "") in TAG_STATES:
+            words += [TAG_PARTIES[tag.group("party").lower()], TAG_STATES[tag.group("state").lower().replace(".", "")]]
+        return words
 
     def salient(self, position: int, skip: tuple[int, int] | None = None, window: int = 6) -> list[Entity]:
         """Entities by salience at ``position``: recent, repeated and quoted ones first."""
