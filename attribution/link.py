@@ -719,6 +719,7 @@ TAG_STATES: dict[str, str] = _LINK_WORDS["party_state_tags"]["states"]
 _PARTY_STATE_TAG = re.compile(r",?\s*\(?(?P<party>[RDI])-(?P<state>(?:[A-Z]\.)+[A-Z]?[a-z]*\.?|[A-Z][a-z]+\.?|[A-Z]{2})\b")
 PERSON_RELATIVES = frozenset(_LINK_WORDS["person_relatives"])
 APPOSITIVE_REACH = 120  # characters an appositive between a name and "who" may take
+_DEFINITE_PHRASE_BEFORE = re.compile(r"(?<![\w-])(?P<phrase>(?:the|this|that)\s+(?:[\w\u2019'-]+\s+){0,3}[\w\u2019'-]+)\s*,?\s*\Z", re.IGNORECASE)
 _APPOSITIVE_BEFORE_RELATIVE = re.compile(r",\s+(?:a|an|the)\s+(?P<description>[^,;.!?\"\u201c\u201d()\n]{1,100}?)\s*,?\s*\Z")
 # what may stand between a name and its appositive: nothing, a party-state tag, a nickname in parentheses
 _NAME_TAIL = re.compile(r"\s*(?:\([^()\n]{0,30}\))?\s*")
@@ -788,6 +789,9 @@ def named_works(text: str) -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+# "Ronnie Cameron, an Arkansas poultry magnate who": such an appositive describes a person. (A bare ", who" is
+# no evidence: British pages write "Manchester City, who are ...".)
+_FOLLOWED_BY_WHO = re.compile(r"(?:\s*\([^()\n]{0,30}\))?,\s+(?:a|an)\s+[^,;:.!?()\n]{1,80}?\s+who\b")
 _APPOSITIVE_ROLE = re.compile(  # "Ban Ki-moon, the secretary general", "Mehmet Oz — Ivy League-trained surgeon"
     r"(?:,\s+(?:the|a|an)|\s+[\u2014\u2013-]+\s+(?:the|a|an)?)\s*(?:[\w.\u2019'-]+\s+){0,4}?(?:"
     + "|".join(sorted(PERSON_HEADS | APPOSITIVE_HEADS)) + r")\b"
@@ -1016,7 +1020,7 @@ class ArticleIndex:
             gender = gender_of(entity, honorific)
             # A run of capitalised words is a person only with a known first name, a title or a role
             # ("Ban Ki-moon, the secretary general").
-            role_after = _APPOSITIVE_ROLE.match(text, match.end())
+            role_after = _APPOSITIVE_ROLE.match(text, match.end()) or _FOLLOWED_BY_WHO.match(text, match.end())
             if len(words) == 2 and words[0] in KNIGHT_TITLE_WORDS:  # "Sir Howard": the knight named in full, if any
                 knight = self.knighted.get(words[1].lower())
                 found.append((start, match.end(), knight or entity))
@@ -1165,14 +1169,15 @@ class ArticleIndex:
                 return mention.entity
         return None
 
-    def described_before(self, position: int) -> Entity | None:
-        """The person an appositive right before ``position`` describes: "Harlan Crow, a Texas real estate developer,
-        who", "Gov. C.L. Otter (R-Idaho), an early endorser, who"; not a name inside the appositive ("at Fox News")."""
+    def described_before(self, position: int, person: bool = True) -> Entity | None:
+        """The person (or, for "that" and "which", the body or place) an appositive right before ``position``
+        describes: "Harlan Crow, a Texas real estate developer, who", "Gov. C.L. Otter (R-Idaho), an early endorser,
+        who", "Mississippi, a former Confederate state ... that"; not a name inside the appositive ("at Fox News")."""
         found = _APPOSITIVE_BEFORE_RELATIVE.search(self.text, max(0, position - APPOSITIVE_REACH), position)
         if found is None or not any(w.islower() for w in found.group("description").split()):
             return None
         for mention in reversed(self.mentions):
-            if mention.end <= found.start() and mention.entity.type == "person" and not mention.entity.vague:
+            if mention.end <= found.start() and (mention.entity.type == "person") == person and not mention.entity.vague:
                 between = self.text[mention.end : found.start()]
                 if _NAME_TAIL.fullmatch(between):
                     return mention.entity
@@ -1439,6 +1444,9 @@ def _resolve_mention(
         listed = _listed_members(position + members.end(), position + len(mention), index)
         if listed is not None:
             return listed, "named"
+    in_apposition = _appositive_names(mention, position, index)
+    if in_apposition is not None:  # "A former Republican presidential candidate -- John McCain, who lost ... --"
+        return in_apposition, "named"
     possessor = _POSSESSOR.match(clean_mention(mention))
     if possessor and _place_description(clean_mention(mention).lower().split()):
         possessor = None  # "The UK's biggest mortgage lender" speaks for the lender, not the UK
@@ -1479,15 +1487,20 @@ def _resolve_mention(
                 return Entity(voice, "person"), "pronoun"
             if pronoun in FIRST_PERSON:
                 return None, "unresolved"
-        if pronoun in PERSON_RELATIVES:
+        if pronoun in RELATIVE_PRONOUNS:
             # "Robert Mercer, a longtime Club for Growth donor who backs Mr. Cruz": the person the appositive describes
-            described = index.described_before(position)
+            described = index.described_before(position, person=pronoun in PERSON_RELATIVES)
             if described is not None:
                 return described, "pronoun"
-        if pronoun in RELATIVE_PRONOUNS:
             named = index.just_before(position)  # a relative pronoun is the name it follows
             if named is not None and not named.place:
                 return named, "pronoun"
+            phrase = _DEFINITE_PHRASE_BEFORE.search(index.text, max(0, position - APPOSITIVE_REACH), position)
+            if phrase is not None and mention_kind(phrase.group("phrase")) == "description":
+                # "the group, whose members ...": the relative pronoun is the description it follows
+                return _resolve_mention(phrase.group("phrase"), phrase.start("phrase"), index, sources, skip)
+            if pronoun not in PERSON_PRONOUNS:
+                return None, "unresolved"  # "a key email in 2014 that ...": no one the article names
         if pronoun in PERSON_PRONOUNS:
             pool = index.salient(position, skip)
             last = index.last_speaker
@@ -1701,6 +1714,40 @@ def _listed_members(start: int, end: int, index: ArticleIndex) -> Entity | None:
     return Entity(" and ".join(e.name for e in entities), "group", members=kinds.pop() if len(kinds) == 1 else None)
 
 
+_APPOSITION = re.compile(r"(?:,|\s+(?:--|[-\u2013\u2014\u2015]))\s+")
+_APPOSITION_END = re.compile(r"\s+(?:--|[-\u2013\u2014\u2015])|,\s+(?:" + "|".join(_LINK_WORDS["relative_clause_words"]) + r")\b|\Z")
+_LIST_GLUE = re.compile(r"(?:\s*\([^()\n]{0,30}\)?)?\s*(?:,|,?\s+and)?\s*(?:(?:former|then|the)\s+)?(?:[A-Z][\w.'-]*\.\s+)?")
+
+
+def _appositive_names(mention: str, position: int, index: ArticleIndex) -> Entity | None:
+    """The people a description gives by name in apposition: "A former Republican presidential candidate -- John
+    McCain, who lost ... --", "The three constitutional scholars - Mr. Tribe, Ms. Epstein and Mr. Amar -",
+    "her primary opponents, Sen. Bernie Sanders (I-Vt.) and former Maryland Gov. Martin O'Malley,". Only when the
+    description opens in lower case or with a determiner and the names fill the apposition."""
+    words = mention.split()
+    if not words or not (words[0].islower() or words[0].lower() in DETERMINERS | POSSESSIVE_DETERMINERS | _OTHER_WORDS):
+        return None
+    opening = _APPOSITION.search(mention)
+    if opening is None or any(position <= m.position < position + opening.start() and m.entity.type == "person" for m in index.mentions):
+        return None  # "Tony Blair, the prime minister": the name comes first
+    start = position + opening.end()
+    stop = position + _APPOSITION_END.search(mention, opening.end()).start()
+    inside = [m for m in index.mentions if start <= m.position < stop and m.end <= stop + 1 and m.entity.type == "person" and not m.entity.vague]
+    named: list[Mention] = []
+    cursor = start
+    for found in inside:  # the names must follow one another, joined by commas or "and" (a title may go between)
+        if found.position < cursor:
+            continue
+        if not _LIST_GLUE.fullmatch(index.text, cursor, found.position):
+            return None
+        named.append(found)
+        cursor = found.end
+    if not named or not _LIST_GLUE.fullmatch(index.text, cursor, stop):
+        return None
+    people = list({m.entity.name: m.entity for m in named}.values())
+    return people[0] if len(people) == 1 else Entity(" and ".join(e.name for e in people), "group", members="person")
+
+
 def _introduced_body(text: str, position: int, index: ArticleIndex) -> Entity | None:
     """"A federal appeals court ruled Friday ...": a news lead describes a body the article names further down
     ("the U.S. Court of Appeals for the Sixth Circuit"); the first later name that carries the head word, the
@@ -1847,6 +1894,7 @@ def _office_before(text: str, start: int) -> str | None:
 
 
 POSSESSIVE_DETERMINERS = set(_LINK_WORDS["possessive_determiners"])
+_OTHER_WORDS = frozenset({"another", "other"})  # "Another Connecticut former lawmaker, Sen. Joe Lieberman (I-Conn.),"
 _POSSESSIVE_TO_PRONOUN = dict(_LINK_WORDS["possessive_to_pronoun"])
 
 

@@ -108,11 +108,15 @@ def score_split(judgements_path: Path, split_dir: Path, show_errors: bool) -> tu
             continue
         result = results[judged["article"]]
         found = None
+        overlapping = None  # a judge's span may run a dash or a comma past the gold span: the span it overlaps
         for sentence in result.sentences:  # type: ignore[attr-defined]
             for attribution in sentence.attributions:
                 source = attribution.source
                 if source is not None and source.start <= judged["start"] < source.end + 1 and judged["end"] <= source.end + 1:
                     found = attribution.entity
+                elif source is not None and source.start < judged["end"] and judged["start"] < source.end:
+                    overlapping = attribution.entity
+        found = found or overlapping
         kind = judged["kind"]
         ok = same_entity(found, judged["entity"])
         tally[(kind, "total")] += 1
