@@ -1495,10 +1495,10 @@ def _resolve_mention(
             named = index.just_before(position)  # a relative pronoun is the name it follows
             if named is not None and not named.place:
                 return named, "pronoun"
-            phrase = _DEFINITE_PHRASE_BEFORE.search(index.text, max(0, position - APPOSITIVE_REACH), position)
-            if phrase is not None and mention_kind(phrase.group("phrase")) == "description":
+            antecedent = _DEFINITE_PHRASE_BEFORE.search(index.text, max(0, position - APPOSITIVE_REACH), position)
+            if antecedent is not None and mention_kind(antecedent.group("phrase")) == "description":
                 # "the group, whose members ...": the relative pronoun is the description it follows
-                return _resolve_mention(phrase.group("phrase"), phrase.start("phrase"), index, sources, skip)
+                return _resolve_mention(antecedent.group("phrase"), antecedent.start("phrase"), index, sources, skip)
             if pronoun not in PERSON_PRONOUNS:
                 return None, "unresolved"  # "a key email in 2014 that ...": no one the article names
         if pronoun in PERSON_PRONOUNS:
@@ -1731,7 +1731,8 @@ def _appositive_names(mention: str, position: int, index: ArticleIndex) -> Entit
     if opening is None or any(position <= m.position < position + opening.start() and m.entity.type == "person" for m in index.mentions):
         return None  # "Tony Blair, the prime minister": the name comes first
     start = position + opening.end()
-    stop = position + _APPOSITION_END.search(mention, opening.end()).start()
+    closing = _APPOSITION_END.search(mention, opening.end())  # always found: the pattern ends with \Z
+    stop = position + (closing.start() if closing is not None else len(mention))
     inside = [m for m in index.mentions if start <= m.position < stop and m.end <= stop + 1 and m.entity.type == "person" and not m.entity.vague]
     named: list[Mention] = []
     cursor = start
