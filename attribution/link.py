@@ -72,6 +72,7 @@ GROUP_NOUNS |= set(_ROLES["group_nouns"])
 ROLE_WORDS |= set(_ROLES["role_words"])
 VAGUE_SINGULAR = set(_LINK_WORDS["vague_singular"]) | set(_ROLES["vague_singular"])
 GO_BETWEEN_HEADS = frozenset(_LINK_WORDS["go_between_heads"])
+ISSUED_DOCUMENTS = frozenset(_LINK_WORDS["issued_documents"])
 # The short word lists single rules read (see the keys' names in link_words.json).
 ANONYMOUS_PHRASE_WORDS = frozenset(_LINK_WORDS["anonymous_phrase_words"])  # "Many of them", "Other"
 QUANTIFIERS_BEFORE_PREPOSITION = frozenset(_LINK_WORDS["quantifiers_before_preposition"])  # "Few in Westminster"
@@ -610,6 +611,8 @@ def mention_kind(mention: str) -> str:
     if text in PRONOUNS and not (len(cleaned) > 1 and cleaned.isupper()):
         return "pronoun"
     words = text.split()
+    if len(words) == 2 and words[0] in DEFINITE_DETERMINERS and words[1] in ISSUED_DOCUMENTS:
+        return "description"  # "the memo", "the email": whoever issued it
     if words and words[0] in DEFINITE_DETERMINERS and normalize_role(text) in OFFICES:
         return "description"  # "the Tory leader", "The Prime Minister"
     if len(words) >= 4 and words[0] == "the" and words[1] in PERSON_HEADS and words[2] == "of" and _is_capitalised(mention.split()[3]):
@@ -726,6 +729,13 @@ _NAME_TAIL = re.compile(r"\s*(?:\([^()\n]{0,30}\))?\s*")
 GROUP_REACH = 8  # sentences back a pair named together is still "the two men"
 GROUP_COUNTS: dict[str, int] = _LINK_WORDS["group_counts"]
 GROUP_COUNT_OPENERS = frozenset(_LINK_WORDS["group_count_openers"])
+PREPOSITIONS_BEFORE_NAME = frozenset(_LINK_WORDS["prepositions_before_name"])  # "At Google, a spokesman said"
+ISSUER_REACH = 3  # sentences back in which "the statement" may find whoever issued it
+CAMPAIGN = "campaign"
+_THE = re.compile(r"^[Tt]he\s+")
+_IN_A_DOCUMENT = re.compile(r"\b[Ii]n\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}\Z")  # "In a statement, X said"
+_DOCUMENT_OWNER = re.compile(r"(?P<owner>[A-Z][\w-]+)(?:'s|\u2019s)?\s+(?P<campaign>campaign\s+)?\Z")  # "a Clinton campaign memo"
+_CAMPAIGN_OF = re.compile(r"(?:'s|\u2019s)?\s+campaign\b")
 WORK_NAMED_AFTER = 2  # sentences after "a new poll" in which the article names whose poll it is
 EPITHET_SPEAKER_REACH = 6  # sentences back a speaker is still the one "the former ambassador" continues
 PAIR_WINDOW = 6  # "the candidates": the two people of the last six sentences (three missed a pair quoted in turn)
@@ -1187,6 +1197,12 @@ class ArticleIndex:
     def sentence_of(self, position: int) -> int:
         return bisect.bisect_right(self.sentence_starts, position)
 
+    def sentence_span(self, sentence: int) -> tuple[int, int]:
+        """Where sentence number ``sentence`` (as ``sentence_of`` counts) starts and ends."""
+        opening = self.sentence_starts[sentence - 1] if sentence > 0 else 0
+        closing = self.sentence_starts[sentence] if sentence < len(self.sentence_starts) else len(self.text)
+        return opening, closing
+
     def described_with(self, position: int) -> dict[str, set[str]]:
         """Per person named before ``position``: the words that describe the name where it stands, parties as
         their party ("Republican presidential nominee Donald Trump", "Trump, the Republican nominee",
@@ -1471,6 +1487,10 @@ def _resolve_mention(
         return None, "unresolved"  # "those who ...": no one named
     elif len(words) > 1 and words[0] in POSSESSIVE_DETERMINERS:
         return _possessed(text, position, index, sources, skip)
+    if len(words) > 1 and words[0] in INDEFINITE_ARTICLES and words[-1] not in GO_BETWEEN_HEADS:
+        appositive = _named_before_appositive(position, index)
+        if appositive is not None:  # "Our Principles PAC, a group set up to ...": the appositive is that name
+            return appositive, "description"
     counted = _counted_people(words, position, index, skip)
     if counted is not None:  # "the two", "both men", "all three candidates"
         return counted, "description"
@@ -1551,6 +1571,16 @@ def _resolve_mention(
                 return Entity(text[0].upper() + text[1:], *classify(text)), "named"
         heads = [w.strip(".,") for w in words if w.strip(".,") in DESCRIPTION_HEADS]
         head = heads[-1] if heads else words[-1]
+        if words[0] in DEFINITE_DETERMINERS and len(words) == 2 and (words[1] in ISSUED_DOCUMENTS or words[1] == CAMPAIGN):
+            issuer = _issuer(words[1], position, index)
+            if issuer is None and words[1] == CAMPAIGN:  # "the campaign" of the person the last sentences are about
+                salient = next(iter(index.salient(position, skip)), None)
+                if salient is not None and salient.type == "person" and not salient.vague:
+                    issuer = Entity(f"{salient.name.split()[-1]} campaign", "organization")
+            if issuer is not None:  # "the statement" after "Gowdy said in a statement"; "the campaign"
+                return issuer, "description"
+            if words[1] in ISSUED_DOCUMENTS:  # "The advert described ...": nobody said to issue it; the document
+                return Entity(text[0].upper() + text[1:], "document"), "named"
         if head in WORK_NOUNS:  # "the film": the last film the article names, by title or author
             end = position + len(mention)  # "The survey, conducted by X," names its own producer
             work = next((name for at, kind, name in reversed(index.works) if at < end and kind == WORK_NOUNS[head]), None)
@@ -1559,6 +1589,9 @@ def _resolve_mention(
                 reach = index.sentence_of(position) + WORK_NAMED_AFTER
                 work = next((name for at, kind, name in index.works if at >= end and index.sentence_of(at) <= reach and kind == WORK_NOUNS[head]), None)
             if work is not None:
+                producer, _, noun = work.partition(" ")
+                if producer in index.acronyms and noun:  # "The PPIC poll": the Public Policy Institute of California's
+                    work = f"{index.acronyms[producer].name} {noun}"
                 return Entity(work, "document"), "description"
         # Most recent first; sources were added to the index where they were quoted.
         candidates = list(index.before(position, skip)) + list(reversed(sources))
@@ -1638,6 +1671,8 @@ def _resolve_mention(
         return (knight, "alias") if knight is not None else (entity, "named")
     if entity.name in index.acronyms:
         return index.acronyms[entity.name], "alias"
+    if len(name_words) == 2 and name_words[0] in index.acronyms and name_words[1].lower() in WORK_NOUNS:
+        return Entity(f"{index.acronyms[name_words[0]].name} {name_words[1]}", "document"), "named"  # "The PPIC poll", as written
     if len(name_words) == 1:
         person = index.person_by_surname(name_words[0])
         if person is not None:
@@ -1747,6 +1782,77 @@ def _appositive_names(mention: str, position: int, index: ArticleIndex) -> Entit
         return None
     people = list({m.entity.name: m.entity for m in named}.values())
     return people[0] if len(people) == 1 else Entity(" and ".join(e.name for e in people), "group", members="person")
+
+
+def _named_before_appositive(position: int, index: ArticleIndex) -> Entity | None:
+    """The name an indefinite description at ``position`` stands in apposition to: "Conservative Solutions, [a super
+    PAC]"; not a place, and not a name a preposition brings in ("At Google, a spokesman": someone new)."""
+    named = index.just_before(position)
+    if named is None or named.place or named.vague or "," not in index.text[max(0, position - 3) : position]:
+        return None
+    mention = next(m for m in reversed(index.mentions) if m.entity is named)
+    before = index.text[max(0, mention.position - 12) : mention.position].split()
+    if before and before[-1].lower() in PREPOSITIONS_BEFORE_NAME:
+        return None
+    return named
+
+
+def _issuer(noun: str, position: int, index: ArticleIndex) -> Entity | None:
+    """Who issued the document ``noun`` names, from the last sentences that speak of one: 'Gowdy said in a
+    statement' -> Gowdy, 'the Holocaust Museum issued a statement' -> the museum, 'a Clinton campaign memo' or
+    'Clinton's campaign sent out an email' -> the Clinton campaign; where the article has not spoken of one before,
+    the subject of the sentence before ('Fox News confirmed that ... According to the statement'). For ``noun``
+    "campaign", whose campaign the article last spoke of. None where those sentences name no one."""
+    here = index.sentence_of(position)
+    spoken_of = list(re.finditer(rf"\b{re.escape(noun)}s?\b", index.text[:position], re.IGNORECASE))
+    for spoken in reversed(spoken_of):
+        sentence = index.sentence_of(spoken.start())
+        if here - sentence > ISSUER_REACH:
+            return None
+        opening, closing = index.sentence_span(sentence)
+        owner = _DOCUMENT_OWNER.search(index.text, opening, spoken.start())
+        person = None
+        if owner is not None:  # a surname the article gives a person, in full or alone ("Clinton")
+            person = index.person_by_surname(owner.group("owner")) or next(
+                (m.entity for m in index.mentions if m.entity.type == "person" and m.entity.name.split()[-1] == owner.group("owner")), None)
+        if owner is not None and person is not None:  # "a Clinton campaign memo", "Gowdy's statement"
+            return Entity(f"{person.name.split()[-1]} campaign", "organization") if owner.group("campaign") or noun == CAMPAIGN else person
+        speakers = [m for m in index.mentions if opening <= m.position < closing and _may_issue(m)]
+        resolved = [m for m in speakers if m.position <= spoken.start() < m.end]
+        if resolved and noun != CAMPAIGN:  # an earlier "the statement" a speaker was already found for
+            return resolved[-1].entity
+        written = [m for m in speakers if _THE.sub("", index.text[m.position : m.end])[:1].isupper()]  # a name, not a description resolved
+        before = [m for m in written if m.end <= spoken.start()]
+        if not before and noun != CAMPAIGN and _IN_A_DOCUMENT.search(index.text, opening, spoken.start()):
+            # "In a statement announcing the pick, the Association of Flight Attendants called": the subject after it
+            before = [m for m in written if m.position > spoken.end() and "," in index.text[spoken.end() : m.position]][:1]
+        if not before:
+            continue
+        named = before[-1]
+        between = index.text[named.end : spoken.start()]
+        if named.entity.type == "person" and _CAMPAIGN_OF.match(between):  # "Clinton's campaign sent out an email"
+            return Entity(f"{named.entity.name.split()[-1]} campaign", "organization")
+        if noun == CAMPAIGN:  # "the campaign" is a person's campaign, never a body's
+            return Entity(f"{named.entity.name.split()[-1]} campaign", "organization") if named.entity.type == "person" and between.strip() in ("'s", "\u2019s", "") else None
+        return named.entity
+    # The first the article says of it, if it takes it as known ("According to the statement") in a sentence that
+    # names no one: the subject of the sentence before.
+    first = spoken_of[0].start() if spoken_of else position + len("the ")
+    sentence = index.sentence_of(first)
+    opening, closing = index.sentence_span(sentence)
+    if noun == CAMPAIGN or sentence == 0 or not re.search(r"\bthe\s+\Z", index.text[max(0, first - 5) : first], re.IGNORECASE):
+        return None
+    if any(opening <= m.position < closing and _may_issue(m) for m in index.mentions):
+        return None
+    previous, _ = index.sentence_span(sentence - 1)
+    subject = [m for m in index.mentions if previous <= m.position < opening and _may_issue(m) and index.opens_sentence(m.position)]
+    return subject[0].entity if subject else None
+
+
+def _may_issue(mention: Mention) -> bool:
+    """A named person or body, where the article names it, not in what someone said."""
+    entity = mention.entity
+    return mention.reported is None and entity.type in ("person", "organization", "government", "media") and not entity.vague and not entity.place
 
 
 def _introduced_body(text: str, position: int, index: ArticleIndex) -> Entity | None:

@@ -178,12 +178,20 @@ def normalize_name(name: str) -> str:
     return " ".join(words)
 
 
+def _spelled_out(name: str) -> set[str]:
+    """``name`` with a run of its words written as their initials: "world economic forum report" is also "wef
+    report", the same speaker as a judge who wrote the acronym the article uses."""
+    words = name.split()
+    return {" ".join(words[:i] + ["".join(w[0] for w in words[i:j])] + words[j:])
+            for i in range(len(words)) for j in range(i + 2, len(words) + 1)}
+
+
 def names_speaker(found: str | None, gold: GoldStatement) -> bool:
     if not found:
         return False
     name = normalize_name(found)
     forms = {normalize_name(gold.speaker), *(normalize_name(a) for a in gold.aliases)}
-    if name in forms:
+    if name in forms or _spelled_out(name) & forms:
         return True
     full = normalize_name(gold.speaker).split()
     if not gold.vague and len(full) > 1 and name == full[-1]:  # "Blair" for Tony Blair

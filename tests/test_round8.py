@@ -65,3 +65,71 @@ def test_a_name_that_opens_the_span_keeps_its_own_reading() -> None:
     text = "Tony Blair, the prime minister, said the plan was right."
     (found,) = resolve(text, [("Tony Blair, the prime minister,", "said", "the plan was right")])
     assert found.entity == "Tony Blair"
+
+
+def test_the_statement_speaks_for_whoever_issued_it() -> None:
+    text = ('"We have made big gains," Walter Brandt said in a statement. Brandt gave no details. '
+            "The statement gave a partial look at the work.")
+    (found,) = resolve(text, [("The statement", "gave", "a partial look at the work")])
+    assert found.entity == "Walter Brandt"
+
+
+def test_a_body_that_issued_a_statement_is_its_speaker() -> None:
+    text = ("Days later, the Harbour Heritage Foundation issued a statement of concern. Recalling the past, the statement urged "
+            "calm.")
+    (found,) = resolve(text, [("the statement", "urged", "calm")])
+    assert found.entity == "Harbour Heritage Foundation"
+
+
+def test_a_campaign_memo_speaks_for_the_campaign() -> None:
+    text = ('Hillary Clinton lost the state. A Clinton campaign memo was released as the polls closed. '
+            '"We feel very good about our prospects," the memo stated.')
+    (found,) = resolve(text, [("the memo", "stated", "We feel very good about our prospects")])
+    assert found.entity == "Clinton campaign"
+
+
+def test_a_statement_nobody_is_said_to_have_issued_stays_the_document() -> None:
+    text = ("Fans have pitched in to pay for the advert, which ran on Monday. "
+            'The advert described the show as a "cultural icon".')
+    (found,) = resolve(text, [("The advert", "described", 'the show as a "cultural icon"')])
+    assert found.entity == "The advert"
+
+
+def test_the_statement_of_an_unnamed_party_is_never_the_paper_named_before() -> None:
+    text = ('Mr Kruger was quoted in the Guardian newspaper saying: "We plan cuts." In a statement, the party said the '
+            'comment had been taken out of context. "He supports the policies," said the statement.')
+    (found,) = resolve(text, [("the statement", "said", '"He supports the policies,"')])
+    assert found.entity != "Guardian newspaper" and found.entity != "Kruger"
+
+
+def test_a_poll_known_by_its_producers_initials_is_the_producers() -> None:
+    text = ("The Coastal Policy Institute of Oregon (CPIO) polled voters in May. The CPIO poll shows a close race. "
+            "According to the poll, turnout will be low.")
+    named, described = resolve(text, [("The CPIO poll", "shows", "a close race"), ("the poll", "According to", "turnout will be low")])
+    assert named.entity == described.entity == "Coastal Policy Institute of Oregon poll"
+
+
+def test_an_indefinite_description_after_a_name_and_a_comma_is_that_name() -> None:
+    text = ("Funds went to the Harbour Growth Club, a group set up to highlight his past positions, took in $4.8 million. "
+            "At Harbour Bank, a spokesman said the loan was sound.")
+    group, spokesman = resolve(text, [("a group", "set up to highlight", "his past positions"),
+                                      ("a spokesman", "said", "the loan was sound")])
+    assert group.entity == "Harbour Growth Club"
+    assert spokesman.entity != "Harbour Bank"  # "At Harbour Bank": someone new, not the bank's name in apposition
+
+
+def test_the_statement_scorer_takes_a_name_spelled_out_for_the_acronym_a_judge_wrote() -> None:
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "statement_correctness.py"
+    spec = importlib.util.spec_from_file_location("statement_correctness", path)
+    assert spec is not None and spec.loader is not None
+    scorer = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = scorer  # its dataclasses look their module up
+    spec.loader.exec_module(scorer)
+    gold = scorer.GoldStatement(1, "bbc-1", "the EU", (), False, "claim", ((0, 5),), False)
+    assert scorer.names_speaker("European Union", gold)
+    assert not scorer.names_speaker("European Commission", gold)
+    assert not scorer.names_speaker("Eastern Union Bank", gold)
