@@ -631,7 +631,8 @@ def mention_kind(mention: str) -> str:
         capitalised = [w for w in clean_mention(mention).split()[1:] if _is_capitalised(w)]
         party = " ".join(capitalised).lower()
         of_a_party = words[-1] in PERSON_HEADS and bool(capitalised) and (
-            party in PARTIES or party in ROLE_SYNONYMS or _qualifiers(capitalised) is not None)  # "the GOP nominee", "the Indiana governor"
+            party in PARTIES or party in ROLE_SYNONYMS or _qualifiers(capitalised) is not None  # "the GOP nominee", "the Indiana governor"
+            or all(w.lower() in NATIONALITIES for w in capitalised))  # "the French president"
         if heads and len(words) <= 4 and (not capitalised or of_a_party):
             return "description"
     return "named"
@@ -772,7 +773,7 @@ _ENTITLED_WORK = re.compile(
 # 'a recent Reuters survey of voter lists': a document known by its author
 _AUTHORED_WORK = re.compile(
     rf"\b(?i:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?P<author>[A-Z][\w.&/\u2019'-]*(?:\s+[A-Z][\w.&/\u2019'-]*){{0,4}})"
-    rf"\s+(?:[a-z][\w-]*\s+)?(?P<noun>{_WORK})\b"  # "the latest Reuters/Ipsos opinion poll"
+    rf"\s+(?:[a-z][\w-]*\s+)?(?P<noun>{_WORK}|Poll|Survey)\b(?!\s+[A-Z])"  # "the latest Reuters/Ipsos opinion poll", "a Morning Consult Poll"
 )
 
 
@@ -1917,9 +1918,13 @@ def _epithet_person(
     "the 25-year-old". A go-between ("the Lib Dem spokesman", "the aide") is someone else, left unnamed."""
     if words[0] not in DEFINITE_DETERMINERS or _head_word(text) in GO_BETWEEN_HEADS:
         return None
-    if any(_is_capitalised(w) for w in text.split()[1:]):
-        # "the GOP nominee", "the Veritas leader": only someone the article describes so (_qualified_person), no guess
+    capitalised = [w for w in text.split()[1:] if _is_capitalised(w)]
+    if capitalised and _qualifiers(capitalised) is None and not all(w.lower() in NATIONALITIES for w in capitalised):
+        # "the Veritas leader": only someone the article describes so (_qualified_person), no guess; a nationality,
+        # party or state ("the French president") is checked against what the article says of the person
         return None
+    if any(w.endswith(("'", "'s", "\u2019s", "\u2019")) for w in words):
+        return None  # "the Iraqi families' lawyer" speaks for others: not the person they are about
     last = index.last_speaker
     if last is not None and last[0] < position and index.sentence_of(position) - index.sentence_of(last[0]) <= EPITHET_SPEAKER_REACH:
         # '"...," Bolton said. The former ambassador also discussed ...': the one just quoted, before anyone he named

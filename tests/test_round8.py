@@ -133,3 +133,23 @@ def test_the_statement_scorer_takes_a_name_spelled_out_for_the_acronym_a_judge_w
     assert scorer.names_speaker("European Union", gold)
     assert not scorer.names_speaker("European Commission", gold)
     assert not scorer.names_speaker("Eastern Union Bank", gold)
+
+
+def test_a_nationality_epithet_is_the_person_of_that_nation_just_named() -> None:
+    text = "President Obama had a talk this week with Francois Hollande. The French president expressed his condolences."
+    (found,) = resolve(text, [("The French president", "expressed", "his condolences")])
+    assert found.entity == "Francois Hollande"
+
+
+def test_a_lawyer_for_others_is_not_the_person_they_are_about() -> None:
+    text = 'Baha Mousa died in custody in 2003. "It was a failure," the Iraqi families\' lawyer said.'
+    (found,) = resolve(text, [("the Iraqi families' lawyer", "said", '"It was a failure,"')])
+    assert found.entity != "Baha Mousa"
+
+
+def test_a_pollsters_capitalised_poll_is_the_poll_a_new_poll_means() -> None:
+    text = ("Trump does better against Clinton, according to a new poll. With Bloomberg in the race, a Harbour Consult "
+            "Poll found that he would draw votes. Clinton had 36 percent, according to the results.")
+    new, results = resolve(text, [("a new poll", "according to", "Trump does better against Clinton"),
+                                  ("the results", "according to", "Clinton had 36 percent")])
+    assert new.entity == results.entity == "Harbour Consult poll"
