@@ -686,8 +686,10 @@ _NAME_TOKEN = r"(?:(?:" + "|".join(_LINK_WORDS["dotted_titles"]) + r")\.|[A-Z]\.
 _NAME_RUN = re.compile(
     rf"\b{_NAME_TOKEN}(?:\s+(?:(?:{'|'.join(_LINK_WORDS['name_joiners'])})(?:\s+the)?\s+|(?:{'|'.join(_LINK_WORDS['name_particles'])})\s+)?{_NAME_TOKEN})+"
 )
-_CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'-]+\b")
-_TITLED = re.compile(r"\b(?:" + "|".join(SURNAME_TITLES) + r")\.?\s+([A-Z][\w'-]+)")
+# One capitalised word, an apostrophe inside it ("O'Rourke") but not a possessive after it ("Sanders's role" is Sanders)
+_ONE_NAME_WORD = r"[A-Z](?:[\w-]|'(?!s\b))+"
+_CAPITALISED_WORD = re.compile(rf"\b{_ONE_NAME_WORD}")
+_TITLED = re.compile(r"\b(?:" + "|".join(SURNAME_TITLES) + rf")\.?\s+({_ONE_NAME_WORD})")
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 NOT_ORGANISATIONS = set(_LINK_WORDS["not_organisations"])
 FEMALE_NAMES = frozenset(_FIRST_NAMES["female"])
@@ -712,6 +714,9 @@ _OPINION_FRAME = re.compile(
     + "|".join(f.replace(" ", r"\s+") for f in _LINK_WORDS["opinion_frames"]["frames"]) + r")\s+(?:[a-z][\w-]*\s+)*$"
 )
 REPORTED_WEIGHT = 0.5
+OWNER_WEIGHT = 0.25  # a name that only says whose someone is ("Sylvester Stallone's ex-wife Brigitte Nielsen")
+OWNER_REACH = 40  # characters between such a possessive and the name it introduces
+_ROLE_GAP = re.compile(r"(?:\s+[\w-]+){1,4}\s+")  # "'s ex-wife ", "'s Bayern counterpart ": words only, no punctuation
 RECENT_BODY_WINDOW = 2  # "the network": a body of this or the last two sentences first
 LEAD_SENTENCES = 2  # "A federal appeals court ruled ...": the headline and the first sentence describe, later ones name
 QUALIFIER_REACH = 40  # characters before a name where "Republican", "GOP", "Indiana" may describe that person
@@ -971,6 +976,11 @@ class ArticleIndex:
         was tried in round 5 and rejected: it cost three pronouns on the PolNeAR train and final sets.)"""
         sentence = self.sentence_of(position)
         start = self.sentence_starts[sentence - 1] if sentence > 0 else 0
+        end = next((b for a, b, _ in found if a == position), position)
+        if self.text.startswith(("'s", "\u2019s"), end) and any(
+            e.type == "person" and end < a <= end + OWNER_REACH and _ROLE_GAP.fullmatch(self.text, end + 2, a) for a, _, e in found
+        ):
+            return OWNER_WEIGHT  # "Wenger's Bayern counterpart Felix Magath": the sentence is about Magath
         if _OPINION_FRAME.fullmatch(self.text, start, position) is not None:
             # "But for Allen Weiner, a research director at Gartner, the future of search is ...": the sentence
             # is his view, and "he said" after it is his, however often someone else spoke before.
@@ -1532,6 +1542,9 @@ def _resolve_mention(
                 # 'A spokesman for the UK Film Council said: "..." He added: ...': the unnamed speaker of the sentence
                 # before carries on; a name elsewhere in the article is no better guess.
                 return last[1], "pronoun"
+            carried = _quotation_carried_on(pronoun, position, index, skip)
+            if carried is not None:
+                return carried, "pronoun"
         elif pronoun in ("it", "its") and index.last_speaker is not None and index.unmarked_name(index.last_speaker[1]) and (
             index.sentence_of(position) - index.sentence_of(index.last_speaker[0]) <= 1
         ):  # '"...," said Seagate. "...," it said.': the one-word speaker nothing marks as a person is a body
@@ -1783,6 +1796,26 @@ def _appositive_names(mention: str, position: int, index: ArticleIndex) -> Entit
         return None
     people = list({m.entity.name: m.entity for m in named}.values())
     return people[0] if len(people) == 1 else Entity(" and ".join(e.name for e in people), "group", members="person")
+
+
+def _quotation_carried_on(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> Entity | None:
+    """'Gov. Phil Bryant said he expects an appeal. "... I am disappointed Judge Reeves did not ...," he said': a
+    quotation that opens right after someone spoke, before anyone else is named, carries on what that person said;
+    the names inside it are who the speaker talks about."""
+    last = index.last_speaker
+    if skip is None or last is None or not last[0] < skip[0] < position:
+        return None
+    speaker = last[1]
+    if speaker.type != "person" or speaker.vague or " and " in speaker.name or not _pronoun_fits(pronoun, speaker, index.gender.get(speaker.name)):
+        return None
+    if index.unmarked_name(speaker):
+        return None  # a capitalised word nothing marks as a person ("European")
+    if index.sentence_of(skip[0]) - index.sentence_of(last[0]) > 1:
+        return None
+    speaker_end = next((m.end for m in index.mentions if m.position == last[0]), last[0])
+    between = [m for m in index.mentions if speaker_end <= m.position < skip[0] and m.entity.type == "person" and m.reported is None
+               and m.entity.name != speaker.name]
+    return None if between else speaker
 
 
 def _named_before_appositive(position: int, index: ArticleIndex) -> Entity | None:

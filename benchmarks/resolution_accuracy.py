@@ -1,6 +1,6 @@
 """Source resolution on PolNeAR: pronoun and description sources vs hand judgements.
 
-    python benchmarks/resolution_accuracy.py [--set dev|train|final|read|blind|all] [--show-errors]
+    python benchmarks/resolution_accuracy.py [--set dev|train|final|read|read2|blind|all] [--show-errors]
 
 Five judgement files in ``tests/data/`` (article name + offsets + the named entity a reader resolves the
 source to, never the text): ``dev_resolution_judgements.jsonl`` (PolNeAR dev; the rules were written
@@ -9,7 +9,8 @@ used to reject rules that only helped dev) and ``final_resolution_judgements.jso
 scored once after the rules were frozen), and round 7's two sets on 150 further train articles, judged blind
 by the guideline in ``docs/source-judging.md``: ``polnear_read_resolution_judgements.jsonl`` (rules were
 written reading its misses) and ``polnear_blind_resolution_judgements.jsonl`` (only measured; its misses are
-never printed). The linker runs on the gold source/cue/content spans, so this
+never printed), and round 8's ``polnear_read2_resolution_judgements.jsonl`` (75 more train articles, judged blind
+by the same guideline; round 8's rules were written reading its misses). The linker runs on the gold source/cue/content spans, so this
 measures resolution alone. A judged entity counts as found when the linker's entity matches it: same name
 ignoring case and a leading "the", or the same surname for people ("Clinton" = "Hillary Clinton").
 """
@@ -31,6 +32,7 @@ HELD_OUT = ROOT / "tests" / "data" / "train_resolution_judgements.jsonl"
 FINAL = ROOT / "tests" / "data" / "final_resolution_judgements.jsonl"
 READ = ROOT / "tests" / "data" / "polnear_read_resolution_judgements.jsonl"
 BLIND = ROOT / "tests" / "data" / "polnear_blind_resolution_judgements.jsonl"
+READ2 = ROOT / "tests" / "data" / "polnear_read2_resolution_judgements.jsonl"
 TRAIN = ROOT.parent / "shared" / "data" / "polnear" / "train"
 PUBLISHERS = {"nyt": "New York Times", "usa-today": "USA Today", "wash-post": "Washington Post", "huff-post": "HuffPost",
               "breitbart": "Breitbart", "politico": "Politico", "west-journal": "Western Journal", "western-journal": "Western Journal"}
@@ -135,7 +137,7 @@ def score_split(judgements_path: Path, split_dir: Path, show_errors: bool) -> tu
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--set", choices=("dev", "train", "final", "read", "blind", "all"), default="all")
+    parser.add_argument("--set", choices=("dev", "train", "final", "read", "read2", "blind", "all"), default="all")
     args = parser.parse_args()
     if args.set in ("dev", "all"):
         print("PolNeAR dev (the rules were written looking at these):")
@@ -149,6 +151,9 @@ def main() -> None:
     if args.set in ("read", "all"):
         print("PolNeAR train, round-7 reading set (judged blind; issue 13's description rules were written reading its misses):")
         score_split(READ, TRAIN, args.show_errors)
+    if args.set in ("read2", "all"):
+        print("PolNeAR train, round-8 reading set (judged blind by the same guideline; round 8's rules were written reading its misses):")
+        score_split(READ2, TRAIN, args.show_errors)
     if args.set in ("blind", "all"):
         print("PolNeAR train, round-7 blind set (judged blind, only measured):")
         score_split(BLIND, TRAIN, show_errors=False)  # never its misses: nobody reads them
