@@ -64,6 +64,7 @@ NATIONALITIES = frozenset(_ROLES["nationalities"])
 PARTY_ADJECTIVES = frozenset(_ROLES["party_adjectives"])
 
 PRONOUNS = dict(_LINK_WORDS["pronouns"])
+DOTTED_TITLES = frozenset(_LINK_WORDS["dotted_titles"])  # "Sen.", "Gov.": abbreviated titles before a name
 HONORIFICS = set(_LINK_WORDS["honorifics"])
 # Words that make a name a job title ("spokesperson John Kirby"); lower-cased, full stops removed.
 ROLE_WORDS = set(_LINK_WORDS["role_words"])
@@ -496,12 +497,15 @@ def parse_named(mention: str) -> Entity:
         joint -= 1
     if run >= 1 and joint >= 2 and words[joint].lower() in AFFILIATION_PREPOSITIONS:
         name_words = words[:joint]
+        title = None
+        if len(name_words) == 3 and name_words[0].rstrip(".") in DOTTED_TITLES:
+            title, name_words = name_words[0], name_words[1:]  # "Sen. Marco Rubio of Florida"
         known = name_words[0].lower() in FIRST_NAMES
         # an unknown first name too ("Rhian Beynon of the JCWI"), when neither word names a role, a body or a place
         unknown = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES or w.isupper() for w in name_words)
         if len(name_words) == 2 and all(_is_capitalised(w) for w in name_words) and (known or unknown):
             body = " ".join(words[len(words) - run :])
-            return Entity(" ".join(name_words), "person", False, None, body)
+            return Entity(" ".join(name_words), "person", False, title, body)
     if run and before and before[-1] in ORGANISATION_DESCRIPTORS and before[-1] not in (w.lower() for w in words[len(words) - run :]):
         # "US agrochemical giant Monsanto", "UK-based bank Standard Chartered": the body, described
         body = " ".join(words[len(words) - run :])
@@ -728,10 +732,15 @@ TAG_STATES: dict[str, str] = _LINK_WORDS["party_state_tags"]["states"]
 _PARTY_STATE_TAG = re.compile(r",?\s*\(?(?P<party>[RDI])-(?P<state>(?:[A-Z]\.)+[A-Z]?[a-z]*\.?|[A-Z][a-z]+\.?|[A-Z]{2})\b")
 PERSON_RELATIVES = frozenset(_LINK_WORDS["person_relatives"])
 APPOSITIVE_REACH = 120  # characters an appositive between a name and "who" may take
+RELATIVE_GAP = 16  # characters a party tag and punctuation may take between a name and its relative pronoun
+_RELATIVE_GAP = re.compile(r"(?:\s*\([^()\n]{0,12}\))?\s*(?:,|\(|[-\u2013\u2014]{1,2})?\s*")
+_PLACE_OF = re.compile(r"\s+(?:of|from)\s+")
+_FIRST_NAME_LAST = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\Z")  # two plain capitalised words close the run
 _DEFINITE_PHRASE_BEFORE = re.compile(r"(?<![\w-])(?P<phrase>(?:the|this|that)\s+(?:[\w\u2019'-]+\s+){0,3}[\w\u2019'-]+)\s*,?\s*\Z", re.IGNORECASE)
 _APPOSITIVE_BEFORE_RELATIVE = re.compile(r",\s+(?:a|an|the)\s+(?P<description>[^,;.!?\"\u201c\u201d()\n]{1,100}?)\s*,?\s*\Z")
 # what may stand between a name and its appositive: nothing, a party-state tag, a nickname in parentheses
-_NAME_TAIL = re.compile(r"\s*(?:\([^()\n]{0,30}\))?\s*")
+# What may stand between a name and its appositive: a party tag, "of California" ("Sen. Dianne Feinstein of California,")
+_NAME_TAIL = re.compile(r"\s*(?:\([^()\n]{0,30}\))?\s*(?:(?:of|from)\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?\s*)?")
 GROUP_REACH = 8  # sentences back a pair named together is still "the two men"
 GROUP_COUNTS: dict[str, int] = _LINK_WORDS["group_counts"]
 GROUP_COUNT_OPENERS = frozenset(_LINK_WORDS["group_count_openers"])
@@ -1183,11 +1192,22 @@ class ArticleIndex:
         bisect.insort(self.mentions, Mention(position, entity, weight, end), key=lambda m: m.position)
 
 
-    def just_before(self, position: int) -> Entity | None:
-        """The entity named right before a relative pronoun: "UKIP spokesman, who said" -> UKIP spokesman."""
+    def just_before(self, position: int, person: bool = False) -> Entity | None:
+        """The entity named right before a relative pronoun: "UKIP spokesman, who said" -> UKIP spokesman; "Ted Cruz
+        (whose job ...", "Emanuel - who ...", a party tag between ("Marco Rubio (R-Fla.), all of whom"). Only a person
+        for ``person`` ("the ranking Democrat on the Senate Intelligence Committee, who" is no committee)."""
         for mention in reversed(self.mentions):
-            if 0 <= position - mention.end <= 3 and not self.text[mention.end : position].strip(", "):
-                return mention.entity
+            if mention.end > position or position - mention.end > RELATIVE_GAP:
+                continue
+            if not _RELATIVE_GAP.fullmatch(self.text, mention.end, position):
+                continue
+            entity = mention.entity
+            if entity.place:  # "Sen. Marco Rubio of Florida, who": the person the place follows
+                owner = next((m for m in reversed(self.mentions) if m.end <= mention.position), None)
+                if owner is not None and _PLACE_OF.fullmatch(self.text, owner.end, mention.position) and owner.entity.type == "person":
+                    return owner.entity
+            if not person or entity.type in ("person", "group") or (entity.type == "organization" and _FIRST_NAME_LAST.search(entity.name)):
+                return entity  # "... Committeeman Curly Haugland, who": a run that ends in what reads as a name
         return None
 
     def described_before(self, position: int, person: bool = True) -> Entity | None:
@@ -1483,6 +1503,9 @@ def _resolve_mention(
         possessor = None  # "the chancellor's friend ... Charlie Whelan" is Charlie Whelan; "The film's producer Robbie Stamp"
     if possessor:  # "the agency's mammoth bureaucracy" speaks for the agency
         mention = possessor.group(1)
+    if _OF_WHOM.match(clean_mention(mention)):  # "both of whom", "all of whom": the names listed right before
+        listed = _listed_before(position, index)
+        return (listed, "pronoun") if listed is not None else (None, "unresolved")
     text = clean_mention(_RELATIVE_CLAUSE.sub("", clean_mention(mention)) or mention)
     mention = text  # "The Tory leader, who ..." is "The Tory leader"
     words = text.lower().split()
@@ -1523,7 +1546,7 @@ def _resolve_mention(
             described = index.described_before(position, person=pronoun in PERSON_RELATIVES)
             if described is not None:
                 return described, "pronoun"
-            named = index.just_before(position)  # a relative pronoun is the name it follows
+            named = index.just_before(position, person=pronoun in PERSON_RELATIVES)  # a relative pronoun is the name it follows
             if named is not None and not named.place:
                 return named, "pronoun"
             antecedent = _DEFINITE_PHRASE_BEFORE.search(index.text, max(0, position - APPOSITIVE_REACH), position)
@@ -1816,6 +1839,30 @@ def _quotation_carried_on(pronoun: str, position: int, index: ArticleIndex, skip
     between = [m for m in index.mentions if speaker_end <= m.position < skip[0] and m.entity.type == "person" and m.reported is None
                and m.entity.name != speaker.name]
     return None if between else speaker
+
+
+_OF_WHOM = re.compile(r"(?i:all|both|each|most|many|some|several|none|two|three|four)\s+of\s+(?:whom|which)\b")
+
+
+def _listed_before(position: int, index: ArticleIndex) -> Entity | None:
+    """The names listed right before ``position`` ("Sens. Robert Menendez (D-N.J.) and Marco Rubio (R-Fla.), both of
+    whom"): one, or all of them as a group."""
+    before = [m for m in index.mentions if m.end <= position and m.entity.type != "group" and not m.entity.place]
+    if not before or not _RELATIVE_GAP.fullmatch(index.text, before[-1].end, position):
+        return None
+    listed = [before[-1]]
+    for mention in reversed(before[:-1]):
+        if mention.end <= listed[-1].position and _LIST_GLUE.fullmatch(index.text, mention.end, listed[-1].position):
+            listed.append(mention)
+        elif mention.end > listed[-1].position:
+            continue  # a shorter mention inside the one already listed
+        else:
+            break
+    entities = list({m.entity.name: m.entity for m in reversed(listed)}.values())
+    if len(entities) == 1:
+        return entities[0]
+    kinds = {e.type for e in entities}
+    return Entity(" and ".join(e.name for e in entities), "group", members=kinds.pop() if len(kinds) == 1 else None)
 
 
 def _named_before_appositive(position: int, index: ArticleIndex) -> Entity | None:

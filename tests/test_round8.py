@@ -153,3 +153,26 @@ def test_a_pollsters_capitalised_poll_is_the_poll_a_new_poll_means() -> None:
     new, results = resolve(text, [("a new poll", "according to", "Trump does better against Clinton"),
                                   ("the results", "according to", "Clinton had 36 percent")])
     assert new.entity == results.entity == "Harbour Consult poll"
+
+
+def test_who_after_a_senator_of_a_state_is_the_senator() -> None:
+    text = ("The inquiry provided fodder to candidates such as Sen. Marco Ruiz of Florida, who mused that it was over. "
+            "It was backed by Sen. Diane Feld of California, the ranking Democrat on the Senate Intelligence Committee, "
+            "who said none of it was secret.")
+    mused, said = resolve(text, [("who", "mused", "that it was over"), ("who", "said", "none of it was secret")])
+    assert mused.entity == "Marco Ruiz"
+    assert said.entity == "Diane Feld"  # not the committee the appositive names
+
+
+def test_who_after_a_dash_or_a_bracket_is_the_name_before_it() -> None:
+    text = "Mayor Rahm Emanuel - who abruptly fired the chief - said so. He thanked Ted Cruz (whose job was to know) for it."
+    fired, job = resolve(text, [("who", "abruptly fired", "the chief"), ("whose", "job was", "to know")])
+    assert fired.entity == "Rahm Emanuel"
+    assert job.entity == "Ted Cruz"
+
+
+def test_all_of_whom_is_the_people_listed_before_it() -> None:
+    text = ("Corker teamed up with Sens. Robert Menendez (D-N.J.) and Marco Ruiz (R-Fla.), both of whom opposed the "
+            "Iran deal last summer.")
+    (found,) = resolve(text, [("both of whom", "opposed", "the Iran deal")])
+    assert found.entity == "Robert Menendez and Marco Ruiz"
