@@ -671,6 +671,19 @@ def _alternatives(words: Sequence[str]) -> str:
     return "(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)) + ")"
 
 
+def strong_organisation_evidence(text: str, name: str) -> bool:
+    """What only a body has: "Morgan Stanley's shares", "Morgan Stanley CEO", "Morgan Stanley, which", "Marsh Inc"
+    (not "rival X" or "side X", which may be a person's)."""
+    named = re.escape(name)
+    pattern = (
+        rf"\b{named}['\u2019]s\s+{_alternatives(_EVIDENCE['owned_after'])}\b"
+        rf"|\b{named},\s+which\b"
+        rf"|\b{named}\s+{_alternatives(_EVIDENCE['after'])}\b"
+        rf"|\b{named}\s+{_alternatives(_EVIDENCE['suffixes'])}\b"
+    )
+    return re.search(pattern, text) is not None
+
+
 def organisation_evidence(text: str, name: str) -> bool:
     """Whether the article treats a capitalised name nobody's first name, title or role marks as a person
     as an organisation: "Cairn's shares", "shares in Yukos", "Swedish firm Electrolux", "Yukos, which",
@@ -1059,7 +1072,13 @@ class ArticleIndex:
             before = text[:start].split()[-1:]
             described = bool(before) and before[0].lower().strip(",") in PERSON_HEADS | LEADING_DESCRIPTORS  # "Rock star Ozzy Osbourne"
             unisex = words[0].lower() in UNISEX_NAMES  # a first name that tells no gender ("Morgan Freeman")
-            if len(words) >= 2 and (gender or unisex or entity.role or honorific in HONORIFICS or role_after or surname_titled or described):
+            marked = bool(entity.role or honorific in HONORIFICS or role_after or surname_titled or described)
+            if len(words) >= 2 and (gender or unisex) and not marked and strong_organisation_evidence(text, entity.name):
+                # "Morgan Stanley analysts", "Harlan Brooks CEO John Stumpf": a first name alone is no match for what
+                # the article says of a body
+                found.append((start, match.end(), Entity(entity.name, "organization")))
+                continue
+            if len(words) >= 2 and (gender or unisex or marked):
                 entity.role = entity.role or _office_before(text, start)
                 if honorific in KNIGHT_TITLES:
                     self.knighted.setdefault(words[0].lower(), entity)
@@ -1800,8 +1819,11 @@ def _appositive_names(mention: str, position: int, index: ArticleIndex) -> Entit
     if not words or not (words[0].islower() or words[0].lower() in DETERMINERS | POSSESSIVE_DETERMINERS | _OTHER_WORDS):
         return None
     opening = _APPOSITION.search(mention)
-    if opening is None or any(position <= m.position < position + opening.start() and m.entity.type == "person" for m in index.mentions):
-        return None  # "Tony Blair, the prime minister": the name comes first
+    if opening is None or any(
+        m.entity.type == "person" and (m.position == position or position <= m.position < position + opening.start() <= m.end + 1)
+        for m in index.mentions
+    ):
+        return None  # "Tony Blair, the prime minister": the name comes first ("Another Clinton ally, Tom Vilsack" is Vilsack)
     start = position + opening.end()
     closing = _APPOSITION_END.search(mention, opening.end())  # always found: the pattern ends with \Z
     stop = position + (closing.start() if closing is not None else len(mention))

@@ -176,3 +176,14 @@ def test_all_of_whom_is_the_people_listed_before_it() -> None:
             "Iran deal last summer.")
     (found,) = resolve(text, [("both of whom", "opposed", "the Iran deal")])
     assert found.entity == "Robert Menendez and Marco Ruiz"
+
+
+def test_census_first_names_tell_she_from_he() -> None:
+    text = "Dianne Feld leads the rebels. Randy Evans disagreed. Even if the vote fails, she can still cause trouble."
+    (found,) = resolve(text, [("she", "can still cause", "trouble")])
+    assert found.entity == "Dianne Feld"
+
+
+def test_a_first_name_is_no_match_for_what_only_a_body_has() -> None:
+    index = ArticleIndex("Morgan Stanley's shares fell. Morgan Stanley said profits were down.", [0, 29])
+    assert {m.entity.type for m in index.mentions if m.entity.name == "Morgan Stanley"} == {"organization"}
