@@ -179,9 +179,9 @@ def test_all_of_whom_is_the_people_listed_before_it() -> None:
 
 
 def test_census_first_names_tell_she_from_he() -> None:
-    text = "Dianne Feld leads the rebels. Randy Evans disagreed. Even if the vote fails, she can still cause trouble."
+    text = "Joni Feld leads the rebels. Marco Evans disagreed. Even if the vote fails, she can still cause trouble."
     (found,) = resolve(text, [("she", "can still cause", "trouble")])
-    assert found.entity == "Dianne Feld"
+    assert found.entity == "Joni Feld"
 
 
 def test_a_first_name_is_no_match_for_what_only_a_body_has() -> None:
