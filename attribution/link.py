@@ -1787,6 +1787,15 @@ def _qualified_person(
     return None
 
 
+def _one_or_group(listed: Sequence[Mention]) -> Entity:
+    """The one entity the mentions name, or all of them, in order, as a group ("A and B")."""
+    entities = list({m.entity.name: m.entity for m in listed}.values())
+    if len(entities) == 1:
+        return entities[0]
+    kinds = {e.type for e in entities}
+    return Entity(" and ".join(e.name for e in entities), "group", members=kinds.pop() if len(kinds) == 1 else None)
+
+
 def _listed_members(start: int, end: int, index: ArticleIndex) -> Entity | None:
     """The named bodies or people listed after "which include" (between ``start`` and ``end``): one, or all of
     them as a group; none when the list does not open with a name."""
@@ -1798,11 +1807,7 @@ def _listed_members(start: int, end: int, index: ArticleIndex) -> Entity | None:
     for mention in inside:  # "PIRG" inside "U.S. PIRG Education Fund" is no second member
         if not listed or mention.position >= listed[-1].end:
             listed.append(mention)
-    entities = list({m.entity.name: m.entity for m in listed}.values())
-    if len(entities) == 1:
-        return entities[0]
-    kinds = {e.type for e in entities}
-    return Entity(" and ".join(e.name for e in entities), "group", members=kinds.pop() if len(kinds) == 1 else None)
+    return _one_or_group(listed)
 
 
 _APPOSITION = re.compile(r"(?:,|\s+(?:--|[-\u2013\u2014\u2015]))\s+")
@@ -1839,8 +1844,7 @@ def _appositive_names(mention: str, position: int, index: ArticleIndex) -> Entit
         cursor = found.end
     if not named or not _LIST_GLUE.fullmatch(index.text, cursor, stop):
         return None
-    people = list({m.entity.name: m.entity for m in named}.values())
-    return people[0] if len(people) == 1 else Entity(" and ".join(e.name for e in people), "group", members="person")
+    return _one_or_group(named)
 
 
 def _quotation_carried_on(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> Entity | None:
@@ -1880,11 +1884,7 @@ def _listed_before(position: int, index: ArticleIndex) -> Entity | None:
             continue  # a shorter mention inside the one already listed
         else:
             break
-    entities = list({m.entity.name: m.entity for m in reversed(listed)}.values())
-    if len(entities) == 1:
-        return entities[0]
-    kinds = {e.type for e in entities}
-    return Entity(" and ".join(e.name for e in entities), "group", members=kinds.pop() if len(kinds) == 1 else None)
+    return _one_or_group(list(reversed(listed)))
 
 
 def _named_before_appositive(position: int, index: ArticleIndex) -> Entity | None:
