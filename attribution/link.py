@@ -1587,6 +1587,11 @@ def _resolve_mention(
             carried = _quotation_carried_on(pronoun, position, index, skip)
             if carried is not None:
                 return carried, "pronoun"
+            earlier = _same_pronoun_before(pronoun, position, index, skip)
+            if earlier is not None:
+                # "He visited Netanyahu in Israel, where he also met reporters": the subject "he" of the sentence
+                # (no source, so never resolved) is who this "he" is
+                return _resolve_mention(index.text[earlier : earlier + len(pronoun)], earlier, index, sources, None)
         elif pronoun in ("it", "its") and index.last_speaker is not None and index.unmarked_name(index.last_speaker[1]) and (
             index.sentence_of(position) - index.sentence_of(index.last_speaker[0]) <= 1
         ):  # '"...," said Seagate. "...," it said.': the one-word speaker nothing marks as a person is a body
@@ -1847,6 +1852,21 @@ def _appositive_names(mention: str, position: int, index: ArticleIndex) -> Entit
     return _one_or_group(named)
 
 
+def _same_pronoun_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> int | None:
+    """Where the same subject pronoun ("he", "she") opens the sentence of ``position``, before it and outside any
+    quotation and any source already resolved there: that pronoun, to resolve in its place."""
+    if pronoun not in SUBJECT_PRONOUNS:
+        return None
+    opening, _ = index.sentence_span(index.sentence_of(position))
+    found = _SENTENCE_OPENING_PRONOUN.match(index.text, opening, position)
+    if found is None or found.group("pronoun").lower() != pronoun or found.start("pronoun") >= position:
+        return None
+    at = found.start("pronoun")
+    if any(m.position == at for m in index.mentions) or (skip is not None and skip[0] <= at < skip[1]):
+        return None  # a source there was resolved already (its entity is in the index) or it is inside a quote
+    return at
+
+
 def _quotation_carried_on(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> Entity | None:
     """'Gov. Phil Bryant said he expects an appeal. "... I am disappointed Judge Reeves did not ...," he said': a
     quotation that opens right after someone spoke, before anyone else is named, carries on what that person said;
@@ -1867,6 +1887,8 @@ def _quotation_carried_on(pronoun: str, position: int, index: ArticleIndex, skip
     return None if between else speaker
 
 
+SUBJECT_PRONOUNS = frozenset({"he", "she"})
+_SENTENCE_OPENING_PRONOUN = re.compile(r"\s*(?:(?:But|And|Yet|So|Still|Now|Then|Later|Earlier|Instead|Meanwhile),?\s+)?(?P<pronoun>[Hh]e|[Ss]he)\b")
 _OF_WHOM = re.compile(r"(?i:all|both|each|most|many|some|several|none|two|three|four)\s+of\s+(?:whom|which)\b")
 
 

@@ -187,3 +187,9 @@ def test_census_first_names_tell_she_from_he() -> None:
 def test_a_first_name_is_no_match_for_what_only_a_body_has() -> None:
     index = ArticleIndex("Morgan Stanley's shares fell. Morgan Stanley said profits were down.", [0, 29])
     assert {m.entity.type for m in index.mentions if m.entity.name == "Morgan Stanley"} == {"organization"}
+
+
+def test_a_later_he_is_the_he_that_opens_its_sentence() -> None:
+    text = "Paul Ryder flew abroad. He visited Prime Minister Benjamin Netanyahu in Israel, where he also met reporters."
+    (found,) = resolve(text, [("he", "also met", "reporters")])
+    assert found.entity == "Paul Ryder"
