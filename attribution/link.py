@@ -287,6 +287,7 @@ def trim_name(text: str) -> str:
     text = re.sub(r"\s*\([^)]*$", "", text) or text
     text = re.sub(r"\s+\([A-Z]{2,6}\)(?=$|,)", "", text) or text  # "The Open Society Institute (OSI)": its acronym
     text = _TRAILING_CONJUNCTION.sub("", text) or text  # "Tony Blair and" (the span stopped mid-pair)
+    text = re.sub(r"^.*\s+but\s+(?=\S)", "", text) or text  # "A key election issue but critics": the clause after "but" speaks
     text = _SPOKEN_OF.sub(r"\1", text) or text  # "Estelle Morris of the findings"
     text = _SCENE.sub("", text) or text  # "Mervyn Davies at a London press"
     on_where = re.match(r"^((?:[A-Z][\w'\u2019-]+\s+){1,2}[A-Z][\w'\u2019-]+)\s+on\s+(?:the\s+)?[A-Z].*$", text)

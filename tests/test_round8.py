@@ -193,3 +193,10 @@ def test_a_later_he_is_the_he_that_opens_its_sentence() -> None:
     text = "Paul Ryder flew abroad. He visited Prime Minister Benjamin Netanyahu in Israel, where he also met reporters."
     (found,) = resolve(text, [("he", "also met", "reporters")])
     assert found.entity == "Paul Ryder"
+
+
+def test_a_source_span_that_runs_over_but_keeps_the_speaker_after_it() -> None:
+    from attribution.link import trim_name
+
+    assert trim_name("A key election issue but critics") == "critics"
+    assert trim_name("Marks and Spencer") == "Marks and Spencer"
