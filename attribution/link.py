@@ -836,7 +836,11 @@ _APPOSITIVE_ROLE = re.compile(  # "Ban Ki-moon, the secretary general", "Mehmet 
     + "|".join(sorted(PERSON_HEADS | APPOSITIVE_HEADS)) + r")\b"
 )
 _SIGNATURE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.\u2019'-]*[ \t]+){1,3}[A-Z][\w\u2019'-]*|@\w+)\.?(?:[;,][^\n]{0,40})?[ \t]*$")
-_CONJOINED_GAP = re.compile(r"(?:,[^.;\n]{0,60},)?\s+(?:" + "|".join(_LINK_WORDS["pair_conjunctions"]) + r")\s+(?:the\s+)?$")
+# "Mexico and the United States", "Sen. Marco Rubio and former Gov. Jeb Bush", "Robert Menendez (D-N.J.) and Joe Manchin"
+_CONJOINED_GAP = re.compile(
+    r"(?:\s*\([^()\n]{0,12}\))?(?:,[^.;\n]{0,60},)?\s+(?:" + "|".join(_LINK_WORDS["pair_conjunctions"])
+    + r")\s+(?:the\s+)?(?:(?:former|then|fellow)\s+)?(?:[A-Z][a-z]{1,4}\.\s+)?$"
+)
 
 
 SENTENCE_OPENERS = frozenset(_LINK_WORDS["clause_openers"]) | NAME_OPENERS

@@ -200,3 +200,9 @@ def test_a_source_span_that_runs_over_but_keeps_the_speaker_after_it() -> None:
 
     assert trim_name("A key election issue but critics") == "critics"
     assert trim_name("Marks and Spencer") == "Marks and Spencer"
+
+
+def test_two_titled_people_named_together_are_they() -> None:
+    text = "Sen. Marco Ruiz and former Gov. Jeb Bauer share more than their Miami ties. They also enjoy the same shows."
+    (found,) = resolve(text, [("They", "also enjoy", "the same shows")])
+    assert found.entity == "Marco Ruiz and Jeb Bauer"
