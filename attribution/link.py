@@ -58,6 +58,8 @@ NAME_OPENERS = frozenset(_ROLES["sentence_openers"])
 WEEKDAYS = frozenset(_ROLES["weekdays"])
 PREPOSITIONS = frozenset(_ROLES["prepositions"])
 PARTIES = frozenset(_ROLES["parties"])
+PARTY_NAMES: dict[str, str] = _ROLES["party_names"]  # "the Tories", "Conservatives" -> "Conservative Party"
+PARTY_WORDS = frozenset({p for p in PARTIES if " " not in p} | set(_LINK_WORDS["party_plurals"]))  # one-word party names
 ROLE_MODIFIERS = frozenset(_ROLES["role_modifiers"])
 POSTNOMINALS = frozenset(_ROLES["postnominals"])
 NATIONALITIES = frozenset(_ROLES["nationalities"])
@@ -1150,6 +1152,8 @@ class ArticleIndex:
                 found.append((at, match.end(), person))
             elif word.lower() in PLACES and not any(a <= at < b for a, b in covered):
                 found.append((at, match.end(), Entity(word, "government", place=place_kind(word))))
+            elif word.lower() in PARTY_WORDS and not any(a <= at < b for a, b in covered):
+                found.append((at, match.end(), Entity(word, *classify(word))))  # "the Democrats ... they", "Labour ... it"
             elif not any(a <= at < b for a, b in covered) and not re.match(r"\s+[A-Z]", text[match.end() :]) and self._single_organisation(word):
                 # "Cairn" after "Cairn Energy": the body named in full, else the body by its one name ("Yukos")
                 full = next((e for _, _, e in self._full_organisations if e.name.split()[0] == word), None)
@@ -1408,6 +1412,7 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
             span = (attribution.source.start, attribution.source.end)
             if span not in resolved:  # one mention, one referent: "..., he claimed, saying he ..." is one "he"
                 entity, resolution = _resolve_mention(attribution.source.text, attribution.source.start, index, sources, skip)
+                entity = _party_by_its_name(entity)
                 named_next = _named_in_next_sentence(entity, attribution.source, index)
                 if named_next is not None:
                     entity, resolution = named_next, "description"
@@ -1441,6 +1446,14 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
 
 
 NAMED_NEXT_SENTENCES = 3  # the headline (when it is a sentence of its own), the lead and the one after it
+
+
+def _party_by_its_name(entity: Entity | None) -> Entity | None:
+    """One party, one source: "the Tories", "Conservatives" and "the Conservative Party" are the Conservative Party."""
+    if entity is None:
+        return None
+    name = PARTY_NAMES.get(re.sub(r"^the\s+", "", entity.name.lower()))
+    return replace(entity, name=name, type="organization", vague=False) if name else entity
 
 
 def _named_in_next_sentence(entity: Entity | None, mention: TextSpan, index: ArticleIndex) -> Entity | None:

@@ -68,6 +68,8 @@ SETS = {
 }
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame", "rev", "professor", "prof"}
 ARTICLES = {"the", "a", "an"}
+# The party names the store keeps one party under (attribution/data/roles.json): the same speaker however written.
+PARTY_NAMES: dict[str, str] = json.loads((ROOT / "attribution" / "data" / "roles.json").read_text(encoding="utf-8"))["party_names"]
 CONFIDENCE_BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0001)
 
 
@@ -175,7 +177,9 @@ def normalize_name(name: str) -> str:
     words = name.lower().replace("\u2019", "'").replace(".", "").replace("'s ", " ").split()
     while words and (words[0] in ARTICLES or words[0] in TITLES):
         words = words[1:]
-    return " ".join(words)
+    joined = " ".join(words)
+    # one party by any of its names ("the Tories" = "the Conservatives" = "Conservative Party"), as the store keeps it
+    return PARTY_NAMES.get(joined, joined).lower()
 
 
 def _spelled_out(name: str) -> set[str]:

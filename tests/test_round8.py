@@ -206,3 +206,17 @@ def test_two_titled_people_named_together_are_they() -> None:
     text = "Sen. Marco Ruiz and former Gov. Jeb Bauer share more than their Miami ties. They also enjoy the same shows."
     (found,) = resolve(text, [("They", "also enjoy", "the same shows")])
     assert found.entity == "Marco Ruiz and Jeb Bauer"
+
+
+def test_one_party_is_one_source_whatever_it_is_called() -> None:
+    text = "The Tories said the plan failed. The Conservatives said it again. Labour said it would win."
+    found = resolve(text, [("The Tories", "said", "the plan failed"), ("The Conservatives", "said", "it again"),
+                           ("Labour", "said", "it would win")])
+    assert [a.entity for a in found] == ["Conservative Party", "Conservative Party", "Labour Party"]
+    assert all(a.entity_type == "organization" and not a.vague for a in found)
+
+
+def test_the_democrats_are_who_they_are_in_the_same_sentence() -> None:
+    text = "Meanwhile, on the home front today, the Democrats are acting as though they want to lose the election."
+    (found,) = resolve(text, [("they", "want", "to lose the election")])
+    assert found.entity == "Democrats"
