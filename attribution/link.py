@@ -12,6 +12,7 @@ import bisect
 import calendar
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -59,6 +60,10 @@ WEEKDAYS = frozenset(_ROLES["weekdays"])
 PREPOSITIONS = frozenset(_ROLES["prepositions"])
 PARTIES = frozenset(_ROLES["parties"])
 PARTY_NAMES: dict[str, str] = _ROLES["party_names"]  # "the Tories", "Conservatives" -> "Conservative Party"
+PARTY_WORDS_NAMED: dict[str, str] = _ROLES["party_words"]  # "Tory leader" names the Conservative Party
+_PARTY_WORD = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w.title()) for w in PARTY_WORDS_NAMED), key=len, reverse=True)) + r"|GOP|UKIP|SNP|BNP)\b")
+PARTY_HEAD = "party"
+PARTY_REACH = 3  # sentences back in which "the party" looks for the party named
 PARTY_WORDS = frozenset({p for p in PARTIES if " " not in p} | set(_LINK_WORDS["party_plurals"]))  # one-word party names
 ROLE_MODIFIERS = frozenset(_ROLES["role_modifiers"])
 POSTNOMINALS = frozenset(_ROLES["postnominals"])
@@ -1448,6 +1453,21 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
 NAMED_NEXT_SENTENCES = 3  # the headline (when it is a sentence of its own), the lead and the one after it
 
 
+def _party_meant(position: int, index: ArticleIndex) -> Entity | None:
+    """The party the sentences before ``position`` name ("Tory candidate quits ... Tory leader Michael Howard ...
+    the party said"): the one named most in the last three sentences, else in the article so far; none on a tie."""
+    here = index.sentence_of(position)
+    for reach in (PARTY_REACH, here):
+        opening, _ = index.sentence_span(max(0, here - reach))
+        named = Counter(PARTY_WORDS_NAMED[m.group(0).lower()] for m in _PARTY_WORD.finditer(index.text, opening, position))
+        ranked = named.most_common(2)
+        if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            return Entity(ranked[0][0], "organization")
+        if ranked:
+            return None
+    return None
+
+
 def _party_by_its_name(entity: Entity | None) -> Entity | None:
     """One party, one source: "the Tories", "Conservatives" and "the Conservative Party" are the Conservative Party."""
     if entity is None:
@@ -1686,6 +1706,10 @@ def _resolve_mention(
                 people = [e for e in index.salient(earlier, window=PAIR_WINDOW) if e.type == "person" and not e.vague][:2]
                 if len(people) == 2:
                     return Entity(f"{people[0].name} and {people[1].name}", "group", members="person"), "description"
+        if head == PARTY_HEAD and words[0] in DEFINITE_DETERMINERS and len(words) == 2:
+            party = _party_meant(position, index)
+            if party is not None:  # "the party": the one the last sentences name ("Tory leader", "Conservative cause")
+                return party, "description"
         if ORGANISATION_HEADS.get(head) in ("organization", "media") and head not in PLACE_HEADS:
             # "The network said", "the bank said": a body named or quoted in the last sentences, before an older
             # name that merely carries the word ("Dish Network"); a name the article gives no first name, title

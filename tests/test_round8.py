@@ -220,3 +220,11 @@ def test_the_democrats_are_who_they_are_in_the_same_sentence() -> None:
     text = "Meanwhile, on the home front today, the Democrats are acting as though they want to lose the election."
     (found,) = resolve(text, [("they", "want", "to lose the election")])
     assert found.entity == "Democrats"
+
+
+def test_the_party_is_the_party_the_last_sentences_name() -> None:
+    text = ('A Conservative election challenger is quitting. Tory leader Michael Howard accepted his decision. '
+            'Mr Kruger was quoted in the Guardian newspaper saying: "We plan cuts." In a statement, the party said the '
+            'comment had been taken out of context.')
+    (found,) = resolve(text, [("the party", "said", "the comment had been taken out of context")])
+    assert found.entity == "Conservative Party"
