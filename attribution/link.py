@@ -63,6 +63,8 @@ PARTY_NAMES: dict[str, str] = _ROLES["party_names"]  # "the Tories", "Conservati
 PARTY_WORDS_NAMED: dict[str, str] = _ROLES["party_words"]  # "Tory leader" names the Conservative Party
 _PARTY_WORD = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w.title()) for w in PARTY_WORDS_NAMED), key=len, reverse=True)) + r"|GOP|UKIP|SNP|BNP)\b")
 PARTY_HEAD = "party"
+BODY_NAMED_BEFORE = 1  # sentences after a one-word name in which "the company" shows the name is a body
+_CALLED_A_BODY = re.compile(r"\b[Tt]he\s+(?:" + "|".join(_LINK_WORDS["body_callings"]) + r")\b")
 PARTY_REACH = 3  # sentences back in which "the party" looks for the party named
 PARTY_WORDS = frozenset({p for p in PARTIES if " " not in p} | set(_LINK_WORDS["party_plurals"]))  # one-word party names
 ROLE_MODIFIERS = frozenset(_ROLES["role_modifiers"])
@@ -1192,7 +1194,16 @@ class ArticleIndex:
             self._proper[word] = re.search(rf"\b[a-z][\w,]*\s+{re.escape(word)}\b", self.text) is not None
         # the first word of a body named in full ("Cairn" of "Cairn Energy"), or a name with evidence of its own
         first_of_full = any(e.name.split()[0] == word for _, _, e in self._full_organisations)
-        return self._proper[word] and (first_of_full or self._organisation(word))
+        return self._proper[word] and (first_of_full or self._organisation(word) or self._called_a_body_next(word))
+
+    def _called_a_body_next(self, word: str) -> bool:
+        """"Verizon has refused ... The company had argued": a one-word name the next sentences call a body."""
+        for found in re.finditer(rf"\b{re.escape(word)}\b", self.text):
+            sentence = self.sentence_of(found.start())
+            _, closing = self.sentence_span(min(sentence + BODY_NAMED_BEFORE, len(self.sentence_starts)))
+            if _CALLED_A_BODY.search(self.text, found.end(), closing):
+                return True
+        return False
 
     def _acronym_mentions(self, text: str) -> list[tuple[int, int, Entity]]:
         found: list[tuple[int, int, Entity]] = []

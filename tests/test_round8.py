@@ -228,3 +228,9 @@ def test_the_party_is_the_party_the_last_sentences_name() -> None:
             'comment had been taken out of context.')
     (found,) = resolve(text, [("the party", "said", "the comment had been taken out of context")])
     assert found.entity == "Conservative Party"
+
+
+def test_a_one_word_name_the_next_sentence_calls_the_company_is_a_body() -> None:
+    text = "Workers went back after a strike against Veritrax ended this week. The company had argued that it needed flexibility."
+    (found,) = resolve(text, [("The company", "had argued", "that it needed flexibility")])
+    assert found.entity == "Veritrax"
