@@ -772,6 +772,7 @@ ISSUER_REACH = 3  # sentences back in which "the statement" may find whoever iss
 CAMPAIGN = "campaign"
 _THE = re.compile(r"^[Tt]he\s+")
 _IN_A_DOCUMENT = re.compile(r"\b[Ii]n\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}\Z")  # "In a statement, X said"
+_CAMPAIGN_NAMED = re.compile(r"\b([A-Z][\w-]+)(?:['\u2019]s)?\s+campaign\b")
 _DOCUMENT_OWNER = re.compile(r"(?P<owner>[A-Z][\w-]+)(?:'s|\u2019s)?\s+(?P<campaign>campaign\s+)?\Z")  # "a Clinton campaign memo"
 _CAMPAIGN_OF = re.compile(r"(?:'s|\u2019s)?\s+campaign\b")
 WORK_NAMED_AFTER = 2  # sentences after "a new poll" in which the article names whose poll it is
@@ -988,6 +989,10 @@ class ArticleIndex:
                 self.acronyms[match.group("acronym")] = named[match.group("full")]
         found += self._acronym_mentions(text)
         found += _affiliation_mentions(found)
+        found += [  # "The Clinton campaign is braced for a fight it expects": a person's campaign is a body of its own
+            (m.start(), m.end(), Entity(f"{self.by_surname[m.group(1).lower()].name.split()[-1]} campaign", "organization"))
+            for m in _CAMPAIGN_NAMED.finditer(text) if m.group(1).lower() in self.by_surname
+        ]
         for _, _, entity in found:  # "the United States", "North Korea"
             entity.place = entity.place or place_kind(entity.name)
         found.sort(key=lambda item: item[0])

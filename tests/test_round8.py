@@ -234,3 +234,18 @@ def test_a_one_word_name_the_next_sentence_calls_the_company_is_a_body() -> None
     text = "Workers went back after a strike against Veritrax ended this week. The company had argued that it needed flexibility."
     (found,) = resolve(text, [("The company", "had argued", "that it needed flexibility")])
     assert found.entity == "Veritrax"
+
+
+def test_everyone_is_nobody_he_can_mean() -> None:
+    text = ("Donald Trump ran a university. Everyone can see this guy is a fraud except his followers. "
+            "He knows this scam will hurt him.")
+    found = resolve(text, [("Everyone", "can see", "this guy is a fraud except his followers"),
+                           ("He", "knows", "this scam will hurt him")])
+    assert found[0].vague and found[1].entity == "Donald Trump"
+
+
+def test_a_campaign_named_by_its_candidate_is_what_it_means() -> None:
+    text = ("Hillary Clinton lost New Hampshire. Every poll in the state this year showed it. "
+            "The Clinton campaign is now braced for a fight it expects to last into the spring.")
+    (found,) = resolve(text, [("it", "expects", "to last into the spring")])
+    assert found.entity == "Clinton campaign"
