@@ -63,6 +63,7 @@ PARTY_NAMES: dict[str, str] = _ROLES["party_names"]  # "the Tories", "Conservati
 PARTY_WORDS_NAMED: dict[str, str] = _ROLES["party_words"]  # "Tory leader" names the Conservative Party
 _PARTY_WORD = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w.title()) for w in PARTY_WORDS_NAMED), key=len, reverse=True)) + r"|GOP|UKIP|SNP|BNP)\b")
 PARTY_HEAD = "party"
+SPOUSE_WORDS = frozenset(_LINK_WORDS["spouse_words"])  # "her husband": the other person of her surname
 BODY_NAMED_BEFORE = 1  # sentences after a one-word name in which "the company" shows the name is a body
 _CALLED_A_BODY = re.compile(r"\b[Tt]he\s+(?:" + "|".join(_LINK_WORDS["body_callings"]) + r")\b")
 PARTY_REACH = 3  # sentences back in which "the party" looks for the party named
@@ -772,6 +773,9 @@ ISSUER_REACH = 3  # sentences back in which "the statement" may find whoever iss
 CAMPAIGN = "campaign"
 _THE = re.compile(r"^[Tt]he\s+")
 _IN_A_DOCUMENT = re.compile(r"\b[Ii]n\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}\Z")  # "In a statement, X said"
+_RELATIVE_BY_FIRST_NAME = re.compile(
+    r"(?P<owner>[A-Z][\w-]+)['\u2019]s\s+(?:" + "|".join(_LINK_WORDS["family_words"]) + r"),\s+(?P<first>[A-Z][a-z]+),?\Z"
+)
 _CAMPAIGN_NAMED = re.compile(r"\b([A-Z][\w-]+)(?:['\u2019]s)?\s+campaign\b")
 _DOCUMENT_OWNER = re.compile(r"(?P<owner>[A-Z][\w-]+)(?:'s|\u2019s)?\s+(?P<campaign>campaign\s+)?\Z")  # "a Clinton campaign memo"
 _CAMPAIGN_OF = re.compile(r"(?:'s|\u2019s)?\s+campaign\b")
@@ -1564,6 +1568,9 @@ def _resolve_mention(
         listed = _listed_members(position + members.end(), position + len(mention), index)
         if listed is not None:
             return listed, "named"
+    relative = _RELATIVE_BY_FIRST_NAME.match(clean_mention(mention))
+    if relative is not None:  # "Clinton's husband, Bill": Bill Clinton
+        return Entity(f"{relative.group('first')} {relative.group('owner')}", "person"), "named"
     in_apposition = _appositive_names(mention, position, index)
     if in_apposition is not None:  # "A former Republican presidential candidate -- John McCain, who lost ... --"
         return in_apposition, "named"
@@ -2221,6 +2228,10 @@ def _possessed(
     head = rest.split()[-1].lower()
     if head in SPEECH_NOUNS:
         return owner, "description"  # "Its mid-year economic review forecasts", "Her lawsuit said": the owner's own words
+    if rest.lower() in SPOUSE_WORDS and owner.type == "person":
+        spouse = next((people for people in index.namesakes.get(owner.name.split()[-1].lower(), []) if people.name != owner.name), None)
+        if spouse is not None:  # "her husband" where the article names Hillary and Bill Clinton: Bill Clinton
+            return spouse, "description"
     entity_type = DESCRIPTION_HEADS.get(head, "person")
     entity_type = entity_type if entity_type in ("person", "organization", "government", "media", "document") else "person"
     # An unnamed speaker for the owner: vague, and never merged with the owner.

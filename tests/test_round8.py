@@ -249,3 +249,11 @@ def test_a_campaign_named_by_its_candidate_is_what_it_means() -> None:
             "The Clinton campaign is now braced for a fight it expects to last into the spring.")
     (found,) = resolve(text, [("it", "expects", "to last into the spring")])
     assert found.entity == "Clinton campaign"
+
+
+def test_a_spouse_named_by_first_name_or_not_at_all_is_the_other_of_that_surname() -> None:
+    text = ("Hillary Clinton campaigned in Nashua. Clinton's husband, Bill, attacked Sanders. Bill Clinton joined her later. "
+            'Her husband said, "I have to be careful what I say."')
+    first, second = resolve(text, [("Clinton's husband, Bill", "attacked", "Sanders"),
+                                   ("Her husband", "said", '"I have to be careful what I say."')])
+    assert first.entity == second.entity == "Bill Clinton"
