@@ -2175,7 +2175,12 @@ def _described_person(
     return None
 
 
-_INCLUDING = re.compile(r",\s+(?:" + "|".join(_LINK_WORDS["including_words"]) + r")\s+")
+# "The authors of the report, which include A and B", "a number of candidates, including Trump and Cruz,", "the
+# field's biggest hawks, like Rubio and Bush,": the named members of a described source
+_INCLUDING = re.compile(
+    r",\s+(?:" + "|".join(_LINK_WORDS["including_words"]) + r")\s+"
+    + r"|\A(?:(?:[Aa]n?|[Tt]he)\s+|[a-z])[^,]*,\s+(?:" + "|".join(_LINK_WORDS["listing_words"]) + r")\s+"  # not "Critics, like Senators ..."
+)
 _WORDS_BEFORE = re.compile(r"((?:[\w\u2019'-]+ ){1,4})$")
 
 

@@ -257,3 +257,9 @@ def test_a_spouse_named_by_first_name_or_not_at_all_is_the_other_of_that_surname
     first, second = resolve(text, [("Clinton's husband, Bill", "attacked", "Sanders"),
                                    ("Her husband", "said", '"I have to be careful what I say."')])
     assert first.entity == second.entity == "Bill Clinton"
+
+
+def test_a_description_listing_its_people_with_like_or_including_is_them() -> None:
+    text = "Marco Ruiz and Jeb Bauer spoke. Even the field's biggest hawks, like Ruiz and Bauer, say troops should be local."
+    (found,) = resolve(text, [("the field's biggest hawks, like Ruiz and Bauer,", "say", "troops should be local")])
+    assert found.entity == "Marco Ruiz and Jeb Bauer"
