@@ -63,7 +63,8 @@ PARTY_NAMES: dict[str, str] = _ROLES["party_names"]  # "the Tories", "Conservati
 PARTY_WORDS_NAMED: dict[str, str] = _ROLES["party_words"]  # "Tory leader" names the Conservative Party
 _PARTY_WORD = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w.title()) for w in PARTY_WORDS_NAMED), key=len, reverse=True)) + r"|GOP|UKIP|SNP|BNP)\b")
 PARTY_HEAD = "party"
-SPOUSE_WORDS = frozenset(_LINK_WORDS["spouse_words"])  # "her husband": the other person of her surname
+SPOUSE_WORDS = frozenset(_LINK_WORDS["spouse_words"])
+CAMPAIGN_STAFF = frozenset(_LINK_WORDS["campaign_staff"])  # "her advisers": her campaign, where the article has one  # "her husband": the other person of her surname
 BODY_NAMED_BEFORE = 1  # sentences after a one-word name in which "the company" shows the name is a body
 _CALLED_A_BODY = re.compile(r"\b[Tt]he\s+(?:" + "|".join(_LINK_WORDS["body_callings"]) + r")\b")
 PARTY_REACH = 3  # sentences back in which "the party" looks for the party named
@@ -2233,6 +2234,10 @@ def _possessed(
     head = rest.split()[-1].lower()
     if head in SPEECH_NOUNS:
         return owner, "description"  # "Its mid-year economic review forecasts", "Her lawsuit said": the owner's own words
+    if head in CAMPAIGN_STAFF and owner.type == "person":
+        campaign = f"{owner.name.split()[-1]} campaign"
+        if any(m.entity.name == campaign for m in index.mentions):  # "her advisers" where the article speaks of the Clinton campaign
+            return Entity(campaign, "organization"), "description"
     if rest.lower() in SPOUSE_WORDS and owner.type == "person":
         spouse = next((people for people in index.namesakes.get(owner.name.split()[-1].lower(), []) if people.name != owner.name), None)
         if spouse is not None:  # "her husband" where the article names Hillary and Bill Clinton: Bill Clinton

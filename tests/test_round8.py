@@ -263,3 +263,11 @@ def test_a_description_listing_its_people_with_like_or_including_is_them() -> No
     text = "Marco Ruiz and Jeb Bauer spoke. Even the field's biggest hawks, like Ruiz and Bauer, say troops should be local."
     (found,) = resolve(text, [("the field's biggest hawks, like Ruiz and Bauer,", "say", "troops should be local")])
     assert found.entity == "Marco Ruiz and Jeb Bauer"
+
+
+def test_her_advisers_are_her_campaign_where_the_article_names_it() -> None:
+    text = ("Hillary Clinton leads. The Clinton campaign has a plan. Her advisers think she can win. "
+            "Tony Blair spoke. His advisers said he would stay.")
+    campaign, aides = resolve(text, [("Her advisers", "think", "she can win"), ("His advisers", "said", "he would stay")])
+    assert campaign.entity == "Clinton campaign"
+    assert aides.entity != "Blair campaign"  # no Blair campaign in the article: his advisers stay his advisers
