@@ -2119,12 +2119,12 @@ def _epithet_person(
     if last is not None and last[0] < position and index.sentence_of(position) - index.sentence_of(last[0]) <= EPITHET_SPEAKER_REACH:
         # '"...," Bolton said. The former ambassador also discussed ...': the one just quoted, before anyone he named
         speaker = last[1]
-        if speaker.type == "person" and not speaker.vague and " and " not in speaker.name and _fits_description(text, speaker, index):
+        if speaker.type == "person" and not speaker.vague and " and " not in speaker.name and _fits_description(text, speaker, index, position):
             return speaker
     return _described_person(text, position, index, sources, skip)
 
 
-def _fits_description(text: str, candidate: Entity, index: ArticleIndex) -> bool:
+def _fits_description(text: str, candidate: Entity, index: ArticleIndex, position: int | None = None) -> bool:
     """Nothing in the description contradicts what is known of the person: its gender, and the capitalised
     qualifiers ("the French president") where the person's role or affiliation is known."""
     words = text.split()
@@ -2136,12 +2136,22 @@ def _fits_description(text: str, candidate: Entity, index: ArticleIndex) -> bool
     known = {PARTY_QUALIFIERS.get(w, w) for w in (w.lower().strip(".,") for w in f"{candidate.role or ''} {candidate.affiliation or ''}".split())}
     parties = set(PARTY_QUALIFIERS.values()) | set(TAG_PARTIES.values())
     described = known | index.described_with(len(index.text)).get(candidate.name, set())
+    titled = bool(HEAD_SYNONYMS.get(head, {head}) & {w.lower().strip(".") for w in (candidate.role or "").split()}) and (
+        position is not None and _named_lately(candidate, position, index))
     for kind in (US_STATES, parties):  # "the GOP front-runner" is someone the article calls a Republican
         wanted = qualifiers & kind
-        if wanted and not wanted <= described:
+        if wanted and not wanted <= described and not (kind is US_STATES and titled and not described & US_STATES):
+            # ("the Florida senator" may be the "Sen. Marco Rubio" of the last two sentences the article gives no
+            # state, never one of another)
             return False
     others = qualifiers - US_STATES - parties
     return not (others and known and not others <= known)
+
+
+def _named_lately(person: Entity, position: int, index: ArticleIndex) -> bool:
+    """Whether ``person`` is named in the sentence of ``position`` or the two before it."""
+    here = index.sentence_of(position)
+    return any(m.entity.name == person.name and m.position < position and here - index.sentence_of(m.position) <= 2 for m in index.mentions)
 
 
 def _produced_document(text: str, position: int, index: ArticleIndex) -> Entity | None:
@@ -2171,7 +2181,7 @@ def _described_person(
     for candidate in index.salient(position, skip) + list(reversed(sources)):
         if candidate.type != "person" or candidate.vague or " and " in candidate.name:
             continue
-        if _fits_description(text, candidate, index):  # "the Arsenal boss" is not the Chelsea manager
+        if _fits_description(text, candidate, index, position):  # "the Arsenal boss" is not the Chelsea manager
             return candidate
     return None
 

@@ -271,3 +271,13 @@ def test_her_advisers_are_her_campaign_where_the_article_names_it() -> None:
     campaign, aides = resolve(text, [("Her advisers", "think", "she can win"), ("His advisers", "said", "he would stay")])
     assert campaign.entity == "Clinton campaign"
     assert aides.entity != "Blair campaign"  # no Blair campaign in the article: his advisers stay his advisers
+
+
+def test_a_state_epithet_finds_the_titled_person_just_named_but_never_one_named_long_before() -> None:
+    text = "Sen. Marco Ruiz and former Gov. Jeb Bauer share their Miami ties. The Florida senator likes one show, while the former Florida governor loves another."
+    senator, governor = resolve(text, [("The Florida senator", "likes", "one show"), ("the former Florida governor", "loves", "another")])
+    assert (senator.entity, governor.entity) == ("Marco Ruiz", "Jeb Bauer")
+    text = ("Sen. John Mackay spoke on Friday. Voters waited. Crowds gathered. Bands played. Bernie Sandler, a candidate, "
+            "spoke next. Instead, the Vermont senator is sticking to his message.")
+    (vermont,) = resolve(text, [("the Vermont senator", "is sticking to", "his message")])
+    assert vermont.entity != "John Mackay"
