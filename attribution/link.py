@@ -972,6 +972,7 @@ class ArticleIndex:
         self.last_speaker: tuple[int, Entity] | None = None  # the source resolved last, where it was mentioned
         self._descriptions: list[tuple[int, str, list[str]]] | None = None  # (position, person, words describing it)
         self._proper: dict[str, bool] = {}  # one word -> whether it stands capitalised after a lower-case word
+        self._called_bodies: dict[str, bool] = {}  # one word -> whether the next sentence calls it "the company"
         self._full_organisations: list[tuple[int, int, Entity]] = []
         self.organisations_by_word: dict[str, Entity] = {}  # "Cairn" -> "Cairn Energy", "Yukos" -> "Yukos"
         # Words the article puts after "Mr", "Mrs", "Dr": surnames, so "Tony Blair" is a person when "Mr Blair" follows.
@@ -1208,12 +1209,12 @@ class ArticleIndex:
 
     def _called_a_body_next(self, word: str) -> bool:
         """"Verizon has refused ... The company had argued": a one-word name the next sentences call a body."""
-        for found in re.finditer(rf"\b{re.escape(word)}\b", self.text):
-            sentence = self.sentence_of(found.start())
-            _, closing = self.sentence_span(min(sentence + BODY_NAMED_BEFORE, len(self.sentence_starts)))
-            if _CALLED_A_BODY.search(self.text, found.end(), closing):
-                return True
-        return False
+        if word not in self._called_bodies:  # asked once per occurrence of the word: read the text once per word
+            self._called_bodies[word] = any(
+                _CALLED_A_BODY.search(self.text, found.end(), self.sentence_span(min(self.sentence_of(found.start()) + BODY_NAMED_BEFORE, len(self.sentence_starts)))[1])
+                for found in re.finditer(rf"\b{re.escape(word)}\b", self.text)
+            )
+        return self._called_bodies[word]
 
     def _acronym_mentions(self, text: str) -> list[tuple[int, int, Entity]]:
         found: list[tuple[int, int, Entity]] = []
