@@ -61,10 +61,12 @@ PREPOSITIONS = frozenset(_ROLES["prepositions"])
 PARTIES = frozenset(_ROLES["parties"])
 PARTY_NAMES: dict[str, str] = _ROLES["party_names"]  # "the Tories", "Conservatives" -> "Conservative Party"
 PARTY_WORDS_NAMED: dict[str, str] = _ROLES["party_words"]  # "Tory leader" names the Conservative Party
-_PARTY_WORD = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w.title()) for w in PARTY_WORDS_NAMED), key=len, reverse=True)) + r"|GOP|UKIP|SNP|BNP)\b")
+_PARTY_WORD = re.compile(  # as a name is written: "Tory", "Lib Dem"; short ones also in capitals ("GOP", "UKIP")
+    r"\b(?:" + "|".join(sorted({re.escape(f) for w in PARTY_WORDS_NAMED for f in (w.title(), w.upper() if len(w) <= 4 else w.title())}, key=len, reverse=True)) + r")\b"
+)
 PARTY_HEAD = "party"
-SPOUSE_WORDS = frozenset(_LINK_WORDS["spouse_words"])
-CAMPAIGN_STAFF = frozenset(_LINK_WORDS["campaign_staff"])  # "her advisers": her campaign, where the article has one  # "her husband": the other person of her surname
+SPOUSE_WORDS = frozenset(_LINK_WORDS["spouse_words"])  # "her husband": the other person of her surname
+CAMPAIGN_STAFF = frozenset(_LINK_WORDS["campaign_staff"])  # "her advisers": her campaign, where the article has one
 BODY_NAMED_BEFORE = 1  # sentences after a one-word name in which "the company" shows the name is a body
 _CALLED_A_BODY = re.compile(r"\b[Tt]he\s+(?:" + "|".join(_LINK_WORDS["body_callings"]) + r")\b")
 PARTY_REACH = 3  # sentences back in which "the party" looks for the party named
@@ -996,7 +998,7 @@ class ArticleIndex:
         found += self._acronym_mentions(text)
         found += _affiliation_mentions(found)
         found += [  # "The Clinton campaign is braced for a fight it expects": a person's campaign is a body of its own
-            (m.start(), m.end(), Entity(f"{self.by_surname[m.group(1).lower()].name.split()[-1]} campaign", "organization"))
+            (m.start(), m.end(), _campaign_of(self.by_surname[m.group(1).lower()]))
             for m in _CAMPAIGN_NAMED.finditer(text) if m.group(1).lower() in self.by_surname
         ]
         for _, _, entity in found:  # "the United States", "North Korea"
@@ -1021,8 +1023,7 @@ class ArticleIndex:
         """How much a mention at ``position`` counts towards salience: more as its sentence's subject (not
         inside a statement's content, ``reported``). (Less as the owner of a thing, "Mervyn Peake's gothic fantasy",
         was tried in round 5 and rejected: it cost three pronouns on the PolNeAR train and final sets.)"""
-        sentence = self.sentence_of(position)
-        start = self.sentence_starts[sentence - 1] if sentence > 0 else 0
+        start, _ = self.sentence_span(self.sentence_of(position))
         end = next((b for a, b, _ in found if a == position), position)
         if self.text.startswith(("'s", "\u2019s"), end) and any(
             e.type == "person" and end < a <= end + OWNER_REACH and _ROLE_GAP.fullmatch(self.text, end + 2, a) for a, _, e in found
@@ -1042,8 +1043,7 @@ class ArticleIndex:
         """Whether only sentence openers, titles and roles come before ``position`` in its sentence: "But Tory
         leader Michael Howard said", "Clinton communication director Jennifer Palmieri said"; never "In a
         report for the Foreign Policy Centre, he ..." nor "Mr Blair has failed, he claimed"."""
-        sentence = self.sentence_of(position)
-        start = self.sentence_starts[sentence - 1] if sentence > 0 else 0
+        start, _ = self.sentence_span(self.sentence_of(position))
         before = re.findall(r"[\w\u2019'-]+|,", self.text[start:position])
         last_role = max((i for i, w in enumerate(before) if _is_role(w)), default=-1)
         return all(w != "," and (i <= last_role or w.lower() in SENTENCE_OPENERS or _is_capitalised(w)) for i, w in enumerate(before))
@@ -1494,7 +1494,7 @@ def _party_by_its_name(entity: Entity | None) -> Entity | None:
     """One party, one source: "the Tories", "Conservatives" and "the Conservative Party" are the Conservative Party."""
     if entity is None:
         return None
-    name = PARTY_NAMES.get(re.sub(r"^the\s+", "", entity.name.lower()))
+    name = PARTY_NAMES.get(_THE.sub("", entity.name.lower()))
     return replace(entity, name=name, type="organization", vague=False) if name else entity
 
 
@@ -1700,7 +1700,7 @@ def _resolve_mention(
             if issuer is None and words[1] == CAMPAIGN:  # "the campaign" of the person the last sentences are about
                 salient = next(iter(index.salient(position, skip)), None)
                 if salient is not None and salient.type == "person" and not salient.vague:
-                    issuer = Entity(f"{salient.name.split()[-1]} campaign", "organization")
+                    issuer = _campaign_of(salient)
             if issuer is not None:  # "the statement" after "Gowdy said in a statement"; "the campaign"
                 return issuer, "description"
             if words[1] in ISSUED_DOCUMENTS:  # "The advert described ...": nobody said to issue it; the document
@@ -2008,7 +2008,7 @@ def _issuer(noun: str, position: int, index: ArticleIndex) -> Entity | None:
             person = index.person_by_surname(owner.group("owner")) or next(
                 (m.entity for m in index.mentions if m.entity.type == "person" and m.entity.name.split()[-1] == owner.group("owner")), None)
         if owner is not None and person is not None:  # "a Clinton campaign memo", "Gowdy's statement"
-            return Entity(f"{person.name.split()[-1]} campaign", "organization") if owner.group("campaign") or noun == CAMPAIGN else person
+            return _campaign_of(person) if owner.group("campaign") or noun == CAMPAIGN else person
         speakers = [m for m in index.mentions if opening <= m.position < closing and _may_issue(m)]
         resolved = [m for m in speakers if m.position <= spoken.start() < m.end]
         if resolved and noun != CAMPAIGN:  # an earlier "the statement" a speaker was already found for
@@ -2023,9 +2023,9 @@ def _issuer(noun: str, position: int, index: ArticleIndex) -> Entity | None:
         named = before[-1]
         between = index.text[named.end : spoken.start()]
         if named.entity.type == "person" and _CAMPAIGN_OF.match(between):  # "Clinton's campaign sent out an email"
-            return Entity(f"{named.entity.name.split()[-1]} campaign", "organization")
+            return _campaign_of(named.entity)
         if noun == CAMPAIGN:  # "the campaign" is a person's campaign, never a body's
-            return Entity(f"{named.entity.name.split()[-1]} campaign", "organization") if named.entity.type == "person" and between.strip() in ("'s", "\u2019s", "") else None
+            return _campaign_of(named.entity) if named.entity.type == "person" and between.strip() in ("'s", "\u2019s", "") else None
         return named.entity
     # The first the article says of it, if it takes it as known ("According to the statement") in a sentence that
     # names no one: the subject of the sentence before.
@@ -2039,6 +2039,11 @@ def _issuer(noun: str, position: int, index: ArticleIndex) -> Entity | None:
     previous, _ = index.sentence_span(sentence - 1)
     subject = [m for m in index.mentions if previous <= m.position < opening and _may_issue(m) and index.opens_sentence(m.position)]
     return subject[0].entity if subject else None
+
+
+def _campaign_of(person: Entity) -> Entity:
+    """A person's campaign, as judges and readers name it: "Clinton campaign"."""
+    return Entity(f"{person.name.split()[-1]} campaign", "organization")
 
 
 def _may_issue(mention: Mention) -> bool:
@@ -2246,9 +2251,9 @@ def _possessed(
     if head in SPEECH_NOUNS:
         return owner, "description"  # "Its mid-year economic review forecasts", "Her lawsuit said": the owner's own words
     if head in CAMPAIGN_STAFF and owner.type == "person":
-        campaign = f"{owner.name.split()[-1]} campaign"
-        if any(m.entity.name == campaign for m in index.mentions):  # "her advisers" where the article speaks of the Clinton campaign
-            return Entity(campaign, "organization"), "description"
+        campaign = _campaign_of(owner)
+        if any(m.entity.name == campaign.name for m in index.mentions):  # "her advisers" where the article speaks of the Clinton campaign
+            return campaign, "description"
     if rest.lower() in SPOUSE_WORDS and owner.type == "person":
         spouse = next((people for people in index.namesakes.get(owner.name.split()[-1].lower(), []) if people.name != owner.name), None)
         if spouse is not None:  # "her husband" where the article names Hillary and Bill Clinton: Bill Clinton

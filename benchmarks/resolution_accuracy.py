@@ -134,29 +134,28 @@ def score_split(judgements_path: Path, split_dir: Path, show_errors: bool) -> tu
     return right, total
 
 
+# (set, what it is, judgements, split, whether its misses may be printed): the blind set's never are
+SETS = (
+    ("dev", "PolNeAR dev (the rules were written looking at these):", JUDGEMENTS, DEV, True),
+    ("train", "PolNeAR train, first blind set (used to reject rules that only helped dev):", HELD_OUT, TRAIN, True),
+    ("final", "PolNeAR train, final blind set (scored once, after the rules were frozen):", FINAL, TRAIN, True),
+    ("read", "PolNeAR train, round-7 reading set (judged blind; issue 13's description rules were written reading its misses):",
+     READ, TRAIN, True),
+    ("read2", "PolNeAR train, round-8 reading set (judged blind by the same guideline; round 8's rules were written reading its misses):",
+     READ2, TRAIN, True),
+    ("blind", "PolNeAR train, round-7 blind set (judged blind, only measured):", BLIND, TRAIN, False),
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--set", choices=("dev", "train", "final", "read", "read2", "blind", "all"), default="all")
+    parser.add_argument("--set", choices=[name for name, *_ in SETS] + ["all"], default="all")
     args = parser.parse_args()
-    if args.set in ("dev", "all"):
-        print("PolNeAR dev (the rules were written looking at these):")
-        score_split(JUDGEMENTS, DEV, args.show_errors)
-    if args.set in ("train", "all"):
-        print("PolNeAR train, first blind set (used to reject rules that only helped dev):")
-        score_split(HELD_OUT, TRAIN, args.show_errors)
-    if args.set in ("final", "all"):
-        print("PolNeAR train, final blind set (scored once, after the rules were frozen):")
-        score_split(FINAL, TRAIN, args.show_errors)
-    if args.set in ("read", "all"):
-        print("PolNeAR train, round-7 reading set (judged blind; issue 13's description rules were written reading its misses):")
-        score_split(READ, TRAIN, args.show_errors)
-    if args.set in ("read2", "all"):
-        print("PolNeAR train, round-8 reading set (judged blind by the same guideline; round 8's rules were written reading its misses):")
-        score_split(READ2, TRAIN, args.show_errors)
-    if args.set in ("blind", "all"):
-        print("PolNeAR train, round-7 blind set (judged blind, only measured):")
-        score_split(BLIND, TRAIN, show_errors=False)  # never its misses: nobody reads them
+    for name, title, judgements, split, readable in SETS:
+        if args.set in (name, "all"):
+            print(title)
+            score_split(judgements, split, args.show_errors and readable)
 
 
 if __name__ == "__main__":
