@@ -84,6 +84,29 @@ def test_two_processes_creating_a_database_at_once(tmp_path: Path) -> None:
         assert count(db, "attribution_schema") == 1
 
 
+def test_switching_to_wal_waits_for_another_process_holding_the_write_lock(tmp_path: Path) -> None:
+    """SQLite fails the switch to WAL at once (no busy timeout) while another connection holds the write lock:
+    the race behind a rare failure of the test above, made certain here."""
+    import threading
+
+    from attribution.db.engine import make_engine
+
+    db = tmp_path / "rollback.db"
+    make_engine(db).dispose()
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    other.execute("PRAGMA journal_mode=DELETE")
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        make_engine(db).dispose()
+    finally:
+        release.join()
+        other.close()
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
 # --------------------------------------------------------------------------- 3. write failures
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -303,10 +304,27 @@ def _prepare(engine: Engine, name: str) -> None:
 
 
 def _wal(engine: Engine) -> None:
-    """Write-ahead logging (readers never block the writer): persistent, so set once the database is ours."""
-    with engine.connect() as connection:
-        if connection.exec_driver_sql("PRAGMA journal_mode").scalar() not in ("wal", "memory"):
-            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    """Write-ahead logging (readers never block the writer): persistent, so set once the database is ours.
+
+    SQLite switches the mode by upgrading a read transaction to a write one, and that upgrade fails at
+    once -- the busy timeout is not applied -- while another process holds the write lock (say, one
+    that is checking the schema this process has just made).  So the switch is tried again until the
+    busy timeout has passed; another process may meanwhile have switched it.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.01
+    while True:
+        try:
+            with engine.connect() as connection:
+                if connection.exec_driver_sql("PRAGMA journal_mode").scalar() not in ("wal", "memory"):
+                    connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            return
+        except DatabaseError as exc:
+            locked = isinstance(exc.__cause__, sqlite3.OperationalError) and "locked" in str(exc.__cause__)
+            if not locked or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
 
 
 @dataclass(frozen=True)
