@@ -734,6 +734,7 @@ PLACE_HEADS = {head: frozenset(kinds) for head, kinds in _LINK_WORDS["place_head
 PLURAL_HEADS = dict(_LINK_WORDS["plural_heads"])
 SPEAKER_WEIGHT = 2.0
 SALIENCE_DECAY = 0.5  # per sentence back
+FOCUS_WINDOW = 2  # sentences back in which "the senator" looks for the person the text is about
 SAME_SENTENCE_WEIGHT = 3.0
 # The subject of a sentence ("Danny Kruger, who ..., had been due to take on Tony Blair. He says ...") is what
 # the next "he" usually means, more than a later object; someone named inside what another person said
@@ -1746,6 +1747,10 @@ def _resolve_mention(
         # "the campaign" is the "Clinton campaign" named before, not the unnamed "campaign aides" quoted since.
         if head in ORGANISATION_HEADS:  # (a person head keeps an office named without its holder: "the Mayor of London")
             fitting = [c for c in fitting if not c.vague] or fitting
+        if fitting and head in PERSON_HEADS and len(words) == 2 and not _named_lately(fitting[0], position, index):
+            focus = _person_in_focus(position, index, skip)
+            if focus is not None and focus.name != fitting[0].name and not focus.role:
+                return focus, "description"
         if fitting:
             # "the appeals court": the nearest court that also shares "appeals", else the nearest court.
             others = {w.rstrip("s") for w in words[1:] if w not in DETERMINERS and w.strip(".,") != head}
@@ -2152,6 +2157,14 @@ def _fits_description(text: str, candidate: Entity, index: ArticleIndex, positio
             return False
     others = qualifiers - US_STATES - parties
     return not (others and known and not others <= known)
+
+
+def _person_in_focus(position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> Entity | None:
+    """The named person the last sentence is about, if its most salient entity is one."""
+    top = next(iter(index.salient(position, skip, window=FOCUS_WINDOW)), None)
+    if top is None or top.type != "person" or top.vague or " and " in top.name:
+        return None
+    return top
 
 
 def _named_lately(person: Entity, position: int, index: ArticleIndex) -> bool:

@@ -1,0 +1,28 @@
+"""Round 9 of the who-said-what rules (issue 13), written reading the misses of the PolNeAR reading sets
+(``tests/data/polnear_read*_resolution_judgements.jsonl``). Texts are composed here (no corpus text)."""
+
+from __future__ import annotations
+
+from tests.test_issue13 import resolve
+
+_EARLIER = ("Sen. Nora Pell kept her lead in the polls. She spoke in Concord on Monday. "
+            "Turnout was expected to be high. Snow fell across the state. Schools closed early. ")
+
+
+def test_the_senator_is_the_person_the_last_sentences_are_about_not_a_senator_named_long_before() -> None:
+    text = _EARLIER + "Dale Ruvio stopped by his headquarters. Walking into the office, the senator said his campaign was strong."
+    (found,) = resolve(text, [("the senator", "said", "his campaign was strong")])
+    assert found.entity == "Dale Ruvio"
+
+
+def test_the_senator_named_lately_stays_the_senator() -> None:
+    text = ("Sen. Nora Pell kept her lead in the polls. Dale Ruvio stopped by his headquarters. "
+            "In Concord, the senator said her campaign was strong.")
+    (found,) = resolve(text, [("the senator", "said", "her campaign was strong")])
+    assert found.entity == "Nora Pell"
+
+
+def test_a_person_in_focus_with_another_title_is_not_the_senator() -> None:
+    text = _EARLIER + "Mayor Dale Ruvio stopped by his office. Walking into the office, the senator said her campaign was strong."
+    (found,) = resolve(text, [("the senator", "said", "her campaign was strong")])
+    assert found.entity == "Nora Pell"
