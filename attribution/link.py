@@ -2151,9 +2151,12 @@ def _fits_description(text: str, candidate: Entity, index: ArticleIndex, positio
         position is not None and _named_lately(candidate, position, index))
     for kind in (US_STATES, parties):  # "the GOP front-runner" is someone the article calls a Republican
         wanted = qualifiers & kind
-        if wanted and not wanted <= described and not (kind is US_STATES and titled and not described & US_STATES):
-            # ("the Florida senator" may be the "Sen. Marco Rubio" of the last two sentences the article gives no
-            # state, never one of another)
+        unclaimed = kind is US_STATES and not described & kind and (titled or (
+            position is not None and _named_lately(candidate, position, index) and not _claimed(wanted, candidate, index)))
+        if wanted and not wanted <= described and not unclaimed:
+            # ("the Texas senator" may be a person of the last two sentences the article gives no state, when it gives
+            # nobody else that one; never one of another. The same for parties was tried in round 9 and rejected:
+            # "In an interview with hosts X and Y, the Democratic presidential candidate" went to a host.)
             return False
     others = qualifiers - US_STATES - parties
     return not (others and known and not others <= known)
@@ -2165,6 +2168,11 @@ def _person_in_focus(position: int, index: ArticleIndex, skip: tuple[int, int] |
     if top is None or top.type != "person" or top.vague or " and " in top.name:
         return None
     return top
+
+
+def _claimed(qualifiers: set[str], candidate: Entity, index: ArticleIndex) -> bool:
+    """Whether the article describes someone other than ``candidate`` with one of ``qualifiers`` ("Texas")."""
+    return any(name != candidate.name and words & qualifiers for name, words in index.described_with(len(index.text)).items())
 
 
 def _named_lately(person: Entity, position: int, index: ArticleIndex) -> bool:

@@ -26,3 +26,20 @@ def test_a_person_in_focus_with_another_title_is_not_the_senator() -> None:
     text = _EARLIER + "Mayor Dale Ruvio stopped by his office. Walking into the office, the senator said her campaign was strong."
     (found,) = resolve(text, [("the senator", "said", "her campaign was strong")])
     assert found.entity == "Nora Pell"
+
+
+def test_a_state_nobody_is_given_may_describe_the_person_just_named_but_a_party_may_not() -> None:
+    text = ("Lowell Crane warned against a brokered convention. \u201cIt would be a disaster,\u201d the Texas senator said. "
+            "Ann Mirov disagreed with him. In an interview with hosts Joe Vance and Mika Tarr, "
+            "the Democratic presidential candidate stated that the plan was unfair.")
+    texas, democrat = resolve(text, [("the Texas senator", "said", "It would be a disaster"),
+                                     ("the Democratic presidential candidate", "stated", "that the plan was unfair")])
+    assert texas.entity == "Lowell Crane"
+    assert democrat.entity not in ("Joe Vance", "Mika Tarr", "Lowell Crane")  # a guess would take a host
+
+
+def test_a_state_the_article_gives_someone_else_is_not_the_person_just_named() -> None:
+    text = ("Sen. Ruth Ambler (R-Texas) spoke first. Lowell Crane warned against a brokered convention. "
+            "\u201cIt would be a disaster,\u201d the Texas senator said.")
+    (found,) = resolve(text, [("the Texas senator", "said", "It would be a disaster")])
+    assert found.entity != "Lowell Crane"
