@@ -1638,18 +1638,19 @@ def _resolve_mention(
                 return _resolve_mention(antecedent.group("phrase"), antecedent.start("phrase"), index, sources, skip)
             if pronoun not in PERSON_PRONOUNS:
                 return None, "unresolved"  # "a key email in 2014 that ...": no one the article names
+        addressee = _addressee(pronoun, position, index)
         if pronoun in PERSON_PRONOUNS:
             pool = index.salient(position, skip)
             last = index.last_speaker
             if (
                 last is not None and last[0] < position and index.sentence_of(position) - index.sentence_of(last[0]) <= 1
-                and _unnamed_one(last[1]) and _pronoun_fits(pronoun, last[1], None)
+                and _unnamed_one(last[1]) and _pronoun_fits(pronoun, last[1], None) and not addressee(last[1])
             ):
                 # 'A spokesman for the UK Film Council said: "..." He added: ...': the unnamed speaker of the sentence
                 # before carries on; a name elsewhere in the article is no better guess.
                 return last[1], "pronoun"
             carried = _quotation_carried_on(pronoun, position, index, skip)
-            if carried is not None:
+            if carried is not None and not addressee(carried):
                 return carried, "pronoun"
             earlier = _same_pronoun_before(pronoun, position, index, skip)
             if earlier is not None:
@@ -1666,7 +1667,7 @@ def _resolve_mention(
             pool += [e for e in index.salient(position, skip, window=1) if e.type != "person" and not e.place]
         pool += list(reversed(sources))
         for candidate in pool:
-            if _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)):
+            if _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)) and not addressee(candidate):
                 return candidate, "pronoun"
         return None, "unresolved"
     if kind == "description":
@@ -1922,6 +1923,16 @@ def _appositive_names(mention: str, position: int, index: ArticleIndex) -> Entit
     if not named or not _LIST_GLUE.fullmatch(index.text, cursor, stop):
         return None
     return _one_or_group(named)
+
+
+def _addressee(pronoun: str, position: int, index: ArticleIndex) -> Callable[[Entity], bool]:
+    """Whether an entity is the one the pronoun's own clause speaks to ("he told Hannity", "she asked Mr. Reid"):
+    a subject pronoun is never the person named as its verb's object."""
+    found = _ADDRESSED.match(index.text, position + len(pronoun))
+    if found is None:
+        return lambda entity: False
+    surname = found.group("name").split()[-1].lower()
+    return lambda entity: entity.type == "person" and entity.name.split()[-1].lower() == surname
 
 
 def _same_pronoun_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> int | None:
@@ -2218,6 +2229,12 @@ def _described_person(
 _INCLUDING = re.compile(
     r",\s+(?:" + "|".join(_LINK_WORDS["including_words"]) + r")\s+"
     + r"|\A(?:(?:[Aa]n?|[Tt]he)\s+|[a-z])[^,]*,\s+(?:" + "|".join(_LINK_WORDS["listing_words"]) + r")\s+"  # not "Critics, like Senators ..."
+)
+# "he told Hannity", "she then asked Sen. Reid": the verb's object, a name
+_ADDRESSED = re.compile(
+    r"\s+(?:[a-z]+\s+)?(?:" + "|".join(_LINK_WORDS["addressing_verbs"]) + r")\s+(?:(?:"
+    + "|".join(re.escape(t) for t in sorted(_LINK_WORDS["dotted_titles"] + _LINK_WORDS["honorifics"], key=len, reverse=True))
+    + r")\.?\s+)?(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)*)"
 )
 _WORDS_BEFORE = re.compile(r"((?:[\w\u2019'-]+ ){1,4})$")
 

@@ -43,3 +43,10 @@ def test_a_state_the_article_gives_someone_else_is_not_the_person_just_named() -
             "\u201cIt would be a disaster,\u201d the Texas senator said.")
     (found,) = resolve(text, [("the Texas senator", "said", "It would be a disaster")])
     assert found.entity != "Lowell Crane"
+
+
+def test_a_pronoun_is_never_the_person_its_own_verb_addresses() -> None:
+    text = ("Sean Pell asked Donald Rusk how high the wall would be. "
+            "\u201cIt could rise,\u201d he told Pell, to cheers from a crowd.")
+    (found,) = resolve(text, [("he", "told", "It could rise")])
+    assert found.entity == "Donald Rusk"
