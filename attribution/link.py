@@ -726,6 +726,9 @@ NOT_ORGANISATIONS = set(_LINK_WORDS["not_organisations"])
 FEMALE_NAMES = frozenset(_FIRST_NAMES["female"])
 MALE_NAMES = frozenset(_FIRST_NAMES["male"])
 UNISEX_NAMES = frozenset(_FIRST_NAMES["unisex"])
+# Words before a name that tell its gender whatever the first name ("9/11 widow Terry Strada"); never "spokesman",
+# "chairman", which newsrooms write for women too ("Trump spokesman Hope Hicks")
+GENDERED_WORDS = {word: gender for gender, words in _LINK_WORDS["gendered_words"].items() for word in words}
 FIRST_NAMES = FEMALE_NAMES | MALE_NAMES | UNISEX_NAMES  # a first name makes a run of capitalised words a person
 FIRST_PERSON = frozenset(_LINK_WORDS["first_person"])
 FIRST_PERSON_PLURAL = frozenset(_LINK_WORDS["first_person_plural"])
@@ -1087,6 +1090,9 @@ class ArticleIndex:
                 continue
             words = entity.name.split()
             gender = gender_of(entity, honorific)
+            said_before = text[max(0, start - 30) : start].split()[-1:]
+            if said_before and said_before[0].lower().strip(",") in GENDERED_WORDS:  # "9/11 widow Terry Strada": a woman
+                gender = GENDERED_WORDS[said_before[0].lower().strip(",")]
             # A run of capitalised words is a person only with a known first name, a title or a role
             # ("Ban Ki-moon, the secretary general").
             role_after = _APPOSITIVE_ROLE.match(text, match.end()) or _FOLLOWED_BY_WHO.match(text, match.end())

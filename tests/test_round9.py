@@ -50,3 +50,17 @@ def test_a_pronoun_is_never_the_person_its_own_verb_addresses() -> None:
             "\u201cIt could rise,\u201d he told Pell, to cheers from a crowd.")
     (found,) = resolve(text, [("he", "told", "It could rise")])
     assert found.entity == "Donald Rusk"
+
+
+def test_a_word_before_a_name_that_tells_a_gender_outweighs_the_first_name() -> None:
+    text = ("Officials defended the veto on Monday. \u201cThe rationale is wrong,\u201d said 9/11 widow Terry Vasko. "
+            "She continued, \u201cAll we ask is a hearing.\u201d")
+    (found,) = resolve(text, [("She", "continued", "All we ask is a hearing.")])
+    assert found.entity == "Terry Vasko"
+
+
+def test_spokesman_before_a_womans_name_tells_no_gender() -> None:
+    text = ("Dan Ruhle spoke first. Campaign spokesman Hope Hicksley confirmed the plan. "
+            "\u201cThey are not affiliated,\u201d she said.")
+    (found,) = resolve(text, [("she", "said", "They are not affiliated")])
+    assert found.entity == "Hope Hicksley"
