@@ -779,6 +779,11 @@ PREPOSITIONS_BEFORE_NAME = frozenset(_LINK_WORDS["prepositions_before_name"])  #
 ISSUER_REACH = 3  # sentences back in which "the statement" may find whoever issued it
 CAMPAIGN = "campaign"
 _THE = re.compile(r"^[Tt]he\s+")
+_ISSUED_BY = re.compile(  # what follows a document noun to say who issued it: "issued by the", "from"
+    r",?\s+(?:(?:" + "|".join(_LINK_WORDS["producing_participles"] + _LINK_WORDS["issuing_participles"]) + r")\s+)?(?:jointly\s+)?"
+    r"(?:by|from)\s+(?:the\s+)?(?:[a-z]+\s+)?"
+)
+_OWNED = re.compile(r"\b(?:its|his|her|their|[A-Z][\w-]*['\u2019]s?)\s+(?:[\w-]+\s+)?\Z")  # "its letter", "Exxon's letter"
 _IN_A_DOCUMENT = re.compile(r"\b[Ii]n\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}\Z")  # "In a statement, X said"
 _RELATIVE_BY_FIRST_NAME = re.compile(
     r"(?P<owner>[A-Z][\w-]+)['\u2019]s\s+(?:" + "|".join(_LINK_WORDS["family_words"]) + r"),\s+(?P<first>[A-Z][a-z]+),?\Z"
@@ -821,8 +826,8 @@ _ENTITLED_WORK = re.compile(
 )
 # 'a recent Reuters survey of voter lists': a document known by its author
 _AUTHORED_WORK = re.compile(
-    rf"\b(?i:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?P<author>[A-Z][\w.&/\u2019'-]*(?:\s+[A-Z][\w.&/\u2019'-]*){{0,4}})"
-    rf"\s+(?:[a-z][\w-]*\s+)?(?P<noun>{_WORK}|Poll|Survey)\b(?!\s+[A-Z])"  # "the latest Reuters/Ipsos opinion poll", "a Morning Consult Poll"
+    rf"\b(?i:a|an|the)[^\S\n]+(?:[a-z][\w-]*[^\S\n]+)?(?P<author>[A-Z][\w.&/\u2019'-]*(?:[^\S\n]+[A-Z][\w.&/\u2019'-]*){{0,4}})"
+    rf"[^\S\n]+(?:[a-z][\w-]*[^\S\n]+)?(?P<noun>{_WORK}|Poll|Survey)\b(?!\s+[A-Z])"  # "the latest Reuters/Ipsos opinion poll", "a Morning Consult Poll"
 )
 
 
@@ -2024,6 +2029,13 @@ def _issuer(noun: str, position: int, index: ArticleIndex) -> Entity | None:
         if here - sentence > ISSUER_REACH:
             return None
         opening, closing = index.sentence_span(sentence)
+        issued = _ISSUED_BY.match(index.text, spoken.end()) if noun != CAMPAIGN else None
+        if issued is not None and not _OWNED.search(index.text, opening, spoken.start()):
+            # "a separate statement issued by the Sanders campaign", "a note from Donald J. Trump" (not "its letter,
+            # written by Kenneth P. Cohen": the owner's)
+            producers = [m for m in index.mentions if m.position == issued.end() and _may_issue(m)]
+            if producers:
+                return max(producers, key=lambda m: m.end).entity  # "the Sanders campaign", not Sanders
         owner = _DOCUMENT_OWNER.search(index.text, opening, spoken.start())
         person = None
         if owner is not None:  # a surname the article gives a person, in full or alone ("Clinton")

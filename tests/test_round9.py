@@ -64,3 +64,28 @@ def test_spokesman_before_a_womans_name_tells_no_gender() -> None:
             "\u201cThey are not affiliated,\u201d she said.")
     (found,) = resolve(text, [("she", "said", "They are not affiliated")])
     assert found.entity == "Hope Hicksley"
+
+
+def test_a_document_issued_by_or_from_someone_speaks_for_them() -> None:
+    text = ("Sen. Bernie Sanders lost in New York. On his wall, the writer Mark Sanger has a handwritten note from Donald J. Trump. "
+            "\u201cYou are a total loser!\u201d the note says. "
+            "A separate statement issued by the Sanders campaign late Tuesday was notable. "
+            "Instead, the statement talked about giving voters the right to choose.")
+    note, statement = resolve(text, [("the note", "says", "You are a total loser!"),
+                                     ("the statement", "talked about", "giving voters the right to choose")])
+    assert note.entity == "Donald J. Trump"
+    assert statement.entity == "Sanders campaign"
+
+
+def test_a_document_its_owner_had_someone_write_speaks_for_the_owner() -> None:
+    text = ("Exxon Mobil Corp. contended in its letter, written by Kenneth P. Cohen, a vice president, that the reporting was biased. "
+            "The letter also accuses one of the journalists of ignoring information.")
+    (found,) = resolve(text, [("The letter", "accuses", "one of the journalists of ignoring information")])
+    assert found.entity != "Kenneth P. Cohen"
+
+
+def test_a_work_is_never_named_across_a_paragraph_break() -> None:
+    from attribution.link import named_works
+
+    works = named_works("Young voters back him in the United States.\n\nThe poll found a wide gap.")
+    assert all("United States" not in name for _, _, name in works)
