@@ -737,6 +737,7 @@ PLACE_HEADS = {head: frozenset(kinds) for head, kinds in _LINK_WORDS["place_head
 PLURAL_HEADS = dict(_LINK_WORDS["plural_heads"])
 SPEAKER_WEIGHT = 2.0
 SALIENCE_DECAY = 0.5  # per sentence back
+DESCRIPTION_REACH = 60  # characters a description's own words may run to ("the independent Vermont senator")
 FOCUS_WINDOW = 2  # sentences back in which "the senator" looks for the person the text is about
 SAME_SENTENCE_WEIGHT = 3.0
 # The subject of a sentence ("Danny Kruger, who ..., had been due to take on Tony Blair. He says ...") is what
@@ -2181,7 +2182,7 @@ def _fits_description(text: str, candidate: Entity, index: ArticleIndex, positio
     for kind in (US_STATES, parties):  # "the GOP front-runner" is someone the article calls a Republican
         wanted = qualifiers & kind
         unclaimed = kind is US_STATES and not described & kind and (titled or (
-            position is not None and _named_lately(candidate, position, index) and not _claimed(wanted, candidate, index)))
+            position is not None and _named_lately(candidate, position, index) and not _claimed(wanted, candidate, index, position)))
         if wanted and not wanted <= described and not unclaimed:
             # ("the Texas senator" may be a person of the last two sentences the article gives no state, when it gives
             # nobody else that one; never one of another. The same for parties was tried in round 9 and rejected:
@@ -2199,8 +2200,13 @@ def _person_in_focus(position: int, index: ArticleIndex, skip: tuple[int, int] |
     return top
 
 
-def _claimed(qualifiers: set[str], candidate: Entity, index: ArticleIndex) -> bool:
-    """Whether the article describes someone other than ``candidate`` with one of ``qualifiers`` ("Texas")."""
+def _claimed(qualifiers: set[str], candidate: Entity, index: ArticleIndex, position: int) -> bool:
+    """Whether the article describes someone other than ``candidate`` with one of ``qualifiers`` ("Texas"), or names
+    it anywhere but in the description at ``position`` ("spoke in Fort Wayne, Indiana ... The Indiana governor")."""
+    for qualifier in qualifiers:
+        named = re.finditer(rf"\b{re.escape(qualifier)}\b", index.text, re.IGNORECASE)
+        if any(not position <= m.start() < position + DESCRIPTION_REACH for m in named):
+            return True
     return any(name != candidate.name and words & qualifiers for name, words in index.described_with(len(index.text)).items())
 
 
