@@ -738,6 +738,7 @@ PLURAL_HEADS = dict(_LINK_WORDS["plural_heads"])
 SPEAKER_WEIGHT = 2.0
 SALIENCE_DECAY = 0.5  # per sentence back
 DESCRIPTION_REACH = 60  # characters a description's own words may run to ("the independent Vermont senator")
+TOPIC_MENTIONS = 3  # times the person an article is about has been named before "the GOP nominee" may be guessed
 FOCUS_WINDOW = 2  # sentences back in which "the senator" looks for the person the text is about
 SAME_SENTENCE_WEIGHT = 3.0
 # The subject of a sentence ("Danny Kruger, who ..., had been due to take on Tony Blair. He says ...") is what
@@ -2162,7 +2163,34 @@ def _epithet_person(
         speaker = last[1]
         if speaker.type == "person" and not speaker.vague and " and " not in speaker.name and _fits_description(text, speaker, index, position):
             return speaker
-    return _described_person(text, position, index, sources, skip)
+    return _described_person(text, position, index, sources, skip) or _party_leader(capitalised, position, index)
+
+
+def _party_leader(capitalised: Sequence[str], position: int, index: ArticleIndex) -> Entity | None:
+    """"The GOP front-runner", "the Democratic nominee" where the article calls nobody a Republican or a Democrat: the
+    person the article is about so far (named most often, and more often than anyone else), whom it gives no party.
+    (Taking the person of the last sentences instead was tried in round 9 and rejected: "In an interview with hosts
+    X and Y, the Democratic presidential candidate" went to a host.)"""
+    parties = set(PARTY_QUALIFIERS.values()) | set(TAG_PARTIES.values())
+    wanted = _qualifiers(capitalised) or set()
+    if not wanted or not wanted <= parties:
+        return None
+    described = index.described_with(len(index.text))
+    if any(words & wanted for words in described.values()):
+        return None  # someone is the party's: _qualified_person's to find, no guess
+    counts: dict[str, int] = {}
+    people: dict[str, Entity] = {}
+    for mention in index.mentions:
+        entity = mention.entity
+        if mention.position < position and entity.type == "person" and not entity.vague and " and " not in entity.name:
+            counts[entity.name] = counts.get(entity.name, 0) + 1
+            people.setdefault(entity.name, entity)
+    ranked = sorted(counts, key=lambda name: -counts[name])
+    if not ranked or counts[ranked[0]] < TOPIC_MENTIONS or (len(ranked) > 1 and counts[ranked[1]] * 2 > counts[ranked[0]]):
+        return None
+    leader = people[ranked[0]]
+    known = {PARTY_QUALIFIERS.get(w, w) for w in re.findall(r"[a-z]+", f"{leader.role or ''} {leader.affiliation or ''}".lower())}
+    return None if (known | described.get(leader.name, set())) & parties else leader
 
 
 def _fits_description(text: str, candidate: Entity, index: ArticleIndex, position: int | None = None) -> bool:

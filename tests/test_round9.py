@@ -89,3 +89,19 @@ def test_a_work_is_never_named_across_a_paragraph_break() -> None:
 
     works = named_works("Young voters back him in the United States.\n\nThe poll found a wide gap.")
     assert all("United States" not in name for _, _, name in works)
+
+
+def test_a_party_epithet_nobody_carries_is_the_person_the_article_is_about() -> None:
+    text = ("Hillary Rodman delivered her acceptance speech on Thursday. Rodman painted her rival, Donald Tramp, as unfit. "
+            "Rodman spoke for an hour. Critics were unmoved. "
+            "\u201cA man you can bait with a tweet is not a man we can trust,\u201d said the Democratic nominee.")
+    (found,) = resolve(text, [("the Democratic nominee", "said", "A man you can bait with a tweet is not a man we can trust")])
+    assert found.entity == "Hillary Rodman"
+
+
+def test_a_party_epithet_is_no_guess_where_the_article_gives_that_party_to_someone() -> None:
+    text = ("Hillary Rodman delivered her acceptance speech on Thursday. Rodman painted her rival, Democrat Donald Tramp, "
+            "as unfit. Rodman spoke for an hour. Critics were unmoved. "
+            "\u201cA man you can bait with a tweet is not a man we can trust,\u201d said the Democratic nominee.")
+    (found,) = resolve(text, [("the Democratic nominee", "said", "A man you can bait with a tweet is not a man we can trust")])
+    assert found.entity != "Hillary Rodman"
