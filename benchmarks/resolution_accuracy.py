@@ -1,8 +1,8 @@
 """Source resolution on PolNeAR: pronoun and description sources vs hand judgements.
 
-    python benchmarks/resolution_accuracy.py [--set dev|train|final|read|read2|blind|all] [--show-errors]
+    python benchmarks/resolution_accuracy.py [--set dev|train|final|read|read2|read3|blind|blind2|all] [--show-errors]
 
-Five judgement files in ``tests/data/`` (article name + offsets + the named entity a reader resolves the
+Judgement files in ``tests/data/`` (article name + offsets + the named entity a reader resolves the
 source to, never the text): ``dev_resolution_judgements.jsonl`` (PolNeAR dev; the rules were written
 while reading its misses), ``train_resolution_judgements.jsonl`` (a first blind set on train articles,
 used to reject rules that only helped dev) and ``final_resolution_judgements.jsonl`` (a second blind set,
@@ -10,7 +10,9 @@ scored once after the rules were frozen), and round 7's two sets on 150 further 
 by the guideline in ``docs/source-judging.md``: ``polnear_read_resolution_judgements.jsonl`` (rules were
 written reading its misses) and ``polnear_blind_resolution_judgements.jsonl`` (only measured; its misses are
 never printed), and round 8's ``polnear_read2_resolution_judgements.jsonl`` (75 more train articles, judged blind
-by the same guideline; round 8's rules were written reading its misses). The linker runs on the gold source/cue/content spans, so this
+by the same guideline; round 8's rules were written reading its misses), and round 9's two sets on 150 further
+train articles, judged blind by the same guideline: ``polnear_read3_resolution_judgements.jsonl`` (read) and
+``polnear_blind2_resolution_judgements.jsonl`` (only measured; its misses are never printed). The linker runs on the gold source/cue/content spans, so this
 measures resolution alone. A judged entity counts as found when the linker's entity matches it: same name
 ignoring case and a leading "the", or the same surname for people ("Clinton" = "Hillary Clinton").
 """
@@ -33,6 +35,8 @@ FINAL = ROOT / "tests" / "data" / "final_resolution_judgements.jsonl"
 READ = ROOT / "tests" / "data" / "polnear_read_resolution_judgements.jsonl"
 BLIND = ROOT / "tests" / "data" / "polnear_blind_resolution_judgements.jsonl"
 READ2 = ROOT / "tests" / "data" / "polnear_read2_resolution_judgements.jsonl"
+READ3 = ROOT / "tests" / "data" / "polnear_read3_resolution_judgements.jsonl"
+BLIND2 = ROOT / "tests" / "data" / "polnear_blind2_resolution_judgements.jsonl"
 TRAIN = ROOT.parent / "shared" / "data" / "polnear" / "train"
 PUBLISHERS = {"nyt": "New York Times", "usa-today": "USA Today", "wash-post": "Washington Post", "huff-post": "HuffPost",
               "breitbart": "Breitbart", "politico": "Politico", "west-journal": "Western Journal", "western-journal": "Western Journal"}
@@ -143,7 +147,10 @@ SETS = (
      READ, TRAIN, True),
     ("read2", "PolNeAR train, round-8 reading set (judged blind by the same guideline; round 8's rules were written reading its misses):",
      READ2, TRAIN, True),
+    ("read3", "PolNeAR train, round-9 reading set (judged blind by the same guideline; round 9's later rules were written reading its misses):",
+     READ3, TRAIN, True),
     ("blind", "PolNeAR train, round-7 blind set (judged blind, only measured):", BLIND, TRAIN, False),
+    ("blind2", "PolNeAR train, round-9 blind set (judged blind by the same guideline, only measured):", BLIND2, TRAIN, False),
 )
 
 
