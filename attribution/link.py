@@ -286,6 +286,10 @@ _TRAILING_CONJUNCTION = re.compile(r"\s+(?:" + "|".join(_LINK_WORDS["trailing_co
 _ARTICLE_OPENING = re.compile(r"^(?:" + "|".join(_LINK_WORDS["articles"]) + r")\s+", re.IGNORECASE)
 _BEFORE_BODY = re.compile(r"^.*?\b(?:" + "|".join(_LINK_WORDS["body_prepositions"]) + r")\s+(the\s+)?")
 _PAIR = re.compile(r"^(?P<first>.+?)\s+and\s+(?P<second>.+)$")
+# two people and the body both belong to: "A and B of the University of California, Berkeley"
+_AFFILIATED_PAIR = re.compile(
+    r"^(?P<names>[A-Z][^,]*?\s+and\s+[A-Z][^,]*?)\s+(?:of|at|from)\s+(?:the\s+)?(?P<body>[A-Z][^,]*(?:,\s+[A-Z][\w-]*)?)$"
+)
 
 
 def trim_name(text: str) -> str:
@@ -409,6 +413,11 @@ def parse_named(mention: str) -> Entity:
     spoken = re.match(r"^(?P<owner>(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*)[\u2019']s\s+(?:[a-z]+\s)?(?P<noun>[a-z]+)$", text)
     if spoken and spoken.group("noun") in SPEECH_NOUNS:
         return parse_named(spoken.group("owner"))  # "Mr Crosby's statement said": Mr Crosby said
+    affiliated = _AFFILIATED_PAIR.match(text)
+    if affiliated:  # "Stephen S. Cohen and J. Bradford DeLong of the University of California, Berkeley": the two, of it
+        pair_named = parse_named(affiliated.group("names"))
+        if pair_named.type == "group" and pair_named.members == "person":
+            return replace(pair_named, affiliation=pair_named.affiliation or affiliated.group("body"))
     listed_bodies = _LISTED_NAMES.match(text)
     parts = re.split(r",\s+|,?\s+and\s+", text) if listed_bodies else []
     if listed_bodies and not any(_is_role(w) for part in parts for w in part.split()):
@@ -766,7 +775,7 @@ _PARTY_STATE_TAG = re.compile(r",?\s*\(?(?P<party>[RDI])-(?P<state>(?:[A-Z]\.)+[
 PERSON_RELATIVES = frozenset(_LINK_WORDS["person_relatives"])
 APPOSITIVE_REACH = 120  # characters an appositive between a name and "who" may take
 RELATIVE_GAP = 16  # characters a party tag and punctuation may take between a name and its relative pronoun
-_RELATIVE_GAP = re.compile(r"(?:\s*\([^()\n]{0,12}\))?\s*(?:,|\(|[-\u2013\u2014]{1,2})?\s*")
+_RELATIVE_GAP = re.compile(r"\.?(?:\s*\([^()\n]{0,12}\))?\s*(?:,|\(|[-\u2013\u2014]{1,2})?\s*")
 _PLACE_OF = re.compile(r"\s+(?:of|from)\s+")
 _FIRST_NAME_LAST = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\Z")  # two plain capitalised words close the run
 _DEFINITE_PHRASE_BEFORE = re.compile(r"(?<![\w-])(?P<phrase>(?:the|this|that)\s+(?:[\w\u2019'-]+\s+){0,3}[\w\u2019'-]+)\s*,?\s*\Z", re.IGNORECASE)

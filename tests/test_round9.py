@@ -105,3 +105,17 @@ def test_a_party_epithet_is_no_guess_where_the_article_gives_that_party_to_someo
             "\u201cA man you can bait with a tweet is not a man we can trust,\u201d said the Democratic nominee.")
     (found,) = resolve(text, [("the Democratic nominee", "said", "A man you can bait with a tweet is not a man we can trust")])
     assert found.entity != "Hillary Rodman"
+
+
+def test_two_people_and_their_body_are_the_two_people() -> None:
+    from attribution.link import parse_named
+
+    pair = parse_named("Stephen S. Cohen and J. Bradford DeLong of the University of California, Berkeley")
+    assert (pair.name, pair.type, pair.affiliation) == ("Stephen S. Cohen and J. Bradford DeLong", "group", "University of California, Berkeley")
+    assert parse_named("Procter and Gamble of Cincinnati").type != "group"
+
+
+def test_who_after_a_name_ending_in_jr_is_that_person() -> None:
+    text = "Chief Justice Roberts assigned the opinion to Justice Samuel A. Alito Jr., who had made clear his views."
+    (found,) = resolve(text, [("who", "had made clear", "his views")])
+    assert "Alito" in str(found.entity)
