@@ -778,6 +778,9 @@ RELATIVE_GAP = 16  # characters a party tag and punctuation may take between a n
 _RELATIVE_GAP = re.compile(r"\.?(?:\s*\([^()\n]{0,12}\))?\s*(?:,|\(|[-\u2013\u2014]{1,2})?\s*")
 _PLACE_OF = re.compile(r"\s+(?:of|from)\s+")
 _FIRST_NAME_LAST = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\Z")  # two plain capitalised words close the run
+_OWNED_PHRASE_BEFORE = re.compile(
+    r"(?<![\w-])(?P<owner>[Hh]is|[Hh]er|[Tt]heir|(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*['\u2019]s)\s+(?:[\w\u2019'-]+\s+){0,4}[\w\u2019'-]+\s*,?\s*\Z"
+)
 _DEFINITE_PHRASE_BEFORE = re.compile(r"(?<![\w-])(?P<phrase>(?:the|this|that)\s+(?:[\w\u2019'-]+\s+){0,3}[\w\u2019'-]+)\s*,?\s*\Z", re.IGNORECASE)
 _APPOSITIVE_BEFORE_RELATIVE = re.compile(r",\s+(?:a|an|the)\s+(?P<description>[^,;.!?\"\u201c\u201d()\n]{1,100}?)\s*,?\s*\Z")
 # what may stand between a name and its appositive: nothing, a party-state tag, a nickname in parentheses
@@ -1654,6 +1657,14 @@ def _resolve_mention(
             named = index.just_before(position, person=pronoun in PERSON_RELATIVES)  # a relative pronoun is the name it follows
             if named is not None and not named.place:
                 return named, "pronoun"
+            owned = _OWNED_PHRASE_BEFORE.search(index.text, max(0, position - APPOSITIVE_REACH), position)
+            if owned is not None and pronoun not in PERSON_RELATIVES:
+                # "Ingraham's questions, which were pointedly about Rubio", "her infrastructure plan, which includes":
+                # the owner speaks through what is theirs
+                owner = owned.group("owner").removesuffix("'s").removesuffix("\u2019s")
+                found, how = _resolve_mention(owner, owned.start("owner"), index, sources, skip)
+                if found is not None and how != "unresolved":
+                    return found, "pronoun"
             antecedent = _DEFINITE_PHRASE_BEFORE.search(index.text, max(0, position - APPOSITIVE_REACH), position)
             if antecedent is not None and mention_kind(antecedent.group("phrase")) == "description":
                 # "the group, whose members ...": the relative pronoun is the description it follows

@@ -119,3 +119,10 @@ def test_who_after_a_name_ending_in_jr_is_that_person() -> None:
     text = "Chief Justice Roberts assigned the opinion to Justice Samuel A. Alito Jr., who had made clear his views."
     (found,) = resolve(text, [("who", "had made clear", "his views")])
     assert "Alito" in str(found.entity)
+
+
+def test_which_after_a_possessed_thing_is_its_owner() -> None:
+    text = ("Laura Ingram hosted the show on Thursday. Ted Cruse answered Ingram's questions, which were pointedly about "
+            "immigration.")
+    (found,) = resolve(text, [("which", "were", "pointedly about immigration")])
+    assert found.entity == "Laura Ingram"
