@@ -778,6 +778,7 @@ RELATIVE_GAP = 16  # characters a party tag and punctuation may take between a n
 _RELATIVE_GAP = re.compile(r"\.?(?:\s*\([^()\n]{0,12}\))?\s*(?:,|\(|[-\u2013\u2014]{1,2})?\s*")
 _PLACE_OF = re.compile(r"\s+(?:of|from)\s+")
 _FIRST_NAME_LAST = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\Z")  # two plain capitalised words close the run
+_ROLE_THEN_NAME = re.compile(r"['\u2019]s\s+(?P<role>(?:[a-z][\w-]*\s+){1,4})(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019.-]+){1,2})\Z")
 _OWNED_PHRASE_BEFORE = re.compile(
     r"(?<![\w-])(?P<owner>[Hh]is|[Hh]er|[Tt]heir|(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*['\u2019]s)\s+(?:[\w\u2019'-]+\s+){0,4}[\w\u2019'-]+\s*,?\s*\Z"
 )
@@ -1607,6 +1608,10 @@ def _resolve_mention(
         possessor = None  # "The UK's biggest mortgage lender" speaks for the lender, not the UK
     named_in_full = parse_named(mention) if possessor else None
     ends_in_name = named_in_full is not None and len(named_in_full.name.split()) >= 2 and named_in_full.name.split()[0].lower() in FIRST_NAMES
+    role_then_name = _ROLE_THEN_NAME.search(clean_mention(mention)) if possessor else None
+    if role_then_name is not None and not organisation_evidence(index.text, role_then_name.group("name")):
+        # "the network's nightly news anchor Ilia Calderón": lower-case role words, then a name: the person named
+        return Entity(role_then_name.group("name"), "person", role=role_then_name.group("role").strip()), "named"
     if named_in_full is not None and (named_in_full.type == "person" or ends_in_name) and len(named_in_full.name.split()) >= 2:
         possessor = None  # "the chancellor's friend ... Charlie Whelan" is Charlie Whelan; "The film's producer Robbie Stamp"
     if possessor:  # "the agency's mammoth bureaucracy" speaks for the agency

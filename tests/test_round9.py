@@ -126,3 +126,11 @@ def test_which_after_a_possessed_thing_is_its_owner() -> None:
             "immigration.")
     (found,) = resolve(text, [("which", "were", "pointedly about immigration")])
     assert found.entity == "Laura Ingram"
+
+
+def test_a_possessive_role_then_a_name_is_the_person_named() -> None:
+    text = ("The channel aired the segment on Monday. The network's nightly news anchor Ilia Calderas reacted with a letter. "
+            "\u201cI am concerned,\u201d she tweeted.")
+    anchor, she = resolve(text, [("The network's nightly news anchor Ilia Calderas", "reacted", "with a letter"),
+                                 ("she", "tweeted", "I am concerned")])
+    assert anchor.entity == "Ilia Calderas" and she.entity == "Ilia Calderas"
