@@ -1694,7 +1694,9 @@ def _resolve_mention(
             if earlier is not None:
                 # "He visited Netanyahu in Israel, where he also met reporters": the subject "he" of the sentence
                 # (no source, so never resolved) is who this "he" is
-                return _resolve_mention(index.text[earlier : earlier + len(pronoun)], earlier, index, sources, None)
+                same = _resolve_mention(index.text[earlier : earlier + len(pronoun)], earlier, index, sources, None)
+                if same[0] is None or not addressee(same[0]):
+                    return same
         elif pronoun in ("it", "its") and index.last_speaker is not None and index.unmarked_name(index.last_speaker[1]) and (
             index.sentence_of(position) - index.sentence_of(index.last_speaker[0]) <= 1
         ):  # '"...," said Seagate. "...," it said.': the one-word speaker nothing marks as a person is a body

@@ -134,3 +134,10 @@ def test_a_possessive_role_then_a_name_is_the_person_named() -> None:
     anchor, she = resolve(text, [("The network's nightly news anchor Ilia Calderas", "reacted", "with a letter"),
                                  ("she", "tweeted", "I am concerned")])
     assert anchor.entity == "Ilia Calderas" and she.entity == "Ilia Calderas"
+
+
+def test_an_earlier_he_that_is_the_addressee_is_not_carried_on() -> None:
+    text = ("Donald Tramp visited the county on Monday. \u201cHe asked me questions. He knew it was important,\u201d Eddie Whitmore said, "
+            "adding that he told Tramp to stay focused on jobs.")
+    (found,) = resolve(text, [("he", "told", "Tramp to stay focused on jobs")])
+    assert found.entity == "Eddie Whitmore"
