@@ -1110,9 +1110,8 @@ class ArticleIndex:
                 continue
             words = entity.name.split()
             gender = gender_of(entity, honorific)
-            said_before = text[max(0, start - 30) : start].split()[-1:]
-            if said_before and said_before[0].lower().strip(",") in GENDERED_WORDS:  # "9/11 widow Terry Strada": a woman
-                gender = GENDERED_WORDS[said_before[0].lower().strip(",")]
+            said_before = (text[max(0, start - 30) : start].split()[-1:] or [""])[0].lower().strip(",")
+            gender = GENDERED_WORDS.get(said_before, gender)  # "9/11 widow Terry Strada": a woman, whatever "Terry" says
             # A run of capitalised words is a person only with a known first name, a title or a role
             # ("Ban Ki-moon, the secretary general").
             role_after = _APPOSITIVE_ROLE.match(text, match.end()) or _FOLLOWED_BY_WHO.match(text, match.end())
@@ -1789,6 +1788,8 @@ def _resolve_mention(
         if head in ORGANISATION_HEADS:  # (a person head keeps an office named without its holder: "the Mayor of London")
             fitting = [c for c in fitting if not c.vague] or fitting
         if fitting and head in PERSON_HEADS and len(words) == 2 and not _named_lately(fitting[0], position, index):
+            # "Rubio stopped by his headquarters ... the senator said": a title many hold is the untitled person the
+            # last sentences are about, not a "Sen. Bernie Sanders" named paragraphs before
             focus = _person_in_focus(position, index, skip)
             if focus is not None and focus.name != fitting[0].name and not focus.role:
                 return focus, "description"
