@@ -848,7 +848,7 @@ _AUTHORED_WORK = re.compile(
 
 # 'The survey, conducted by the Public Policy Institute of California,': a document known by who produced it
 _PRODUCED_WORK = re.compile(
-    rf"\b(?P<noun>{_WORK})\b,?\s+(?:{'|'.join(_LINK_WORDS['producing_participles'])})\s+(?:jointly\s+)?by\s+(?:the\s+)?"
+    rf"\b(?:(?P<noun>{_WORK})\b,?\s+(?:{'|'.join(_LINK_WORDS['producing_participles'])})\s+(?:jointly\s+)?|(?P<poll>poll|survey)\s+)by\s+(?:the\s+)?"
     rf"(?P<author>[A-Z][\w.&/\u2019'-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w.&/\u2019'-]*){{0,5}})"
 )
 
@@ -863,7 +863,8 @@ def named_works(text: str) -> list[tuple[int, str, str]]:
         for m in _AUTHORED_WORK.finditer(text) if m.group("author").split()[0].lower() not in DETERMINERS
     ]
     found += [
-        (m.start(), WORK_NOUNS[m.group("noun").lower()], f"{m.group('author')} {m.group('noun').lower()}")
+        (m.start(), WORK_NOUNS[(m.group("noun") or m.group("poll")).lower()],
+         f"{m.group('author').rstrip('.')} {(m.group('noun') or m.group('poll')).lower()}")  # not the sentence's full stop
         for m in _PRODUCED_WORK.finditer(text) if m.group("author").split()[0].lower() not in DETERMINERS
     ]
     return sorted(found)

@@ -141,3 +141,11 @@ def test_an_earlier_he_that_is_the_addressee_is_not_carried_on() -> None:
             "adding that he told Tramp to stay focused on jobs.")
     (found,) = resolve(text, [("he", "told", "Tramp to stay focused on jobs")])
     assert found.entity == "Eddie Whitmore"
+
+
+def test_a_poll_by_a_body_is_that_bodys_poll() -> None:
+    from attribution.link import named_works
+
+    works = named_works("Sanders' appeal can be attributed to his views, according to a new poll by the Harvard Youth Institute.")
+    assert [name for _, _, name in works] == ["Harvard Youth Institute poll"]
+    assert named_works("It rose, according to a report by the Pew Research Center.") == []  # a report needs "published by"
