@@ -748,6 +748,7 @@ SPEAKER_WEIGHT = 2.0
 SALIENCE_DECAY = 0.5  # per sentence back
 DESCRIPTION_REACH = 60  # characters a description's own words may run to ("the independent Vermont senator")
 TOPIC_MENTIONS = 3  # times the person an article is about has been named before "the GOP nominee" may be guessed
+ASKED_REACH = 2  # sentences back in which "X asked Y" makes Y the one who answers in quotation marks
 FOCUS_WINDOW = 2  # sentences back in which "the senator" looks for the person the text is about
 SAME_SENTENCE_WEIGHT = 3.0
 # The subject of a sentence ("Danny Kruger, who ..., had been due to take on Tony Blair. He says ...") is what
@@ -779,6 +780,8 @@ _RELATIVE_GAP = re.compile(r"\.?(?:\s*\([^()\n]{0,12}\))?\s*(?:,|\(|[-\u2013\u20
 _PLACE_OF = re.compile(r"\s+(?:of|from)\s+")
 _FIRST_NAME_LAST = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\Z")  # two plain capitalised words close the run
 _ROLE_THEN_NAME = re.compile(r"['\u2019]s\s+(?P<role>(?:[a-z][\w-]*\s+){1,4})(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019.-]+){1,2})\Z")
+_ASKED = re.compile(r"\basked\s+(?:(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\.?\s+)?\Z")  # "asked Trump", "asked Mr. Trump"
+_OPENS_WITH_QUOTE = re.compile(r"\s*[\"\u201c\u2018']")  # the sentence starts with the answer itself
 _OWNED_PHRASE_BEFORE = re.compile(
     r"(?<![\w-])(?P<owner>[Hh]is|[Hh]er|[Tt]heir|(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*['\u2019]s)\s+(?:[\w\u2019'-]+\s+){0,4}[\w\u2019'-]+\s*,?\s*\Z"
 )
@@ -1690,6 +1693,10 @@ def _resolve_mention(
             carried = _quotation_carried_on(pronoun, position, index, skip)
             if carried is not None and not addressee(carried):
                 return carried, "pronoun"
+            answering = _asked_before(pronoun, position, index)
+            if answering is not None and not addressee(answering):
+                # 'Scott Conroy asked Sanders whether ... "Sure it is," he said': the one asked answers
+                return answering, "pronoun"
             earlier = _same_pronoun_before(pronoun, position, index, skip)
             if earlier is not None:
                 # "He visited Netanyahu in Israel, where he also met reporters": the subject "he" of the sentence
@@ -1975,6 +1982,24 @@ def _addressee(pronoun: str, position: int, index: ArticleIndex) -> Callable[[En
         return lambda entity: False
     surname = found.group("name").split()[-1].lower()
     return lambda entity: entity.type == "person" and entity.name.split()[-1].lower() == surname
+
+
+def _asked_before(pronoun: str, position: int, index: ArticleIndex) -> Entity | None:
+    """The person the last sentences asked something ("Hannity asked Trump how high ..."), where a quotation opens
+    right after that sentence and this pronoun says it: the answer is his. None where anyone else is named between."""
+    here = index.sentence_of(position)
+    earliest, _ = index.sentence_span(max(0, here - ASKED_REACH))
+    asked = [m for m in index.mentions if earliest <= m.position < position and _ASKED.search(index.text, max(0, m.position - 12), m.position)]
+    if not asked:
+        return None
+    person = asked[-1].entity
+    _, asked_end = index.sentence_span(index.sentence_of(asked[-1].position))
+    if asked_end >= position or not _OPENS_WITH_QUOTE.match(index.text, asked_end):
+        return None  # the answer follows the question's sentence, in quotation marks
+    if any(asked[-1].end <= m.position < position and m.entity.type == "person" and m.entity.name != person.name for m in index.mentions):
+        return None
+    fits = person.type == "person" and not person.vague and _pronoun_fits(pronoun, person, index.gender.get(person.name))
+    return person if fits else None
 
 
 def _same_pronoun_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> int | None:

@@ -149,3 +149,10 @@ def test_a_poll_by_a_body_is_that_bodys_poll() -> None:
     works = named_works("Sanders' appeal can be attributed to his views, according to a new poll by the Harvard Youth Institute.")
     assert [name for _, _, name in works] == ["Harvard Youth Institute poll"]
     assert named_works("It rose, according to a report by the Pew Research Center.") == []  # a report needs "published by"
+
+
+def test_the_one_asked_answers_the_quotation_that_follows() -> None:
+    text = ("Scott Conway spoke on Monday. Conway asked Bernard Sandler whether his health was fair game. "
+            "\u201cSure it is. I cannot remember the last day I took off,\u201d he said.")
+    (found,) = resolve(text, [("he", "said", "I cannot remember the last day I took off")])
+    assert found.entity == "Bernard Sandler"
