@@ -782,6 +782,11 @@ _FIRST_NAME_LAST = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\Z")  # two plain capit
 _ROLE_THEN_NAME = re.compile(r"['\u2019]s\s+(?P<role>(?:[a-z][\w-]*\s+){1,4})(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019.-]+){1,2})\Z")
 _ASKED = re.compile(r"\basked\s+(?:(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\.?\s+)?\Z")  # "asked Trump", "asked Mr. Trump"
 _OPENS_WITH_QUOTE = re.compile(r"\s*[\"\u201c\u2018']")  # the sentence starts with the answer itself
+BACKING_HEADS = frozenset(_LINK_WORDS["backing_heads"])
+_BODY_BACKING = re.compile(  # "the super PAC backing Hillary Clinton": a body, then the person it works for
+    r"^(?P<body>(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,3}?(?P<head>[\w-]+))\s+(?:" + "|".join(_LINK_WORDS["backing_links"])
+    + r")\s+(?:(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\.?\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*$"
+)
 _OWNED_PHRASE_BEFORE = re.compile(
     r"(?<![\w-])(?P<owner>[Hh]is|[Hh]er|[Tt]heir|(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*['\u2019]s)\s+(?:[\w\u2019'-]+\s+){0,4}[\w\u2019'-]+\s*,?\s*\Z"
 )
@@ -1641,6 +1646,14 @@ def _resolve_mention(
         appositive = _named_before_appositive(position, index)
         if appositive is not None:  # "Our Principles PAC, a group set up to ...": the appositive is that name
             return appositive, "description"
+    backing = _BODY_BACKING.match(text)
+    if backing is not None and backing.group("head").lower() in BACKING_HEADS:
+        # "the super PAC backing Hillary Clinton", "the firm advising Tony Blair": the body speaks, not the person it
+        # serves; the body the article names ("The super PAC, Priorities USA Action,"), else the description
+        body = _resolve_mention(backing.group("body"), position, index, sources, skip)
+        if body[0] is not None and body[0].type != "person" and body[1] == "description":
+            return body
+        return Entity(text[0].upper() + text[1:], "organization", True), "named"
     counted = _counted_people(words, position, index, skip)
     if counted is not None:  # "the two", "both men", "all three candidates"
         return counted, "description"

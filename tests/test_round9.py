@@ -156,3 +156,11 @@ def test_the_one_asked_answers_the_quotation_that_follows() -> None:
             "\u201cSure it is. I cannot remember the last day I took off,\u201d he said.")
     (found,) = resolve(text, [("he", "said", "I cannot remember the last day I took off")])
     assert found.entity == "Bernard Sandler"
+
+
+def test_a_body_backing_a_person_is_never_that_person() -> None:
+    text = ("Iowa votes next week. With the caucus days ahead, the super PAC backing Hillary Rodman is using its muscle "
+            "to undo a narrative. Markets fell on Monday. The firm advising Tony Blare said markets were calm.")
+    pac, firm = resolve(text, [("the super PAC backing Hillary Rodman", "is using", "its muscle to undo a narrative"),
+                               ("The firm advising Tony Blare", "said", "markets were calm")])
+    assert pac.entity != "Hillary Rodman" and firm.entity != "Tony Blare"
