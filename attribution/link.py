@@ -770,6 +770,7 @@ QUALIFIER_REACH = 40  # characters before a name where "Republican", "GOP", "Ind
 _APPOSITIVE_DESCRIPTION = re.compile(r",\s+(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)[,.;]")  # "Trump, the Republican nominee,"
 LIST_OPENING = 6  # characters a listed name may leave before it ("the U." of "the U.S. PIRG Education Fund")
 TAG_PARTIES: dict[str, str] = _LINK_WORDS["party_state_tags"]["parties"]
+PARTY_VALUES = frozenset(PARTY_QUALIFIERS.values()) | frozenset(TAG_PARTIES.values())  # "republican", "democrat", ...
 TAG_STATES: dict[str, str] = _LINK_WORDS["party_state_tags"]["states"]
 # "Sen. Marco Rubio (R-Fla.)", "Rubio, R-Fla.,", "Bernie Sanders (I-VT)": party letter and state after a lawmaker's name
 _PARTY_STATE_TAG = re.compile(r",?\s*\(?(?P<party>[RDI])-(?P<state>(?:[A-Z]\.)+[A-Z]?[a-z]*\.?|[A-Z][a-z]+\.?|[A-Z]{2})\b")
@@ -780,12 +781,13 @@ _RELATIVE_GAP = re.compile(r"\.?(?:\s*\([^()\n]{0,12}\))?\s*(?:,|\(|[-\u2013\u20
 _PLACE_OF = re.compile(r"\s+(?:of|from)\s+")
 _FIRST_NAME_LAST = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\Z")  # two plain capitalised words close the run
 _ROLE_THEN_NAME = re.compile(r"['\u2019]s\s+(?P<role>(?:[a-z][\w-]*\s+){1,4})(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019.-]+){1,2})\Z")
-_ASKED = re.compile(r"\basked\s+(?:(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\.?\s+)?\Z")  # "asked Trump", "asked Mr. Trump"
+_TITLE_BEFORE_NAME = r"(?:(?:" + "|".join(map(re.escape, sorted(DOTTED_TITLES, key=len, reverse=True))) + r")\.?\s+)?"  # "Mr. ", "Sen. "
+_ASKED = re.compile(r"\basked\s+" + _TITLE_BEFORE_NAME + r"\Z")  # "asked Trump", "asked Mr. Trump"
 _OPENS_WITH_QUOTE = re.compile(r"\s*[\"\u201c\u2018']")  # the sentence starts with the answer itself
 BACKING_HEADS = frozenset(_LINK_WORDS["backing_heads"])
 _BODY_BACKING = re.compile(  # "the super PAC backing Hillary Clinton": a body, then the person it works for
     r"^(?P<body>(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,3}?(?P<head>[\w-]+))\s+(?:" + "|".join(_LINK_WORDS["backing_links"])
-    + r")\s+(?:(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\.?\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*$"
+    + r")\s+" + _TITLE_BEFORE_NAME + r"[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*$"
 )
 _OWNED_PHRASE_BEFORE = re.compile(
     r"(?<![\w-])(?P<owner>[Hh]is|[Hh]er|[Tt]heir|(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*['\u2019]s)\s+(?:[\w\u2019'-]+\s+){0,4}[\w\u2019'-]+\s*,?\s*\Z"
@@ -870,11 +872,10 @@ def named_works(text: str) -> list[tuple[int, str, str]]:
         (m.start(), WORK_NOUNS[m.group("noun").lower()], f"{m.group('author')} {m.group('noun').lower()}")
         for m in _AUTHORED_WORK.finditer(text) if m.group("author").split()[0].lower() not in DETERMINERS
     ]
-    found += [
-        (m.start(), WORK_NOUNS[(m.group("noun") or m.group("poll")).lower()],
-         f"{m.group('author').rstrip('.')} {(m.group('noun') or m.group('poll')).lower()}")  # not the sentence's full stop
-        for m in _PRODUCED_WORK.finditer(text) if m.group("author").split()[0].lower() not in DETERMINERS
-    ]
+    for m in _PRODUCED_WORK.finditer(text):
+        noun = (m.group("noun") or m.group("poll")).lower()
+        if m.group("author").split()[0].lower() not in DETERMINERS:  # the author without the sentence's full stop
+            found.append((m.start(), WORK_NOUNS[noun], f"{m.group('author').rstrip('.')} {noun}"))
     return sorted(found)
 
 
@@ -1909,6 +1910,11 @@ def _qualifiers(words: Sequence[str]) -> set[str] | None:
     return found or None
 
 
+def _role_words(person: Entity) -> set[str]:
+    """The words of a person's role and affiliation, parties as their party ("GOP" -> republican)."""
+    return {PARTY_QUALIFIERS.get(w, w) for w in re.findall(r"[a-z]+", f"{person.role or ''} {person.affiliation or ''}".lower())}
+
+
 def _qualified_person(
     text: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None
 ) -> Entity | None:
@@ -1921,7 +1927,7 @@ def _qualified_person(
     for candidate in index.salient(position, skip, window=len(index.sentence_starts)) + list(reversed(sources)):
         if candidate.type != "person" or candidate.vague or " and " in candidate.name:
             continue
-        known = {PARTY_QUALIFIERS.get(w, w) for w in re.findall(r"[a-z]+", f"{candidate.role or ''} {candidate.affiliation or ''}".lower())}
+        known = _role_words(candidate)
         if wanted <= known | context.get(candidate.name, set()):
             return candidate
     return None
@@ -2238,7 +2244,7 @@ def _party_leader(capitalised: Sequence[str], position: int, index: ArticleIndex
     person the article is about so far (named most often, and more often than anyone else), whom it gives no party.
     (Taking the person of the last sentences instead was tried in round 9 and rejected: "In an interview with hosts
     X and Y, the Democratic presidential candidate" went to a host.)"""
-    parties = set(PARTY_QUALIFIERS.values()) | set(TAG_PARTIES.values())
+    parties = PARTY_VALUES
     wanted = _qualifiers(capitalised) or set()
     if not wanted or not wanted <= parties:
         return None
@@ -2256,7 +2262,7 @@ def _party_leader(capitalised: Sequence[str], position: int, index: ArticleIndex
     if not ranked or counts[ranked[0]] < TOPIC_MENTIONS or (len(ranked) > 1 and counts[ranked[1]] * 2 > counts[ranked[0]]):
         return None
     leader = people[ranked[0]]
-    known = {PARTY_QUALIFIERS.get(w, w) for w in re.findall(r"[a-z]+", f"{leader.role or ''} {leader.affiliation or ''}".lower())}
+    known = _role_words(leader)
     return None if (known | described.get(leader.name, set())) & parties else leader
 
 
@@ -2270,7 +2276,7 @@ def _fits_description(text: str, candidate: Entity, index: ArticleIndex, positio
         return False
     qualifiers = {PARTY_QUALIFIERS.get(w, w) for w in (w.lower().strip(".,") for w in words[1:-1] if _is_capitalised(w))}
     known = {PARTY_QUALIFIERS.get(w, w) for w in (w.lower().strip(".,") for w in f"{candidate.role or ''} {candidate.affiliation or ''}".split())}
-    parties = set(PARTY_QUALIFIERS.values()) | set(TAG_PARTIES.values())
+    parties = PARTY_VALUES
     described = known | index.described_with(len(index.text)).get(candidate.name, set())
     titled = bool(HEAD_SYNONYMS.get(head, {head}) & {w.lower().strip(".") for w in (candidate.role or "").split()}) and (
         position is not None and _named_lately(candidate, position, index))
@@ -2351,9 +2357,8 @@ _INCLUDING = re.compile(
 )
 # "he told Hannity", "she then asked Sen. Reid": the verb's object, a name
 _ADDRESSED = re.compile(
-    r"\s+(?:[a-z]+\s+)?(?:" + "|".join(_LINK_WORDS["addressing_verbs"]) + r")\s+(?:(?:"
-    + "|".join(re.escape(t) for t in sorted(_LINK_WORDS["dotted_titles"] + _LINK_WORDS["honorifics"], key=len, reverse=True))
-    + r")\.?\s+)?(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)*)"
+    r"\s+(?:[a-z]+\s+)?(?:" + "|".join(_LINK_WORDS["addressing_verbs"]) + r")\s+" + _TITLE_BEFORE_NAME
+    + r"(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)*)"
 )
 _WORDS_BEFORE = re.compile(r"((?:[\w\u2019'-]+ ){1,4})$")
 
