@@ -630,6 +630,23 @@ def _place_description(words: list[str]) -> bool:
     return words[-1] in DESCRIPTION_HEADS and (place in PLACES or place in PLACE_OWNERS)
 
 
+def _role_head(words: Sequence[str]) -> str:
+    """The role word of a description in lower case: the last word, or the one before "of" ("the former
+    secretary of state" -> "secretary")."""
+    if "of" in words[2:]:
+        return words[words.index("of", 2) - 1]
+    return words[-1]
+
+
+def _past_holder(words: Sequence[str]) -> bool:
+    """"the former secretary of state", "the former Republican presidential candidate": a definite description
+    of one person by a role once held (``words`` in lower case)."""
+    return (
+        3 <= len(words) <= 6 and words[0] in DEFINITE_DETERMINERS and words[1] in PAST_HOLDER_WORDS
+        and _role_head(words) in PERSON_HEADS
+    )
+
+
 def mention_kind(mention: str) -> str:
     """pronoun, description or named."""
     cleaned = clean_mention(mention)
@@ -650,6 +667,8 @@ def mention_kind(mention: str) -> str:
         return "description"  # "the 25-year-old", "the Chelsea manager", "the Frenchman"
     if _place_description(words):
         return "description"  # "The UK's biggest mortgage lender": a description, not the UK
+    if _past_holder(words):
+        return "description"  # "the former secretary of state": a capitalised word inside is no name
     # Only definite phrases point back ("the official"); "a senior official" introduces someone new.
     if words and words[0] in DEFINITE_DETERMINERS and len(words) <= 4:
         heads = [w.strip(".,") for w in words[1:] if w.strip(".,") in DESCRIPTION_HEADS]
@@ -785,6 +804,7 @@ _TITLE_BEFORE_NAME = r"(?:(?:" + "|".join(map(re.escape, sorted(DOTTED_TITLES, k
 _ASKED = re.compile(r"\basked\s+" + _TITLE_BEFORE_NAME + r"\Z")  # "asked Trump", "asked Mr. Trump"
 _OPENS_WITH_QUOTE = re.compile(r"\s*[\"\u201c\u2018']")  # the sentence starts with the answer itself
 BACKING_HEADS = frozenset(_LINK_WORDS["backing_heads"])
+PAST_HOLDER_WORDS = frozenset(_LINK_WORDS["past_holder_words"])
 _BODY_BACKING = re.compile(  # "the super PAC backing Hillary Clinton": a body, then the person it works for
     r"^(?P<body>(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,3}?(?P<head>[\w-]+))\s+(?:" + "|".join(_LINK_WORDS["backing_links"])
     + r")\s+" + _TITLE_BEFORE_NAME + r"[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*$"
@@ -1348,9 +1368,12 @@ class ArticleIndex:
                 continue
             if _is_capitalised(word):
                 described.append(word)  # the capitalised word that opens the description ("Republican", "Indiana")
+                if len(described) < len(before) and f"{before[-len(described) - 1]} {word}".lower() in US_STATES:
+                    described.append(before[-len(described) - 1])  # "New Jersey"
             break
         after = _APPOSITIVE_DESCRIPTION.match(self.text, mention.end)
-        words = [PARTY_QUALIFIERS.get(w.lower(), w.lower()) for w in described + (after.group(1).split() if after else [])]
+        # in text order, so that "New Jersey Gov. Chris Christie" gives one state
+        words = [PARTY_QUALIFIERS.get(w, w) for w in _joined_states(list(reversed(described)) + (after.group(1).split() if after else []), strip=False)]
         tag = _PARTY_STATE_TAG.match(self.text, mention.end)
         if tag is not None and tag.group("state").lower().replace(".", "") in TAG_STATES:
             words += [TAG_PARTIES[tag.group("party").lower()], TAG_STATES[tag.group("state").lower().replace(".", "")]]
@@ -1476,7 +1499,7 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
             if span not in resolved:  # one mention, one referent: "..., he claimed, saying he ..." is one "he"
                 entity, resolution = _resolve_mention(attribution.source.text, attribution.source.start, index, sources, skip)
                 entity = _party_by_its_name(entity)
-                named_next = _named_in_next_sentence(entity, attribution.source, index)
+                named_next = _named_in_next_sentence(entity, attribution.source, index) or _holder_named(entity, attribution.source, index)
                 if named_next is not None:
                     entity, resolution = named_next, "description"
                 certainty = 1.0 if entity is None else _certainty(
@@ -1558,6 +1581,34 @@ def _named_in_next_sentence(entity: Entity | None, mention: TextSpan, index: Art
             if person.type == "person" and not person.vague and " " in person.name and person.name.split()[-1] not in mention.text:
                 return person
     return None
+
+
+def _role_tokens(text: str) -> list[str]:
+    """The words of a role in lower case, without determiners and possessive endings."""
+    words = [re.sub(r"['\u2019]s?$", "", w) for w in re.findall(r"[\w.'\u2019-]+", text.lower())]
+    return [w.strip(".") for w in words if w.strip(".") and w not in DETERMINERS]
+
+
+def _holder_named(entity: Entity | None, mention: TextSpan, index: ArticleIndex) -> Entity | None:
+    """An unnamed holder of a role the article names elsewhere with that role ("a report from the State
+    Department's inspector general" ... "the State Department inspector general, Steve Linick"; "a State
+    Department spokesman" ... "State Department spokesman John Kirby"): that one named person. The role must say
+    more than its head ("a spokesman" is anyone's)."""
+    if entity is None or " and " in entity.name or not any(w.islower() for w in entity.name.split()[1:]):
+        return None  # a name, or a pair
+    role = _role_tokens(entity.name)
+    if len(role) < 3 or not (role[-1] in PERSON_HEADS or _is_role(role[-1]) or _is_role(role[-2])):
+        return None
+    holders: dict[str, Entity] = {}
+    for found in index.mentions:
+        person = found.entity
+        if person.type != "person" or person.vague or len(person.name.split()) < 2 or mention.start <= found.position < mention.end:
+            continue
+        before = index.text[max(0, found.position - 120) : found.position]
+        before = re.split(r"[.!?;:\u201c\u201d\"()]\s", before)[-1]
+        if _role_tokens(before)[-len(role):] == role:  # the role as written, right before the name
+            holders[person.name] = person
+    return next(iter(holders.values())) if len(holders) == 1 else None
 
 
 # How sure a resolution is of its entity, by how it was made (multiplies the model's span confidence).
@@ -1733,7 +1784,8 @@ def _resolve_mention(
         return None, "unresolved"
     if kind == "description":
         phrase = normalize_role(text)
-        if phrase in OFFICES or (words[-1] in PERSON_HEADS and len(words) > 2):
+        role_head = _role_head(words) if _past_holder(words) else words[-1]
+        if phrase in OFFICES or (role_head in PERSON_HEADS and len(words) > 2):
             # "the chancellor", "the Tory leader": the person the article gives that title, whoever was quoted last.
             for candidate in list(index.before(position, skip)) + list(reversed(sources)):
                 if candidate.type == "person" and not candidate.vague and normalize_role(candidate.role) == phrase:
@@ -1745,7 +1797,7 @@ def _resolve_mention(
             described = _described_person(text, position, index, sources, skip)
             if described is not None:
                 return described, "description"
-        if phrase in OFFICES or (words[-1] in PERSON_HEADS and len(words) > 2):
+        if phrase in OFFICES or (role_head in PERSON_HEADS and len(words) > 2):
             if phrase in OFFICES:  # no holder named here: the store looks for one the corpus names
                 return Entity(text[0].upper() + text[1:], "person", False, role=phrase), "description"
             qualified = _qualified_person(text, position, index, sources, skip)
@@ -1895,12 +1947,24 @@ def _resolve_mention(
     return entity, "named"
 
 
+def _joined_states(words: Sequence[str], strip: bool = True) -> list[str]:
+    """Words in lower case (without a stop or comma after them, when ``strip``), a US state of two words as one
+    ("New", "Jersey" -> "new jersey")."""
+    lowered = [w.lower().strip(".,") if strip else w.lower() for w in words]
+    joined: list[str] = []
+    for word in lowered:
+        if joined and f"{joined[-1]} {word}" in US_STATES:
+            joined[-1] = f"{joined[-1]} {word}"
+        else:
+            joined.append(word)
+    return joined
+
+
 def _qualifiers(words: Sequence[str]) -> set[str] | None:
-    """The parties and US states capitalised words name ("GOP" -> republican, "Indiana"), or ``None`` when
-    one of them is neither."""
+    """The parties and US states capitalised words name ("GOP" -> republican, "Indiana", "New Jersey"), or
+    ``None`` when one of them is neither."""
     found: set[str] = set()
-    for word in words:
-        lower = word.lower().strip(".,")
+    for lower in _joined_states(words):
         if lower in PARTY_QUALIFIERS:
             found.add(PARTY_QUALIFIERS[lower])
         elif lower in US_STATES:
@@ -2230,6 +2294,11 @@ def _epithet_person(
         return None
     if any(w.endswith(("'", "'s", "\u2019s", "\u2019")) for w in words):
         return None  # "the Iraqi families' lawyer" speaks for others: not the person they are about
+    opening = _opening_clause_gender(position, index)
+    if opening is not None:
+        # "Reprising one of her own favorite lines, the former secretary of state talked": the clause's "her" is the
+        # description's, so its person is a woman
+        text = f"{text} {'woman' if opening == 'female' else 'man'}"
     last = index.last_speaker
     if last is not None and last[0] < position and index.sentence_of(position) - index.sentence_of(last[0]) <= EPITHET_SPEAKER_REACH:
         # '"...," Bolton said. The former ambassador also discussed ...': the one just quoted, before anyone he named
@@ -2237,6 +2306,17 @@ def _epithet_person(
         if speaker.type == "person" and not speaker.vague and " and " not in speaker.name and _fits_description(text, speaker, index, position):
             return speaker
     return _described_person(text, position, index, sources, skip) or _party_leader(capitalised, position, index)
+
+
+def _opening_clause_gender(position: int, index: ArticleIndex) -> str | None:
+    """The gender a pronoun says in a clause that opens the sentence before the mention at ``position`` and names
+    nobody ("Reprising one of her own favorite lines, the ..."): that clause is about the mention's person."""
+    opening, _ = index.sentence_span(index.sentence_of(position))
+    clause = index.text[opening:position]
+    if not clause.rstrip().endswith(",") or any(_is_capitalised(w) for w in clause.split()[1:]):
+        return None
+    genders = {PRONOUN_GENDER[w] for w in re.findall(r"[a-z]+", clause.lower()) if w in PRONOUN_GENDER}
+    return genders.pop() if len(genders) == 1 else None
 
 
 def _party_leader(capitalised: Sequence[str], position: int, index: ArticleIndex) -> Entity | None:
@@ -2274,7 +2354,7 @@ def _fits_description(text: str, candidate: Entity, index: ArticleIndex, positio
     pronoun = "she" if head.endswith(("woman", "ess")) else "he" if head.endswith("man") else None
     if pronoun is not None and not _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)):
         return False
-    qualifiers = {PARTY_QUALIFIERS.get(w, w) for w in (w.lower().strip(".,") for w in words[1:-1] if _is_capitalised(w))}
+    qualifiers = {PARTY_QUALIFIERS.get(w, w) for w in _joined_states([w for w in words[1:-1] if _is_capitalised(w)])}
     known = {PARTY_QUALIFIERS.get(w, w) for w in (w.lower().strip(".,") for w in f"{candidate.role or ''} {candidate.affiliation or ''}".split())}
     parties = PARTY_VALUES
     described = known | index.described_with(len(index.text)).get(candidate.name, set())
