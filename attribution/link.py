@@ -1019,6 +1019,7 @@ class ArticleIndex:
         self.text = text
         self.author = author  # the article's own voice: who "I" is outside quotations
         self.publisher = publisher  # and who "we" is
+        self.reported = list(reported)  # the statements' content spans: what someone said, not the writer's text
         self.mentions: list[Mention] = []
         self.by_surname: dict[str, Entity] = {}
         self.gender: dict[str, str] = {}
@@ -1777,6 +1778,9 @@ def _resolve_mention(
             # of the previous sentence only as a source ("Russia said ... It added"), never "England and Wales ... It said"
             pool = [e for e in index.salient(position, skip, window=0) if e.type != "person"]
             pool += [e for e in index.salient(position, skip, window=1) if e.type != "person" and not e.place]
+        only = _only_person_before(pronoun, position, index, skip) if pronoun in PERSON_PRONOUNS else None
+        if only is not None and not addressee(only):
+            return only, "pronoun"
         pool += list(reversed(sources))
         for candidate in pool:
             if _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)) and not addressee(candidate):
@@ -2083,6 +2087,34 @@ def _asked_before(pronoun: str, position: int, index: ArticleIndex) -> Entity | 
         return None
     fits = person.type == "person" and not person.vague and _pronoun_fits(pronoun, person, index.gender.get(person.name))
     return person if fits else None
+
+
+def _only_person_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> Entity | None:
+    """"Even in the House, Mr. Ryan's ideas have met with resistance. He cannot get a budget passed": a "he" that
+    opens its sentence is the one person the sentence before names (as a speaker, a subject or an owner), over
+    someone quoted earlier, when that sentence names nobody else the pronoun could mean."""
+    here = index.sentence_of(position)
+    opening, _ = index.sentence_span(here)
+    if index.text[opening:position].strip(" \t\n\"'\u201c\u2018") not in ("", "But", "And", "Yet", "Still"):
+        return None
+    before_start, before_end = index.sentence_span(here - 1)
+    first_words = index.text[before_start:before_end].split()[:2]
+    if len(first_words) == 2 and first_words[0].lower() in DEFINITE_DETERMINERS and first_words[1][:1].islower():
+        return None  # "The radio talker has filled his speeches for Cruz. He has declared ...": the talker, unnamed
+    if sum(index.text.count(mark, opening, position) for mark in QUOTATION_MARKS) % 2 or any(
+        start <= position < end for start, end in index.reported
+    ):
+        return None  # inside a quotation or what someone said: someone the speaker talks about
+    people = {m.entity.name: m.entity for m in index.mentions
+              if index.sentence_of(m.position) == here - 1 and m.position < position and m.entity.type == "person"
+              and not (skip and skip[0] <= m.position < skip[1])}
+    fitting = [p for p in people.values() if _pronoun_fits(pronoun, p, index.gender.get(p.name))]
+    if len(fitting) != 1 or fitting[0].vague or " and " in fitting[0].name:
+        return None
+    said = index.text[skip[0] : skip[1]] if skip else ""
+    if any(re.search(rf"\b{re.escape(word)}\b", said) for word in fitting[0].name.split() if len(word) > 2):
+        return None  # 'He added: "Steven can play all over the pitch"': who is talked about is not who talks
+    return fitting[0]
 
 
 def _same_pronoun_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> int | None:
