@@ -34,6 +34,9 @@ _ROLES = _data("roles.json")
 _FIRST_NAMES = _data("first_names.json")
 _DESCRIPTORS = _data("descriptors.json")
 LEADING_DESCRIPTORS = frozenset(_DESCRIPTORS["leading_descriptors"])  # "Striker Thierry Henry", "Farmer Geoff Brooks"
+MEDIA_DESCRIPTORS = frozenset(_DESCRIPTORS["media_descriptors"])  # "News agency Associated Press", "Reuters news agency"
+BODY_DESCRIPTORS = frozenset(_DESCRIPTORS["organisation_descriptors"]) | frozenset(
+    _DESCRIPTORS["more_organisation_descriptors"]) | {w for w in MEDIA_DESCRIPTORS if " " not in w}
 SPEECH_NOUNS = frozenset(_DESCRIPTORS["speech_nouns"])  # "Mr Crosby's statement said": Crosby said
 NAME_CONNECTORS = frozenset(_DESCRIPTORS["name_connectors"])  # "World Travel and Tourism Council" is one name
 NAME_TAIL_OPENERS = frozenset(_DESCRIPTORS["name_tail_openers"])  # "Abdullatif Sener earlier this month"
@@ -391,6 +394,9 @@ def parse_named(mention: str) -> Entity:
     if len(lead) >= 2 and lead[0].lower() in ORGANISATION_DESCRIPTORS and lead[0][:1].isupper() and all(_is_capitalised(w) for w in lead[1:]):
         # "Miner Highland Gold said": a description capitalised as its sentence's first word, then the body
         return Entity(" ".join(lead[1:]), "organization")
+    described_body = _described_body(text)
+    if described_body is not None:  # "UK think-tank Demos", "News agency Associated Press", "Reuters news agency"
+        return described_body
     authored = _NAMED_DOCUMENT.match(text)
     if authored:  # "a Capital Economics statement said": the body that issued it
         owner = parse_named(authored.group("owner"))
@@ -503,9 +509,9 @@ def parse_named(mention: str) -> Entity:
         # person, the body an affiliation (its place dropped)
         name_words = at_body.group("name").split()
         description = at_body.group("described").split()
-        titled_name = len(name_words) == 3 and name_words[0].lower().strip(".") in HONORIFICS
+        titled_name = len(name_words) in (2, 3) and name_words[0].lower().strip(".") in HONORIFICS
         if titled_name:
-            name_words = name_words[1:]  # "Dr Doug Williams of BT"
+            name_words = name_words[1:]  # "Dr Doug Williams of BT", "Mr Hirsch from Retail Banking Research"
         elif len(name_words) >= 3 and name_words[-2].lower() in FIRST_NAMES:
             # "Detective Inspector Paul Miller of Thames Valley Police": a capitalised title before the name
             description, name_words, titled_name = description + name_words[:-2], name_words[-2:], True
@@ -585,6 +591,53 @@ def parse_named(mention: str) -> Entity:
         if name.lower() in OUTLET_ALIASES:
             return Entity(OUTLET_ALIASES[name.lower()], "media")
     return Entity(name, entity_type, vague)
+
+
+def _described_body(text: str) -> Entity | None:
+    """A body's name with a description before it ("UK think-tank Demos", "News agency Associated Press") or after
+    it ("Reuters news agency"): the name alone, a news outlet when the description says so. Only lower-case words
+    (and one capitalised word opening the phrase: "UK", "News") describe; the name is capitalised throughout and
+    starts with no first name ("Analyst Lee Hart" is a person)."""
+    words = text.split()
+    if len(words) < 2:
+        return None
+    for at in range(len(words) - 2, -1, -1):  # a description before the name
+        if words[at].lower() in BODY_DESCRIPTORS and (at > 0 or words[at][:1].isupper()):
+            name, described = words[at + 1 :], words[: at + 1]
+            if (
+                all(_is_capitalised(w) for w in name) and _body_name(name)
+                and all(w[:1].islower() for w in described[1:]) and (at > 0 or len(name) >= 1)
+                and (len(described) > 1 or described[0][:1].isupper())
+                and (described[0][:1].islower() or described[0].lower() in BODY_DESCRIPTORS or described[0].lower() in PLACES
+                     or described[0].lower() in NATIONALITIES or described[0].lower() in DEMONYMS or described[0].isupper()
+                     or " ".join(described[:2]).lower() in MEDIA_DESCRIPTORS)
+            ):
+                media = " ".join(described[-2:]).lower() in MEDIA_DESCRIPTORS or described[-1].lower() in MEDIA_DESCRIPTORS
+                return Entity(" ".join(name), "media" if media else "organization")
+            break
+    lowered = [w.lower() for w in words]
+    if lowered[-1] in MEDIA_DESCRIPTORS and len(words) >= 2:  # an outlet's description after its name
+        start = 1 if lowered[0] in DETERMINERS else 0
+        run = start
+        while run < len(words) - 1 and _is_capitalised(words[run]):
+            run += 1
+        if run > start and all(w[:1].islower() for w in words[run:]) and len(words) - run <= 3 and _body_name(words[start:run]):
+            media = " ".join(lowered[-2:]) in MEDIA_DESCRIPTORS or lowered[-1] in MEDIA_DESCRIPTORS
+            return Entity(" ".join(words[start:run]), "media" if media else "organization")
+    return None
+
+
+def _body_name(name: Sequence[str]) -> bool:
+    """Whether capitalised words may be a body's name: no title, no person's role at the end ("Tory leader"), not
+    a first name and a surname ("Lee Hart"), not only places and nationalities ("the US company", "the
+    Paris-based group"). ("Associated Press": "Press" is a role word elsewhere.)"""
+    placed = all(
+        w.lower() in PLACES or w.lower() in NATIONALITIES or w.lower() in DEMONYMS or w.lower().endswith("-based") for w in name
+    )
+    return (
+        not placed and not any(w.lower().strip(".") in HONORIFICS for w in name) and name[-1].lower() not in PERSON_HEADS
+        and not (len(name) >= 2 and name[0].lower() in FIRST_NAMES)
+    )
 
 
 def _first_name_after_description(words: list[str]) -> int:
@@ -1756,6 +1809,10 @@ def _resolve_mention(
                 # 'A spokesman for the UK Film Council said: "..." He added: ...': the unnamed speaker of the sentence
                 # before carries on; a name elsewhere in the article is no better guess.
                 return last[1], "pronoun"
+            spoken_for = _body_spokesperson(pronoun, position, index)
+            if spoken_for is not None:
+                # 'A spokesman for the Business Software Alliance said ... He said': the body he speaks for, as before
+                return spoken_for, "pronoun"
             carried = _quotation_carried_on(pronoun, position, index, skip)
             if carried is not None and not addressee(carried):
                 return carried, "pronoun"
@@ -2087,6 +2144,26 @@ def _asked_before(pronoun: str, position: int, index: ArticleIndex) -> Entity | 
         return None
     fits = person.type == "person" and not person.vague and _pronoun_fits(pronoun, person, index.gender.get(person.name))
     return person if fits else None
+
+
+_SPOKESPERSON_FOR = re.compile(r"(?i:an?|the)\s+(?:[\w-]+\s+)?(?P<head>spokes(?:man|woman|person))\s+(?:for|of|at)\s")
+
+
+def _body_spokesperson(pronoun: str, position: int, index: ArticleIndex) -> Entity | None:
+    """The body whose spokesman or spokeswoman ('A spokesman for the Business Software Alliance said') was quoted in
+    this sentence or the one before, credited to that body, when "he" or "she" fits the spokesperson."""
+    last = index.last_speaker
+    if last is None or last[0] >= position or index.sentence_of(position) - index.sentence_of(last[0]) > 1:
+        return None
+    if last[1].type not in ("organization", "government", "media") or last[1].vague:
+        return None
+    said = _SPOKESPERSON_FOR.match(index.text, last[0])
+    if said is None:
+        return None
+    head = said.group("head").lower()
+    gender = PRONOUN_GENDER.get(pronoun)
+    fits = gender is None or head == "spokesperson" or (head == "spokeswoman") == (gender == "female")
+    return last[1] if fits else None
 
 
 def _only_person_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> Entity | None:

@@ -102,3 +102,52 @@ def test_a_he_after_a_sentence_opened_by_an_unnamed_description_is_not_the_perso
             "He has declared the senator anointed.")
     _, found = resolve(text, [("Glen Bexley", "said", "Voters will see it"), ("He", "has declared", "the senator anointed")])
     assert found.entity != "Ted Cruise"
+
+
+def test_a_description_before_or_after_a_body_s_name_is_no_part_of_it() -> None:
+    for written, name, kind in [
+        ("UK think-tank Demos", "Demos", "organization"),
+        ("News agency Associated Press", "Associated Press", "media"),
+        ("Reuters news agency", "Reuters", "media"),
+        ("the Sun newspaper", "Sun", "media"),
+        ("Microsoft rival Google", "Google", "organization"),
+    ]:
+        entity = link.parse_named(written)
+        assert (entity.name, entity.type) == (name, kind), written
+
+
+def test_a_person_after_a_description_stays_a_person() -> None:
+    assert link.parse_named("Analyst Lee Hart").name == "Lee Hart"
+    assert link.parse_named("Analyst Lee Hart").type == "person"
+    assert link.parse_named("Chelsea manager Jose Mourinho").name == "Jose Mourinho"
+    assert link._described_body("Labour leader Tony Blair") is None
+    assert link._described_body("Tory leader") is None
+
+
+def test_a_titled_surname_with_its_body_is_the_person_named_in_full_before() -> None:
+    text = ("Banks are turning to Windows, said Dominic Hirst, managing director of Retail Banking Research. "
+            "Todd Thiel, spokesman for Trend Micro, said the move was risky. "
+            "But Mr Hirst from Retail Banking Research said the risk was low.")
+    (found,) = resolve(text, [("Mr Hirst from Retail Banking Research", "said", "the risk was low")])
+    assert found.entity == "Dominic Hirst"
+    assert link.parse_named("Mr Hirst from Retail Banking Research").name == "Hirst"
+
+
+def test_he_after_a_body_s_spokesman_is_the_body_he_speaks_for() -> None:
+    text = ("A spokesman for US Customs, Dean Boyle, said the case was closed. Mr Boyle said more arrests would follow. "
+            "A spokesman for the Business Software Alliance said piracy was falling. He said sales were up.")
+    spec = [("A spokesman for US Customs, Dean Boyle", "said", "the case was closed"),
+            ("Mr Boyle", "said", "more arrests would follow"),
+            ("A spokesman for the Business Software Alliance", "said", "piracy was falling"),
+            ("He", "said", "sales were up")]
+    *_, alliance, he = resolve(text, spec)
+    assert alliance.entity == "Business Software Alliance"
+    assert he.entity == "Business Software Alliance"
+
+
+def test_she_is_never_a_body_s_spokesman() -> None:
+    text = ("Ann Corrie, the minister, defended the plan. A spokesman for the Business Software Alliance said piracy was "
+            "falling. She said sales were up.")
+    spec = [("A spokesman for the Business Software Alliance", "said", "piracy was falling"), ("She", "said", "sales were up")]
+    _, she = resolve(text, spec)
+    assert she.entity != "Business Software Alliance"
