@@ -317,6 +317,13 @@ def trim_content(content: TextSpan | None, cue: TextSpan | None, sentence: Span,
         second = _SECOND_ACT.search(text, content.start, content.end)
         if second is not None and second.group("verb") in _SECOND_ACT_VERBS and len(text[content.start : second.start()].split()) >= 3:
             content = _span(text, content.start, second.start())  # "... was not widespread and recommended users to ..."
+    if not quoted:
+        ongoing = _ONGOING_ACT.search(text, content.start, content.end)
+        before = text[content.start : ongoing.start()] if ongoing is not None else ""
+        # reported in the past, then the present: the writer on what the speaker does now ("the firm is strong and is
+        # growing" stays whole)
+        if ongoing is not None and len(before.split()) >= 3 and _PAST.search(before) and not _PRESENT.search(before):
+            content = _span(text, content.start, ongoing.start())  # "the sale was illegal and is pursuing damages"
     dangling = _DANGLING.search(text, content.start, content.end)
     if dangling is not None and len(text[content.start : dangling.start()].split()) >= 3:
         content = _span(text, content.start, dangling.start())  # "... out of Europe, with"
@@ -335,6 +342,9 @@ _SECOND_ACT_VERBS = (
     | frozenset(_PIPELINE_WORDS["second_act_verbs"])
 )
 _CONTRAST = re.compile(r",\s+while\s+(?![a-z]+ing\b)")
+_ONGOING_ACT = re.compile(r"\s(?:and|but)\s+(?:" + "|".join(_PIPELINE_WORDS["ongoing_acts"]) + r")\s+[a-z]+ing\b")
+_PAST = re.compile(r"\b(?:was|were|had|would|could)\b")
+_PRESENT = re.compile(r"\b(?:is|are|has|have|will)\b")
 _DANGLING = re.compile(r",\s+(?:" + "|".join(_PIPELINE_WORDS["dangling_words"]) + r")\s*$")
 _SPEECH_CUES = frozenset(_STATEMENTS["speech_cues"])
 ADDRESSEE_CUES = frozenset(_PIPELINE_WORDS["addressee_cues"])

@@ -151,3 +151,25 @@ def test_she_is_never_a_body_s_spokesman() -> None:
     spec = [("A spokesman for the Business Software Alliance", "said", "piracy was falling"), ("She", "said", "sales were up")]
     _, she = resolve(text, spec)
     assert she.entity != "Business Software Alliance"
+
+
+def _trimmed(sentence: str, content: str, cue: str) -> str:
+    from attribution.pipeline import trim_content
+    from attribution.results import TextSpan
+    from attribution.segment import Span
+
+    start, at = sentence.index(content), sentence.index(cue)
+    found = trim_content(TextSpan(start, start + len(content), content), TextSpan(at, at + len(cue), cue),
+                         Span(0, len(sentence)), sentence)
+    assert found is not None
+    return found.text
+
+
+def test_what_the_speaker_is_doing_now_is_no_part_of_what_was_said() -> None:
+    sentence = "Yukos says the sale was illegal and is pursuing damages in a US court."
+    assert _trimmed(sentence, "the sale was illegal and is pursuing damages in a US court", "says") == "the sale was illegal"
+
+
+def test_a_clause_in_the_present_that_goes_on_in_the_present_stays_whole() -> None:
+    sentence = "He said the firm is strong and is growing fast."
+    assert _trimmed(sentence, "the firm is strong and is growing fast", "said") == "the firm is strong and is growing fast"
