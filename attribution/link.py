@@ -1061,6 +1061,15 @@ class Mention:
     reported: tuple[int, int] | None = None  # the statement content it lies in: talked about, not talking
 
 
+# "the Communications Workers of America": capitalised words and "of" before a place name the run ends in
+_BODY_OF_PLACE = re.compile(r"(?P<name>(?:[A-Z][\w&.'\u2019-]*\s+){1,5}of\s+(?:the\s+)?)\Z")
+# "Fox News and the Drudge Report": two names joined by "and", the second one ending right before the relative
+_PAIR_BEFORE_RELATIVE = re.compile(
+    r"(?P<first>[A-Z][\w&.'\u2019-]*(?:\s+[A-Z][\w&.'\u2019-]*)*)\s+and\s+(?:the\s+)?"
+    r"(?P<second>[A-Z][\w&.'\u2019-]*(?:\s+[A-Z][\w&.'\u2019-]*)*)\s*[,(\u2014-]?\s*\Z"
+)
+
+
 class ArticleIndex:
     """Named people and organisations in reading order, so references resolve to what came before them."""
 
@@ -1371,8 +1380,18 @@ class ArticleIndex:
                 owner = next((m for m in reversed(self.mentions) if m.end <= mention.position), None)
                 if owner is not None and _PLACE_OF.fullmatch(self.text, owner.end, mention.position) and owner.entity.type == "person":
                     return owner.entity
+                body = _BODY_OF_PLACE.search(self.text, max(0, mention.position - 80), mention.position)
+                if body is not None and not person:
+                    # "the Communications Workers of America, which": the body whose name ends in the place
+                    return Entity(self.text[body.start("name") : mention.end], "organization")
             if not person or entity.type in ("person", "group") or (entity.type == "organization" and _FIRST_NAME_LAST.search(entity.name)):
                 return entity  # "... Committeeman Curly Haugland, who": a run that ends in what reads as a name
+        pair = _PAIR_BEFORE_RELATIVE.search(self.text, max(0, position - 100), position)
+        if pair is not None and not person:
+            # "outlets such as Fox News and the Drudge Report, which": both bodies
+            first = next((m.entity for m in self.mentions if m.position == pair.start("first") and m.end == pair.end("first")), None)
+            if first is not None and first.type in ("organization", "media") and not first.place:
+                return Entity(f"{first.name} and {pair.group('second')}", "group", members="organization")
         return None
 
     def described_before(self, position: int, person: bool = True) -> Entity | None:

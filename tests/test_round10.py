@@ -173,3 +173,17 @@ def test_what_the_speaker_is_doing_now_is_no_part_of_what_was_said() -> None:
 def test_a_clause_in_the_present_that_goes_on_in_the_present_stays_whole() -> None:
     sentence = "He said the firm is strong and is growing fast."
     assert _trimmed(sentence, "the firm is strong and is growing fast", "said") == "the firm is strong and is growing fast"
+
+
+def test_which_after_a_body_named_of_a_place_is_the_body() -> None:
+    text = ("Unions split over the race. Chris Shelby, the president of the Communications Workers of America, which "
+            "endorsed the senator in December, said the choice was easy.")
+    (found,) = resolve(text, [("which", "endorsed", "the senator")])
+    assert found.entity == "Communications Workers of America"
+
+
+def test_which_after_two_bodies_is_both() -> None:
+    text = ("The rumours spread through outlets popular among conservatives, such as Fox News and the Drudge Report, "
+            "which devoted attention to them.")
+    (found,) = resolve(text, [("which", "devoted", "attention to them")])
+    assert found.entity == "Fox News and Drudge Report"
