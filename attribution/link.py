@@ -34,9 +34,6 @@ _ROLES = _data("roles.json")
 _FIRST_NAMES = _data("first_names.json")
 _DESCRIPTORS = _data("descriptors.json")
 LEADING_DESCRIPTORS = frozenset(_DESCRIPTORS["leading_descriptors"])  # "Striker Thierry Henry", "Farmer Geoff Brooks"
-MEDIA_DESCRIPTORS = frozenset(_DESCRIPTORS["media_descriptors"])  # "News agency Associated Press", "Reuters news agency"
-BODY_DESCRIPTORS = frozenset(_DESCRIPTORS["organisation_descriptors"]) | frozenset(
-    _DESCRIPTORS["more_organisation_descriptors"]) | {w for w in MEDIA_DESCRIPTORS if " " not in w}
 SPEECH_NOUNS = frozenset(_DESCRIPTORS["speech_nouns"])  # "Mr Crosby's statement said": Crosby said
 NAME_CONNECTORS = frozenset(_DESCRIPTORS["name_connectors"])  # "World Travel and Tourism Council" is one name
 NAME_TAIL_OPENERS = frozenset(_DESCRIPTORS["name_tail_openers"])  # "Abdullatif Sener earlier this month"
@@ -45,6 +42,9 @@ OFFICE_TAIL_ROLES = frozenset(_LINK_WORDS["office_tail_roles"]["roles"])  # "Dr 
 PLACE_OWNERS = frozenset(_DESCRIPTORS["place_owners"])  # "the world's largest retailer"
 OTHER_QUANTIFIERS = frozenset(_DESCRIPTORS["other_quantifiers"])  # "Other agencies": nobody named
 ORGANISATION_DESCRIPTORS = frozenset(_DESCRIPTORS["organisation_descriptors"])  # "agrochemical giant Monsanto"
+MEDIA_DESCRIPTORS = frozenset(_DESCRIPTORS["media_descriptors"])  # "News agency Associated Press", "Reuters news agency"
+BODY_DESCRIPTORS = ORGANISATION_DESCRIPTORS | frozenset(_DESCRIPTORS["more_organisation_descriptors"]) | {
+    w for w in MEDIA_DESCRIPTORS if " " not in w}
 UNNAMED_PLURALS = frozenset(_DESCRIPTORS["unnamed_plurals"])  # "Reports said", "Governments have pledged"
 SEAT_PREPOSITIONS = frozenset(_DESCRIPTORS["seat_prepositions"])  # "The MP for Sittingbourne and Sheppey"
 PARTY_QUALIFIERS: dict[str, str] = _DESCRIPTORS["party_qualifiers"]  # "the GOP nominee" is the Republican one
@@ -605,9 +605,7 @@ def _described_body(text: str) -> Entity | None:
         if words[at].lower() in BODY_DESCRIPTORS and (at > 0 or words[at][:1].isupper()):
             name, described = words[at + 1 :], words[: at + 1]
             if (
-                all(_is_capitalised(w) for w in name) and _body_name(name)
-                and all(w[:1].islower() for w in described[1:]) and (at > 0 or len(name) >= 1)
-                and (len(described) > 1 or described[0][:1].isupper())
+                all(_is_capitalised(w) for w in name) and _body_name(name) and all(w[:1].islower() for w in described[1:])
                 and (described[0][:1].islower() or described[0].lower() in BODY_DESCRIPTORS or described[0].lower() in PLACES
                      or described[0].lower() in NATIONALITIES or described[0].lower() in DEMONYMS or described[0].isupper()
                      or " ".join(described[:2]).lower() in MEDIA_DESCRIPTORS)
@@ -622,8 +620,7 @@ def _described_body(text: str) -> Entity | None:
         while run < len(words) - 1 and _is_capitalised(words[run]):
             run += 1
         if run > start and all(w[:1].islower() for w in words[run:]) and len(words) - run <= 3 and _body_name(words[start:run]):
-            media = " ".join(lowered[-2:]) in MEDIA_DESCRIPTORS or lowered[-1] in MEDIA_DESCRIPTORS
-            return Entity(" ".join(words[start:run]), "media" if media else "organization")
+            return Entity(" ".join(words[start:run]), "media")
     return None
 
 

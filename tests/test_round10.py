@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attribution import link
 from tests.test_issue13 import resolve
+from tests.test_round6 import _trimmed
 
 
 def test_a_state_of_two_words_describes_the_person_the_article_gives_it() -> None:
@@ -151,18 +152,6 @@ def test_she_is_never_a_body_s_spokesman() -> None:
     spec = [("A spokesman for the Business Software Alliance", "said", "piracy was falling"), ("She", "said", "sales were up")]
     _, she = resolve(text, spec)
     assert she.entity != "Business Software Alliance"
-
-
-def _trimmed(sentence: str, content: str, cue: str) -> str:
-    from attribution.pipeline import trim_content
-    from attribution.results import TextSpan
-    from attribution.segment import Span
-
-    start, at = sentence.index(content), sentence.index(cue)
-    found = trim_content(TextSpan(start, start + len(content), content), TextSpan(at, at + len(cue), cue),
-                         Span(0, len(sentence)), sentence)
-    assert found is not None
-    return found.text
 
 
 def test_what_the_speaker_is_doing_now_is_no_part_of_what_was_said() -> None:
