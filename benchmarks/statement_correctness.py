@@ -64,6 +64,7 @@ SETS = {
     "npdev11": ROOT / "tests" / "data" / "bbc_statement_npdev11.jsonl",  # 96 other-desk articles, round 6: rules may be read off it
     "blind4": ROOT / "tests" / "data" / "bbc_statement_blind4.jsonl",  # 96 other-desk articles judged after round 6's rules: only measured
     "blind5": ROOT / "tests" / "data" / "bbc_statement_blind5.jsonl",  # 96 more, the same
+    "blind6": ROOT / "tests" / "data" / "bbc_statement_blind6.jsonl",  # the last 147 other-desk records, round 10: only measured
     "blind3": ROOT / "tests" / "data" / "bbc_statement_blind3.jsonl",  # 108 other-desk articles, round 6: only measured
 }
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame", "rev", "professor", "prof"}
