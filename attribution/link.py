@@ -397,6 +397,12 @@ def parse_named(mention: str) -> Entity:
     described_body = _described_body(text)
     if described_body is not None:  # "UK think-tank Demos", "News agency Associated Press", "Reuters news agency"
         return described_body
+    qualified = _ADJECTIVE_BEFORE_NAME.match(text)
+    if qualified is not None and not any(
+        w in DESCRIPTION_HEADS or w in BODY_DESCRIPTORS or w in PAST_HOLDER_WORDS or w in ROLE_MODIFIERS or _is_role(w)
+        for w in qualified.group("words").split()
+    ) and not qualified.group("name").isupper():  # "a super PAC" is no name
+        return parse_named(qualified.group("name"))  # "A defensive Obama said", "a defiant Mr Blair": the name
     authored = _NAMED_DOCUMENT.match(text)
     if authored:  # "a Capital Economics statement said": the body that issued it
         owner = parse_named(authored.group("owner"))
@@ -591,6 +597,12 @@ def parse_named(mention: str) -> Entity:
         if name.lower() in OUTLET_ALIASES:
             return Entity(OUTLET_ALIASES[name.lower()], "media")
     return Entity(name, entity_type, vague)
+
+
+# "A defensive Obama", "a visibly angry Mr Howard": lower-case words (no noun a description has) before a name
+_ADJECTIVE_BEFORE_NAME = re.compile(
+    r"^(?:[Aa]n?|[Tt]he)\s+(?P<words>(?:[a-z][\w-]*\s+){1,2})(?P<name>(?:[A-Z][\w.'\u2019-]*\s+){0,2}[A-Z][\w'\u2019-]*)$"
+)
 
 
 def _described_body(text: str) -> Entity | None:

@@ -176,3 +176,11 @@ def test_which_after_two_bodies_is_both() -> None:
             "which devoted attention to them.")
     (found,) = resolve(text, [("which", "devoted", "attention to them")])
     assert found.entity == "Fox News and Drudge Report"
+
+
+def test_an_adjective_before_a_name_is_no_part_of_it() -> None:
+    assert link.parse_named("A defensive Obama").name == "Obama"
+    assert link.parse_named("a defiant Mr Blair").name == "Blair"
+    assert link.parse_named("A visibly angry Michael Howard").name == "Michael Howard"
+    assert link.parse_named("a super PAC").name != "PAC"  # an acronym noun, no name
+    assert link.parse_named("The former Republican").name != "Republican"  # a role once held: a description
