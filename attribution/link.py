@@ -70,6 +70,7 @@ _PARTY_WORD = re.compile(  # as a name is written: "Tory", "Lib Dem"; short ones
 PARTY_HEAD = "party"
 SPOUSE_WORDS = frozenset(_LINK_WORDS["spouse_words"])  # "her husband": the other person of her surname
 CAMPAIGN_STAFF = frozenset(_LINK_WORDS["campaign_staff"])  # "her advisers": her campaign, where the article has one
+CAMPAIGN_STAFF_ONE = frozenset(_LINK_WORDS["campaign_staff_singular"])  # "a top Sanders adviser": his campaign, the same
 BODY_NAMED_BEFORE = 1  # sentences after a one-word name in which "the company" shows the name is a body
 _CALLED_A_BODY = re.compile(r"\b[Tt]he\s+(?:" + "|".join(_LINK_WORDS["body_callings"]) + r")\b")
 PARTY_REACH = 3  # sentences back in which "the party" looks for the party named
@@ -1780,6 +1781,9 @@ def _resolve_mention(
         appositive = _named_before_appositive(position, index)
         if appositive is not None:  # "Our Principles PAC, a group set up to ...": the appositive is that name
             return appositive, "description"
+    staff = _staff_campaign(text, position, index, sources, skip)
+    if staff is not None:  # "a top Sanders adviser", "Hillary Clinton's advisers", "A spokeswoman for Fiorina"
+        return staff, "description"
     backing = _BODY_BACKING.match(text)
     if backing is not None and backing.group("head").lower() in BACKING_HEADS:
         # "the super PAC backing Hillary Clinton", "the firm advising Tony Blair": the body speaks, not the person it
@@ -2349,6 +2353,36 @@ def _issuer(noun: str, position: int, index: ArticleIndex) -> Entity | None:
     previous, _ = index.sentence_span(sentence - 1)
     subject = [m for m in index.mentions if previous <= m.position < opening and _may_issue(m) and index.opens_sentence(m.position)]
     return subject[0].entity if subject else None
+
+
+_STAFF_OF_OWNER = re.compile(  # "a top Sanders adviser", "Hillary Clinton's advisers", "a Clinton campaign aide"
+    r"^(?:(?:[Aa]n?|[Oo]ne|[Tt]he|[Ss]ome|[Tt]wo|[Ss]everal)\s+)?(?:[a-z-]+\s+){0,2}"
+    r"(?P<owner>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}?)(?:['\u2019]s)?\s+(?:campaign\s+)?(?P<head>[a-z]+)$"
+)
+_STAFF_FOR_OWNER = re.compile(  # "A spokeswoman for Fiorina" (not "a longtime adviser to Trump": his own)
+    r"^(?:[Aa]n?|[Oo]ne)\s+(?:[a-z-]+\s+){0,2}(?P<head>spokes(?:man|woman|person))\s+for\s+(?P<owner>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})$"
+)
+_CAMPAIGN_STAFFER = re.compile(r"^(?:[Aa]n?|[Oo]ne|[Tt]he)\s+(?:[a-z-]+\s+)?campaign\s+(?P<head>[a-z]+)$")  # "A campaign aide"
+
+
+def _staff_campaign(
+    text: str, position: int, index: ArticleIndex, sources: list[Entity], skip: tuple[int, int] | None
+) -> Entity | None:
+    """One of a candidate's staff, or several, speak for the candidate's campaign ("a top Sanders adviser" -> "Sanders
+    campaign"), where the article speaks of that campaign; "A campaign aide" is of the campaign the last sentences
+    speak of. The same as "her advisers" (``_possessed``)."""
+    staff = CAMPAIGN_STAFF | CAMPAIGN_STAFF_ONE
+    unnamed = _CAMPAIGN_STAFFER.match(text)
+    if unnamed is not None and unnamed.group("head") in staff:
+        return _issuer(CAMPAIGN, position, index)
+    owned = _STAFF_OF_OWNER.match(text) or _STAFF_FOR_OWNER.match(text)
+    if owned is None or owned.group("head") not in staff:
+        return None
+    owner, _ = _resolve_mention(owned.group("owner"), position, index, sources, skip)
+    if owner is None or owner.type != "person" or owner.vague or " and " in owner.name:
+        return None
+    campaign = _campaign_of(owner)
+    return campaign if any(m.entity.name == campaign.name for m in index.mentions) else None
 
 
 def _campaign_of(person: Entity) -> Entity:

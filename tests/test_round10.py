@@ -184,3 +184,17 @@ def test_an_adjective_before_a_name_is_no_part_of_it() -> None:
     assert link.parse_named("A visibly angry Michael Howard").name == "Michael Howard"
     assert link.parse_named("a super PAC").name != "PAC"  # an acronym noun, no name
     assert link.parse_named("The former Republican").name != "Republican"  # a role once held: a description
+
+
+def test_one_of_a_candidate_s_staff_speaks_for_the_campaign_the_article_names() -> None:
+    text = ("The Sandor campaign raised $20m in January. Bernard Sandor spoke in Iowa. "
+            "A top Sandor adviser said the money would go to ads. A spokeswoman for Sandor said turnout would be high.")
+    adviser, spokeswoman = resolve(text, [("A top Sandor adviser", "said", "the money would go to ads"),
+                                          ("A spokeswoman for Sandor", "said", "turnout would be high")])
+    assert (adviser.entity, spokeswoman.entity) == ("Sandor campaign", "Sandor campaign")
+
+
+def test_a_candidate_s_adviser_stays_unnamed_where_the_article_names_no_campaign() -> None:
+    text = "Bernard Sandor spoke in Iowa. A longtime adviser to Sandor said the money would go to ads."
+    (adviser,) = resolve(text, [("A longtime adviser to Sandor", "said", "the money would go to ads")])
+    assert adviser.entity != "Sandor campaign"
