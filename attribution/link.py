@@ -71,6 +71,7 @@ PARTY_HEAD = "party"
 SPOUSE_WORDS = frozenset(_LINK_WORDS["spouse_words"])  # "her husband": the other person of her surname
 CAMPAIGN_STAFF = frozenset(_LINK_WORDS["campaign_staff"])  # "her advisers": her campaign, where the article has one
 CAMPAIGN_STAFF_ONE = frozenset(_LINK_WORDS["campaign_staff_singular"])  # "a top Sanders adviser": his campaign, the same
+ANY_CAMPAIGN_STAFF = CAMPAIGN_STAFF | CAMPAIGN_STAFF_ONE
 BODY_NAMED_BEFORE = 1  # sentences after a one-word name in which "the company" shows the name is a body
 _CALLED_A_BODY = re.compile(r"\b[Tt]he\s+(?:" + "|".join(_LINK_WORDS["body_callings"]) + r")\b")
 PARTY_REACH = 3  # sentences back in which "the party" looks for the party named
@@ -2371,18 +2372,22 @@ def _staff_campaign(
     """One of a candidate's staff, or several, speak for the candidate's campaign ("a top Sanders adviser" -> "Sanders
     campaign"), where the article speaks of that campaign; "A campaign aide" is of the campaign the last sentences
     speak of. The same as "her advisers" (``_possessed``)."""
-    staff = CAMPAIGN_STAFF | CAMPAIGN_STAFF_ONE
     unnamed = _CAMPAIGN_STAFFER.match(text)
-    if unnamed is not None and unnamed.group("head") in staff:
+    if unnamed is not None and unnamed.group("head") in ANY_CAMPAIGN_STAFF:
         return _issuer(CAMPAIGN, position, index)
     owned = _STAFF_OF_OWNER.match(text) or _STAFF_FOR_OWNER.match(text)
-    if owned is None or owned.group("head") not in staff:
+    if owned is None or owned.group("head") not in ANY_CAMPAIGN_STAFF:
         return None
     owner, _ = _resolve_mention(owned.group("owner"), position, index, sources, skip)
-    if owner is None or owner.type != "person" or owner.vague or " and " in owner.name:
+    if owner is None or owner.vague or " and " in owner.name:
         return None
-    campaign = _campaign_of(owner)
-    return campaign if any(m.entity.name == campaign.name for m in index.mentions) else None
+    return _named_campaign(owner, index)
+
+
+def _named_campaign(person: Entity, index: ArticleIndex) -> Entity | None:
+    """The person's campaign, where the article speaks of it ("the Clinton campaign", "Clinton's campaign")."""
+    campaign = _campaign_of(person)
+    return campaign if person.type == "person" and any(m.entity.name == campaign.name for m in index.mentions) else None
 
 
 def _campaign_of(person: Entity) -> Entity:
@@ -2663,10 +2668,9 @@ def _possessed(
     head = rest.split()[-1].lower()
     if head in SPEECH_NOUNS:
         return owner, "description"  # "Its mid-year economic review forecasts", "Her lawsuit said": the owner's own words
-    if head in CAMPAIGN_STAFF and owner.type == "person":
-        campaign = _campaign_of(owner)
-        if any(m.entity.name == campaign.name for m in index.mentions):  # "her advisers" where the article speaks of the Clinton campaign
-            return campaign, "description"
+    campaign = _named_campaign(owner, index) if head in CAMPAIGN_STAFF else None
+    if campaign is not None:  # "her advisers" where the article speaks of the Clinton campaign
+        return campaign, "description"
     if rest.lower() in SPOUSE_WORDS and owner.type == "person":
         spouse = next((people for people in index.namesakes.get(owner.name.split()[-1].lower(), []) if people.name != owner.name), None)
         if spouse is not None:  # "her husband" where the article names Hillary and Bill Clinton: Bill Clinton
