@@ -526,6 +526,7 @@ def parse_named(mention: str) -> Entity:
         known = titled_name or name_words[0].lower() in FIRST_NAMES or any(_is_role(w) or w in LEADING_DESCRIPTORS for w in description)
         plain = not any(_is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES | HONORIFICS or w.isupper() for w in name_words)
         known = known or len(name_words) in (2, 3)  # an unknown first name too ("Rafael Marques", "Zara Hyde Peters"), when plain
+        plain = plain and name_words[0].lower() not in DETERMINERS  # "The British Chambers of Commerce" is a body
         if known and plain:
             body = re.sub(r"\s+in\s+[A-Z][\w\s-]*$", "", at_body.group("body"))
             return Entity(" ".join(name_words), "person", False, " ".join(description) or None, body)

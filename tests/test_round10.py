@@ -198,3 +198,9 @@ def test_a_candidate_s_adviser_stays_unnamed_where_the_article_names_no_campaign
     text = "Bernard Sandor spoke in Iowa. A longtime adviser to Sandor said the money would go to ads."
     (adviser,) = resolve(text, [("A longtime adviser to Sandor", "said", "the money would go to ads")])
     assert adviser.entity != "Sandor campaign"
+
+
+def test_a_body_named_x_of_y_is_no_person_and_keeps_its_whole_name() -> None:
+    chambers = link.parse_named("The British Chambers of Commerce (BCC)")
+    assert (chambers.name, chambers.type) == ("British Chambers of Commerce", "organization")
+    assert link.parse_named("Hannah Ward of the Refugee Council").name == "Hannah Ward"  # a person of a body still is
