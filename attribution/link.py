@@ -2180,7 +2180,8 @@ def _asked_before(pronoun: str, position: int, index: ArticleIndex) -> Entity | 
     return person if fits else None
 
 
-_SPOKESPERSON_FOR = re.compile(r"(?i:an?|the)\s+(?:[\w-]+\s+)?(?P<head>spokes(?:man|woman|person))\s+(?:for|of|at)\s")
+_SPOKESPERSON = r"spokes(?:man|woman|person)"  # who speaks for a body or a campaign
+_SPOKESPERSON_FOR = re.compile(r"(?i:an?|the)\s+(?:[\w-]+\s+)?(?P<head>" + _SPOKESPERSON + r")\s+(?:for|of|at)\s")
 
 
 def _body_spokesperson(pronoun: str, position: int, index: ArticleIndex) -> Entity | None:
@@ -2362,7 +2363,7 @@ _STAFF_OF_OWNER = re.compile(  # "a top Sanders adviser", "Hillary Clinton's adv
     r"(?P<owner>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}?)(?:['\u2019]s)?\s+(?:campaign\s+)?(?P<head>[a-z]+)$"
 )
 _STAFF_FOR_OWNER = re.compile(  # "A spokeswoman for Fiorina" (not "a longtime adviser to Trump": his own)
-    r"^(?:[Aa]n?|[Oo]ne)\s+(?:[a-z-]+\s+){0,2}(?P<head>spokes(?:man|woman|person))\s+for\s+(?P<owner>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})$"
+    r"^(?:[Aa]n?|[Oo]ne)\s+(?:[a-z-]+\s+){0,2}(?P<head>" + _SPOKESPERSON + r")\s+for\s+(?P<owner>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})$"
 )
 _CAMPAIGN_STAFFER = re.compile(r"^(?:[Aa]n?|[Oo]ne|[Tt]he)\s+(?:[a-z-]+\s+)?campaign\s+(?P<head>[a-z]+)$")  # "A campaign aide"
 

@@ -68,9 +68,8 @@ def test_a_role_that_only_shares_words_with_a_name_s_context_stays_unnamed() -> 
 
 
 def _only_person(text: str, pronoun_at: str) -> str | None:
-    starts = [0] + [i + 2 for i in range(len(text) - 1) if text[i] == "." and text[i + 1] == " " and text[i - 2 : i] != "Mr"
-                    and text[i - 2 : i] != "Ms" and text[i - 3 : i] != "Sen"]
-    index = link.ArticleIndex(text, starts)
+    """``_only_person_before`` on the text's three sentences (each test text opens its second with "And while")."""
+    index = link.ArticleIndex(text, [0, text.index("And while"), text.index(pronoun_at)])
     position = text.index(pronoun_at)
     found = link._only_person_before(pronoun_at.split()[0].lower(), position, index, None)
     return found.name if found is not None else None
