@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from attribution import offices
 from attribution.ingest import repair
 from attribution.results import QUOTATION_MARKS, ArticleResult, Attribution, SentenceResult, TextSpan
 
@@ -997,6 +998,48 @@ def _strip_sentence_opener(raw: str, start: int) -> tuple[str, int]:
     return " ".join(words), start
 
 
+def _opens_sentence(text: str, position: int) -> bool:
+    """Whether ``position`` starts the text, a line or a sentence (after a stop and any closing quotation mark)."""
+    return position == 0 or re.search(r"(?:^|[.!?][\"\u201d\u2019']?\s|\n)\s*\Z", text[max(0, position - 6) : position]) is not None
+
+
+TITLE_CASE_SHARE = 0.7  # a headline line with this share of capitalised words is in title case
+
+
+def _title_case_headline_end(text: str) -> int:
+    """Where a title-case headline line ends ("Hillary Clinton Visit To Police Memorial Brings Allegations Of
+    Pandering"), else 0: every word of it is capitalised, so its capitalised runs say nothing of names."""
+    end = text.find("\n")
+    words = re.findall(r"[A-Za-z][\w'\u2019-]*", text[:end]) if end > 0 else []
+    if len(words) < 4 or sum(w[0].isupper() for w in words) < TITLE_CASE_SHARE * len(words):
+        return 0
+    return end
+
+
+def _name_runs(text: str) -> Iterator[tuple[str, int, int]]:
+    """Runs of capitalised words, as (text, start, end). In a title-case headline only the parts the article's body
+    writes as a run of their own ("Hillary Clinton" in "Hillary Clinton Visit To Police Memorial ..."), longest first."""
+    headline_end = _title_case_headline_end(text)
+    body = {m.group(0) for m in _NAME_RUN.finditer(text, headline_end)} if headline_end else set()
+    body |= {_strip_sentence_opener(run, 0)[0] for run in body}
+    body |= {run.partition(" ")[2] for run in body if len(run.split()) >= 3 and run.split()[1].lower() in FIRST_NAMES}
+    for match in _NAME_RUN.finditer(text):
+        if match.start() >= headline_end:
+            yield match.group(0), match.start(), match.end()
+            continue
+        tokens = [(match.start() + t.start(), match.start() + t.end()) for t in re.finditer(r"\S+", match.group(0))]
+        i = 0
+        while i < len(tokens):
+            for j in range(len(tokens), i + 1, -1):
+                start, end = tokens[i][0], tokens[j - 1][1]
+                if text[start:end] in body:
+                    yield text[start:end], start, end
+                    i = j
+                    break
+            else:
+                i += 1
+
+
 def _is_heading(raw: str) -> bool:
     """'HE'S BEEN CALLED OUT BY FELLOW DOCTORS': words in capitals are a heading, not a name."""
     words = [w for w in raw.split() if w.isalpha()]
@@ -1192,14 +1235,14 @@ class ArticleIndex:
         """Runs of capitalised words that name a person or a body; fills ``by_surname`` and ``gender``."""
         found: list[tuple[int, int, Entity]] = []
         titled: dict[int, str] = {}  # position -> honorific of a one-word name ("Mr. Obama")
-        for match in _NAME_RUN.finditer(text):
-            raw, start = _strip_sentence_opener(match.group(0), match.start())
+        for run, run_start, run_end in _name_runs(text):
+            raw, start = _strip_sentence_opener(run, run_start)
             if not raw or _is_heading(raw):
                 continue
             halves = raw.split()
             if len(halves) >= 4 and len(halves) % 2 == 0 and halves[: len(halves) // 2] == halves[len(halves) // 2 :]:
                 raw = " ".join(halves[len(halves) // 2 :])  # "Dame Alicia Markova Dame Alicia Markova": a glued headline that is the name
-                start = match.start() + match.group(0).rfind(raw)
+                start = run_start + run.rfind(raw)
             if len(raw.split()) >= 2 and raw.split()[-1].lower() in NATIONALITIES:
                 raw = raw.rsplit(" ", 1)[0]  # "Sina Chinese online game firm": a headline's last word runs into the body
             first, _, rest = raw.partition(" ")
@@ -1211,7 +1254,7 @@ class ArticleIndex:
             entity = parse_named(raw)
             if entity.type != "person":
                 if entity.type in ("organization", "government", "media") and len(entity.name) > 2:
-                    found.append((start, match.end(), entity))
+                    found.append((start, run_end, entity))
                 continue
             words = entity.name.split()
             gender = gender_of(entity, honorific)
@@ -1219,10 +1262,10 @@ class ArticleIndex:
             gender = GENDERED_WORDS.get(said_before, gender)  # "9/11 widow Terry Strada": a woman, whatever "Terry" says
             # A run of capitalised words is a person only with a known first name, a title or a role
             # ("Ban Ki-moon, the secretary general").
-            role_after = _APPOSITIVE_ROLE.match(text, match.end()) or _FOLLOWED_BY_WHO.match(text, match.end())
+            role_after = _APPOSITIVE_ROLE.match(text, run_end) or _FOLLOWED_BY_WHO.match(text, run_end)
             if len(words) == 2 and words[0] in KNIGHT_TITLE_WORDS:  # "Sir Howard": the knight named in full, if any
                 knight = self.knighted.get(words[1].lower())
-                found.append((start, match.end(), knight or entity))
+                found.append((start, run_end, knight or entity))
                 continue
             surname_titled = words[-1].lower() in self.titled_surnames
             before = text[:start].split()[-1:]
@@ -1232,7 +1275,7 @@ class ArticleIndex:
             if len(words) >= 2 and (gender or unisex) and not marked and strong_organisation_evidence(text, entity.name):
                 # "Morgan Stanley analysts", "Harlan Brooks CEO John Stumpf": a first name alone is no match for what
                 # the article says of a body
-                found.append((start, match.end(), Entity(entity.name, "organization")))
+                found.append((start, run_end, Entity(entity.name, "organization")))
                 continue
             if len(words) >= 2 and (gender or unisex or marked):
                 entity.role = entity.role or _office_before(text, start)
@@ -1250,14 +1293,14 @@ class ArticleIndex:
                     if all(e.name != entity.name for e in namesakes):
                         namesakes.append(entity)
                     self.by_surname.setdefault(surname, entity)
-                found.append((start, match.end(), entity))
+                found.append((start, run_end, entity))
             elif len(words) == 1 and (honorific in HONORIFICS or entity.role):  # "Mr. Ban", "President Obama"
-                found.append((start, match.end(), entity))
+                found.append((start, run_end, entity))
                 titled[start] = honorific
                 if gender:
                     self.gender.setdefault(entity.name, gender)
             elif not gender and not entity.role and honorific not in HONORIFICS and self._organisation(entity.name):
-                found.append((start, match.end(), Entity(entity.name, "organization")))  # "Cairn", "Sony Ericsson"
+                found.append((start, run_end, Entity(entity.name, "organization")))  # "Cairn", "Sony Ericsson"
         return found, titled
 
     @property
@@ -1587,7 +1630,17 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 named_next = _named_in_next_sentence(entity, attribution.source, index) or _holder_named(entity, attribution.source, index)
                 if named_next is not None:
                     entity, resolution = named_next, "description"
-                certainty = 1.0 if entity is None else _certainty(
+                pollster = _poll_producer(attribution.source.text, index)
+                if pollster is not None:  # "The Monmouth poll": named in the mention itself
+                    entity, resolution = pollster, "named"
+                pollster = _poll_named_before(attribution.source.text, attribution.source.start, index)
+                if pollster is not None:  # "The poll": the one just named
+                    entity, resolution = pollster, "description"
+                holder = _known_holder(attribution.source, index, article.published)
+                known = holder is not None and (entity is None or not offices.same_person(entity.name, holder.name))
+                if known:  # only where the rules found someone else: an office they gave its holder keeps its reason
+                    entity, resolution = holder, "description"
+                certainty = 1.0 if entity is None else CERTAINTY["known-holder"] if known else _certainty(
                     attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip
                 )
                 resolved[span] = (entity, resolution, certainty)
@@ -1668,6 +1721,86 @@ def _named_in_next_sentence(entity: Entity | None, mention: TextSpan, index: Art
     return None
 
 
+def _known_holder(mention: TextSpan, index: ArticleIndex, published: str | None) -> Entity | None:
+    """A source that is only an office ("The GOP nominee", "outgoing U.N. chief") is whoever held it when the
+    article was written (``attribution/data/office_holders.json``), if the article names that holder, names no
+    other holder the mention may mean and gives nobody else that office ("Israeli Prime Minister ...")."""
+    office = offices.office_mention(mention.text)
+    if office is None:
+        return None
+    people = [m.entity for m in index.mentions
+              if m.entity.type == "person" and not m.entity.vague and not mention.start <= m.position < mention.end]
+    named: dict[str, list[Entity]] = {}
+    for term in offices.holders(office, published):
+        found = [person for person in people if offices.same_person(person.name, term.holder)]
+        if found:
+            named.setdefault(term.holder, []).extend(found)
+    if len(named) != 1:
+        return None
+    holder, found = next(iter(named.items()))
+    if any(person.role and not offices.same_person(person.name, holder) and offices.gives_office(person.role, office) for person in people):
+        return None
+    return max(found, key=lambda person: len(person.name.split()))
+
+
+# "The Monmouth poll", "the NBC-Wall Street Journal poll", "a new Quinnipiac University survey": a poll named
+# for whoever ran it speaks for them
+_NAMED_POLL = re.compile(
+    r"^(?:(?i:the|a|an|this|that)\s+)?(?:(?i:" + "|".join(_LINK_WORDS["poll_modifiers"]) + r")\s+)*"
+    r"(?P<name>(?!(?i:the|a|an|this|that|its|their|his|her)\b)[A-Z][\w&.'\u2019-]*(?:(?:\s+|/)[A-Z][\w&.'\u2019-]*)*)\s+(?:" + "|".join(_LINK_WORDS["poll_nouns"]) + r")$"
+)
+
+
+def _poll_producer(mention: str, index: ArticleIndex) -> Entity | None:
+    """Whoever ran a poll the mention names ("the Monmouth poll"), see ``_pollster``."""
+    named = _NAMED_POLL.match(clean_mention(mention))
+    return _pollster(named.group("name"), index) if named is not None else None
+
+
+# a poll named for whoever ran it, anywhere in a sentence: "a new Quinnipiac University poll"
+_POLL_IN_TEXT = re.compile(
+    r"(?<![\w.'\u2019-])(?P<name>(?!(?i:the|a|an|this|that|its|their|his|her)\b)[A-Z][\w&.'\u2019-]*(?:(?:\s+|/)[A-Z][\w&.'\u2019-]*)*)"
+    r"\s+(?:" + "|".join(_LINK_WORDS["poll_nouns"]) + r")\b"
+)
+_THE_POLL = re.compile(r"^(?i:the|this|that)\s+(?:(?i:" + "|".join(_LINK_WORDS["poll_modifiers"]) + r")\s+)?(?:poll|survey)$")
+POLL_LOOKBACK_SENTENCES = 2  # "the poll" points back to a poll the sentence or the two before it name
+
+
+def _poll_named_before(mention: str, position: int, index: ArticleIndex) -> Entity | None:
+    """"The poll found ..." after "A new Quinnipiac University poll ...": whoever ran the last poll named in this
+    sentence or the two before it (``_pollster``); nothing if the last poll named there has no pollster."""
+    if _THE_POLL.match(clean_mention(mention)) is None:
+        return None
+    here = index.sentence_of(position)
+    start = index.sentence_span(max(1, here - POLL_LOOKBACK_SENTENCES))[0] if index.sentence_starts else 0
+    named = list(_POLL_IN_TEXT.finditer(index.text, start, position))
+    if not named:
+        return None
+    name = re.split(r"[.!?]\s+", named[-1].group("name"))[-1]  # "in May. The CPIO poll": the run after the stop
+    return _pollster(name, index)
+
+
+def _pollster(name: str, index: ArticleIndex) -> Entity | None:
+    """The body that ran a poll named ``name``: the organisation the article names in full ("Monmouth University" for
+    "the Monmouth poll"), else the name as written; never a person's surname ("the Clinton poll": her campaign's?)
+    nor a news outlet, which commissions polls others run."""
+    words = name.split()
+    while words and (re.sub(r"['\u2019]s$", "", words[0]).lower() in CALENDAR_WORDS or words[0].lower() in DETERMINERS):
+        words = words[1:]  # "Monday's CBS poll": when, then who; "The CPIO poll": the body
+    name = " ".join(words)
+    if len(name) < 2 or words[-1].lower() in index.by_surname:
+        return None  # "The Q poll": a nickname; "an April survey": when, not who
+    if classify(name)[0] == "media":
+        return None  # "the BBC poll", "The Daily Telegraph poll": an outlet commissions a poll; the poll stays the source
+    if name in index.acronyms:  # "the PPIC survey": the Public Policy Institute of California named before
+        return index.acronyms[name]
+    for found in index.mentions:
+        body = found.entity
+        if body.type == "organization" and (body.name == name or body.name.startswith(name + " ")):
+            return body
+    return Entity(name, "organization")
+
+
 def _role_tokens(text: str) -> list[str]:
     """The words of a role in lower case, without determiners and possessive endings."""
     words = [re.sub(r"['\u2019]s?$", "", w) for w in re.findall(r"[\w.'\u2019-]+", text.lower())]
@@ -1698,7 +1831,8 @@ def _holder_named(entity: Entity | None, mention: TextSpan, index: ArticleIndex)
 
 # How sure a resolution is of its entity, by how it was made (multiplies the model's span confidence).
 CERTAINTY = {"named": 1.0, "alias": 0.97, "fuzzy": 0.8, "pronoun": 0.93, "pronoun-competing": 0.7, "role": 0.95,
-             "office": 0.85, "description": 0.8, "description-guess": 0.6}
+             "office": 0.85, "description": 0.8, "description-guess": 0.6,
+             "known-holder": 0.95}  # the holder of an office on the day, named in the article (offices.py)
 
 
 def _certainty(

@@ -98,9 +98,11 @@ def gold_results(dev: Path, names: set[str] | None = None) -> dict[str, object]:
                 Attribution(g.get("SOURCE"), g.get("CUE"), g.get("CONTENT"), 1.0) for _, g in sorted(groups.items())
             ]
             sentences.append(sentence)
-        # The corpus metadata gives publisher and author, as a newsroom's JSONL records would.
+        # The corpus metadata gives publisher, author and publication date, as a newsroom's JSONL records would.
         meta = metadata.get(name, {})
-        article = article_from_text(text, name, publisher=PUBLISHERS.get(meta.get("publisher", "")), author=meta.get("author"))
+        article = article_from_text(
+            text, name, publisher=PUBLISHERS.get(meta.get("publisher", "")), author=meta.get("author"), published=meta.get("publication_date")
+        )
         result = ArticleResult(article, sentences, "gold")
         results[name] = resolve_article(result)
     return results

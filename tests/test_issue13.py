@@ -22,8 +22,9 @@ from attribution.store import save_result, save_results
 from tests.test_store import make_result
 
 
-def resolve(text: str, statements: list[tuple[str, str, str]]) -> list[Attribution]:
-    """(mention, cue, content) per statement, each in the first sentence holding its content; resolved in order."""
+def resolve(text: str, statements: list[tuple[str, str, str]], published: str | None = None) -> list[Attribution]:
+    """(mention, cue, content) per statement, each in the first sentence holding its content; resolved in order
+    (in an article published on ``published``, where given)."""
     spans = split_sentences(text)
     sentences = [SentenceResult(i, s.start, s.end, s.text_of(text), "context", 0.9) for i, s in enumerate(spans)]
     where = []
@@ -38,7 +39,8 @@ def resolve(text: str, statements: list[tuple[str, str, str]]) -> list[Attributi
         sentence.label = "claim"
         sentence.attributions.append(Attribution(at(mention), at(cue), at(content), 0.9))
         where.append((sentence.index, len(sentence.attributions) - 1))
-    result = resolve_article(ArticleResult(article_from_text(text, "t"), merge_continuations(sentences, text), "test"))
+    article = article_from_text(text, "t", published=published)
+    result = resolve_article(ArticleResult(article, merge_continuations(sentences, text), "test"))
     return [result.sentences[i].attributions[j] for i, j in where]
 
 
