@@ -552,7 +552,7 @@ def parse_named(mention: str) -> Entity:
             return Entity(body, "organization", False, None, None)
     title_case_body = run == 1 and all(_is_capitalised(w) for w in words) and len(words) >= 3 and words[0].lower() not in HONORIFICS
     if run and not (run == 1 and words[-1] == "I") and any(_is_role(w) or w in LEADING_DESCRIPTORS for w in before) and last not in DOCUMENT_WORDS | ORGANIZATION_WORDS and not (
-        run == 1 and (last in GOVERNMENT_WORDS or after_preposition or title_case_body)  # "Fairford Coach Action" is a body
+        run == 1 and (last in GOVERNMENT_WORDS or last in PARTY_WORDS or after_preposition or title_case_body)  # "Fairford Coach Action" is a body
     ) and not (before and before[-1] in ("and", "&")) and not any(  # "The MP for Sittingbourne and Sheppey": a seat
         _is_role(w) and w not in VAGUE_SINGULAR and after in SEAT_PREPOSITIONS for w, after in zip(before, before[1:])
     ):
@@ -772,6 +772,7 @@ _AUTHORED_DOCUMENT = re.compile(
 _DEFINED_ACRONYM = re.compile(r"(?P<full>[A-Z][\w&'-]*(?:\s+(?:of|and|for|on|[A-Z][\w&'-]*))*\s+[A-Z][\w&'-]*)\s+\((?P<acronym>[A-Z]{2,6})\)")
 _EVIDENCE = _LINK_WORDS["organisation_evidence"]
 CALENDAR_WORDS = frozenset(w.lower() for w in [*calendar.month_name[1:], *calendar.day_name])  # "December's share fall"
+MONTH_ABBREVIATIONS = frozenset([*(m.lower() for m in calendar.month_abbr[1:]), "sept"])  # "The Jan. poll"
 
 
 def _alternatives(words: Sequence[str]) -> str:
@@ -998,19 +999,16 @@ def _strip_sentence_opener(raw: str, start: int) -> tuple[str, int]:
     return " ".join(words), start
 
 
-def _opens_sentence(text: str, position: int) -> bool:
-    """Whether ``position`` starts the text, a line or a sentence (after a stop and any closing quotation mark)."""
-    return position == 0 or re.search(r"(?:^|[.!?][\"\u201d\u2019']?\s|\n)\s*\Z", text[max(0, position - 6) : position]) is not None
-
-
 TITLE_CASE_SHARE = 0.7  # a headline line with this share of capitalised words is in title case
 
 
 def _title_case_headline_end(text: str) -> int:
     """Where a title-case headline line ends ("Hillary Clinton Visit To Police Memorial Brings Allegations Of
-    Pandering"), else 0: every word of it is capitalised, so its capitalised runs say nothing of names."""
+    Pandering", a blank line under it), else 0: every word of it is capitalised, so its runs say nothing of names."""
     end = text.find("\n")
-    words = re.findall(r"[A-Za-z][\w'\u2019-]*", text[:end]) if end > 0 else []
+    if end <= 0 or not re.match(r"\n[ \t]*\n", text[end:]):
+        return 0  # a headline stands apart, a blank line under it; a first line of running text does not
+    words = re.findall(r"[A-Za-z][\w'\u2019-]*", text[:end])
     if len(words) < 4 or sum(w[0].isupper() for w in words) < TITLE_CASE_SHARE * len(words):
         return 0
     return end
@@ -1630,17 +1628,19 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 named_next = _named_in_next_sentence(entity, attribution.source, index) or _holder_named(entity, attribution.source, index)
                 if named_next is not None:
                     entity, resolution = named_next, "description"
-                pollster = _poll_producer(attribution.source.text, index)
-                if pollster is not None:  # "The Monmouth poll": named in the mention itself
-                    entity, resolution = pollster, "named"
-                pollster = _poll_named_before(attribution.source.text, attribution.source.start, index)
-                if pollster is not None:  # "The poll": the one just named
-                    entity, resolution = pollster, "description"
-                holder = _known_holder(attribution.source, index, article.published)
+                named_poll = _poll_producer(attribution.source.text, index)
+                poll_before = _poll_named_before(attribution.source.text, attribution.source.start, index)
+                if named_poll is not None:  # "The Monmouth poll": named in the mention itself
+                    entity, resolution = named_poll, "named"
+                elif poll_before is not None:  # "The poll": the one just named
+                    entity, resolution = poll_before, "description"
+                holder = _known_holder(attribution.source, index, article.published, entity)
                 known = holder is not None and (entity is None or not offices.same_person(entity.name, holder.name))
+                # A holder where the rules named nobody is sure; one over another person the rules named, less so.
+                overruled = known and entity is not None and entity.type == "person" and not entity.vague and not is_office_mention(entity.name, entity.role)
                 if known:  # only where the rules found someone else: an office they gave its holder keeps its reason
                     entity, resolution = holder, "description"
-                certainty = 1.0 if entity is None else CERTAINTY["known-holder"] if known else _certainty(
+                certainty = 1.0 if entity is None else CERTAINTY["office" if overruled else "known-holder"] if known else _certainty(
                     attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip
                 )
                 resolved[span] = (entity, resolution, certainty)
@@ -1721,33 +1721,45 @@ def _named_in_next_sentence(entity: Entity | None, mention: TextSpan, index: Art
     return None
 
 
-def _known_holder(mention: TextSpan, index: ArticleIndex, published: str | None) -> Entity | None:
+def _known_holder(mention: TextSpan, index: ArticleIndex, published: str | None, found: Entity | None) -> Entity | None:
     """A source that is only an office ("The GOP nominee", "outgoing U.N. chief") is whoever held it when the
     article was written (``attribution/data/office_holders.json``), if the article names that holder, names no
-    other holder the mention may mean and gives nobody else that office ("Israeli Prime Minister ...")."""
-    office = offices.office_mention(mention.text)
+    other holder the mention may mean, gives nobody else that office ("Israeli Prime Minister ...", "the president
+    of Mexico") and did not already give it to ``found``, the rules' answer ("Former President Bill Clinton ...
+    the former president")."""
+    office = offices.office_mention(clean_mention(mention.text))
     if office is None:
         return None
+    if (found is not None and found.type == "person" and not found.vague and found.role
+            and not is_office_mention(found.name, found.role) and offices.gives_office(found.role, office)):
+        return None  # the rules named the person the article gives this office: their answer stands
+    terms = offices.holders(office, published)
     people = [m.entity for m in index.mentions
               if m.entity.type == "person" and not m.entity.vague and not mention.start <= m.position < mention.end]
     named: dict[str, list[Entity]] = {}
-    for term in offices.holders(office, published):
-        found = [person for person in people if offices.same_person(person.name, term.holder)]
-        if found:
-            named.setdefault(term.holder, []).extend(found)
-    if len(named) != 1:
+    for term in terms:
+        for person in people:
+            # "Chancellor Gordon Brown" is not the prime minister in an article that gives him another office
+            other_office = person.role is not None and offices.office_mention(person.role) not in (None, office)
+            if offices.same_person(person.name, term.holder) and not other_office:
+                named.setdefault(term.holder, []).append(person)
+    if len(named) != 1 or offices.other_holder_named(index.text, office, offices.all_holders(office)):
         return None
-    holder, found = next(iter(named.items()))
+    holder, people_named = next(iter(named.items()))
     if any(person.role and not offices.same_person(person.name, holder) and offices.gives_office(person.role, office) for person in people):
         return None
-    return max(found, key=lambda person: len(person.name.split()))
+    return max(people_named, key=lambda person: offices.closeness(person.name, holder))
 
 
+_NOT_A_POLLSTER = "(?!(?i:" + "|".join(sorted(DETERMINERS | set(_LINK_WORDS["possessive_determiners"]))) + r")\b)"
+_POLL_NOUNS = "|".join(_LINK_WORDS["poll_nouns"])
+_POLL_MODIFIERS = "|".join(_LINK_WORDS["poll_modifiers"])
+_POLLSTER_NAME = r"[A-Z][\w&.'\u2019-]*(?:(?:[ \t]+|/)[A-Z][\w&.'\u2019-]*)*"  # on one line: a name never runs over a break
 # "The Monmouth poll", "the NBC-Wall Street Journal poll", "a new Quinnipiac University survey": a poll named
 # for whoever ran it speaks for them
 _NAMED_POLL = re.compile(
-    r"^(?:(?i:the|a|an|this|that)\s+)?(?:(?i:" + "|".join(_LINK_WORDS["poll_modifiers"]) + r")\s+)*"
-    r"(?P<name>(?!(?i:the|a|an|this|that|its|their|his|her)\b)[A-Z][\w&.'\u2019-]*(?:(?:\s+|/)[A-Z][\w&.'\u2019-]*)*)\s+(?:" + "|".join(_LINK_WORDS["poll_nouns"]) + r")$"
+    r"^(?:(?i:the|a|an|this|that)\s+)?(?:(?i:" + _POLL_MODIFIERS + r")\s+)*(?P<name>" + _NOT_A_POLLSTER + _POLLSTER_NAME
+    + r")\s+(?:" + _POLL_NOUNS + r")$"
 )
 
 
@@ -1757,27 +1769,34 @@ def _poll_producer(mention: str, index: ArticleIndex) -> Entity | None:
     return _pollster(named.group("name"), index) if named is not None else None
 
 
-# a poll named for whoever ran it, anywhere in a sentence: "a new Quinnipiac University poll"
-_POLL_IN_TEXT = re.compile(
-    r"(?<![\w.'\u2019-])(?P<name>(?!(?i:the|a|an|this|that|its|their|his|her)\b)[A-Z][\w&.'\u2019-]*(?:(?:\s+|/)[A-Z][\w&.'\u2019-]*)*)"
-    r"\s+(?:" + "|".join(_LINK_WORDS["poll_nouns"]) + r")\b"
-)
-_THE_POLL = re.compile(r"^(?i:the|this|that)\s+(?:(?i:" + "|".join(_LINK_WORDS["poll_modifiers"]) + r")\s+)?(?:poll|survey)$")
+# any poll noun in the text, named for its pollster or not: "a new Quinnipiac University poll", "another poll"
+_POLL_IN_TEXT = re.compile(r"(?:(?P<name>" + _NOT_A_POLLSTER + _POLLSTER_NAME + r")[ \t]+)?\b(?:" + _POLL_NOUNS + r")\b")
+# "the survey", "last week's poll": a poll spoken of again, no new one
+_POLL_SPOKEN_OF_AGAIN = re.compile(r"(?i:\b(?:the|this|that|its|[a-z]+['\u2019]s)\s+(?:(?:" + _POLL_MODIFIERS + r")\s+)?)\Z")
+_THE_POLL = re.compile(r"^(?i:the|this|that)\s+(?:(?i:" + _POLL_MODIFIERS + r")\s+)?(?:" + _POLL_NOUNS + r")$")
 POLL_LOOKBACK_SENTENCES = 2  # "the poll" points back to a poll the sentence or the two before it name
 
 
 def _poll_named_before(mention: str, position: int, index: ArticleIndex) -> Entity | None:
-    """"The poll found ..." after "A new Quinnipiac University poll ...": whoever ran the last poll named in this
-    sentence or the two before it (``_pollster``); nothing if the last poll named there has no pollster."""
+    """"The poll found ..." after "A new Quinnipiac University poll ...": whoever ran the last poll spoken of in this
+    sentence or the two before it (``_pollster``), passing over the ones spoken of again ("The survey marks ...",
+    "last week's poll"); nothing if that poll is named for nobody ("another poll, by a Democratic group")."""
     if _THE_POLL.match(clean_mention(mention)) is None:
         return None
     here = index.sentence_of(position)
     start = index.sentence_span(max(1, here - POLL_LOOKBACK_SENTENCES))[0] if index.sentence_starts else 0
-    named = list(_POLL_IN_TEXT.finditer(index.text, start, position))
-    if not named:
+    polls = [poll for poll in _POLL_IN_TEXT.finditer(index.text, start, position)
+             if poll.group("name") or not _POLL_SPOKEN_OF_AGAIN.search(index.text, max(0, poll.start() - 40), poll.start())]
+    if not polls or not polls[-1].group("name"):
         return None
-    name = re.split(r"[.!?]\s+", named[-1].group("name"))[-1]  # "in May. The CPIO poll": the run after the stop
-    return _pollster(name, index)
+    name = re.split(r"[.!?][ \t]+", polls[-1].group("name"))[-1]  # "in May. The CPIO poll": the run after the stop
+    return _pollster(_strip_sentence_opener(name, 0)[0], index)
+
+
+def _calendar_word(word: str) -> bool:
+    """A month, a weekday or a month's abbreviation, possessive or not: "Monday's", "Jan.", "Sept."."""
+    bare = re.sub(r"['\u2019]s$", "", word).rstrip(".").lower()
+    return bare in CALENDAR_WORDS or bare in MONTH_ABBREVIATIONS
 
 
 def _pollster(name: str, index: ArticleIndex) -> Entity | None:
@@ -1785,13 +1804,16 @@ def _pollster(name: str, index: ArticleIndex) -> Entity | None:
     "the Monmouth poll"), else the name as written; never a person's surname ("the Clinton poll": her campaign's?)
     nor a news outlet, which commissions polls others run."""
     words = name.split()
-    while words and (re.sub(r"['\u2019]s$", "", words[0]).lower() in CALENDAR_WORDS or words[0].lower() in DETERMINERS):
-        words = words[1:]  # "Monday's CBS poll": when, then who; "The CPIO poll": the body
+    while words and (_calendar_word(words[0]) or words[0].lower() in DETERMINERS):
+        words = words[1:]  # "Monday's CBS poll", "The Jan. poll": when, then who; "The CPIO poll": the body
     name = " ".join(words)
     if len(name) < 2 or words[-1].lower() in index.by_surname:
-        return None  # "The Q poll": a nickname; "an April survey": when, not who
-    if classify(name)[0] == "media":
-        return None  # "the BBC poll", "The Daily Telegraph poll": an outlet commissions a poll; the poll stays the source
+        return None  # "The Q poll": a nickname; "the Clinton poll": her campaign's?
+    party = name.lower() in PARTY_WORDS | PARTY_ADJECTIVES or name.lower() in PARTY_WORDS_NAMED  # "the Republican poll"
+    if place_kind(name) or party or classify(name)[0] in ("media", "government"):
+        # "a new Iowa poll", "the Republican poll", "the Senate poll": where or of whom, not who ran it; "the BBC
+        # poll", "The Daily Telegraph poll": an outlet commissions a poll others run; the poll stays the source
+        return None
     if name in index.acronyms:  # "the PPIC survey": the Public Policy Institute of California named before
         return index.acronyms[name]
     for found in index.mentions:

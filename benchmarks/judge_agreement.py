@@ -17,6 +17,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -27,13 +28,16 @@ FIRST = ROOT / "tests" / "data" / "polnear_blind3_resolution_judgements.jsonl"
 SECOND = ROOT / "tests" / "data" / "polnear_blind3_second_judgements.jsonl"
 
 
-def read(path: Path) -> dict[tuple[str, int, int], dict]:
+Judgements = dict[tuple[str, int, int], dict[str, Any]]  # (article, start, end) -> the judgement
+
+
+def read(path: Path) -> Judgements:
     rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     return {(row["article"], row["start"], row["end"]): row for row in rows}
 
 
-def agreement(first: dict[tuple[str, int, int], dict], second: dict[tuple[str, int, int], dict]) -> Counter:
-    tally: Counter = Counter()
+def agreement(first: Judgements, second: Judgements) -> Counter[tuple[str, str]]:
+    tally: Counter[tuple[str, str]] = Counter()
     for key, one in first.items():
         other = second.get(key)
         if other is None or one["kind"] not in ("pronoun", "description"):

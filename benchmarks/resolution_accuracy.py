@@ -82,7 +82,7 @@ def gold_results(dev: Path, names: set[str] | None = None) -> dict[str, object]:
     from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
     from training.data import brat_attributions, label_sentences, polnear_articles
 
-    results = {}
+    results: dict[str, object] = {}
     metadata = read_metadata(dev.parent / "metadata.tsv")
     for name, text, ann in polnear_articles(dev):
         if names is not None and name not in names:
