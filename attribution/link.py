@@ -908,6 +908,7 @@ EPITHET_SPEAKER_REACH = 6  # sentences back a speaker is still the one "the form
 PAIR_WINDOW = 6  # "the candidates": the two people of the last six sentences (three missed a pair quoted in turn)
 PLURAL_PRONOUNS = set(_LINK_WORDS["plural_pronouns"])
 PERSON_PRONOUNS = set(_LINK_WORDS["person_pronouns"])
+ARTICLE_WINDOW = 10_000  # sentences: the whole article before a mention
 HEAD_SYNONYMS = {head: frozenset(words) for head, words in _LINK_WORDS["head_synonyms"].items()}
 ORGANISATION_HEADS = dict(_LINK_WORDS["organisation_heads"])
 PERSON_HEADS = set(_LINK_WORDS["person_heads"])
@@ -1640,7 +1641,11 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 overruled = known and entity is not None and entity.type == "person" and not entity.vague and not is_office_mention(entity.name, entity.role)
                 if known:  # only where the rules found someone else: an office they gave its holder keeps its reason
                     entity, resolution = holder, "description"
-                certainty = 1.0 if entity is None else CERTAINTY["office" if overruled else "known-holder"] if known else _certainty(
+                if resolution == "pronoun-far":  # a pronoun resolved beyond the last sentences: a guess, said so
+                    resolution, far = "pronoun", True
+                else:
+                    far = False
+                certainty = 1.0 if entity is None else CERTAINTY["pronoun-far"] if far else CERTAINTY["office" if overruled else "known-holder"] if known else _certainty(
                     attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip
                 )
                 resolved[span] = (entity, resolution, certainty)
@@ -1854,7 +1859,7 @@ def _holder_named(entity: Entity | None, mention: TextSpan, index: ArticleIndex)
 # How sure a resolution is of its entity, by how it was made (multiplies the model's span confidence).
 CERTAINTY = {"named": 1.0, "alias": 0.97, "fuzzy": 0.8, "pronoun": 0.93, "pronoun-competing": 0.7, "role": 0.95,
              "office": 0.85, "description": 0.8, "description-guess": 0.6,
-             "known-holder": 0.95}  # the holder of an office on the day, named in the article (offices.py)
+             "known-holder": 0.95, "pronoun-far": 0.6}  # the holder of an office on the day, named in the article (offices.py)
 
 
 def _certainty(
@@ -2032,6 +2037,11 @@ def _resolve_mention(
         for candidate in pool:
             if _pronoun_fits(pronoun, candidate, index.gender.get(candidate.name)) and not addressee(candidate):
                 return candidate, "pronoun"
+        if pronoun in PRONOUN_GENDER:
+            # Nobody in the last sentences fits "she": the woman the article is about, named further back; a guess.
+            for candidate in index.salient(position, skip, window=ARTICLE_WINDOW):
+                if candidate.type == "person" and index.gender.get(candidate.name) == PRONOUN_GENDER[pronoun] and not addressee(candidate):
+                    return candidate, "pronoun-far"
         return None, "unresolved"
     if kind == "description":
         phrase = normalize_role(text)

@@ -247,3 +247,13 @@ def test_an_office_the_rules_left_unnamed_is_the_one_holder_an_undated_article_n
             "The issue came up in the US election. But the Tory leader argued there was a moral case for it.")
     (found,) = resolve(text, [("the Tory leader", "argued", "there was a moral case for it")])
     assert (found.entity, found.confidence) == ("Michael Howard", round(0.9 * link.CERTAINTY["known-holder"], 4))
+
+
+def test_a_pronoun_nobody_near_fits_is_the_person_of_that_gender_named_further_back_at_low_confidence() -> None:
+    text = ("Mary Corlett won the vote on Monday. The board met. Members spoke. The weather was bad. Trains were late. "
+            "Roads shut. Schools closed. Shops stayed open. She said the result was fair.")
+    (found,) = resolve(text, [("She", "said", "the result was fair")])
+    assert (found.entity, found.resolution, found.confidence) == ("Mary Corlett", "pronoun", round(0.9 * link.CERTAINTY["pronoun-far"], 4))
+    text = text.replace("Mary Corlett", "Mark Corlett")
+    (found,) = resolve(text, [("She", "said", "the result was fair")])
+    assert found.entity is None  # nobody of that gender: unresolved, never the man
