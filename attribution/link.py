@@ -2284,6 +2284,18 @@ def _listed_members(start: int, end: int, index: ArticleIndex) -> Entity | None:
 _APPOSITION = re.compile(r"(?:,|\s+(?:--|[-\u2013\u2014\u2015]))\s+")
 _APPOSITION_END = re.compile(r"\s+(?:--|[-\u2013\u2014\u2015])|,\s+(?:" + "|".join(_LINK_WORDS["relative_clause_words"]) + r")\b|\Z")
 _LIST_GLUE = re.compile(r"(?:\s*\([^()\n]{0,30}\)?)?\s*(?:,|,?\s+and)?\s*(?:(?:former|then|the)\s+)?(?:[A-Z][\w.'-]*\.\s+)?")
+# where a listed person works, after the name: "David Dorn at the University of Zurich", "... of the University of
+# California, San Diego"; capitalised words joined by "of"/"for"/"the" or a comma, never by "and" (the next name)
+_LISTED_AFFILIATION = re.compile(
+    r"\s+(?:" + "|".join(_LINK_WORDS["affiliation_prepositions"]) + r")\s+(?:the\s+)?[A-Z][\w.&'\u2019-]*"
+    r"(?:(?:\s+(?:of|for|the|de)\s+(?:the\s+)?|\s+|,\s+)[A-Z][\w.&'\u2019-]*)*"
+)
+
+
+def _list_glue(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` only joins two listed names, after an affiliation of the first if any."""
+    affiliation = _LISTED_AFFILIATION.match(text, start, end)
+    return bool(_LIST_GLUE.fullmatch(text, affiliation.end() if affiliation else start, end))
 
 
 def _appositive_names(mention: str, position: int, index: ArticleIndex) -> Entity | None:
@@ -2309,11 +2321,11 @@ def _appositive_names(mention: str, position: int, index: ArticleIndex) -> Entit
     for found in inside:  # the names must follow one another, joined by commas or "and" (a title may go between)
         if found.position < cursor:
             continue
-        if not _LIST_GLUE.fullmatch(index.text, cursor, found.position):
+        if not (_list_glue(index.text, cursor, found.position) if named else _LIST_GLUE.fullmatch(index.text, cursor, found.position)):
             return None
         named.append(found)
         cursor = found.end
-    if not named or not _LIST_GLUE.fullmatch(index.text, cursor, stop):
+    if not named or not _list_glue(index.text, cursor, stop):
         return None
     return _one_or_group(named)
 

@@ -257,3 +257,12 @@ def test_a_pronoun_nobody_near_fits_is_the_person_of_that_gender_named_further_b
     text = text.replace("Mary Corlett", "Mark Corlett")
     (found,) = resolve(text, [("She", "said", "the result was fair")])
     assert found.entity is None  # nobody of that gender: unresolved, never the man
+
+
+def test_people_listed_in_apposition_with_where_they_work_are_the_group() -> None:
+    text = ("In a recent study, three economists -- Dana Autry at the Massachusetts Institute of Technology, Mark Dorne "
+            "at the University of Zurich and Gordon Hale at the University of California, San Diego -- raised a "
+            "challenge. They examined the experience of towns hit by imports.")
+    mention = text[text.index("three economists") : text.index(" -- raised")]
+    first, second = resolve(text, [(mention, "raised", "a challenge"), ("They", "examined", "the experience of towns hit by imports")])
+    assert first.entity == second.entity == "Dana Autry and Mark Dorne and Gordon Hale"  # not "San Diego"
