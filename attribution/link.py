@@ -908,7 +908,6 @@ EPITHET_SPEAKER_REACH = 6  # sentences back a speaker is still the one "the form
 PAIR_WINDOW = 6  # "the candidates": the two people of the last six sentences (three missed a pair quoted in turn)
 PLURAL_PRONOUNS = set(_LINK_WORDS["plural_pronouns"])
 PERSON_PRONOUNS = set(_LINK_WORDS["person_pronouns"])
-ARTICLE_WINDOW = 10_000  # sentences: the whole article before a mention
 HEAD_SYNONYMS = {head: frozenset(words) for head, words in _LINK_WORDS["head_synonyms"].items()}
 ORGANISATION_HEADS = dict(_LINK_WORDS["organisation_heads"])
 PERSON_HEADS = set(_LINK_WORDS["person_heads"])
@@ -1641,13 +1640,14 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
                 overruled = known and entity is not None and entity.type == "person" and not entity.vague and not is_office_mention(entity.name, entity.role)
                 if known:  # only where the rules found someone else: an office they gave its holder keeps its reason
                     entity, resolution = holder, "description"
-                if resolution == "pronoun-far":  # a pronoun resolved beyond the last sentences: a guess, said so
-                    resolution, far = "pronoun", True
+                if entity is None:
+                    certainty = 1.0
+                elif resolution == "pronoun-far":  # a pronoun resolved beyond the last sentences: a guess, said so
+                    resolution, certainty = "pronoun", CERTAINTY["pronoun-far"]
+                elif known:
+                    certainty = CERTAINTY["office" if overruled else "known-holder"]
                 else:
-                    far = False
-                certainty = 1.0 if entity is None else CERTAINTY["pronoun-far"] if far else CERTAINTY["office" if overruled else "known-holder"] if known else _certainty(
-                    attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip
-                )
+                    certainty = _certainty(attribution.source.text, attribution.source.start, entity, resolution, index, sources, skip)
                 resolved[span] = (entity, resolution, certainty)
             entity, resolution, certainty = resolved[span]
             if entity is None:
@@ -1741,12 +1741,12 @@ def _known_holder(mention: TextSpan, index: ArticleIndex, published: str | None,
     terms = offices.holders(office, published)
     people = [m.entity for m in index.mentions
               if m.entity.type == "person" and not m.entity.vague and not mention.start <= m.position < mention.end]
+    # "Chancellor Gordon Brown" is not the prime minister in an article that gives him another office
+    eligible = [person for person in people if person.role is None or offices.office_mention(person.role) in (None, office)]
     named: dict[str, list[Entity]] = {}
     for term in terms:
-        for person in people:
-            # "Chancellor Gordon Brown" is not the prime minister in an article that gives him another office
-            other_office = person.role is not None and offices.office_mention(person.role) not in (None, office)
-            if offices.same_person(person.name, term.holder) and not other_office:
+        for person in eligible:
+            if offices.same_person(person.name, term.holder):
                 named.setdefault(term.holder, []).append(person)
     if len(named) != 1 or offices.other_holder_named(index.text, office, offices.all_holders(office)):
         return None
@@ -2039,7 +2039,7 @@ def _resolve_mention(
                 return candidate, "pronoun"
         if pronoun in PRONOUN_GENDER:
             # Nobody in the last sentences fits "she": the woman the article is about, named further back; a guess.
-            for candidate in index.salient(position, skip, window=ARTICLE_WINDOW):
+            for candidate in index.salient(position, skip, window=len(index.sentence_starts)):  # the whole article before
                 if candidate.type == "person" and index.gender.get(candidate.name) == PRONOUN_GENDER[pronoun] and not addressee(candidate):
                     return candidate, "pronoun-far"
         return None, "unresolved"

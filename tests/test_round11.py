@@ -58,11 +58,15 @@ def test_without_a_date_the_one_holder_the_article_names_is_meant() -> None:
     assert found.entity == "Barack Obama"
 
 
+def _index(text: str) -> link.ArticleIndex:
+    """The index of a composed text whose sentences end in ". "."""
+    return link.ArticleIndex(text, [0] + [i + 2 for i, _ in enumerate(text) if text[i : i + 2] == ". "])
+
+
 def _holder(text: str, mention: str, published: str | None, found: link.Entity | None = None) -> link.Entity | None:
     """What the office-holder rule alone makes of ``mention`` (its last occurrence) in ``text``."""
-    starts = [0] + [i + 2 for i, _ in enumerate(text) if text[i : i + 2] == ". "]
     at = text.rindex(mention)
-    return link._known_holder(TextSpan(at, at + len(mention), mention), link.ArticleIndex(text, starts), published, found)
+    return link._known_holder(TextSpan(at, at + len(mention), mention), _index(text), published, found)
 
 
 def test_someone_else_given_the_office_leaves_the_office_unresolved() -> None:
@@ -196,8 +200,7 @@ def test_the_poll_is_whoever_ran_the_poll_just_named() -> None:
 
 def test_the_poll_after_an_outlets_poll_an_unnamed_one_or_long_after_has_no_pollster() -> None:
     def before(text: str) -> link.Entity | None:
-        starts = [0] + [i + 2 for i, _ in enumerate(text) if text[i : i + 2] == ". "]
-        return link._poll_named_before("The poll", text.rindex("The poll"), link.ArticleIndex(text, starts))
+        return link._poll_named_before("The poll", text.rindex("The poll"), _index(text))
 
     assert before("Monday\u2019s CBS poll was released late. The poll found that the race was tied.") is None
     assert before("A Gallup poll was out in May. Voters were asked. Then came the conventions. Turnout rose. "
