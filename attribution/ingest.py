@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,12 +107,17 @@ MAX_TITLE = 150
 
 def repair(text: str) -> str:
     """Mojibake repaired by ftfy ("Â£35bn" -> "£35bn") and character references a scraper left for letters
-    decoded by the standard library's ``html`` ("Jos&#233;" -> "José"); nothing else changes (quotes stay curly)."""
+    decoded by the standard library's ``html`` ("Jos&#233;" -> "José"); nothing else changes (quotes stay curly).
+
+    Letters written as a base and a combining accent are composed first (NFC): mojibake written that way
+    (PolNeAR's "SarukhÃƒÂ¡n" with each "Ã" an "A" and a combining tilde) is only mojibake ftfy knows once
+    composed, and a name so written is the same name as its composed spelling.
+    """
     if text.isascii() and "&" not in text:
         return text
     import ftfy
 
-    fixed = ftfy.fix_encoding(text)
+    fixed = ftfy.fix_encoding(unicodedata.normalize("NFC", text))
     # Only references that stand for a letter ("&#233;", "&eacute;"): "&lt;b&gt;" in a text about HTML stays as written.
     return _CHARACTER_REFERENCE.sub(_letter_reference, fixed) if "&" in fixed else fixed
 

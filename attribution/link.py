@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from attribution import offices
-from attribution.ingest import repair
+from attribution.ingest import repair, repair_with_offsets
 from attribution.results import QUOTATION_MARKS, ArticleResult, Attribution, SentenceResult, TextSpan
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -831,6 +831,11 @@ PLACE_HEADS = {head: frozenset(kinds) for head, kinds in _LINK_WORDS["place_head
 # Plural description heads that point back to two named referents ("the two men" -> "Cruz and Trump").
 PLURAL_HEADS = dict(_LINK_WORDS["plural_heads"])
 SPEAKER_WEIGHT = 2.0
+_GENDERED_APPOSITIVE = re.compile(  # what a name is said to be right after it: "X, the daughter of", "X, his wife"
+    r",\s+(?:the|a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?P<word>"
+    + "|".join(sorted(GENDERED_WORDS, key=len, reverse=True)) + r")(?![\w'\u2019-])", re.IGNORECASE
+)
+_INTRODUCING_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+[a-z]")  # "Wes Nakagiri, a delegate from Michigan": a person introduced by what they are
 SALIENCE_DECAY = 0.5  # per sentence back
 DESCRIPTION_REACH = 60  # characters a description's own words may run to ("the independent Vermont senator")
 TOPIC_MENTIONS = 3  # times the person an article is about has been named before "the GOP nominee" may be guessed
@@ -1155,7 +1160,7 @@ class ArticleIndex:
         found, titled = self._named_runs(text)
         self._merge_titled_surnames(found, titled)
         self._full_organisations = [f for f in found if f[2].type == "organization"]
-        found += self._single_words(text, [(a, b) for a, b, _ in found])
+        found += self._single_words(text, found)
         # "IMF" is the "International Monetary Fund" the article names in full.
         self.acronyms: dict[str, Entity] = {}
         for _, _, e in found:  # the first body with those initials, unless the article spells one out: "(EC)"
@@ -1205,6 +1210,14 @@ class ArticleIndex:
             return FRAME_WEIGHT
         if any(start <= position < end for start, end in reported):
             return 1.0
+        entity = next((e for a, _, e in found if a == position), None)
+        introduced = (
+            entity is not None and entity.type == "person" and len(entity.name.split()) >= 2
+            and _INTRODUCING_APPOSITIVE.match(self.text, end) is not None
+            and not any(e.name == entity.name for a, _, e in found if a < position)
+        )
+        if introduced:  # "Wes Nakagiri, a delegate from Michigan who ...": a newcomer counts as a subject, wherever he stands
+            return SUBJECT_WEIGHT
         if any(start <= a < position and not self._modifies(b, found) for a, b, _ in found):
             return 1.0  # another name heads its sentence
         return SUBJECT_WEIGHT if self.opens_sentence(position) else 1.0
@@ -1258,6 +1271,9 @@ class ArticleIndex:
             gender = gender_of(entity, honorific)
             said_before = (text[max(0, start - 30) : start].split()[-1:] or [""])[0].lower().strip(",")
             gender = GENDERED_WORDS.get(said_before, gender)  # "9/11 widow Terry Strada": a woman, whatever "Terry" says
+            told = _GENDERED_APPOSITIVE.match(text, run_end) if gender is None else None
+            if told is not None:  # "Attallah Shabazz, the daughter of activist Malcolm X": a woman
+                gender = GENDERED_WORDS[told.group("word").lower()]
             # A run of capitalised words is a person only with a known first name, a title or a role
             # ("Ban Ki-moon, the secretary general").
             role_after = _APPOSITIVE_ROLE.match(text, run_end) or _FOLLOWED_BY_WHO.match(text, run_end)
@@ -1332,12 +1348,33 @@ class ArticleIndex:
                 if said:  # "Mr Spector" says what "Phil Spector" did not: he is a man
                     self.gender.setdefault(named.name, said)
 
-    def _single_words(self, text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, Entity]]:
-        """Bare surnames of people named in full ("Kirby"), and places ("Mexico")."""
+    def _single_words(self, text: str, named: Sequence[tuple[int, int, Entity]]) -> list[tuple[int, int, Entity]]:
+        """Bare surnames of people named in full ("Kirby"), and places ("Mexico").
+
+        A surname two people here carry ("Bernie Sanders", later "his wife, Jane Sanders") is the one of them the
+        article had named when it first wrote the surname alone, and stays that one; where both were named by
+        then, it is nobody's.
+        """
+        covered = [(a, b) for a, b, _ in named]
+        # "President Obama", "Mr. Obama": a one-word name the article gives a title is a person where it stands alone
+        titled_alone = {
+            e.name.lower(): e for _, _, e in named if e.type == "person" and " " not in e.name and not e.vague
+            and e.name.lower() not in self._ambiguous and e.name.lower() not in self.namesakes
+        }
+        first_named: dict[str, int] = {}
+        for a, _, entity in sorted(named, key=lambda item: item[0]):
+            first_named.setdefault(entity.name, a)
+        shared = self.namesakes_of_many
+        settled: dict[str, Entity | None] = {}  # a shared surname -> whom the article meant by it alone
         found: list[tuple[int, int, Entity]] = []
         for match in _CAPITALISED_WORD.finditer(text):
             word, at = match.group(0), match.start()
-            person = self.by_surname.get(word.lower())
+            person = self.by_surname.get(word.lower()) or titled_alone.get(word.lower())
+            if person is None and word.lower() in shared and not any(a <= at < b for a, b in covered):
+                named_by_now = [e for e in self.namesakes[word.lower()] if first_named.get(e.name, len(text)) < at]
+                if word.lower() not in settled and named_by_now:  # a headline's surname before either is named settles nothing
+                    settled[word.lower()] = named_by_now[0] if len(named_by_now) == 1 else None
+                person = settled.get(word.lower())
             if person is not None and not any(a <= at < b and a != at for a, b in covered):
                 found.append((at, match.end(), person))
             elif word.lower() in PLACES and not any(a <= at < b for a, b in covered):
@@ -1595,8 +1632,55 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
     """Resolve every attribution's source mention, in reading order, in one pass.
 
     Returns a new ``ArticleResult`` of new sentences and attributions that carry their entities; ``result``
-    is left as it is.
+    is left as it is. A text with mojibake is read repaired ("Arturo SarukhÃ¡n" is "Arturo Sarukhán", not
+    "Arturo SarukhÃ"); the spans it returns index the text as given, their words repaired as everywhere else.
     """
+    text = result.article.text
+    repaired, origin = repair_with_offsets(text)
+    if repaired == text:
+        return _resolve_in_order(result)
+    forward = [0] * (len(text) + 1)  # a position in the text as given -> the first repaired one at or after it
+    at = len(repaired)
+    for position in range(len(text), -1, -1):
+        while at > 0 and origin[at - 1] >= position:
+            at -= 1
+        forward[position] = at
+    moved = replace(
+        result,
+        article=replace(result.article, text=repaired, boilerplate=[(forward[a], forward[b]) for a, b in result.article.boilerplate]),
+        sentences=[
+            replace(s, start=forward[s.start], end=forward[s.end], text=repaired[forward[s.start] : forward[s.end]],
+                    attributions=[_spans_moved(a, forward, repaired) for a in s.attributions])
+            for s in result.sentences
+        ],
+    )
+    resolved = _resolve_in_order(moved)
+    return replace(
+        resolved,
+        article=result.article,
+        sentences=[
+            replace(given, attributions=[_spans_moved(a, origin, None) for a in found.attributions])
+            for given, found in zip(result.sentences, resolved.sentences)
+        ],
+    )
+
+
+def _spans_moved(attribution: Attribution, to: Sequence[int], text: str | None) -> Attribution:
+    """``attribution`` with its spans' offsets mapped through ``to``; their words read from ``text`` where given."""
+
+    def moved(span: TextSpan | None) -> TextSpan | None:
+        if span is None:
+            return None
+        start, end = to[span.start], to[span.end]
+        return TextSpan(start, end, text[start:end] if text is not None else span.text)
+
+    return replace(
+        attribution, source=moved(attribution.source), cue=moved(attribution.cue), content=moved(attribution.content),
+        content_parts=tuple(part for part in map(moved, attribution.content_parts) if part is not None),
+    )
+
+
+def _resolve_in_order(result: ArticleResult) -> ArticleResult:
     article = result.article
     reported = [(a.content.start, a.content.end) for s in result.sentences for a in s.attributions if a.content is not None]
     index = ArticleIndex(article.text, [s.start for s in result.sentences], article.author, article.publisher, reported)
@@ -2258,6 +2342,9 @@ def _qualified_person(
     return None
 
 
+_OF_SOMEONE = re.compile(r"\b(?:for|of|at|from|to|with|by)\s", re.IGNORECASE)  # "a spokesman for the union": someone's
+
+
 def _one_or_group(listed: Sequence[Mention]) -> Entity:
     """The one entity the mentions name, or all of them, in order, as a group ("A and B")."""
     entities = list({m.entity.name: m.entity for m in listed}.values())
@@ -2287,7 +2374,7 @@ _LIST_GLUE = re.compile(r"(?:\s*\([^()\n]{0,30}\)?)?\s*(?:,|,?\s+and)?\s*(?:(?:f
 # where a listed person works, after the name: "David Dorn at the University of Zurich", "... of the University of
 # California, San Diego"; capitalised words joined by "of"/"for"/"the" or a comma, never by "and" (the next name)
 _LISTED_AFFILIATION = re.compile(
-    r"\s+(?:" + "|".join(_LINK_WORDS["affiliation_prepositions"]) + r")\s+(?:the\s+)?[A-Z][\w.&'\u2019-]*"
+    r"\s+(?:" + "|".join(_LINK_WORDS["affiliation_prepositions"]) + r")\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}[A-Z][\w.&'\u2019-]*"
     r"(?:(?:\s+(?:of|for|the|de)\s+(?:the\s+)?|\s+|,\s+)[A-Z][\w.&'\u2019-]*)*"
 )
 
@@ -2315,7 +2402,15 @@ def _appositive_names(mention: str, position: int, index: ArticleIndex) -> Entit
     start = position + opening.end()
     closing = _APPOSITION_END.search(mention, opening.end())  # always found: the pattern ends with \Z
     stop = position + (closing.start() if closing is not None else len(mention))
-    inside = [m for m in index.mentions if start <= m.position < stop and m.end <= stop + 1 and m.entity.type == "person" and not m.entity.vague]
+    # Bodies too ("two holdout unions, the United Steelworkers and the ..."), where the description is only what
+    # they are: "a spokesman for the union, the GMB," is the spokesman, not the GMB.
+    bodies = not _OF_SOMEONE.search(mention, 0, opening.start())
+    inside = [
+        m for m in index.mentions if start <= m.position < stop and m.end <= stop + 1 and not m.entity.vague and not m.entity.place
+        and (m.entity.type == "person" or (bodies and m.entity.type in ("organization", "media", "government")))
+    ]
+    if len({m.entity.type == "person" for m in inside}) > 1:
+        inside = [m for m in inside if m.entity.type == "person"]  # "Andrew J. Pincus of the law firm Mayer Brown"
     named: list[Mention] = []
     cursor = start
     for found in inside:  # the names must follow one another, joined by commas or "and" (a title may go between)
@@ -2397,7 +2492,9 @@ def _only_person_before(pronoun: str, position: int, index: ArticleIndex, skip: 
         return None  # inside a quotation or what someone said: someone the speaker talks about
     people = {m.entity.name: m.entity for m in index.mentions
               if index.sentence_of(m.position) == here - 1 and m.position < position and m.entity.type == "person"
-              and not (skip and skip[0] <= m.position < skip[1])}
+              and not (skip and skip[0] <= m.position < skip[1])
+              # not someone a quotation talks about ('"... not a reflection on Robinson personally." He added')
+              and not (m.reported is not None and _quoted(index.text, *m.reported))}
     fitting = [p for p in people.values() if _pronoun_fits(pronoun, p, index.gender.get(p.name))]
     if len(fitting) != 1 or fitting[0].vague or " and " in fitting[0].name:
         return None
@@ -2405,6 +2502,13 @@ def _only_person_before(pronoun: str, position: int, index: ArticleIndex, skip: 
     if any(re.search(rf"\b{re.escape(word)}\b", said) for word in fitting[0].name.split() if len(word) > 2):
         return None  # 'He added: "Steven can play all over the pitch"': who is talked about is not who talks
     return fitting[0]
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether the statement content ``text[start:end]`` is a direct quotation: it opens with a quotation mark or
+    stands right inside one."""
+    opening = text[start : start + 1] + text[max(0, start - 1) : start]
+    return any(mark in opening for mark in QUOTATION_MARKS)
 
 
 def _same_pronoun_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> int | None:

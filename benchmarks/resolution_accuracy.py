@@ -45,7 +45,10 @@ PUBLISHERS = {"nyt": "New York Times", "usa-today": "USA Today", "wash-post": "W
 
 
 def _norm(name: str) -> str:
-    name = name.lower().replace("\u2019", "'").replace(".", "").strip()
+    from attribution.ingest import repair
+
+    # Some judges copied a name as the corpus spells it, mojibake and all: the same name as its repaired spelling.
+    name = repair(name).lower().replace("\u2019", "'").replace(".", "").strip()
     for prefix in ("the ", "a ", "an "):
         name = name.removeprefix(prefix)
     return " ".join(name.split())
