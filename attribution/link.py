@@ -729,8 +729,9 @@ def mention_kind(mention: str) -> str:
         return "description"  # "The star of Rain Man and Tootsie": the titles are no name
     if len(words) >= 3 and words[0] in ("the", "this") and _AGE.match(words[1]):
         return "description"  # "The 58-year-old US singer of Because the Night": a title inside is no name
-    if words and words[0] in ("the", "this") and 2 <= len(words) <= 5 and (_AGE.match(words[-1]) or words[-1] in DESCRIBED_PEOPLE):
-        return "description"  # "the 25-year-old", "the Chelsea manager", "the Frenchman"
+    title_case = len(words) >= 3 and all(_is_capitalised(w) for w in cleaned.split()[-2:]) and not words[-1].endswith(("man", "woman"))
+    if words and words[0] in ("the", "this") and 2 <= len(words) <= 5 and (_AGE.match(words[-1]) or words[-1] in DESCRIBED_PEOPLE) and not title_case:
+        return "description"  # "the 25-year-old", "the Chelsea manager", "the Frenchman" (not "the Philippine Star": a name)
     if _place_description(words):
         return "description"  # "The UK's biggest mortgage lender": a description, not the UK
     if _past_holder(words):
@@ -1834,6 +1835,11 @@ def _known_holder(mention: TextSpan, index: ArticleIndex, published: str | None,
                 named.setdefault(term.holder, []).append(person)
     if len(named) != 1 or offices.other_holder_named(index.text, office, offices.all_holders(office)):
         return None
+    if published and any(  # (undated, every holder ever is a term: "Major" and "May" are words too)
+        term.holder not in named and not _calendar_word(term.holder.split()[-1])
+        and re.search(rf"\b{re.escape(term.holder.split()[-1])}\b", index.text) for term in terms
+    ):
+        return None  # another holder is named by surname alone ("Kasich"), which the index does not take for a person
     holder, people_named = next(iter(named.items()))
     if any(person.role and not offices.same_person(person.name, holder) and offices.gives_office(person.role, office) for person in people):
         return None

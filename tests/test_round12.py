@@ -89,3 +89,37 @@ def test_he_after_a_quotation_is_not_the_person_the_quotation_talks_about() -> N
     found = resolve(text, [("former captain Moore", "told", '"Full-backs are too far away from the action. That is not a reflection on Robinson personally."'),
                            ("He", "added", '"The point of influence needs to move closer to the pack."')])
     assert [a.entity for a in found] == ["Brian Moore", "Brian Moore"]
+
+
+def test_a_candidate_senator_or_governor_is_the_one_holder_the_article_names() -> None:
+    from attribution import offices
+
+    text = ("Hillary Clinton spoke in Iowa on Monday. Republicans were in Nevada. "
+            "The Democratic presidential candidate said the economy was the issue.")
+    (found,) = resolve(text, [("The Democratic presidential candidate", "said", "the economy was the issue")], published="2016-02-26")
+    assert found.entity == "Hillary Clinton"
+    rivals = text.replace("Republicans were in Nevada.", "Bernie Sanders was in Nevada.")
+    (found,) = resolve(rivals, [("The Democratic presidential candidate", "said", "the economy was the issue")], published="2016-02-26")
+    assert found.entity != "Hillary Clinton" and found.entity != "Bernie Sanders"  # two named: nobody is guessed
+    debate = ("Jeb Bush went after Donald Trump at the debate. The former Florida governor said the businessman was unhinged.")
+    (found,) = resolve(debate, [("The former Florida governor", "said", "the businessman was unhinged")], published="2015-12-16")
+    assert found.entity == "Jeb Bush"
+    florida = offices.office_mention("the former Florida governor")
+    assert florida is not None and "Jeb Bush" in [t.holder for t in offices.holders(florida, "2015-12-16")]
+    assert "Rick Scott" not in [t.holder for t in offices.holders(florida, "2015-12-16")]  # in office that day: not "former"
+
+
+def test_a_holder_named_only_by_surname_blocks_the_guess() -> None:
+    """'Kasich' alone is no person the index knows, but it names a candidate: 'the candidate' is not Trump."""
+    text = ("Donald Trump held a rally on Thursday. Kasich told reporters he would stay in the race. "
+            "The candidate said Ohio would decide it.")
+    (found,) = resolve(text, [("The candidate", "said", "Ohio would decide it")], published="2016-03-04")
+    assert found.entity != "Donald Trump"
+
+
+def test_a_title_case_name_ending_in_a_role_word_is_a_name() -> None:
+    from attribution.link import mention_kind
+
+    assert mention_kind("the Philippine Star") == "named"  # a newspaper, not "the star" of the story
+    assert mention_kind("the pop star") == "description"
+    assert mention_kind("the Frenchman") == "description"
