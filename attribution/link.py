@@ -832,6 +832,7 @@ PLACE_HEADS = {head: frozenset(kinds) for head, kinds in _LINK_WORDS["place_head
 # Plural description heads that point back to two named referents ("the two men" -> "Cruz and Trump").
 PLURAL_HEADS = dict(_LINK_WORDS["plural_heads"])
 SPEAKER_WEIGHT = 2.0
+PRONOUN_IN_TEXT_WEIGHT = 0.5
 _GENDERED_APPOSITIVE = re.compile(  # what a name is said to be right after it: "X, the daughter of", "X, his wife"
     r",\s+(?:the|a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?P<word>"
     + "|".join(sorted(GENDERED_WORDS, key=len, reverse=True)) + r")(?![\w'\u2019-])", re.IGNORECASE
@@ -1142,6 +1143,7 @@ class ArticleIndex:
         self.publisher = publisher  # and who "we" is
         self.reported = list(reported)  # the statements' content spans: what someone said, not the writer's text
         self.mentions: list[Mention] = []
+        self.pronoun_mentions: list[Mention] = []  # the writer's own pronouns, resolved in reading order
         self.by_surname: dict[str, Entity] = {}
         self.gender: dict[str, str] = {}
         self._ambiguous: set[str] = set()  # surnames two named people share: no plain alias of either
@@ -1456,6 +1458,10 @@ class ArticleIndex:
     def add(self, position: int, entity: Entity, weight: float = 1.0, end: int = -1) -> None:
         bisect.insort(self.mentions, Mention(position, entity, weight, end), key=lambda m: m.position)
 
+    def add_pronoun(self, position: int, entity: Entity, end: int) -> None:
+        """Whom the writer's own pronoun at ``position`` means: it counts towards salience only, never as a name."""
+        bisect.insort(self.pronoun_mentions, Mention(position, entity, PRONOUN_IN_TEXT_WEIGHT, end), key=lambda m: m.position)
+
 
     def just_before(self, position: int, person: bool = False) -> Entity | None:
         """The entity named right before a relative pronoun: "UKIP spokesman, who said" -> UKIP spokesman; "Ted Cruz
@@ -1550,7 +1556,7 @@ class ArticleIndex:
         scores: dict[str, float] = {}
         last: dict[str, int] = {}
         entities: dict[str, Entity] = {}
-        for mention in self.mentions:
+        for mention in (*self.mentions, *self.pronoun_mentions):
             if mention.position >= position or (skip and skip[0] <= mention.position < skip[1]):
                 continue
             name = mention.entity.name
@@ -1563,7 +1569,7 @@ class ArticleIndex:
             if reported is not None and not reported[0] <= position < reported[1]:
                 weight *= REPORTED_WEIGHT  # named in what someone said, and the reference is outside it
             scores[name] = scores.get(name, 0.0) + weight
-            last[name] = mention.position
+            last[name] = max(last.get(name, -1), mention.position)
             entities.setdefault(name, mention.entity)
         ranked = sorted(scores, key=lambda n: (-scores[n], -last[n]))
         return [entities[n] for n in ranked]
@@ -1666,6 +1672,26 @@ def resolve_article(result: ArticleResult) -> ArticleResult:
     )
 
 
+# "he", "his", "her", "him" in the writer's own text (not a source, not in quotation marks, not in what someone said)
+_PERSON_PRONOUN_IN_TEXT = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Hh]im)\b")
+
+
+def _pronouns_in_text(sentence: SentenceResult, index: ArticleIndex, sources: list[Entity], source_starts: set[int]) -> None:
+    """Add to ``index`` whom the writer's pronouns in ``sentence`` mean, so that the person a paragraph keeps
+    talking about stays salient: "Sanders came to the city ... as he ponders his next moves ... he said" (a
+    name once, then only pronouns) is Sanders, not the expert named once in between. Sources are resolved as
+    attributions; pronouns inside quotations or statements speak of someone else's referents."""
+    for match in _PERSON_PRONOUN_IN_TEXT.finditer(index.text, sentence.start, sentence.end):
+        at = match.start()
+        if at in source_starts or any(start <= at < end for start, end in index.reported):
+            continue
+        if sum(index.text.count(mark, sentence.start, at) for mark in QUOTATION_MARKS) % 2:
+            continue
+        entity, _ = _resolve_mention(match.group(0), at, index, sources, None)
+        if entity is not None and entity.type == "person":
+            index.add_pronoun(at, entity, match.end())
+
+
 def _spans_moved(attribution: Attribution, to: Sequence[int], text: str | None) -> Attribution:
     """``attribution`` with its spans' offsets mapped through ``to``; their words read from ``text`` where given."""
 
@@ -1690,8 +1716,10 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
     sources: list[Entity] = []  # resolved sources so far, most recent last
     done: dict[tuple[int, int], Attribution] = {}  # resolved attributions of earlier sentences, by key
     sentences: list[SentenceResult] = []
+    source_starts = {a.source.start for s in result.sentences for a in s.attributions if a.source is not None}
     for sentence in result.sentences:
         attributions: list[Attribution] = []
+        _pronouns_in_text(sentence, index, sources, source_starts)
         for attribution in sentence.attributions:
             previous = done.get(attribution.continues) if attribution.continues is not None else None
             if attribution.resolution == "continuation" and previous is not None:
@@ -2107,9 +2135,11 @@ def _resolve_mention(
                 return answering, "pronoun"
             earlier = _same_pronoun_before(pronoun, position, index, skip)
             if earlier is not None:
-                # "He visited Netanyahu in Israel, where he also met reporters": the subject "he" of the sentence
-                # (no source, so never resolved) is who this "he" is
-                same = _resolve_mention(index.text[earlier : earlier + len(pronoun)], earlier, index, sources, None)
+                # "He visited Netanyahu in Israel, where he also met reporters": the subject "he" of the sentence is
+                # who this "he" is (as resolved already, a source or the writer's own pronoun, else resolved here)
+                known = next((m.entity for m in (*index.mentions, *index.pronoun_mentions) if m.position == earlier), None)
+                same = (known, "pronoun") if known is not None else _resolve_mention(
+                    index.text[earlier : earlier + len(pronoun)], earlier, index, sources, None)
                 if same[0] is None or not addressee(same[0]):
                     return same
         elif pronoun in ("it", "its") and index.last_speaker is not None and index.unmarked_name(index.last_speaker[1]) and (
@@ -2482,7 +2512,8 @@ def _body_spokesperson(pronoun: str, position: int, index: ArticleIndex) -> Enti
 
 def _only_person_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> Entity | None:
     """"Even in the House, Mr. Ryan's ideas have met with resistance. He cannot get a budget passed": a "he" that
-    opens its sentence is the one person the sentence before names (as a speaker, a subject or an owner), over
+    opens its sentence is the one person the sentence before names (as a speaker, a subject or an owner) or speaks
+    of in the writer's own pronouns, over
     someone quoted earlier, when that sentence names nobody else the pronoun could mean."""
     here = index.sentence_of(position)
     opening, _ = index.sentence_span(here)
@@ -2496,7 +2527,7 @@ def _only_person_before(pronoun: str, position: int, index: ArticleIndex, skip: 
         start <= position < end for start, end in index.reported
     ):
         return None  # inside a quotation or what someone said: someone the speaker talks about
-    people = {m.entity.name: m.entity for m in index.mentions
+    people = {m.entity.name: m.entity for m in (*index.mentions, *index.pronoun_mentions)
               if index.sentence_of(m.position) == here - 1 and m.position < position and m.entity.type == "person"
               and not (skip and skip[0] <= m.position < skip[1])
               # not someone a quotation talks about ('"... not a reflection on Robinson personally." He added')
@@ -2519,7 +2550,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 def _same_pronoun_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> int | None:
     """Where the same subject pronoun ("he", "she") opens the sentence of ``position``, before it and outside any
-    quotation and any source already resolved there: that pronoun, to resolve in its place."""
+    quotation: that pronoun, whose referent this one is."""
     if pronoun not in SUBJECT_PRONOUNS:
         return None
     opening, _ = index.sentence_span(index.sentence_of(position))
@@ -2527,8 +2558,8 @@ def _same_pronoun_before(pronoun: str, position: int, index: ArticleIndex, skip:
     if found is None or found.group("pronoun").lower() != pronoun or found.start("pronoun") >= position:
         return None
     at = found.start("pronoun")
-    if any(m.position == at for m in index.mentions) or (skip is not None and skip[0] <= at < skip[1]):
-        return None  # a source there was resolved already (its entity is in the index) or it is inside a quote
+    if skip is not None and skip[0] <= at < skip[1]:
+        return None  # inside a quote
     return at
 
 

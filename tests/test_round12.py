@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
+
 from attribution.ingest import repair, repair_with_offsets
 from tests.test_issue13 import resolve
 
@@ -37,17 +39,6 @@ def test_a_text_without_mojibake_is_resolved_as_before() -> None:
     found = resolve(text, [("She", "said", "the plan would work")])
     assert found[0].entity == "Ann Holloway"
     assert found[0].source is not None and (found[0].source.start, found[0].source.end) == (text.index("She"), text.index("She") + 3)
-
-
-def test_a_surname_two_people_share_counts_for_the_one_it_meant_first() -> None:
-    """A bare surname is the person the article had named when it first used it alone (a relative named in
-    full later does not make every "Hale" nobody's), so it keeps that person salient for a later "he"."""
-    text = ("Hale offers a preview.\n\nBernard Hale came to Leeds on Friday to campaign. The crowd was smaller this time. "
-            "Hale was rallying for an academic named Eric King, who is running for Parliament and who promised to defend pensions. "
-            "The visit, Hale's first for another candidate, was brief, and he said the party must listen. "
-            "His brother, Jim Hale, runs the local party.")
-    found = resolve(text, [("he", "said", "the party must listen")])
-    assert found[0].entity == "Bernard Hale"
 
 
 def test_a_shared_surname_used_only_after_both_are_named_is_nobodys() -> None:
@@ -123,3 +114,40 @@ def test_a_title_case_name_ending_in_a_role_word_is_a_name() -> None:
     assert mention_kind("the Philippine Star") == "named"  # a newspaper, not "the star" of the story
     assert mention_kind("the pop star") == "description"
     assert mention_kind("the Frenchman") == "description"
+
+
+# A name once, then a "he" after someone else is named in passing: who the paragraph is about stays salient.
+SALIENT_THROUGH = {
+    # a bare surname is the person the article had named when it first used it alone (a relative named in full
+    # later does not make every "Hale" nobody's)
+    "a shared surname": ("Hale offers a preview.\n\nBernard Hale came to Leeds on Friday to campaign. The crowd was smaller "
+                         "this time. Hale was rallying for an academic named Eric King, who is running for Parliament and who "
+                         "promised to defend pensions. The visit, Hale's first for another candidate, was brief, and he said "
+                         "the party must listen. His brother, Jim Hale, runs the local party.", "he"),
+    # the writer's own pronouns carry the subject on: "He said" is not the man met in passing
+    "the writer's pronouns": ("Bernard Hale came to Leeds on Friday to campaign. He was flat-out running, and his crowd was "
+                              "large. He spoke for an hour about pensions. After the rally he met Eric King. "
+                              "He said the party must listen.", "He"),
+}
+
+
+@pytest.mark.parametrize("case", SALIENT_THROUGH)
+def test_the_person_a_paragraph_is_about_stays_salient(case: str) -> None:
+    text, pronoun = SALIENT_THROUGH[case]
+    found = resolve(text, [(pronoun, "said", "the party must listen")])
+    assert found[0].entity == "Bernard Hale"
+
+
+def test_pronouns_in_quotations_and_statements_are_left_alone() -> None:
+    from attribution.link import ArticleIndex, _pronouns_in_text
+    from attribution.results import SentenceResult
+
+    text = 'Ann Marsh spoke. "He will lose," she said of Tom Reed, and she left.'
+    index = ArticleIndex(text, [0, text.index('"He')], reported=[(text.index('"He'), text.index(",") + 1)])
+    sentence = SentenceResult(1, text.index('"He'), len(text), text[text.index('"He'):], "quote", 0.9)
+    named = list(index.mentions)
+    _pronouns_in_text(sentence, index, [], {text.index("she said")})
+    added = [(m.position, m.entity.name) for m in index.pronoun_mentions]
+    assert [text[p : p + 3] for p, _ in added] == ["she"]  # only "and she left": not the quoted "He", not the source
+    assert all(name == "Ann Marsh" for _, name in added)
+    assert index.mentions == named  # salience only: never a name the article gives
