@@ -2150,6 +2150,9 @@ def _resolve_mention(
             # of the previous sentence only as a source ("Russia said ... It added"), never "England and Wales ... It said"
             pool = [e for e in index.salient(position, skip, window=0) if e.type != "person"]
             pool += [e for e in index.salient(position, skip, window=1) if e.type != "person" and not e.place]
+            pair = _people_before(pronoun, position, index, skip)
+            if pair is not None and not any(_pronoun_fits(pronoun, e, None) for e in pool):
+                return pair, "pronoun"
         only = _only_person_before(pronoun, position, index, skip) if pronoun in PERSON_PRONOUNS else None
         if only is not None and not addressee(only):
             return only, "pronoun"
@@ -2539,6 +2542,28 @@ def _only_person_before(pronoun: str, position: int, index: ArticleIndex, skip: 
     if any(re.search(rf"\b{re.escape(word)}\b", said) for word in fitting[0].name.split() if len(word) > 2):
         return None  # 'He added: "Steven can play all over the pitch"': who is talked about is not who talks
     return fitting[0]
+
+
+def _people_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> Entity | None:
+    """'"...," Franken said. Silverman responded, "..." They continued': a "they" that opens its sentence is the
+    people the two sentences before name outside what anyone said, when they name two or three and no body "they"
+    could mean is at hand."""
+    if pronoun not in ("they",):
+        return None
+    here = index.sentence_of(position)
+    opening, _ = index.sentence_span(here)
+    if index.text[opening:position].strip(" \t\n\"'\u201c\u2018") not in ("", "But", "And", "Then", "So", "Yet"):
+        return None
+    if here == 0:
+        return None
+    before_start, _ = index.sentence_span(max(0, here - 2))
+    _, before_end = index.sentence_span(here - 1)
+    people = list({m.entity.name: m.entity for m in index.mentions
+                   if before_start <= m.position < before_end and m.entity.type == "person" and not m.entity.vague
+                   and " and " not in m.entity.name and m.reported is None}.values())
+    if not 2 <= len(people) <= 3:
+        return None
+    return Entity(" and ".join(p.name for p in people), "group", members="person")
 
 
 def _quoted(text: str, start: int, end: int) -> bool:

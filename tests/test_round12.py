@@ -151,3 +151,12 @@ def test_pronouns_in_quotations_and_statements_are_left_alone() -> None:
     assert [text[p : p + 3] for p, _ in added] == ["she"]  # only "and she left": not the quoted "He", not the source
     assert all(name == "Ann Marsh" for _, name in added)
     assert index.mentions == named  # salience only: never a name the article gives
+
+
+def test_they_after_two_people_spoke_is_the_two() -> None:
+    text = ('Ann Marsh joined Tom Reed on stage. "Look at what you did," Reed said. Marsh responded, "They can fix it." '
+            'They continued to joke, saying they were nervous.')
+    found = resolve(text, [("They", "continued to joke, saying", "they were nervous")])
+    assert found[0].entity in ("Tom Reed and Ann Marsh", "Ann Marsh and Tom Reed")
+    bodies = text.replace("Marsh responded", "The Senate responded")
+    assert resolve(bodies, [("They", "continued to joke, saying", "they were nervous")])[0].entity != "Tom Reed and Ann Marsh"
