@@ -1753,6 +1753,8 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
                 overruled = known and entity is not None and entity.type == "person" and not entity.vague and not is_office_mention(entity.name, entity.role)
                 if known:  # only where the rules found someone else: an office they gave its holder keeps its reason
                     entity, resolution = holder, "description"
+                elif holder is None and _never_held(attribution.source, article.published, entity):
+                    entity, resolution = None, "unresolved"  # "the candidate" is no FBI director: nobody, not a wrong name
                 if entity is None:
                     certainty = 1.0
                 elif resolution == "pronoun-far":  # a pronoun resolved beyond the last sentences: a guess, said so
@@ -1872,6 +1874,17 @@ def _known_holder(mention: TextSpan, index: ArticleIndex, published: str | None,
     if any(person.role and not offices.same_person(person.name, holder) and offices.gives_office(person.role, office) for person in people):
         return None
     return max(people_named, key=lambda person: offices.closeness(person.name, holder))
+
+
+def _never_held(mention: TextSpan, published: str | None, found: Entity | None) -> bool:
+    """Whether the person the rules named for a source that is only an office ("the candidate") held no such office
+    on the article's date, by an office list the data marks complete (the 2016 presidential candidates): a wrong
+    name, where the rules read the wrong person's salience."""
+    office = offices.office_mention(clean_mention(mention.text))
+    if office is None or published is None or found is None or found.type != "person" or found.vague:
+        return False
+    terms = offices.holders(office, published)
+    return bool(terms) and offices.complete(office) and not any(offices.same_person(found.name, t.holder) for t in terms)
 
 
 _NOT_A_POLLSTER = "(?!(?i:" + "|".join(sorted(DETERMINERS | set(_LINK_WORDS["possessive_determiners"]))) + r")\b)"

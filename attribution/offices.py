@@ -35,6 +35,7 @@ class OfficeMention:
 @dataclass(frozen=True)
 class _Knowledge:
     by_phrase: dict[str, list[Term]]
+    complete: dict[str, bool]  # phrase -> whether every office it may mean lists all its holders
     of_places: dict[str, tuple[str, ...]]  # office -> its own country as written after "of"
     determiners: frozenset[str]
     past_words: frozenset[str]
@@ -55,6 +56,7 @@ def _data() -> dict[str, Any]:
 def _knowledge() -> _Knowledge:
     data = _data()
     by_phrase: dict[str, list[Term]] = {}
+    complete: dict[str, bool] = {}
     for office in data["offices"]:
         terms = [
             Term(office["office"], term["holder"], date.fromisoformat(term["from"]), date.fromisoformat(term["to"]) if "to" in term else None)
@@ -62,8 +64,10 @@ def _knowledge() -> _Knowledge:
         ]
         for phrase in office["phrases"]:  # written naturally in the data; looked up as a mention is normalised
             by_phrase.setdefault(_normalised(phrase).phrase, []).extend(terms)
+            key = _normalised(phrase).phrase
+            complete[key] = complete.get(key, True) and bool(office.get("complete", False))
     return _Knowledge(
-        by_phrase, {office["office"]: tuple(office["of_places"]) for office in data["offices"]},
+        by_phrase, complete, {office["office"]: tuple(office["of_places"]) for office in data["offices"]},
         frozenset(data["determiners"]), frozenset(data["past_holder_words"]), frozenset(data["ignored_words"]),
         dict(data["replacements"]), frozenset(data["name_suffixes"]),
     )
@@ -132,6 +136,12 @@ def holders(mention: OfficeMention, published: str | None) -> list[Term]:
         return [t for t in terms if t.start <= day and (t.end is None or day < t.end)]
     serving = {t.holder for t in terms if t.start <= day and (t.end is None or day < t.end)}
     return [t for t in terms if t.end is not None and t.end <= day and t.holder not in serving]
+
+
+def complete(mention: OfficeMention) -> bool:
+    """Whether every office a mention may mean lists all its holders (``"complete": true`` in the data), so that
+    someone not listed on a day did not hold it then."""
+    return _knowledge().complete.get(mention.phrase, False)
 
 
 def all_holders(mention: OfficeMention) -> list[Term]:

@@ -160,3 +160,20 @@ def test_they_after_two_people_spoke_is_the_two() -> None:
     assert found[0].entity in ("Tom Reed and Ann Marsh", "Ann Marsh and Tom Reed")
     bodies = text.replace("Marsh responded", "The Senate responded")
     assert resolve(bodies, [("They", "continued to joke, saying", "they were nervous")])[0].entity != "Tom Reed and Ann Marsh"
+
+
+def test_a_person_who_held_no_such_office_is_not_the_candidate() -> None:
+    """'the candidate' is nobody rather than the FBI director just quoted: the 2016 candidate lists are complete."""
+    from attribution import offices
+
+    text = '"The inquiry is over," James Comey said on Friday. The candidate said the inquiry was a disgrace.'
+    quoted = [("James Comey", "said", "The inquiry is over"), ("The candidate", "said", "the inquiry was a disgrace")]
+    comey, candidate_source = resolve(text, quoted, published="2016-02-07")
+    assert comey.entity == "James Comey"
+    assert candidate_source.entity is None and candidate_source.resolution == "unresolved"
+    (undated,) = resolve(text, quoted, published=None)[1:]
+    assert undated.entity == "James Comey"  # no date, no list to check him against: the rules' answer stands
+    candidate = offices.office_mention("the candidate")
+    assert candidate is not None and offices.complete(candidate)
+    senator = offices.office_mention("the senator")
+    assert senator is not None and not offices.complete(senator)  # a selection: a senator not listed may be meant
