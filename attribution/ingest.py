@@ -134,19 +134,74 @@ def repair_with_offsets(text: str) -> tuple[str, list[int]]:
     """The repaired text and, for each of its positions (and its end), the position in ``text`` it comes from.
 
     Offsets everywhere index the input as given; a span found in the repaired text maps back through this.
+    Repair never adds or removes a space or a line break (mojibake is made of bytes above 0x7F), so the two texts
+    are aligned a word at a time: a long article with one stray "Â£" costs a few short alignments, not one of
+    the whole text.
     """
     fixed = repair(text)
     if fixed == text:
         return text, list(range(len(text) + 1))
+    given_words, fixed_words = _WORD_BREAK.split(text), _WORD_BREAK.split(fixed)
+    if len(given_words) != len(fixed_words):
+        given_words, fixed_words = [text], [fixed]
+    origin: list[int] = []
+    at = 0
+    for given, repaired in zip(given_words, fixed_words):
+        origin.extend(at + offset for offset in _aligned(given, repaired))
+        at += len(given)
+    origin.append(len(text))
+    return fixed, origin
+
+
+_WORD_BREAK = re.compile(r"([ \n])")
+
+
+def _aligned(given: str, fixed: str) -> list[int]:
+    """For each character of ``fixed`` (``given`` repaired), the position in ``given`` it comes from.
+
+    Mojibake is runs of non-ASCII characters between unchanged ASCII ones, so the runs are paired in order; a
+    repaired character stands for as many mis-decoded ones as its UTF-8 bytes ("“" for the three of "â€œ"), or a
+    multiple of that for mojibake made twice. Where the ASCII changed too (a character reference), difflib aligns.
+    """
+    if given == fixed:
+        return list(range(len(given)))
+    given_runs, fixed_runs = _NON_ASCII.split(given), _NON_ASCII.split(fixed)
+    if len(given_runs) != len(fixed_runs) or given_runs[::2] != fixed_runs[::2]:
+        return _aligned_by_difflib(given, fixed)
+    origin: list[int] = []
+    at = 0
+    for index, (was, now) in enumerate(zip(given_runs, fixed_runs)):
+        origin.extend(_run_origin(was, now, at) if index % 2 else range(at, at + len(now)))
+        at += len(was)
+    return origin
+
+
+_NON_ASCII = re.compile(r"([^\x00-\x7f]+)")
+
+
+def _run_origin(given: str, fixed: str, at: int) -> list[int]:
+    """Where each character of the repaired run ``fixed`` starts in ``given`` (which starts at ``at``)."""
+    if given == fixed:
+        return list(range(at, at + len(given)))
+    sizes = [len(character.encode("utf-8")) for character in fixed]
+    if not sizes or len(given) % sum(sizes):
+        return [at] * len(fixed)  # no whole number of bytes per character: the run starts where it starts
+    layers = len(given) // sum(sizes)
+    starts = [at]
+    for size in sizes[:-1]:
+        starts.append(starts[-1] + size * layers)
+    return starts
+
+
+def _aligned_by_difflib(given: str, fixed: str) -> list[int]:
     from difflib import SequenceMatcher
 
-    origin = [0] * (len(fixed) + 1)
-    for tag, a0, _a1, b0, b1 in SequenceMatcher(None, text, fixed, autojunk=False).get_opcodes():
+    origin = [0] * len(fixed)
+    for tag, a0, _a1, b0, b1 in SequenceMatcher(None, given, fixed, autojunk=False).get_opcodes():
         for offset in range(b1 - b0):
             # Inside an equal block one to one; a repaired character stands for the whole mis-decoded run.
             origin[b0 + offset] = a0 + offset if tag == "equal" else a0
-    origin[len(fixed)] = len(text)
-    return fixed, origin
+    return origin
 
 
 def _headline(text: str) -> str | None:

@@ -65,6 +65,7 @@ PREPOSITIONS = frozenset(_ROLES["prepositions"])
 PARTIES = frozenset(_ROLES["parties"])
 PARTY_NAMES: dict[str, str] = _ROLES["party_names"]  # "the Tories", "Conservatives" -> "Conservative Party"
 PARTY_WORDS_NAMED: dict[str, str] = _ROLES["party_words"]  # "Tory leader" names the Conservative Party
+PUBLICATION_HEADS = frozenset(_LINK_WORDS["publication_heads"])
 _PARTY_WORD = re.compile(  # as a name is written: "Tory", "Lib Dem"; short ones also in capitals ("GOP", "UKIP")
     r"\b(?:" + "|".join(sorted({re.escape(f) for w in PARTY_WORDS_NAMED for f in (w.title(), w.upper() if len(w) <= 4 else w.title())}, key=len, reverse=True)) + r")\b"
 )
@@ -729,7 +730,8 @@ def mention_kind(mention: str) -> str:
         return "description"  # "The star of Rain Man and Tootsie": the titles are no name
     if len(words) >= 3 and words[0] in ("the", "this") and _AGE.match(words[1]):
         return "description"  # "The 58-year-old US singer of Because the Night": a title inside is no name
-    title_case = len(words) >= 3 and all(_is_capitalised(w) for w in cleaned.split()[-2:]) and not words[-1].endswith(("man", "woman"))
+    # "the Philippine Star", "the Charlotte Observer": a newspaper whose name ends in a word for a person
+    title_case = len(words) >= 3 and words[-1] in PUBLICATION_HEADS and all(_is_capitalised(w) for w in cleaned.split()[-2:])
     if words and words[0] in ("the", "this") and 2 <= len(words) <= 5 and (_AGE.match(words[-1]) or words[-1] in DESCRIBED_PEOPLE) and not title_case:
         return "description"  # "the 25-year-old", "the Chelsea manager", "the Frenchman" (not "the Philippine Star": a name)
     if _place_description(words):
@@ -833,8 +835,10 @@ PLACE_HEADS = {head: frozenset(kinds) for head, kinds in _LINK_WORDS["place_head
 PLURAL_HEADS = dict(_LINK_WORDS["plural_heads"])
 SPEAKER_WEIGHT = 2.0
 PRONOUN_IN_TEXT_WEIGHT = 0.5
-_GENDERED_APPOSITIVE = re.compile(  # what a name is said to be right after it: "X, the daughter of", "X, his wife"
-    r",\s+(?:the|a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?P<word>"
+# what a name is said to be right after it, as the head of the apposition: "X, the daughter of", "X, his late wife"
+# (not "X, a lawyer for the widow")
+_GENDERED_APPOSITIVE = re.compile(
+    r",\s+(?:the|a|an|his|her|their)\s+(?:[a-z][\w-]*\s+)?(?P<word>"
     + "|".join(sorted(GENDERED_WORDS, key=len, reverse=True)) + r")(?![\w'\u2019-])", re.IGNORECASE
 )
 _INTRODUCING_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+[a-z]")  # "Wes Nakagiri, a delegate from Michigan": a person introduced by what they are
@@ -1150,6 +1154,7 @@ class ArticleIndex:
         self.namesakes: dict[str, list[Entity]] = {}  # surname -> the people named in full who carry it
         self._organisations: dict[str, bool] = {}  # name -> whether the article treats it as an organisation
         self.last_speaker: tuple[int, Entity] | None = None  # the source resolved last, where it was mentioned
+        self.speakers: set[int] = set()  # where resolved sources stand: people who spoke, not people named
         self._descriptions: list[tuple[int, str, list[str]]] | None = None  # (position, person, words describing it)
         self._proper: dict[str, bool] = {}  # one word -> whether it stands capitalised after a lower-case word
         self._called_bodies: dict[str, bool] = {}  # one word -> whether the next sentence calls it "the company"
@@ -1213,17 +1218,17 @@ class ArticleIndex:
             return FRAME_WEIGHT
         if any(start <= position < end for start, end in reported):
             return 1.0
+        if any(start <= a < position and not self._modifies(b, found) for a, b, _ in found):
+            return 1.0  # another name heads its sentence
         entity = next((e for a, _, e in found if a == position), None)
         introduced = (
             entity is not None and entity.type == "person" and len(entity.name.split()) >= 2
             and _INTRODUCING_APPOSITIVE.match(self.text, end) is not None
             and not any(e.name == entity.name for a, _, e in found if a < position)
         )
-        if introduced:  # "Wes Nakagiri, a delegate from Michigan who ...": a newcomer counts as a subject, wherever he stands
-            return SUBJECT_WEIGHT
-        if any(start <= a < position and not self._modifies(b, found) for a, b, _ in found):
-            return 1.0  # another name heads its sentence
-        return SUBJECT_WEIGHT if self.opens_sentence(position) else 1.0
+        # "Among the delegates was Wes Nakagiri, a delegate from Michigan who ...": a newcomer introduced by what he
+        # is, where no other name heads the sentence, is what it is about
+        return SUBJECT_WEIGHT if introduced or self.opens_sentence(position) else 1.0
 
     def opens_sentence(self, position: int) -> bool:
         """Whether only sentence openers, titles and roles come before ``position`` in its sentence: "But Tory
@@ -1275,8 +1280,9 @@ class ArticleIndex:
             said_before = (text[max(0, start - 30) : start].split()[-1:] or [""])[0].lower().strip(",")
             gender = GENDERED_WORDS.get(said_before, gender)  # "9/11 widow Terry Strada": a woman, whatever "Terry" says
             told = _GENDERED_APPOSITIVE.match(text, run_end) if gender is None else None
-            if told is not None:  # "Attallah Shabazz, the daughter of activist Malcolm X": a woman
-                gender = GENDERED_WORDS[told.group("word").lower()]
+            # "Attallah Shabazz, the daughter of activist Malcolm X": a woman, if the run is a person on other
+            # evidence ("Silicon Valley, the mother of all startup hubs" stays no one)
+            appositive_gender = GENDERED_WORDS[told.group("word").lower()] if told is not None else None
             # A run of capitalised words is a person only with a known first name, a title or a role
             # ("Ban Ki-moon, the secretary general").
             role_after = _APPOSITIVE_ROLE.match(text, run_end) or _FOLLOWED_BY_WHO.match(text, run_end)
@@ -1298,6 +1304,7 @@ class ArticleIndex:
                 entity.role = entity.role or _office_before(text, start)
                 if honorific in KNIGHT_TITLES:
                     self.knighted.setdefault(words[0].lower(), entity)
+                gender = gender or appositive_gender
                 if gender:
                     self.gender[entity.name] = gender
                 surnames = [words[-1].lower()]
@@ -1372,8 +1379,10 @@ class ArticleIndex:
         found: list[tuple[int, int, Entity]] = []
         for match in _CAPITALISED_WORD.finditer(text):
             word, at = match.group(0), match.start()
-            person = self.by_surname.get(word.lower()) or titled_alone.get(word.lower())
-            if person is None and word.lower() in shared and not any(a <= at < b for a, b in covered):
+            person = self.by_surname.get(word.lower())
+            if person is None and word.lower() in titled_alone and self._alone(word, at, match.end(), covered):
+                person = titled_alone[word.lower()]
+            if person is None and word.lower() in shared and self._alone(word, at, match.end(), covered):
                 named_by_now = [e for e in self.namesakes[word.lower()] if first_named.get(e.name, len(text)) < at]
                 if word.lower() not in settled and named_by_now:  # a headline's surname before either is named settles nothing
                     settled[word.lower()] = named_by_now[0] if len(named_by_now) == 1 else None
@@ -1390,6 +1399,14 @@ class ArticleIndex:
                 self.organisations_by_word[word] = full or Entity(word, "organization")
                 found.append((at, match.end(), self.organisations_by_word[word]))
         return found
+
+    def _alone(self, word: str, start: int, end: int, covered: Sequence[tuple[int, int]]) -> bool:
+        """Whether the capitalised ``word`` stands alone as a name: not inside or at the head of a longer name ("Brown
+        University", "the Bush Library") and not a common word that only opens a sentence ("Will the plan survive?")."""
+        if any(a <= start < b for a, b in covered) or re.match(r"\s+[A-Z]", self.text[end:]):
+            return False
+        opens = not self.text[:start].strip() or self.text[:start].rstrip()[-1:] in ".!?\"\u201d:\n"
+        return not (opens and re.search(rf"\b{re.escape(word.lower())}\b", self.text) is not None)
 
     def unmarked_name(self, entity: Entity) -> bool:
         """A capitalised name of one to three words that nothing here marks as a person ("the Halifax has said",
@@ -1711,7 +1728,6 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
     article = result.article
     reported = [(a.content.start, a.content.end) for s in result.sentences for a in s.attributions if a.content is not None]
     index = ArticleIndex(article.text, [s.start for s in result.sentences], article.author, article.publisher, reported)
-    speakers: set[int] = set()  # where a source was added to the index: once per mention, however many cues it has
     resolved: dict[tuple[int, int], tuple[Entity | None, str, float]] = {}  # each source mention's referent
     sources: list[Entity] = []  # resolved sources so far, most recent last
     done: dict[tuple[int, int], Attribution] = {}  # resolved attributions of earlier sentences, by key
@@ -1753,7 +1769,7 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
                 overruled = known and entity is not None and entity.type == "person" and not entity.vague and not is_office_mention(entity.name, entity.role)
                 if known:  # only where the rules found someone else: an office they gave its holder keeps its reason
                     entity, resolution = holder, "description"
-                elif holder is None and _never_held(attribution.source, article.published, entity):
+                elif holder is None and _never_held(attribution.source, index, article.published, entity):
                     entity, resolution = None, "unresolved"  # "the candidate" is no FBI director: nobody, not a wrong name
                 if entity is None:
                     certainty = 1.0
@@ -1771,10 +1787,10 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
             attributions.append(replace(_with_entity(attribution, entity, resolution), confidence=round(attribution.confidence * certainty, 4)))
             sources = [e for e in sources if e.name != entity.name] + [entity]
             # A speaker stays salient: "he ... he" continues from here (once for "X said ..., adding ...").
-            if attribution.source.start not in speakers:
+            if attribution.source.start not in index.speakers:  # once per mention, however many cues it has
                 index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT, end=attribution.source.end)
                 index.last_speaker = (attribution.source.start, entity)
-                speakers.add(attribution.source.start)
+                index.speakers.add(attribution.source.start)
             if entity.type == "person" and not entity.vague and len(entity.name.split()) > 1 and entity.name.split()[-1].lower() not in index.namesakes_of_many:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
         attributions = [_quoted_as_saying(_inner_speaker(a, index, sources), sentence, index, sources) for a in attributions]
@@ -1865,10 +1881,7 @@ def _known_holder(mention: TextSpan, index: ArticleIndex, published: str | None,
                 named.setdefault(term.holder, []).append(person)
     if len(named) != 1 or offices.other_holder_named(index.text, office, offices.all_holders(office)):
         return None
-    if published and any(  # (undated, every holder ever is a term: "Major" and "May" are words too)
-        term.holder not in named and not _calendar_word(term.holder.split()[-1])
-        and re.search(rf"\b{re.escape(term.holder.split()[-1])}\b", index.text) for term in terms
-    ):
+    if published and any(term.holder not in named and _surname_alone(term.holder, index.text) for term in terms):
         return None  # another holder is named by surname alone ("Kasich"), which the index does not take for a person
     holder, people_named = next(iter(named.items()))
     if any(person.role and not offices.same_person(person.name, holder) and offices.gives_office(person.role, office) for person in people):
@@ -1876,15 +1889,34 @@ def _known_holder(mention: TextSpan, index: ArticleIndex, published: str | None,
     return max(people_named, key=lambda person: offices.closeness(person.name, holder))
 
 
-def _never_held(mention: TextSpan, published: str | None, found: Entity | None) -> bool:
+def _surname_alone(holder: str, text: str) -> bool:
+    """Whether ``text`` writes the holder's surname alone, as a name: not a month ("May"), not after another first
+    name ("Tom Scott" is not Rick Scott) and not at a sentence's start as a common word. (Undated, every holder ever
+    is a term, so the caller asks this only of dated articles.)"""
+    surname = holder.split()[-1]
+    if _calendar_word(surname):
+        return False
+    for found in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        before = text[: found.start()].split()[-1:]
+        titled = bool(before) and (before[0].lower().strip(".") in HONORIFICS or _is_role(before[0].strip(".")))
+        if before and before[0][:1].isupper() and not titled and not before[0].endswith((".", "!", "?", ":", '"', "\u201d")):
+            continue  # "Tom Scott": another person's name
+        return True
+    return False
+
+
+def _never_held(mention: TextSpan, index: ArticleIndex, published: str | None, found: Entity | None) -> bool:
     """Whether the person the rules named for a source that is only an office ("the candidate") held no such office
-    on the article's date, by an office list the data marks complete (the 2016 presidential candidates): a wrong
-    name, where the rules read the wrong person's salience."""
+    on the article's date, by an office list the data marks complete (the 2016 presidential candidates), in an
+    article that names one who did (so it speaks of that race, not of a Senate candidate): a wrong name, where the
+    rules read the wrong person's salience."""
     office = offices.office_mention(clean_mention(mention.text))
     if office is None or published is None or found is None or found.type != "person" or found.vague:
         return False
     terms = offices.holders(office, published)
-    return bool(terms) and offices.complete(office) and not any(offices.same_person(found.name, t.holder) for t in terms)
+    if not terms or not offices.complete(office) or any(offices.same_person(found.name, t.holder) for t in terms):
+        return False
+    return any(m.entity.type == "person" and offices.same_person(m.entity.name, t.holder) for m in index.mentions for t in terms)
 
 
 _NOT_A_POLLSTER = "(?!(?i:" + "|".join(sorted(DETERMINERS | set(_LINK_WORDS["possessive_determiners"]))) + r")\b)"
@@ -2559,8 +2591,8 @@ def _only_person_before(pronoun: str, position: int, index: ArticleIndex, skip: 
 
 def _people_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple[int, int] | None) -> Entity | None:
     """'"...," Franken said. Silverman responded, "..." They continued': a "they" that opens its sentence is the
-    people the two sentences before name outside what anyone said, when they name two or three and no body "they"
-    could mean is at hand."""
+    two or three people who spoke in the two sentences before (sources resolved there, not anyone merely named),
+    when no body "they" could mean is at hand."""
     if pronoun not in ("they",):
         return None
     here = index.sentence_of(position)
@@ -2572,8 +2604,8 @@ def _people_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple
     before_start, _ = index.sentence_span(max(0, here - 2))
     _, before_end = index.sentence_span(here - 1)
     people = list({m.entity.name: m.entity for m in index.mentions
-                   if before_start <= m.position < before_end and m.entity.type == "person" and not m.entity.vague
-                   and " and " not in m.entity.name and m.reported is None}.values())
+                   if before_start <= m.position < before_end and m.position in index.speakers and m.entity.type == "person"
+                   and not m.entity.vague and " and " not in m.entity.name}.values())
     if not 2 <= len(people) <= 3:
         return None
     return Entity(" and ".join(p.name for p in people), "group", members="person")
