@@ -1890,9 +1890,9 @@ def _known_holder(mention: TextSpan, index: ArticleIndex, published: str | None,
 
 
 def _surname_alone(holder: str, text: str) -> bool:
-    """Whether ``text`` writes the holder's surname alone, as a name: not a month ("May"), not after another first
-    name ("Tom Scott" is not Rick Scott) and not at a sentence's start as a common word. (Undated, every holder ever
-    is a term, so the caller asks this only of dated articles.)"""
+    """Whether ``text`` writes the holder's surname alone, as a name: not a month ("May") and not after another
+    capitalised word that is no title ("Tom Scott" is not Rick Scott; "Sen. Scott" and a sentence's first word
+    count). Undated, every holder ever is a term, so the caller asks this only of dated articles."""
     surname = holder.split()[-1]
     if _calendar_word(surname):
         return False
