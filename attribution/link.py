@@ -2124,6 +2124,8 @@ def _resolve_mention(
     kind = mention_kind(mention)
     if kind == "pronoun":
         pronoun = words[0]
+        if PRONOUNS[pronoun] == "reader":
+            return None, "unresolved"  # '"...," you might say': the reader, or anyone; nobody the article names
         if pronoun in FIRST_PERSON | FIRST_PERSON_PLURAL:
             # Outside a quotation "I" is the article's own voice: its byline author (on a letters page, the
             # letter's signature); "we" is the publisher, or the author.

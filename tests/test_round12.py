@@ -217,3 +217,10 @@ def test_another_persons_full_name_is_no_holder_named_by_surname() -> None:
     text = "Jerry Brown signed the law in Sacramento, where Tom Scott protested. The governor said the law was needed."
     (found,) = resolve(text, [("The governor", "said", "the law was needed")], published="2016-06-01")
     assert found.entity == "Jerry Brown"
+
+
+def test_you_is_the_reader_never_a_source_named_you() -> None:
+    text = 'Ann Reed ran the network. "It was bad," you might say. It did not show the speech.'
+    you, it = resolve(text, [("you", "might say", "It was bad"), ("It", "did not show", "the speech")])
+    assert (you.entity, you.resolution) == (None, "unresolved")
+    assert it.entity != "You"
