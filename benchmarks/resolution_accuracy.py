@@ -14,7 +14,8 @@ by the same guideline; round 8's rules were written reading its misses), and rou
 train articles, judged blind by the same guideline: ``polnear_read3_resolution_judgements.jsonl`` (read) and
 ``polnear_blind2_resolution_judgements.jsonl`` (only measured; its misses are never printed), and round 10's
 ``polnear_blind3_resolution_judgements.jsonl`` (75 more train articles judged after round 10's rules; only measured), and round 12's
-``polnear_blind4_resolution_judgements.jsonl`` (60 more train articles judged after round 12's rules; only measured, once). The linker runs on the gold source/cue/content spans, so this
+``polnear_blind4_resolution_judgements.jsonl`` (60 more train articles judged after round 12's rules; only measured, once).
+The linker runs on the gold source/cue/content spans, so this
 measures resolution alone. A judged entity counts as found when the linker's entity matches it: same name
 ignoring case and a leading "the", or the same surname for people ("Clinton" = "Hillary Clinton").
 """
