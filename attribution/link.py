@@ -66,6 +66,8 @@ PARTIES = frozenset(_ROLES["parties"])
 PARTY_NAMES: dict[str, str] = _ROLES["party_names"]  # "the Tories", "Conservatives" -> "Conservative Party"
 PARTY_WORDS_NAMED: dict[str, str] = _ROLES["party_words"]  # "Tory leader" names the Conservative Party
 PUBLICATION_HEADS = frozenset(_LINK_WORDS["publication_heads"])
+HE_OPENERS = frozenset(_LINK_WORDS["pronoun_openers"]["he"])  # "But he ...": still the sentence's opening pronoun
+THEY_OPENERS = frozenset(_LINK_WORDS["pronoun_openers"]["they"])
 _PARTY_WORD = re.compile(  # as a name is written: "Tory", "Lib Dem"; short ones also in capitals ("GOP", "UKIP")
     r"\b(?:" + "|".join(sorted({re.escape(f) for w in PARTY_WORDS_NAMED for f in (w.title(), w.upper() if len(w) <= 4 else w.title())}, key=len, reverse=True)) + r")\b"
 )
@@ -1702,7 +1704,7 @@ def _pronouns_in_text(sentence: SentenceResult, index: ArticleIndex, sources: li
         at = match.start()
         if at in source_starts or any(start <= at < end for start, end in index.reported):
             continue
-        if sum(index.text.count(mark, sentence.start, at) for mark in QUOTATION_MARKS) % 2:
+        if _in_quotation(index.text, sentence.start, at):
             continue
         entity, _ = _resolve_mention(match.group(0), at, index, sources, None)
         if entity is not None and entity.type == "person":
@@ -2567,13 +2569,13 @@ def _only_person_before(pronoun: str, position: int, index: ArticleIndex, skip: 
     someone quoted earlier, when that sentence names nobody else the pronoun could mean."""
     here = index.sentence_of(position)
     opening, _ = index.sentence_span(here)
-    if index.text[opening:position].strip(" \t\n\"'\u201c\u2018") not in ("", "But", "And", "Yet", "Still"):
+    if not _opens_after(index.text, opening, position, HE_OPENERS):
         return None
     before_start, before_end = index.sentence_span(here - 1)
     first_words = index.text[before_start:before_end].split()[:2]
     if len(first_words) == 2 and first_words[0].lower() in DEFINITE_DETERMINERS and first_words[1][:1].islower():
         return None  # "The radio talker has filled his speeches for Cruz. He has declared ...": the talker, unnamed
-    if sum(index.text.count(mark, opening, position) for mark in QUOTATION_MARKS) % 2 or any(
+    if _in_quotation(index.text, opening, position) or any(
         start <= position < end for start, end in index.reported
     ):
         return None  # inside a quotation or what someone said: someone the speaker talks about
@@ -2595,11 +2597,11 @@ def _people_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple
     """'"...," Franken said. Silverman responded, "..." They continued': a "they" that opens its sentence is the
     two or three people who spoke in the two sentences before (sources resolved there, not anyone merely named),
     when no body "they" could mean is at hand."""
-    if pronoun not in ("they",):
+    if pronoun != "they":
         return None
     here = index.sentence_of(position)
     opening, _ = index.sentence_span(here)
-    if index.text[opening:position].strip(" \t\n\"'\u201c\u2018") not in ("", "But", "And", "Then", "So", "Yet"):
+    if not _opens_after(index.text, opening, position, THEY_OPENERS):
         return None
     if here == 0:
         return None
@@ -2611,6 +2613,18 @@ def _people_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple
     if not 2 <= len(people) <= 3:
         return None
     return Entity(" and ".join(p.name for p in people), "group", members="person")
+
+
+def _opens_after(text: str, opening: int, position: int, openers: frozenset[str]) -> bool:
+    """Whether the pronoun at ``position`` opens its sentence (which starts at ``opening``), after nothing but
+    quotation marks or one of ``openers`` ("But he", "Then they")."""
+    before = text[opening:position].strip(" \t\n\"'\u201c\u2018")
+    return not before or before in openers
+
+
+def _in_quotation(text: str, start: int, position: int) -> bool:
+    """Whether ``position`` stands inside quotation marks opened after ``start`` (an odd count of marks before it)."""
+    return sum(text.count(mark, start, position) for mark in QUOTATION_MARKS) % 2 == 1
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
