@@ -813,9 +813,13 @@ def organisation_evidence(text: str, name: str) -> bool:
     return re.search(pattern, text) is not None
 
 
-_NAME_TOKEN = r"(?:(?:" + "|".join(_LINK_WORDS["dotted_titles"]) + r")\.|[A-Z]\.|[A-Z][\w-]*(?:['\u2019][A-Z][\w-]*)?)"
+_NAME_TOKEN = r"(?:(?:" + "|".join(_LINK_WORDS["dotted_titles"]) + r")\.|(?:[A-Z]\.)+|[A-Z][\w-]*(?:['\u2019][A-Z][\w-]*)?)"
+_COMPANIONS_BEFORE = re.compile(r"\bwith\s+\Z")
+_OFFICE_BEFORE_ITS_HOLDER = re.compile(r",\s+[A-Z][\w.'-]*\s+[A-Z]")  # ", Recep Tayyip Erdogan,": a name in apposition
+_LISTED_WITH = re.compile(r",?\s+and\s+")  # what joins two names in a list (a comma alone may be an apposition)
+_NICKNAME = r"[\"\u201c][A-Z][\w.-]*[\"\u201d]\s+"  # 'C.L. "Butch" Otter', 'Jesús “Chuy” García': a nickname inside the name
 _NAME_RUN = re.compile(
-    rf"\b{_NAME_TOKEN}(?:\s+(?:(?:{'|'.join(_LINK_WORDS['name_joiners'])})(?:\s+the)?\s+|(?:{'|'.join(_LINK_WORDS['name_particles'])})\s+)?{_NAME_TOKEN})+"
+    rf"\b{_NAME_TOKEN}(?:\s+(?:{_NICKNAME})?(?:(?:{'|'.join(_LINK_WORDS['name_joiners'])})(?:\s+the)?\s+|(?:{'|'.join(_LINK_WORDS['name_particles'])})\s+)?{_NAME_TOKEN})+"
 )
 # One capitalised word, an apostrophe inside it ("O'Rourke") but not a possessive after it ("Sanders's role" is Sanders)
 _ONE_NAME_WORD = r"[A-Z](?:[\w-]|'(?!s\b))+"
@@ -830,6 +834,8 @@ UNISEX_NAMES = frozenset(_FIRST_NAMES["unisex"])
 # "chairman", which newsrooms write for women too ("Trump spokesman Hope Hicks")
 GENDERED_WORDS = {word: gender for gender, words in _LINK_WORDS["gendered_words"].items() for word in words}
 FIRST_NAMES = FEMALE_NAMES | MALE_NAMES | UNISEX_NAMES  # a first name makes a run of capitalised words a person
+CAPITALS: dict[str, str] = _LINK_WORDS["capitals"]  # "beijing" -> "China"
+FIRST_NAMES_ALSO_WORDS = frozenset(_LINK_WORDS["first_names_also_words"])  # never a person's first name standing alone
 FIRST_PERSON = frozenset(_LINK_WORDS["first_person"])
 FIRST_PERSON_PLURAL = frozenset(_LINK_WORDS["first_person_plural"])
 PLACE_HEADS = {head: frozenset(kinds) for head, kinds in _LINK_WORDS["place_heads"].items()}
@@ -933,6 +939,7 @@ for _head in PLURAL_HEADS:
     DESCRIPTION_HEADS.setdefault(_head, "group")
 # "The film", "the book", "the study": the work of that kind the article names (its title, or its author's name).
 WORK_NOUNS: dict[str, str] = dict(_LINK_WORDS["work_nouns"])
+DOCUMENT_ANTECEDENTS: dict[str, list[str]] = _LINK_WORDS["document_antecedents"]
 for _head in WORK_NOUNS:
     DESCRIPTION_HEADS.setdefault(_head, "document")
 _WORK = "|".join(sorted(WORK_NOUNS, key=len, reverse=True))
@@ -1088,7 +1095,8 @@ def _conjoined(text: str, mentions: Sequence[Mention]) -> list[Mention]:
             continue
         if first.entity.type not in ("person", "government", "organization") or second.position - first.end > 70:
             continue
-        if _CONJOINED_GAP.fullmatch(text, first.end, second.position):
+        if _CONJOINED_GAP.fullmatch(text, first.end, second.position) and not _COMPANIONS_BEFORE.search(text, max(0, first.position - 12), first.position):
+            # (not "they wrote with Daron Acemoglu and Brendan Price": companions of the subject, never "they" alone)
             name = f"{first.entity.name} and {second.entity.name}"
             pairs.append(Mention(first.position, Entity(name, "group", members=first.entity.type), 1.0, second.end))
     return pairs
@@ -1183,8 +1191,9 @@ class ArticleIndex:
         found += self._acronym_mentions(text)
         found += _affiliation_mentions(found)
         found += [  # "The Clinton campaign is braced for a fight it expects": a person's campaign is a body of its own
-            (m.start(), m.end(), _campaign_of(self.by_surname[m.group(1).lower()]))
-            for m in _CAMPAIGN_NAMED.finditer(text) if m.group(1).lower() in self.by_surname
+            # (named by the surname alone, so a surname two people here carry, Bill's and Hillary's, names it too)
+            (m.start(), m.end(), _campaign_of(self.by_surname.get(m.group(1).lower()) or self.namesakes[m.group(1).lower()][0]))
+            for m in _CAMPAIGN_NAMED.finditer(text) if m.group(1).lower() in self.by_surname or m.group(1).lower() in self.namesakes
         ]
         for _, _, entity in found:  # "the United States", "North Korea"
             entity.place = entity.place or place_kind(entity.name)
@@ -1256,6 +1265,7 @@ class ArticleIndex:
         """Runs of capitalised words that name a person or a body; fills ``by_surname`` and ``gender``."""
         found: list[tuple[int, int, Entity]] = []
         titled: dict[int, str] = {}  # position -> honorific of a one-word name ("Mr. Obama")
+        unmarked: list[tuple[int, int, Entity]] = []  # full names nothing marks as a person's (yet)
         for run, run_start, run_end in _name_runs(text):
             raw, start = _strip_sentence_opener(run, run_start)
             if not raw or _is_heading(raw):
@@ -1267,10 +1277,21 @@ class ArticleIndex:
             if len(raw.split()) >= 2 and raw.split()[-1].lower() in NATIONALITIES:
                 raw = raw.rsplit(" ", 1)[0]  # "Sina Chinese online game firm": a headline's last word runs into the body
             first, _, rest = raw.partition(" ")
+            before_name = first.lower() in NATIONALITIES or first.lower() in DEMONYMS or place_kind(first) is not None
+            if before_name and rest.split(" ")[0].lower() in FIRST_NAMES and len(rest.split()) >= 2:
+                # "American Justin Gatlin", "British Sebastian Coe": where the person comes from, then the name; a glued
+                # headline's last word before it ("Agassi fear for Melbourne Andre Agassi's involvement"). The mention
+                # keeps its span: "Republican Donald Trump and Democrat Hillary Clinton" are still listed together.
+                raw = rest
+                first, _, rest = raw.partition(" ")
             if first.lower() in self.titled_surnames and rest.split(" ")[0].lower() in FIRST_NAMES and len(rest.split()) >= 2:
                 # "... wrong way - Howard Tony Blair has failed" (a glued headline): the surname the article
                 # gives a "Mr Howard" runs into the next name.
                 raw, start = rest, start + len(first) + 1
+            if _OFFICE_BEFORE_ITS_HOLDER.match(text, run_end) and all(
+                _is_role(w) or w.lower() in NATIONALITIES | DETERMINERS or w.lower() in DEMONYMS or place_kind(w) for w in raw.split()
+            ):
+                continue  # "The Turkish President, Recep Tayyip Erdogan, did ...": the office, whose holder is named next
             honorific = raw.split()[0].lower().strip(".")
             entity = parse_named(raw)
             if entity.type != "person":
@@ -1293,6 +1314,13 @@ class ArticleIndex:
                 found.append((start, run_end, knight or entity))
                 continue
             surname_titled = words[-1].lower() in self.titled_surnames
+            known = self.by_surname.get(words[-1].lower())
+            if (len(words) == 2 and surname_titled and known is not None and known.name != entity.name and not gender and not entity.role
+                    and honorific not in HONORIFICS and words[0].lower() not in FIRST_NAMES):
+                # "a shirt that read 'Fascist Trump'": a word before the surname of someone named in full is no new
+                # person; it is a mention of that one
+                found.append((run_end - len(words[-1]), run_end, known))
+                continue
             before = text[:start].split()[-1:]
             described = bool(before) and before[0].lower().strip(",") in PERSON_HEADS | LEADING_DESCRIPTORS  # "Rock star Ozzy Osbourne"
             unisex = words[0].lower() in UNISEX_NAMES  # a first name that tells no gender ("Morgan Freeman")
@@ -1327,6 +1355,17 @@ class ArticleIndex:
                     self.gender.setdefault(entity.name, gender)
             elif not gender and not entity.role and honorific not in HONORIFICS and self._organisation(entity.name):
                 found.append((start, run_end, Entity(entity.name, "organization")))  # "Cairn", "Sony Ericsson"
+            elif len(words) >= 2:
+                unmarked.append((start, run_end, entity))
+        people = [(a, b) for a, b, e in found if e.type == "person"]
+        for start, end, entity in unmarked:
+            # "two members of Congress from Florida, Ileana Ros-Lehtinen and Carlos Curbelo": a full name listed
+            # with a person's is a person's, whatever its first name
+            if any(_LISTED_WITH.fullmatch(text, b, start) or _LISTED_WITH.fullmatch(text, end, a) for a, b in people):
+                found.append((start, end, entity))
+                surname = entity.name.split()[-1].lower()
+                self.namesakes.setdefault(surname, []).append(entity)
+                self.by_surname.setdefault(surname, entity)
         return found, titled
 
     @property
@@ -1377,6 +1416,12 @@ class ArticleIndex:
         for a, _, entity in sorted(named, key=lambda item: item[0]):
             first_named.setdefault(entity.name, a)
         shared = self.namesakes_of_many
+        # "Jerome also founded Henry Realty": a first name alone is the one person the article names in full with it
+        by_first: dict[str, dict[str, Entity]] = {}  # first name -> surname -> the first person named in full with both
+        for _, _, entity in named:
+            words = entity.name.split()
+            if entity.type == "person" and not entity.vague and len(words) >= 2 and words[0].lower() in FIRST_NAMES and words[0].lower() not in FIRST_NAMES_ALSO_WORDS:
+                by_first.setdefault(words[0].lower(), {}).setdefault(words[-1].lower(), entity)
         settled: dict[str, Entity | None] = {}  # a shared surname -> whom the article meant by it alone
         found: list[tuple[int, int, Entity]] = []
         for match in _CAPITALISED_WORD.finditer(text):
@@ -1384,6 +1429,10 @@ class ArticleIndex:
             person = self.by_surname.get(word.lower())
             if person is None and word.lower() in titled_alone and self._alone(word, at, match.end(), covered):
                 person = titled_alone[word.lower()]
+            if (person is None and len(by_first.get(word.lower(), ())) == 1 and word.lower() not in self.namesakes
+                    and not re.search(r"\b[Tt]he\s+\Z", text[max(0, at - 5) : at]) and self._alone(word, at, match.end(), covered)
+                    and not self._quoted_at(at)):  # '"Brian and Seamus are ...," Mr Walsh said': his words, not the writer's
+                person = next(iter(by_first[word.lower()].values()))
             if person is None and word.lower() in shared and self._alone(word, at, match.end(), covered):
                 named_by_now = [e for e in self.namesakes[word.lower()] if first_named.get(e.name, len(text)) < at]
                 if word.lower() not in settled and named_by_now:  # a headline's surname before either is named settles nothing
@@ -1401,6 +1450,13 @@ class ArticleIndex:
                 self.organisations_by_word[word] = full or Entity(word, "organization")
                 found.append((at, match.end(), self.organisations_by_word[word]))
         return found
+
+    def _quoted_at(self, position: int) -> bool:
+        """Whether ``position`` stands in someone's own words: inside quotation marks opened in its sentence, or in
+        a statement's content that is a direct quotation (one may run over several sentences)."""
+        if any(start <= position < end and _quoted(self.text, start, end) for start, end in self.reported):
+            return True
+        return _in_quotation(self.text, self.sentence_span(self.sentence_of(position))[0], position)
 
     def _alone(self, word: str, start: int, end: int, covered: Sequence[tuple[int, int]]) -> bool:
         """Whether the capitalised ``word`` stands alone as a name: not inside or at the head of a longer name ("Brown
@@ -1755,7 +1811,7 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
             span = (attribution.source.start, attribution.source.end)
             if span not in resolved:  # one mention, one referent: "..., he claimed, saying he ..." is one "he"
                 entity, resolution = _resolve_mention(attribution.source.text, attribution.source.start, index, sources, skip)
-                entity = _party_by_its_name(entity)
+                entity = _country_by_its_capital(_party_by_its_name(entity))
                 named_next = _named_in_next_sentence(entity, attribution.source, index) or _holder_named(entity, attribution.source, index)
                 if named_next is not None:
                     entity, resolution = named_next, "description"
@@ -1787,6 +1843,8 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
                 attributions.append(replace(attribution, entity=None, resolution="unresolved"))
                 continue
             attributions.append(replace(_with_entity(attribution, entity, resolution), confidence=round(attribution.confidence * certainty, 4)))
+            if resolution == "pronoun" and clean_mention(attribution.source.text).lower() in FIRST_PERSON | FIRST_PERSON_PLURAL:
+                continue  # the article's own voice ("I", the op-ed's signatory): never the "he" of the sentences after
             sources = [e for e in sources if e.name != entity.name] + [entity]
             # A speaker stays salient: "he ... he" continues from here (once for "X said ..., adding ...").
             if attribution.source.start not in index.speakers:  # once per mention, however many cues it has
@@ -1807,6 +1865,8 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
     return replace(result, sentences=sentences, resolved=True, titles=titles)
 
 
+_PERSON_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman")  # "moderator", "reporter", "columnist": someone's title
+NAMED_LATER_SENTENCES = 3  # "a federal judge" ... named with that title no further than three sentences on
 NAMED_NEXT_SENTENCES = 3  # the headline (when it is a sentence of its own), the lead and the one after it
 
 
@@ -1833,6 +1893,14 @@ def _party_by_its_name(entity: Entity | None) -> Entity | None:
     return replace(entity, name=name, type="organization", vague=False) if name else entity
 
 
+def _country_by_its_capital(entity: Entity | None) -> Entity | None:
+    """One country, one source: "Beijing warned" is China's government speaking (a capital standing for its country)."""
+    if entity is None or entity.type != "government":
+        return entity
+    country = CAPITALS.get(entity.name.lower())
+    return replace(entity, name=country, place=place_kind(country)) if country else entity
+
+
 def _named_in_next_sentence(entity: Entity | None, mention: TextSpan, index: ArticleIndex) -> Entity | None:
     """A news lead describes someone the next sentence names: "A close associate of former Yukos boss Mikhail
     Khodorkovsky has told a court ... Platon Lebedev has been on trial ...". An unnamed person described at
@@ -1856,6 +1924,32 @@ def _named_in_next_sentence(entity: Entity | None, mention: TextSpan, index: Art
             person = found.entity
             if person.type == "person" and not person.vague and " " in person.name and person.name.split()[-1] not in mention.text:
                 return person
+    return None
+
+
+def _named_later_as(description: str, start: int, end: int, index: ArticleIndex) -> Entity | None:
+    """A person the article describes first and names after: "the judge read his decision ... U.S. District Judge
+    Michael W. Mosman called it", "a federal judge ruled ... Judge Royce Lamberth wrote". The first person named in
+    the next sentences, new to the article, whom the article calls by the description's head word where it names
+    them."""
+    words = description.lower().split()
+    if len(words) < 2 or words[0] not in DEFINITE_DETERMINERS | INDEFINITE_ARTICLES or any(_is_capitalised(w) for w in description.split()[1:]):
+        return None  # "the judge", "a federal judge"; "The Sanders aide" says whose already
+    head = _head_word(description)
+    if head in ORGANISATION_HEADS or not (head in PERSON_HEADS or DESCRIPTION_HEADS.get(head) == "person" or head.endswith(_PERSON_SUFFIXES)):
+        return None  # a person's title ("the moderator", "a federal judge"), not "the radio station" nor "the reports"
+    here = index.sentence_of(start)
+    named_before = {m.entity.name.split()[-1] for m in index.mentions if m.position < start}
+    for later in index.mentions:
+        if later.position < end or later.entity.type != "person" or later.entity.vague or " " not in later.entity.name:
+            continue
+        if index.sentence_of(later.position) - here > NAMED_LATER_SENTENCES:
+            return None
+        if later.entity.name.split()[-1] in named_before:
+            continue
+        called = {w.lower().strip(".,") for w in index._words_describing(later)} | {w.lower() for w in (later.entity.role or "").split()}
+        if head in called:
+            return later.entity
     return None
 
 
@@ -1924,6 +2018,7 @@ def _never_held(mention: TextSpan, index: ArticleIndex, published: str | None, f
 _NOT_A_POLLSTER = "(?!(?i:" + "|".join(sorted(DETERMINERS | set(_LINK_WORDS["possessive_determiners"]))) + r")\b)"
 _POLL_NOUNS = "|".join(_LINK_WORDS["poll_nouns"])
 _POLL_MODIFIERS = "|".join(_LINK_WORDS["poll_modifiers"])
+POLL_MODIFIER_WORDS = frozenset(_LINK_WORDS["poll_modifiers"])
 _POLLSTER_NAME = r"[A-Z][\w&.'\u2019-]*(?:(?:[ \t]+|/)[A-Z][\w&.'\u2019-]*)*"  # on one line: a name never runs over a break
 # "The Monmouth poll", "the NBC-Wall Street Journal poll", "a new Quinnipiac University survey": a poll named
 # for whoever ran it speaks for them
@@ -1977,6 +2072,8 @@ def _pollster(name: str, index: ArticleIndex) -> Entity | None:
     while words and (_calendar_word(words[0]) or words[0].lower() in DETERMINERS):
         words = words[1:]  # "Monday's CBS poll", "The Jan. poll": when, then who; "The CPIO poll": the body
     name = " ".join(words)
+    if len(words) == 1 and words[0].lower() in POLL_MODIFIER_WORDS:
+        return None  # "Early polls show", "New poll finds": a sentence's first word, not a pollster named "Early"
     if len(name) < 2 or words[-1].lower() in index.by_surname:
         return None  # "The Q poll": a nickname; "the Clinton poll": her campaign's?
     party = name.lower() in PARTY_WORDS | PARTY_ADJECTIVES or name.lower() in PARTY_WORDS_NAMED  # "the Republican poll"
@@ -2068,6 +2165,13 @@ def _resolve_mention(
         listed = _listed_members(position + members.end(), position + len(mention), index)
         if listed is not None:
             return listed, "named"
+    accompanied = _ALONG_WITH.match(clean_mention(mention))
+    if accompanied is not None:  # "Ms. Epstein, along with Judge Richard A. Posner ... and William M. Landes": all three
+        first, _ = _resolve_mention(accompanied.group("first"), position, index, sources, skip)
+        companions = _people_named_in(accompanied.group("rest"))
+        if first is not None and first.type == "person" and not first.vague and companions:
+            names = [first.name] + [name for name in companions if name.split()[-1] != first.name.split()[-1]]
+            return Entity(" and ".join(names), "group", members="person"), "named"
     relative = _RELATIVE_BY_FIRST_NAME.match(clean_mention(mention))
     if relative is not None:  # "Clinton's husband, Bill": Bill Clinton
         return Entity(f"{relative.group('first')} {relative.group('owner')}", "person"), "named"
@@ -2093,8 +2197,8 @@ def _resolve_mention(
     text = clean_mention(_RELATIVE_CLAUSE.sub("", clean_mention(mention)) or mention)
     mention = text  # "The Tory leader, who ..." is "The Tory leader"
     words = text.lower().split()
-    if words in (["those"], ["these"]):
-        return None, "unresolved"  # "those who ...": no one named
+    if words in (["those"], ["these"], ["this"]):
+        return None, "unresolved"  # "those who ...", "this didn't set well with some": no one named
     if len(words) > 1 and words[0] in RELATIVE_PRONOUNS:
         mention = text = text.split()[0]  # "who the local council ...": the relative pronoun points back
         words = words[:1]
@@ -2161,6 +2265,10 @@ def _resolve_mention(
             if pronoun not in PERSON_PRONOUNS:
                 return None, "unresolved"  # "a key email in 2014 that ...": no one the article names
         addressee = _addressee(pronoun, position, index)
+        ahead = _subject_after_opening(pronoun, position, index) if pronoun in PERSON_PRONOUNS else None
+        if ahead is not None and not addressee(ahead):
+            # "In his assessment of the real estate magnate, Calderon intimated ...": the subject the opening leads to
+            return ahead, "pronoun"
         if pronoun in PERSON_PRONOUNS:
             pool = index.salient(position, skip)
             last = index.last_speaker
@@ -2265,6 +2373,12 @@ def _resolve_mention(
                 if producer in index.acronyms and noun:  # "The PPIC poll": the Public Policy Institute of California's
                     work = f"{index.acronyms[producer].name} {noun}"
                 return Entity(work, "document"), "description"
+            if head in DOCUMENT_ANTECEDENTS and words[0] in DEFINITE_DETERMINERS and len(words) <= 3:
+                # "the poll shows" after "In a poll of 1,000 voters, Democracy Corps found": no poll named as a work,
+                # but the one the last sentences spoke of speaks for whoever produced it
+                pollster = next(filter(None, (_issuer(noun, position, index) for noun in DOCUMENT_ANTECEDENTS[head])), None)
+                if pollster is not None:
+                    return pollster, "description"
         # Most recent first; sources were added to the index where they were quoted.
         candidates = list(index.before(position, skip)) + list(reversed(sources))
         if head in PLURAL_HEADS:
@@ -2306,6 +2420,9 @@ def _resolve_mention(
             best = max(fitting, key=lambda c: len(others & {w.lower().rstrip("s") for w in c.name.split()}))
             return best, "description"
         wanted = DESCRIPTION_HEADS.get(head)
+        named_later = _named_later_as(text, position, position + len(mention), index)
+        if named_later is not None:
+            return named_later, "description"
         if head in PERSON_HEADS:
             # "the senator": the most recent named person quoted, when nobody carries that title.
             for candidate in reversed(sources):
@@ -2366,7 +2483,9 @@ def _resolve_mention(
         if len(namesakes) > 1:
             # Two people share the surname ("Ozzy" and "Sharon Osbourne"): the only one named before here,
             # else the one named in the last two sentences; never one named only later.
-            named_before = {m.entity.name: m.entity for m in index.mentions if m.position < position and m.entity.name in namesakes}
+            # (by the surname: "His wife Sharon" names her, but not as an "Osbourne" the reader could mistake)
+            named_before = {m.entity.name: m.entity for m in index.mentions if m.position < position and m.entity.name in namesakes
+                            and name_words[0].lower() in index.text[m.position : m.end].lower()}
             if len(named_before) == 1:
                 return next(iter(named_before.values())), "alias"
             recent = [c for c in index.salient(position, skip, window=2) if c.name in namesakes]
@@ -2378,6 +2497,22 @@ def _resolve_mention(
             known = replace(candidate, role=candidate.role or entity.role, affiliation=candidate.affiliation or entity.affiliation)
             return known, "alias" if candidate.name != text else "named"
     return entity, "named"
+
+
+_ALONG_WITH = re.compile(r"^(?P<first>.+?),?\s+(?:along|together)\s+with\s+(?P<rest>.+)$")
+_NAME_AFFILIATION = re.compile(r"\s+(?:of|for|at|from)\s+.*$")  # "Richard A. Posner of the United States Court of ..."
+
+
+def _people_named_in(text: str) -> list[str]:
+    """The people a phrase names in full, without where they work: "Judge Richard A. Posner of the United States
+    Court of Appeals for the Seventh Circuit and William M. Landes, a law professor" -> both."""
+    people = []
+    for run in _NAME_RUN.finditer(text):
+        named = parse_named(_NAME_AFFILIATION.sub("", run.group(0)))
+        words = named.name.split()
+        if named.type == "person" and len(words) >= 2 and (words[0].lower() in FIRST_NAMES or named.role):
+            people.append(named.name)
+    return people
 
 
 def _joined_states(words: Sequence[str], strip: bool = True) -> list[str]:
@@ -2613,6 +2748,23 @@ def _people_before(pronoun: str, position: int, index: ArticleIndex, skip: tuple
     if not 2 <= len(people) <= 3:
         return None
     return Entity(" and ".join(p.name for p in people), "group", members="person")
+
+
+# "In his assessment of ..., ", "During her visit to Ohio, ": an opening phrase, then the sentence's subject
+_OPENING_PHRASE = re.compile(r"(?:" + "|".join(_LINK_WORDS["cataphora_openers"]) + r")\b[^,.;:!?\"\u201c\u201d]{0,120}?,\s+")
+
+
+def _subject_after_opening(pronoun: str, position: int, index: ArticleIndex) -> Entity | None:
+    """The person a sentence's opening phrase leads to, where the pronoun stands in that phrase: "In his assessment
+    of the real estate magnate, Calderon intimated ..." is Calderon, not the magnate named most before."""
+    start, _ = index.sentence_span(index.sentence_of(position))
+    opening = _OPENING_PHRASE.match(index.text, start + len(index.text[start:position]) - len(index.text[start:position].lstrip()))
+    if opening is None or not opening.start() <= position < opening.end() - 2:
+        return None
+    subject = next((m.entity for m in index.mentions if m.position == opening.end()), None)
+    if subject is None or not _pronoun_fits(pronoun, subject, index.gender.get(subject.name)) or subject.type != "person":
+        return None
+    return subject
 
 
 def _opens_after(text: str, opening: int, position: int, openers: frozenset[str]) -> bool:

@@ -1,6 +1,6 @@
 """Source resolution on PolNeAR: pronoun and description sources vs hand judgements.
 
-    python benchmarks/resolution_accuracy.py [--set dev|train|final|read|read2|read3|blind|blind2|blind3|blind4|all] [--show-errors]
+    python benchmarks/resolution_accuracy.py [--set dev|train|final|read|read2|read3|read4|blind|blind2|blind3|blind4|blind5|all] [--show-errors]
 
 Judgement files in ``tests/data/`` (article name + offsets + the named entity a reader resolves the
 source to, never the text): ``dev_resolution_judgements.jsonl`` (PolNeAR dev; the rules were written
@@ -14,7 +14,10 @@ by the same guideline; round 8's rules were written reading its misses), and rou
 train articles, judged blind by the same guideline: ``polnear_read3_resolution_judgements.jsonl`` (read) and
 ``polnear_blind2_resolution_judgements.jsonl`` (only measured; its misses are never printed), and round 10's
 ``polnear_blind3_resolution_judgements.jsonl`` (75 more train articles judged after round 10's rules; only measured), and round 12's
-``polnear_blind4_resolution_judgements.jsonl`` (60 more train articles judged after round 12's rules; only measured, once).
+``polnear_blind4_resolution_judgements.jsonl`` (60 more train articles judged after round 12's rules; only measured, once),
+and round 13's ``polnear_blind5_resolution_judgements.jsonl`` (60 more, judged while round 13's rules were written;
+only measured, once) and ``polnear_read4_resolution_judgements.jsonl`` (68 more; round 13's later rules were written
+reading its misses).
 The linker runs on the gold source/cue/content spans, so this
 measures resolution alone. A judged entity counts as found when the linker's entity matches it: same name
 ignoring case and a leading "the", or the same surname for people ("Clinton" = "Hillary Clinton").
@@ -42,6 +45,8 @@ READ3 = ROOT / "tests" / "data" / "polnear_read3_resolution_judgements.jsonl"
 BLIND2 = ROOT / "tests" / "data" / "polnear_blind2_resolution_judgements.jsonl"
 BLIND3 = ROOT / "tests" / "data" / "polnear_blind3_resolution_judgements.jsonl"
 BLIND4 = ROOT / "tests" / "data" / "polnear_blind4_resolution_judgements.jsonl"
+READ4 = ROOT / "tests" / "data" / "polnear_read4_resolution_judgements.jsonl"
+BLIND5 = ROOT / "tests" / "data" / "polnear_blind5_resolution_judgements.jsonl"
 TRAIN = ROOT.parent / "shared" / "data" / "polnear" / "train"
 PUBLISHERS = {"nyt": "New York Times", "usa-today": "USA Today", "wash-post": "Washington Post", "huff-post": "HuffPost",
               "breitbart": "Breitbart", "politico": "Politico", "west-journal": "Western Journal", "western-journal": "Western Journal"}
@@ -163,6 +168,9 @@ SETS = (
     ("blind2", "PolNeAR train, round-9 blind set (judged blind by the same guideline, only measured):", BLIND2, TRAIN, False),
     ("blind3", "PolNeAR train, round-10 blind set (judged after round 10's rules by the same guideline, only measured):", BLIND3, TRAIN, False),
     ("blind4", "PolNeAR train, round-12 blind set (judged after round 12's rules by the same guideline, only measured):", BLIND4, TRAIN, False),
+    ("read4", "PolNeAR train, round-13 reading set (judged blind by the same guideline; round 13's later rules were written reading its misses):",
+     READ4, TRAIN, True),
+    ("blind5", "PolNeAR train, round-13 blind set (judged before round 13's rules were done, by the same guideline; only measured):", BLIND5, TRAIN, False),
 )
 
 

@@ -31,7 +31,7 @@ RERANKER_DIR = Path(__file__).resolve().parent / "reranker"
 MAX_LENGTH = 128  # claim + fact-check; 9 in 10 train pairs fit
 HEAD_FILE = "head.safetensors"
 PAIR_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-ONNX_FORMAT = "v1"  # bump when the export changes, so stale cached files are not reused
+ONNX_FORMAT = "v2"  # bump when the export changes, so stale cached files are not reused (v2: 7-bit weights)
 LOGIT_SCALE = 20.0  # the head reads a unit vector: scaled, small head weights still reach decisive logits
 
 
@@ -106,7 +106,9 @@ def export_onnx(model: Any, path: Path) -> Path:
             torch.onnx.export(model.eval(), example, str(fp32), input_names=list(PAIR_INPUTS), output_names=["logits"],
                               dynamic_axes=axes, opset_version=17, dynamo=False)
         final = Path(tmp) / "final.onnx"
-        quantize_dynamic(str(fp32), str(final), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"])
+        # 7-bit weights: on CPUs without VNNI (AVX2 only) int8 products of 8-bit weights saturate, and a tiny model's
+        # scores came out 10% low (39.1 against the torch model's 43.8); with reduce_range they match it (measured on AVX2)
+        quantize_dynamic(str(fp32), str(final), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"], reduce_range=True)
         os.replace(final, path)
     return path
 
