@@ -393,9 +393,18 @@ def _without_lowercase_tail(words: list[str]) -> list[str]:
     return words
 
 
+def _unshouted(text: str) -> str:
+    """A person's name printed in capitals, as transcripts label their speakers ("JAKE TAPPER"), as it is written
+    elsewhere ("Jake Tapper"); capitals that are no such name ("NATO", "ISIS") stay as they are."""
+    words = text.split()
+    if len(words) >= 2 and text.isupper() and words[0].lower() in FIRST_NAMES:
+        return text.title()
+    return text
+
+
 def parse_named(mention: str) -> Entity:
     """Split titles and appositives: 'White House ... spokesperson John Kirby' -> John Kirby, role, affiliation."""
-    text = trim_name(clean_mention(mention))
+    text = _unshouted(trim_name(clean_mention(mention)))
     lead = text.split(" ")
     if len(lead) >= 2 and lead[0].lower() in ORGANISATION_DESCRIPTORS and lead[0][:1].isupper() and all(_is_capitalised(w) for w in lead[1:]):
         # "Miner Highland Gold said": a description capitalised as its sentence's first word, then the body
@@ -835,6 +844,7 @@ UNISEX_NAMES = frozenset(_FIRST_NAMES["unisex"])
 GENDERED_WORDS = {word: gender for gender, words in _LINK_WORDS["gendered_words"].items() for word in words}
 FIRST_NAMES = FEMALE_NAMES | MALE_NAMES | UNISEX_NAMES  # a first name makes a run of capitalised words a person
 CAPITALS: dict[str, str] = _LINK_WORDS["capitals"]  # "beijing" -> "China"
+COUNTRY_ALIASES: dict[str, str] = _LINK_WORDS["country_aliases"]  # "u.s." -> "United States", "britain" -> "United Kingdom"
 FIRST_NAMES_ALSO_WORDS = frozenset(_LINK_WORDS["first_names_also_words"])  # never a person's first name standing alone
 FIRST_PERSON = frozenset(_LINK_WORDS["first_person"])
 FIRST_PERSON_PLURAL = frozenset(_LINK_WORDS["first_person_plural"])
@@ -970,6 +980,9 @@ _PRODUCED_WORK = re.compile(
 )
 
 
+_SENTENCE_STOP = re.compile(r"(?<=[a-z]{3})\.\s+")  # a full stop after a word (not "U.S." or "Inc."), then a space
+
+
 def named_works(text: str) -> list[tuple[int, str, str]]:
     """(position, kind, name) of each work or document the text names, in reading order: a title given after
     its noun ("the documentary “13th”", "a memoir entitled ..."), or an author before it ("a Reuters survey")."""
@@ -981,8 +994,10 @@ def named_works(text: str) -> list[tuple[int, str, str]]:
     ]
     for m in _PRODUCED_WORK.finditer(text):
         noun = (m.group("noun") or m.group("poll")).lower()
-        if m.group("author").split()[0].lower() not in DETERMINERS:  # the author without the sentence's full stop
-            found.append((m.start(), WORK_NOUNS[noun], f"{m.group('author').rstrip('.')} {noun}"))
+        # the author without the sentence's full stop, nor the next sentence's first word ("... of Politics. Twenty-four")
+        author = _SENTENCE_STOP.split(m.group("author"))[0].rstrip(".")
+        if author.split()[0].lower() not in DETERMINERS:
+            found.append((m.start(), WORK_NOUNS[noun], f"{author} {noun}"))
     return sorted(found)
 
 
@@ -1135,6 +1150,40 @@ class Mention:
     reported: tuple[int, int] | None = None  # the statement content it lies in: talked about, not talking
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One turn of a transcript ('TAPPER: Do you think ...', 'A: I think ...'): from its label to the next one."""
+
+    start: int
+    end: int
+    label: str
+
+    @property
+    def key(self) -> str:
+        """Who the label names, however often the transcript shortens it ('JAKE TAPPER', then 'TAPPER')."""
+        return self.label.split()[-1].lower()
+
+
+# A line that opens with a speaker's label in capitals and a colon ("JAKE TAPPER: ...", "Q: ...", "A: ..."), as
+# television and interview transcripts print them; a title-case label ("Sanders: Win in a walk.") is a heading.
+_TURN_LABEL = re.compile(r"^(?P<label>[QA]|[A-Z][A-Z'\u2019.\-]+(?: [A-Z][A-Z'\u2019.\-]+){0,3}):[ \t]+(?=\S)", re.M)
+NOT_TURN_LABELS = frozenset(_LINK_WORDS["not_turn_labels"])  # "UPDATE:", "WATCH:": no speaker
+INTERVIEWER, INTERVIEWEE = "Q", "A"
+
+
+def transcript_turns(text: str) -> list[Turn]:
+    """The turns of the transcript the text holds, in order: where at least two lines open with the labels of at
+    least two speakers. A turn runs to the next label; the last one to the end of its paragraph (what follows a
+    transcript is the writer's again)."""
+    labels = [m for m in _TURN_LABEL.finditer(text) if m.group("label").lower() not in NOT_TURN_LABELS]
+    if len(labels) < 2 or len({m.group("label").split()[-1] for m in labels}) < 2:
+        return []
+    ends = [m.start() for m in labels[1:]]
+    last_end = text.find("\n", labels[-1].end())
+    ends.append(len(text) if last_end < 0 else last_end)
+    return [Turn(m.start(), end, m.group("label")) for m, end in zip(labels, ends)]
+
+
 # "the Communications Workers of America": capitalised words and "of" before a place name the run ends in
 _BODY_OF_PLACE = re.compile(r"(?P<name>(?:[A-Z][\w&.'\u2019-]*\s+){1,5}of\s+(?:the\s+)?)\Z")
 # "Fox News and the Drudge Report": two names joined by "and", the second one ending right before the relative
@@ -1174,6 +1223,7 @@ class ArticleIndex:
         self.titled_surnames = {m.group(1).lower() for m in _TITLED.finditer(text)}
         self.knighted: dict[str, Entity] = {}  # "Sir Howard" -> the "Sir Howard Newby" named in full
         self.signatures = _letter_signatures(text)
+        self.turns = transcript_turns(text)  # a transcript's turns: whose "I" and "you" each one holds
         self.works = named_works(text)  # "The film" is the documentary "13th" named before it
         found, titled = self._named_runs(text)
         self._merge_titled_surnames(found, titled)
@@ -1523,6 +1573,48 @@ class ArticleIndex:
         near = {e.name: e for s, e in self.by_surname.items() if s[0] == word[0] and len(s) >= 5 and _one_edit_apart(s, word)}
         return next(iter(near.values())) if len(near) == 1 else None
 
+    def turn_at(self, position: int) -> Turn | None:
+        """The transcript turn that holds ``position``, if the article is a transcript and it lies in one."""
+        return next((turn for turn in self.turns if turn.start <= position < turn.end), None)
+
+    def turn_speaker(self, turn: Turn) -> Entity | None:
+        """Who speaks in ``turn``: the person its label names ("TAPPER" is the Jake Tapper named before), the
+        interviewer for "Q" (the byline's author, else the publisher), the interviewee for "A"."""
+        if turn.label == INTERVIEWER:
+            if self.author:
+                return Entity(self.author, "person")
+            return Entity(self.publisher, "media") if self.publisher else None
+        if turn.label == INTERVIEWEE:
+            return self._interviewee()
+        named = self.person_by_surname(turn.key)
+        if named is not None and named.type == "person":
+            return named
+        fullest = max((t.label for t in self.turns if t.key == turn.key), key=lambda label: len(label.split()))
+        return Entity(trim_name(fullest.title()), "person")  # "TAPPER" after "JAKE TAPPER: ...": Jake Tapper
+
+    def turn_addressee(self, turn: Turn) -> Entity | None:
+        """Whom ``turn`` speaks to: the speaker of the nearest turn with another label, before it, else after it."""
+        at = self.turns.index(turn)
+        others = [t for t in reversed(self.turns[:at]) if t.key != turn.key] + [t for t in self.turns[at + 1 :] if t.key != turn.key]
+        return self.turn_speaker(others[0]) if others else None
+
+    def _interviewee(self) -> Entity | None:
+        """Who answers an interview printed as "Q:" and "A:": the one person named in full whose surname its headline
+        holds ("Q&A with Vice President Joe Biden"), else the person named most often before the first question,
+        else in the whole article."""
+        headline = set(_words(self.text[: max(0, self.text.find("\n"))].lower()))
+        in_headline = {e.name: e for surname, e in self.by_surname.items() if surname in headline and e.type == "person"}
+        if len(in_headline) == 1:
+            return next(iter(in_headline.values()))
+        people = {m.entity.name: m.entity for m in self.mentions if m.entity.type == "person" and not m.entity.vague}
+        first = self.turns[0].start if self.turns else len(self.text)
+        for before in (first, len(self.text)):
+            counts = Counter(m.entity.name for m in self.mentions if m.position < before and m.entity.name in people)
+            if counts:
+                named = people[counts.most_common(1)[0][0]]
+                return self.person_by_surname(named.name.split()[-1]) or named
+        return None
+
     def signature_after(self, position: int) -> str | None:
         """On a letters page, the signature that closes the letter holding ``position``."""
         for start, name in self.signatures:
@@ -1796,6 +1888,14 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
         _pronouns_in_text(sentence, index, sources, source_starts)
         for attribution in sentence.attributions:
             previous = done.get(attribution.continues) if attribution.continues is not None else None
+            turn = _turn_carried_on(attribution, sentence, index) if attribution.source is None or attribution.resolution == "continuation" else None
+            if turn is not None:
+                # "TAPPER: Some voters say they are not convinced. What do you tell them?": the question is Tapper's,
+                # not the voters' the sentence before quoted; it carries on the turn's label as its source
+                label, speaker = turn
+                confidence = min(attribution.confidence, previous.confidence) if previous is not None else attribution.confidence
+                attributions.append(replace(_with_entity(attribution, speaker, "continuation"), source=label, confidence=confidence))
+                continue
             if attribution.resolution == "continuation" and previous is not None:
                 # As sure of the speaker as the sentence it carries on.
                 attributions.append(replace(
@@ -1811,7 +1911,7 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
             span = (attribution.source.start, attribution.source.end)
             if span not in resolved:  # one mention, one referent: "..., he claimed, saying he ..." is one "he"
                 entity, resolution = _resolve_mention(attribution.source.text, attribution.source.start, index, sources, skip)
-                entity = _country_by_its_capital(_party_by_its_name(entity))
+                entity = _country_by_its_name(_country_by_its_capital(_party_by_its_name(entity)))
                 named_next = _named_in_next_sentence(entity, attribution.source, index) or _holder_named(entity, attribution.source, index)
                 if named_next is not None:
                     entity, resolution = named_next, "description"
@@ -1870,6 +1970,18 @@ NAMED_LATER_SENTENCES = 3  # "a federal judge" ... named with that title no furt
 NAMED_NEXT_SENTENCES = 3  # the headline (when it is a sentence of its own), the lead and the one after it
 
 
+def _turn_carried_on(attribution: Attribution, sentence: SentenceResult, index: ArticleIndex) -> tuple[TextSpan, Entity] | None:
+    """In a transcript, the label and speaker of the turn a sentence that names no speaker of its own lies in, where
+    the sentence is not inside a quotation another speaker's words opened: the turn's speaker says it, whoever the
+    turn's sentence before quoted."""
+    content = attribution.content
+    turn = index.turn_at(sentence.start)
+    if turn is None or content is None or content.start < sentence.start or _in_quotation(index.text, turn.start, content.start + 1):
+        return None
+    speaker = index.turn_speaker(turn)
+    return (TextSpan(turn.start, turn.start + len(turn.label), turn.label), speaker) if speaker is not None else None
+
+
 def _party_meant(position: int, index: ArticleIndex) -> Entity | None:
     """The party the sentences before ``position`` name ("Tory candidate quits ... Tory leader Michael Howard ...
     the party said"): the one named most in the last three sentences, else in the article so far; none on a tie."""
@@ -1891,6 +2003,15 @@ def _party_by_its_name(entity: Entity | None) -> Entity | None:
         return None
     name = PARTY_NAMES.get(_THE.sub("", entity.name.lower()))
     return replace(entity, name=name, type="organization", vague=False) if name else entity
+
+
+def _country_by_its_name(entity: Entity | None) -> Entity | None:
+    """One country, one source: "the US", "U.S." and "America" are the United States; "Britain" the United Kingdom."""
+    name = _THE.sub("", entity.name) if entity is not None else ""
+    if entity is None or not name[:1].isupper():  # "us" is a pronoun
+        return entity
+    country = COUNTRY_ALIASES.get(name.lower())
+    return replace(entity, name=country, type="government", vague=False, place=place_kind(country)) if country else entity
 
 
 def _country_by_its_capital(entity: Entity | None) -> Entity | None:
@@ -2197,6 +2318,10 @@ def _resolve_mention(
     text = clean_mention(_RELATIVE_CLAUSE.sub("", clean_mention(mention)) or mention)
     mention = text  # "The Tory leader, who ..." is "The Tory leader"
     words = text.lower().split()
+    if words == ["self"] and index.text[position + 4 : position + 5] == "-":
+        # "Sen. Bernie Sanders, I-Vt., a self-described Democratic socialist": the "self" is the person described
+        described = _self_described(position, index)
+        return (described, "pronoun") if described is not None else (None, "unresolved")
     if words in (["those"], ["these"], ["this"]):
         return None, "unresolved"  # "those who ...", "this didn't set well with some": no one named
     if len(words) > 1 and words[0] in RELATIVE_PRONOUNS:
@@ -2230,6 +2355,13 @@ def _resolve_mention(
     kind = mention_kind(mention)
     if kind == "pronoun":
         pronoun = words[0]
+        turn = index.turn_at(position)
+        if turn is not None and (pronoun in FIRST_PERSON or PRONOUNS[pronoun] == "reader"):
+            # In a transcript "I" is whoever the turn's label names, "you" whom the turn answers or asks.
+            spoken = index.turn_speaker(turn) if pronoun in FIRST_PERSON else index.turn_addressee(turn)
+            return (spoken, "pronoun") if spoken is not None else (None, "unresolved")
+        if turn is not None and pronoun in FIRST_PERSON_PLURAL:
+            return None, "unresolved"  # a speaker's "we" (a party, a campaign, a family): never the publisher
         if PRONOUNS[pronoun] == "reader":
             return None, "unresolved"  # '"...," you might say': the reader, or anyone; nobody the article names
         if pronoun in FIRST_PERSON | FIRST_PERSON_PLURAL:
@@ -2646,6 +2778,26 @@ def _appositive_names(mention: str, position: int, index: ArticleIndex) -> Entit
     if not named or not _list_glue(index.text, cursor, stop):
         return None
     return _one_or_group(named)
+
+
+# What may stand between a name and the "self-described ..." that describes it: a bracket or a party tag ("I-Vt."),
+# commas, an article, "who is a".
+_BEFORE_SELF = re.compile(r"[\s,()\u2014-]*(?:[A-Z]-[A-Z][\w.]*[\s,()]*)?(?:(?:who\s+is\s+)?(?:an?|the)\s+)?")
+SELF_NAMED_AFTER = 60  # "the self-described democratic socialist Bernie Sanders": the name at most this far on
+
+
+def _self_described(position: int, index: ArticleIndex) -> Entity | None:
+    """The person a "self-described", "self-proclaimed" phrase at ``position`` describes: the one named right before
+    it, in apposition, else the one it runs into ("the self-styled outsider Donald Trump"), in the same sentence."""
+    sentence = index.sentence_of(position)
+    people = [m for m in index.mentions if m.entity.type == "person" and not m.entity.vague and index.sentence_of(m.position) == sentence]
+    before = [m for m in people if 0 <= m.end <= position]
+    if before and _BEFORE_SELF.fullmatch(index.text, before[-1].end, position):
+        return before[-1].entity
+    after = [m for m in people if position < m.position <= position + SELF_NAMED_AFTER]
+    if after and "," not in index.text[position : after[0].position]:
+        return after[0].entity
+    return None
 
 
 def _addressee(pronoun: str, position: int, index: ArticleIndex) -> Callable[[Entity], bool]:

@@ -523,6 +523,7 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
     knows it."') is that statement's, up to the closing mark: a name in it is no speaker of its own.
     """
     out = list(sentences)  # sentences are replaced in this list, never changed
+    turns = link.transcript_turns(text)  # in a transcript, a sentence carries on its own turn's speaker only
     previous: tuple[int, int] | None = None  # (position in ``out``, attribution index)
     opened: tuple[int, int] | None = None  # the statement whose quotation is open at the end of the last sentence
     inside = False  # whether a quotation is open at the end of the last sentence
@@ -551,6 +552,8 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                 and not text[sentence.start : first.content.start].strip(" \t\"'\u201c\u2018")
                 # '"A," she said. "B. C," the director added.': a second act of saying, a second statement
                 and not _closed_by_own_clause(out, position, text)
+                # "TAPPER: Some voters say they are not convinced. What do you tell them?": the question is the turn's
+                and not _other_than_turn_speaker(before, sentence, turns)
             )
             if continues:
                 assert before is not None and previous is not None and first.content is not None
@@ -603,6 +606,15 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
     # The positions ``continues`` was built from are final now: they become each attribution's key, which a
     # later stage that drops an attribution from its sentence leaves as it is.
     return [replace(s, attributions=[replace(a, key=(s.index, n)) for n, a in enumerate(s.attributions)]) for s in out]
+
+
+def _other_than_turn_speaker(before: Attribution | None, sentence: SentenceResult, turns: Sequence[link.Turn]) -> bool:
+    """Whether ``sentence`` lies in a transcript turn that ``before`` (the statement it would carry on) does not
+    speak for: a statement of another turn, or one the turn's speaker reported ("Some voters say ...")."""
+    turn = next((t for t in turns if t.start <= sentence.start < t.end), None)
+    if turn is None or before is None:
+        return False
+    return before.source is None or before.source.start != turn.start
 
 
 def _clause_sentence_after(out: list[SentenceResult], position: int, text: str) -> Attribution | None:

@@ -1,6 +1,6 @@
 """Source resolution on PolNeAR: pronoun and description sources vs hand judgements.
 
-    python benchmarks/resolution_accuracy.py [--set dev|train|final|read|read2|read3|read4|blind|blind2|blind3|blind4|blind5|all] [--show-errors]
+    python benchmarks/resolution_accuracy.py [--set dev|train|final|read|read2|read3|read4|blind|blind2|blind3|blind4|blind5|blind6|all] [--show-errors]
 
 Judgement files in ``tests/data/`` (article name + offsets + the named entity a reader resolves the
 source to, never the text): ``dev_resolution_judgements.jsonl`` (PolNeAR dev; the rules were written
@@ -17,7 +17,8 @@ train articles, judged blind by the same guideline: ``polnear_read3_resolution_j
 ``polnear_blind4_resolution_judgements.jsonl`` (60 more train articles judged after round 12's rules; only measured, once),
 and round 13's ``polnear_blind5_resolution_judgements.jsonl`` (60 more, judged while round 13's rules were written;
 only measured, once) and ``polnear_read4_resolution_judgements.jsonl`` (68 more; round 13's later rules were written
-reading its misses).
+reading its misses), and round 14's ``polnear_blind6_resolution_judgements.jsonl`` (the 73 train articles no earlier set
+used that hold a pronoun or description source, judged while round 14's rules were written; only measured, once).
 The linker runs on the gold source/cue/content spans, so this
 measures resolution alone. A judged entity counts as found when the linker's entity matches it: same name
 ignoring case and a leading "the", or the same surname for people ("Clinton" = "Hillary Clinton").
@@ -47,7 +48,13 @@ BLIND3 = ROOT / "tests" / "data" / "polnear_blind3_resolution_judgements.jsonl"
 BLIND4 = ROOT / "tests" / "data" / "polnear_blind4_resolution_judgements.jsonl"
 READ4 = ROOT / "tests" / "data" / "polnear_read4_resolution_judgements.jsonl"
 BLIND5 = ROOT / "tests" / "data" / "polnear_blind5_resolution_judgements.jsonl"
+BLIND6 = ROOT / "tests" / "data" / "polnear_blind6_resolution_judgements.jsonl"
 TRAIN = ROOT.parent / "shared" / "data" / "polnear" / "train"
+# The names a country goes by, as the linker keeps them under one ("us" -> "United States"; dots are dropped above).
+COUNTRY_NAMES: dict[str, str] = {
+    alias.replace(".", ""): name
+    for alias, name in json.loads((ROOT / "attribution" / "data" / "link_words.json").read_text(encoding="utf-8"))["country_aliases"].items()
+}
 PUBLISHERS = {"nyt": "New York Times", "usa-today": "USA Today", "wash-post": "Washington Post", "huff-post": "HuffPost",
               "breitbart": "Breitbart", "politico": "Politico", "west-journal": "Western Journal", "western-journal": "Western Journal"}
 
@@ -59,7 +66,8 @@ def _norm(name: str) -> str:
     name = repair(name).lower().replace("\u2019", "'").replace(".", "").strip()
     for prefix in ("the ", "a ", "an "):
         name = name.removeprefix(prefix)
-    return " ".join(name.split())
+    name = " ".join(name.split())
+    return COUNTRY_NAMES.get(name, name).lower()  # one country by any of its names ("U.S." = "United States")
 
 
 def _members(group: str) -> set[str]:
@@ -171,6 +179,8 @@ SETS = (
     ("read4", "PolNeAR train, round-13 reading set (judged blind by the same guideline; round 13's later rules were written reading its misses):",
      READ4, TRAIN, True),
     ("blind5", "PolNeAR train, round-13 blind set (judged before round 13's rules were done, by the same guideline; only measured):", BLIND5, TRAIN, False),
+    ("blind6", "PolNeAR train, round-14 blind set (the last unused train articles, judged while round 14's rules were written; only measured):",
+     BLIND6, TRAIN, False),
 )
 
 

@@ -18,8 +18,9 @@ and every stored statement of them is judged against the gold:
 
 - *is a statement*: its content overlaps a gold statement's content;
 - *right speaker*: the stored source (or, for a vague gold speaker, its description) names the gold
-  speaker: equal ignoring case, titles and a leading article, one of the gold aliases, or the gold name's
-  surname alone;
+  speaker: equal ignoring case, titles and a leading article (a party or a country by any of its names, as
+  the store keeps them: "the Tories" = "Conservative Party", "the US" = "United States"), one of the gold
+  aliases, or the gold name's surname alone;
 - *right kind*: claim or quote as the gold says; where the gold content is reported speech with quoted
   words inside it (it does not open with a quotation mark), either kind counts, since the guideline's
   "contains quotation marks" and the tool's "a direct quotation" differ there;
@@ -71,6 +72,8 @@ TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "d
 ARTICLES = {"the", "a", "an"}
 # The party names the store keeps one party under (attribution/data/roles.json): the same speaker however written.
 PARTY_NAMES: dict[str, str] = json.loads((ROOT / "attribution" / "data" / "roles.json").read_text(encoding="utf-8"))["party_names"]
+# And one country by any of its names ("the US" = "U.S." = "United States"), as the store keeps it (link_words.json).
+COUNTRY_NAMES: dict[str, str] = json.loads((ROOT / "attribution" / "data" / "link_words.json").read_text(encoding="utf-8"))["country_aliases"]
 CONFIDENCE_BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0001)
 
 
@@ -179,7 +182,9 @@ def normalize_name(name: str) -> str:
     while words and (words[0] in ARTICLES or words[0] in TITLES):
         words = words[1:]
     joined = " ".join(words)
-    # one party by any of its names ("the Tories" = "the Conservatives" = "Conservative Party"), as the store keeps it
+    # one party by any of its names ("the Tories" = "the Conservatives" = "Conservative Party"), one country by any
+    # of its ("the US" = "United States"), as the store keeps them
+    joined = COUNTRY_NAMES.get(joined, joined)
     return PARTY_NAMES.get(joined, joined).lower()
 
 

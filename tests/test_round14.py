@@ -1,0 +1,131 @@
+"""Round 14 of the who-said-what rules (issue 13): transcripts ('TAPPER: ...', 'Q: ... A: ...'), where "I" is the
+turn's speaker and "you" the other side, and a speaker's label in capitals is the name as written; the "self" of a
+"self-described" phrase; a pollster's name that ends with its sentence. Texts are composed here (no corpus text)."""
+
+from __future__ import annotations
+
+from attribution.link import ArticleIndex, parse_named, transcript_turns
+from tests.test_issue13 import resolve
+
+LABELLED = (
+    "Biden Says the Economy Is Turning Around\n\nVice President Joe Biden spoke with the reporter Jane Doe on Tuesday.\n\n"
+    "DOE: Do you think the economy is recovering?\n\nBIDEN: Well, I think it is recovering.\n\n"
+    "DOE: What about the deficit?\n\nBIDEN: You have to look at the long run, and my view is that it will shrink.\n\n"
+    "Biden later left for Delaware. I asked him about the trip."
+)
+
+
+def test_in_a_labelled_transcript_i_is_the_turns_speaker_and_you_the_other_side() -> None:
+    found = resolve(LABELLED, [("you", "think", "the economy is recovering"), ("I", "think", "it is recovering."),
+                               ("You", "have to look", "at the long run")])
+    assert [a.entity for a in found] == ["Joe Biden", "Joe Biden", "Jane Doe"]
+
+
+def test_a_speakers_we_in_a_transcript_is_not_the_publisher() -> None:
+    from attribution.link import _resolve_mention
+
+    index = ArticleIndex(LABELLED, [0], author="Sam Writer", publisher="The Daily")
+    inside = LABELLED.index("Well, I think") + len("Well, ")
+    assert _resolve_mention("we", inside, index, []) == (None, "unresolved")
+    outside = LABELLED.index("I asked")
+    assert _resolve_mention("we", outside, index, [])[0] is not None
+
+
+def test_after_the_last_turn_i_is_the_writers_again() -> None:
+    """The paragraph after the transcript is no turn: its "I" is the byline's, not the last speaker's."""
+    index = ArticleIndex(LABELLED, [0], author="Sam Writer")
+    assert index.turn_at(LABELLED.index("I asked")) is None
+    assert index.turn_at(LABELLED.index("I think")) is not None
+
+
+def test_in_a_question_and_answer_interview_a_is_the_person_the_headline_names() -> None:
+    text = ("Q&A with Vice President Joe Biden\n\nVice President Joe Biden sat down with Politico at the White House.\n\n"
+            "Q: Do you think you will run?\n\nA: I believe I have to decide soon.\n\nQ: Will she win?\n\nA: I expect she will.")
+    found = resolve(text, [("you", "think", "you will run"), ("I", "believe", "I have to decide soon"), ("I", "expect", "she will.")])
+    assert [a.entity for a in found] == ["Joe Biden", "Joe Biden", "Joe Biden"]
+
+
+def test_without_a_name_in_the_headline_the_interviewee_is_who_the_introduction_names_most() -> None:
+    text = ("A conversation with the vice president\n\nPolitico's Jane Doe sat down with Vice President Joe Biden. Biden was "
+            "relaxed.\n\nQ: Do you think you will run?\n\nA: I believe I have to decide soon.")
+    found = resolve(text, [("I", "believe", "I have to decide soon")])
+    assert found[0].entity == "Joe Biden"
+
+
+def test_headings_and_a_single_label_make_no_transcript() -> None:
+    """'Sanders: Win in a walk.' lines are headings; 'UPDATE:' names nobody; one labelled line is a quotation."""
+    assert transcript_turns("Sanders: Win in a walk.\n\nClinton: Keep it close.\n\nRubio: Finish second.") == []
+    assert transcript_turns("UPDATE: The vote was delayed.\n\nTRUMP: I will win.") == []
+    assert transcript_turns("The senator spoke.\n\nTRUMP: I will win.") == []
+    turns = transcript_turns("JAKE TAPPER: Why?\n\nFALLIN: I think so.\n\nTAPPER: Thanks.")
+    assert [(t.label, t.key) for t in turns] == [("JAKE TAPPER", "tapper"), ("FALLIN", "fallin"), ("TAPPER", "tapper")]
+
+
+def test_a_speakers_label_in_capitals_is_the_name_as_written() -> None:
+    assert parse_named("JAKE TAPPER").name == "Jake Tapper"
+    assert parse_named("NATO").name == "NATO"
+    text = "JAKE TAPPER: Why not debate?\n\nMARY FALLIN: We will.\n\nTAPPER: Thank you."
+    found = resolve(text, [("JAKE TAPPER", ":", "Why not debate?"), ("TAPPER", ":", "Thank you.")])
+    assert [a.entity for a in found] == ["Jake Tapper", "Jake Tapper"]
+
+
+def test_the_self_of_a_self_described_phrase_is_the_person_it_describes() -> None:
+    """PolNeAR marks "self" in "a self-described socialist" as the source of the description: the person named with it."""
+    text = "Young voters favour Sen. Bernie Sanders, I-Vt., a self-described democratic socialist, a poll shows."
+    found = resolve(text, [("self", "described", "democratic socialist")])
+    assert found[0].entity == "Bernie Sanders"
+    text = "The self-proclaimed outsider Donald Trump won the primary."
+    found = resolve(text, [("self", "proclaimed", "outsider")])
+    assert found[0].entity == "Donald Trump"
+
+
+def test_a_pollster_named_at_a_sentences_end_stops_at_its_full_stop() -> None:
+    from attribution.link import named_works
+
+    text = "Support grew, according to a new poll by the Harvard University Institute of Politics. Twenty-four percent agreed."
+    assert [name for _, _, name in named_works(text)] == ["Harvard University Institute of Politics poll"]
+
+
+def test_a_country_is_one_source_by_any_of_its_names() -> None:
+    text = ("The US said the talks would resume. U.S. officials agreed. America insisted it wanted peace. "
+            "Britain said it would attend. The UK later denied it.")
+    found = resolve(text, [("The US", "said", "the talks would resume"), ("America", "insisted", "it wanted peace"),
+                           ("Britain", "said", "it would attend"), ("The UK", "denied", "it.")])
+    assert [a.entity for a in found] == ["United States", "United States", "United Kingdom", "United Kingdom"]
+
+
+def test_a_lower_case_us_is_a_pronoun_not_a_country() -> None:
+    from attribution.link import Entity, _country_by_its_name
+
+    assert _country_by_its_name(Entity("us", "group")) == Entity("us", "group")
+    assert _country_by_its_name(Entity("the U.S.", "organization")).name == "United States"  # type: ignore[union-attr]
+
+
+def test_a_sentence_with_no_speaker_of_its_own_in_a_turn_is_the_turns_speakers() -> None:
+    """The model tags 'Some voters' as the source of the first sentence of Tapper's turn; the question after it
+    names no one: it is Tapper's, not a continuation of what the voters say."""
+    from attribution.ingest import article_from_text
+    from attribution.link import resolve_article
+    from attribution.pipeline import merge_continuations
+    from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
+    from attribution.segment import split_sentences
+
+    text = ("JAKE TAPPER: Is he a healer?\n\nFALLIN: I think so.\n\n"
+            "TAPPER: Some voters say they are not convinced. What do you tell them?\n\nFALLIN: Look at his record.")
+
+    def span(part: str, after: int = 0) -> TextSpan:
+        start = text.index(part, after)
+        return TextSpan(start, start + len(part), part)
+
+    sentences = [SentenceResult(i, s.start, s.end, s.text_of(text), "claim", 0.9) for i, s in enumerate(split_sentences(text))]
+    voters = next(s for s in sentences if "Some voters" in s.text)
+    question = next(s for s in sentences if s.text.startswith("What do you"))
+    voters.attributions = [Attribution(span("Some voters"), span("say"), span("they are not convinced."), 0.9)]
+    question.attributions = [Attribution(None, None, span("What do you tell them?"), 0.8)]
+    merged = merge_continuations(sentences, text)
+    result = resolve_article(ArticleResult(article_from_text(text, "t"), merged, "test"))
+    asked = next(s for s in result.sentences if s.text.startswith("What do you")).attributions[0]
+    assert (asked.entity, asked.source.text if asked.source else None) == ("Jake Tapper", "TAPPER")
+    assert asked.content is not None and asked.content.text == "What do you tell them?"
+    said = next(s for s in result.sentences if "Some voters" in s.text).attributions[0]
+    assert said.entity == "Some voters" and said.content is not None and said.content.text == "they are not convinced."
