@@ -21,6 +21,7 @@ from typing import Any
 from attribution import offices
 from attribution.ingest import repair, repair_with_offsets
 from attribution.results import QUOTATION_MARKS, ArticleResult, Attribution, SentenceResult, TextSpan
+from attribution.segment import ABBREVIATIONS
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -398,8 +399,28 @@ def _unshouted(text: str) -> str:
     elsewhere ("Jake Tapper"); capitals that are no such name ("NATO", "ISIS") stay as they are."""
     words = text.split()
     if len(words) >= 2 and text.isupper() and words[0].lower() in FIRST_NAMES:
-        return text.title()
+        return name_case(text)
     return text
+
+
+def name_case(text: str) -> str:
+    """A name in capitals as names are written: "MITCH MCCONNELL" -> "Mitch McConnell", "BETO O'ROURKE" ->
+    "Beto O'Rourke", "ROS-LEHTINEN" -> "Ros-Lehtinen", "CLINTON'S" -> "Clinton's"."""
+    words = []
+    for word in text.lower().split(" "):
+        parts = re.split(r"([-'\u2019])", word)  # the pieces, and the hyphens and apostrophes between them
+        cased = []
+        for number, part in enumerate(parts):
+            if number % 2 or not part:
+                cased.append(part)
+            elif number and parts[number - 1] != "-" and (len(parts[number - 2]) > 1 or part == "s"):
+                cased.append(part)  # "clinton's", "workers'": a possessive, not "O'Rourke"
+            elif part.startswith("mc") and len(part) > 2:
+                cased.append("Mc" + part[2].upper() + part[3:])
+            else:
+                cased.append(part[:1].upper() + part[1:])
+        words.append("".join(cased))
+    return " ".join(words)
 
 
 def parse_named(mention: str) -> Entity:
@@ -983,6 +1004,16 @@ _PRODUCED_WORK = re.compile(
 _SENTENCE_STOP = re.compile(r"(?<=[a-z]{3})\.\s+")  # a full stop after a word (not "U.S." or "Inc."), then a space
 
 
+def _before_sentence_end(name: str) -> str:
+    """A name up to a full stop that ends its sentence ("... Institute of Politics. Twenty-four"), past the ones of
+    abbreviations ("the Univ. of Mass. Lowell", "Ipsos Corp. for Reuters")."""
+    for stop in _SENTENCE_STOP.finditer(name):
+        word = name[: stop.start()].split()[-1].lower()
+        if word not in ABBREVIATIONS and word not in TAG_STATES:
+            return name[: stop.start()]
+    return name
+
+
 def named_works(text: str) -> list[tuple[int, str, str]]:
     """(position, kind, name) of each work or document the text names, in reading order: a title given after
     its noun ("the documentary “13th”", "a memoir entitled ..."), or an author before it ("a Reuters survey")."""
@@ -995,7 +1026,7 @@ def named_works(text: str) -> list[tuple[int, str, str]]:
     for m in _PRODUCED_WORK.finditer(text):
         noun = (m.group("noun") or m.group("poll")).lower()
         # the author without the sentence's full stop, nor the next sentence's first word ("... of Politics. Twenty-four")
-        author = _SENTENCE_STOP.split(m.group("author"))[0].rstrip(".")
+        author = _before_sentence_end(m.group("author")).rstrip(".")
         if author.split()[0].lower() not in DETERMINERS:
             found.append((m.start(), WORK_NOUNS[noun], f"{author} {noun}"))
     return sorted(found)
@@ -1169,19 +1200,43 @@ class Turn:
 _TURN_LABEL = re.compile(r"^(?P<label>[QA]|[A-Z][A-Z'\u2019.\-]+(?: [A-Z][A-Z'\u2019.\-]+){0,3}):[ \t]+(?=\S)", re.M)
 NOT_TURN_LABELS = frozenset(_LINK_WORDS["not_turn_labels"])  # "UPDATE:", "WATCH:": no speaker
 INTERVIEWER, INTERVIEWEE = "Q", "A"
+READER_PRONOUNS = frozenset(word for word, kind in _LINK_WORDS["pronouns"].items() if kind == "reader")  # "you", "your"
+INTERVIEW_CUES = tuple(_LINK_WORDS["interview_cues"])  # "sat down with", "interview": a "Q:" / "A:" text is an interview
 
 
 def transcript_turns(text: str) -> list[Turn]:
     """The turns of the transcript the text holds, in order: where at least two lines open with the labels of at
-    least two speakers. A turn runs to the next label; the last one to the end of its paragraph (what follows a
-    transcript is the writer's again)."""
-    labels = [m for m in _TURN_LABEL.finditer(text) if m.group("label").lower() not in NOT_TURN_LABELS]
+    least two speakers, each label "Q", "A" or a person's name ("JAKE TAPPER", "FALLIN" where the text names a Mary
+    Fallin or a Gov. Fallin; not "THE FACTS" or "WHY IT MATTERS"). A turn runs over the paragraphs up to the next line
+    that opens with a label of any kind (a fact-check's "THE FACTS:" ends the quoted speaker's turn); the last one to
+    the end of its paragraph, since what follows a transcript is the writer's again."""
+    found = list(_TURN_LABEL.finditer(text))
+    named_in_full = {m.group("label").split()[-1] for m in found if m.group("label").split()[0].lower() in FIRST_NAMES}
+    # "TAPPER" after "JAKE TAPPER:" names the same man
+    labels = [m for m in found if m.group("label").lower() not in NOT_TURN_LABELS
+              and (m.group("label").split()[-1] in named_in_full or _names_someone(m.group("label"), text))]
     if len(labels) < 2 or len({m.group("label").split()[-1] for m in labels}) < 2:
         return []
-    ends = [m.start() for m in labels[1:]]
-    last_end = text.find("\n", labels[-1].end())
-    ends.append(len(text) if last_end < 0 else last_end)
-    return [Turn(m.start(), end, m.group("label")) for m, end in zip(labels, ends)]
+    turns = []
+    for label in labels:
+        following = next((m.start() for m in found if m.start() > label.start()), None)
+        paragraph_end = text.find("\n", label.end())
+        end = following if following is not None else len(text) if paragraph_end < 0 else paragraph_end
+        turns.append(Turn(label.start(), end, label.group("label")))
+    return turns
+
+
+def _names_someone(label: str, text: str) -> bool:
+    """Whether a turn's label names a speaker: "Q", "A", a name with a first name ("JAKE TAPPER"), or a surname the
+    text gives someone after a first name or a title ("FALLIN": "Mary Fallin", "Gov. Fallin")."""
+    words = label.split()
+    if label in (INTERVIEWER, INTERVIEWEE) or words[0].lower() in FIRST_NAMES:
+        return True
+    surname = re.escape(name_case(words[-1]))
+    for before in re.finditer(rf"\b(?P<word>[A-Z][a-z]+)\.?\s+{surname}\b", text):
+        if before.group("word").lower() in FIRST_NAMES or before.group("word") in DOTTED_TITLES or before.group("word").lower() in HONORIFICS:
+            return True
+    return False
 
 
 # "the Communications Workers of America": capitalised words and "of" before a place name the run ends in
@@ -1590,7 +1645,7 @@ class ArticleIndex:
         if named is not None and named.type == "person":
             return named
         fullest = max((t.label for t in self.turns if t.key == turn.key), key=lambda label: len(label.split()))
-        return Entity(trim_name(fullest.title()), "person")  # "TAPPER" after "JAKE TAPPER: ...": Jake Tapper
+        return Entity(trim_name(name_case(fullest)), "person")  # "TAPPER" after "JAKE TAPPER: ...": Jake Tapper
 
     def turn_addressee(self, turn: Turn) -> Entity | None:
         """Whom ``turn`` speaks to: the speaker of the nearest turn with another label, before it, else after it."""
@@ -1601,13 +1656,20 @@ class ArticleIndex:
     def _interviewee(self) -> Entity | None:
         """Who answers an interview printed as "Q:" and "A:": the one person named in full whose surname its headline
         holds ("Q&A with Vice President Joe Biden"), else the person named most often before the first question,
-        else in the whole article."""
+        else in the whole article. Nobody where the questions speak in the reader's voice ("Will my premium go up?")
+        and nothing before them speaks of an interview (`interview_cues`): then the writer answers."""
+        first = self.turns[0].start if self.turns else len(self.text)
+        questions = [w.strip(".,;:?!\"'\u201c\u201d").lower() for t in self.turns if t.label == INTERVIEWER for w in self.text[t.start : t.end].split()]
+        asks_someone = sum(w in READER_PRONOUNS for w in questions) > sum(w in FIRST_PERSON for w in questions)
+        if not asks_someone and not any(cue in self.text[:first].lower() for cue in INTERVIEW_CUES):
+            # "Q: Will my premium go up? A: For most people, no.": questions in the reader's voice, no interview
+            # spoken of: the writer answers, as the article's own voice
+            return None
         headline = set(_words(self.text[: max(0, self.text.find("\n"))].lower()))
         in_headline = {e.name: e for surname, e in self.by_surname.items() if surname in headline and e.type == "person"}
         if len(in_headline) == 1:
             return next(iter(in_headline.values()))
         people = {m.entity.name: m.entity for m in self.mentions if m.entity.type == "person" and not m.entity.vague}
-        first = self.turns[0].start if self.turns else len(self.text)
         for before in (first, len(self.text)):
             counts = Counter(m.entity.name for m in self.mentions if m.position < before and m.entity.name in people)
             if counts:
@@ -2008,7 +2070,7 @@ def _party_by_its_name(entity: Entity | None) -> Entity | None:
 def _country_by_its_name(entity: Entity | None) -> Entity | None:
     """One country, one source: "the US", "U.S." and "America" are the United States; "Britain" the United Kingdom."""
     name = _THE.sub("", entity.name) if entity is not None else ""
-    if entity is None or not name[:1].isupper():  # "us" is a pronoun
+    if entity is None or not name[:1].isupper() or name == "Us":  # "us" is a pronoun, also opening a sentence
         return entity
     country = COUNTRY_ALIASES.get(name.lower())
     return replace(entity, name=country, type="government", vague=False, place=place_kind(country)) if country else entity
@@ -2356,11 +2418,15 @@ def _resolve_mention(
     if kind == "pronoun":
         pronoun = words[0]
         turn = index.turn_at(position)
-        if turn is not None and (pronoun in FIRST_PERSON or PRONOUNS[pronoun] == "reader"):
-            # In a transcript "I" is whoever the turn's label names, "you" whom the turn answers or asks.
-            spoken = index.turn_speaker(turn) if pronoun in FIRST_PERSON else index.turn_addressee(turn)
-            return (spoken, "pronoun") if spoken is not None else (None, "unresolved")
-        if turn is not None and pronoun in FIRST_PERSON_PLURAL:
+        if turn is not None and _in_quotation(index.text, turn.start, position):
+            turn = None  # 'FALLIN: Trump told me, "I think we can win."': the quoted one's "I", not Fallin's
+        # In a transcript "I" is whoever the turn's label names, "you" whom the turn answers or asks; where the label
+        # names nobody the article does ("A:" in a list of questions the writer answers), the writer's, as elsewhere.
+        speaker = index.turn_speaker(turn) if turn is not None else None
+        spoken = speaker if pronoun in FIRST_PERSON else index.turn_addressee(turn) if turn is not None and PRONOUNS[pronoun] == "reader" else None
+        if spoken is not None:
+            return spoken, "pronoun"
+        if speaker is not None and pronoun in FIRST_PERSON_PLURAL:
             return None, "unresolved"  # a speaker's "we" (a party, a campaign, a family): never the publisher
         if PRONOUNS[pronoun] == "reader":
             return None, "unresolved"  # '"...," you might say': the reader, or anyone; nobody the article names

@@ -4,7 +4,7 @@ turn's speaker and "you" the other side, and a speaker's label in capitals is th
 
 from __future__ import annotations
 
-from attribution.link import ArticleIndex, parse_named, transcript_turns
+from attribution.link import ArticleIndex, Entity, parse_named, transcript_turns
 from tests.test_issue13 import resolve
 
 LABELLED = (
@@ -57,7 +57,8 @@ def test_headings_and_a_single_label_make_no_transcript() -> None:
     assert transcript_turns("Sanders: Win in a walk.\n\nClinton: Keep it close.\n\nRubio: Finish second.") == []
     assert transcript_turns("UPDATE: The vote was delayed.\n\nTRUMP: I will win.") == []
     assert transcript_turns("The senator spoke.\n\nTRUMP: I will win.") == []
-    turns = transcript_turns("JAKE TAPPER: Why?\n\nFALLIN: I think so.\n\nTAPPER: Thanks.")
+    assert transcript_turns("JAKE TAPPER: Why?\n\nTHE FACTS: Not so.\n\nWHY IT MATTERS: Votes.") == []
+    turns = transcript_turns("Gov. Mary Fallin spoke.\n\nJAKE TAPPER: Why?\n\nFALLIN: I think so.\n\nTAPPER: Thanks.")
     assert [(t.label, t.key) for t in turns] == [("JAKE TAPPER", "tapper"), ("FALLIN", "fallin"), ("TAPPER", "tapper")]
 
 
@@ -95,9 +96,10 @@ def test_a_country_is_one_source_by_any_of_its_names() -> None:
 
 
 def test_a_lower_case_us_is_a_pronoun_not_a_country() -> None:
-    from attribution.link import Entity, _country_by_its_name
+    from attribution.link import _country_by_its_name
 
     assert _country_by_its_name(Entity("us", "group")) == Entity("us", "group")
+    assert _country_by_its_name(Entity("Us", "group")) == Entity("Us", "group")  # opening a sentence
     assert _country_by_its_name(Entity("the U.S.", "organization")).name == "United States"  # type: ignore[union-attr]
 
 
@@ -110,7 +112,7 @@ def test_a_sentence_with_no_speaker_of_its_own_in_a_turn_is_the_turns_speakers()
     from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
     from attribution.segment import split_sentences
 
-    text = ("JAKE TAPPER: Is he a healer?\n\nFALLIN: I think so.\n\n"
+    text = ("Gov. Mary Fallin was asked about the race.\n\nJAKE TAPPER: Is he a healer?\n\nFALLIN: I think so.\n\n"
             "TAPPER: Some voters say they are not convinced. What do you tell them?\n\nFALLIN: Look at his record.")
 
     def span(part: str, after: int = 0) -> TextSpan:
@@ -129,3 +131,61 @@ def test_a_sentence_with_no_speaker_of_its_own_in_a_turn_is_the_turns_speakers()
     assert asked.content is not None and asked.content.text == "What do you tell them?"
     said = next(s for s in result.sentences if "Some voters" in s.text).attributions[0]
     assert said.entity == "Some voters" and said.content is not None and said.content.text == "they are not convinced."
+
+
+def test_a_turn_runs_to_the_next_label_of_any_kind() -> None:
+    """An answer over two paragraphs is one turn; a fact-check's "THE FACTS:" ends the speaker's turn though it names
+    no speaker; after the last turn's paragraph the text is the writer's."""
+    text = ("Sen. Ann Clinton and Gov. Bob Trump debated on Monday night.\n\nTRUMP: You have been wrong.\n\n"
+            "CLINTON: I have a plan.\n\nAnd I will pay for it.\n\nTHE FACTS: Her plan is unfunded, we found.\n\n"
+            "TRUMP: Wrong.\n\nI watched the debate twice.")
+    index = ArticleIndex(text, [0], publisher="The Daily")
+    assert [turn.label for turn in index.turns] == ["TRUMP", "CLINTON", "TRUMP"]
+    continued = index.turn_at(text.index("And I will pay"))
+    assert continued is not None and continued.label == "CLINTON"
+    assert index.turn_at(text.index("Her plan is unfunded")) is None
+    assert index.turn_at(text.index("I watched")) is None
+
+
+def test_questions_that_ask_someone_make_an_interview_without_the_word() -> None:
+    text = ("Biden at seventy\n\nVice President Joe Biden has had a long year. Biden is weighing a run.\n\n"
+            "Q: Do you think you will run?\n\nA: I believe I have to decide soon.")
+    found = resolve(text, [("I", "believe", "I have to decide soon")])
+    assert found[0].entity == "Joe Biden"
+
+
+def test_questions_the_writer_answers_are_no_interview() -> None:
+    """'Q:' and 'A:' with no interview in sight: the answers are the writer's, not the person the article names."""
+    text = ("What the new health law means for you\n\nPresident Barack Obama signed the law. Obama said it would help.\n\n"
+            "Q: Will my premium go up?\n\nA: For most people, no.\n\nQ: Can I keep my doctor?\n\nA: Usually. I would check first.")
+    found = resolve(text, [("I", "would check", "first")])
+    assert found[0].entity != "Barack Obama"
+    index = ArticleIndex(text, [0], author="Sam Writer")
+    turn = index.turn_at(text.index("Usually"))
+    assert turn is not None and index.turn_speaker(turn) is None
+
+
+def test_an_i_quoted_inside_a_turn_is_not_the_turns_speaker() -> None:
+    from attribution.link import _resolve_mention
+
+    text = ('Oklahoma Gov. Mary Fallin spoke on CNN on Sunday about the race.\n\nJAKE TAPPER: Why?\n\n'
+            'FALLIN: Trump told me, "I think we can win." And I believe him.')
+    index = ArticleIndex(text, [0])
+    quoted = text.index('"I think') + 1
+    inside, outside = _resolve_mention("I", quoted, index, [])[0], _resolve_mention("I", text.index("I believe"), index, [])[0]
+    assert inside is None or inside.name != "Mary Fallin"
+    assert outside is not None and outside.name == "Mary Fallin"
+
+
+def test_names_in_capitals_are_cased_as_names_are() -> None:
+    from attribution.link import name_case
+
+    assert [name_case(n) for n in ("MITCH MCCONNELL", "BETO O'ROURKE", "ILEANA ROS-LEHTINEN", "CLINTON'S")] == [
+        "Mitch McConnell", "Beto O'Rourke", "Ileana Ros-Lehtinen", "Clinton's"]
+
+
+def test_a_producers_name_keeps_its_abbreviations() -> None:
+    from attribution.link import named_works
+
+    text = "A poll by the Univ. of Mass. Lowell found support. A survey conducted by Ipsos Corp. for Reuters agreed."
+    assert [name for _, _, name in named_works(text)] == ["Univ. of Mass. Lowell poll", "Ipsos Corp. for Reuters survey"]
