@@ -15,13 +15,14 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from attribution import offices
 from attribution.ingest import repair, repair_with_offsets
 from attribution.results import QUOTATION_MARKS, ArticleResult, Attribution, SentenceResult, TextSpan
-from attribution.segment import ABBREVIATIONS
+from attribution.segment import ABBREVIATIONS, OPENERS_AFTER_ABBREVIATION, SENTENCE_STARTS
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -1001,15 +1002,19 @@ _PRODUCED_WORK = re.compile(
 )
 
 
-_SENTENCE_STOP = re.compile(r"(?<=[a-z]{3})\.\s+")  # a full stop after a word (not "U.S." or "Inc."), then a space
+_SENTENCE_STOP = re.compile(r"(?<=[a-z]{3})\.\s+(?=[A-Z])")  # a full stop after a word (not "U.S."), a capital next
+NAME_ABBREVIATIONS = frozenset(_LINK_WORDS["name_abbreviations"])  # "Bros.", "Natl.", "Assn.": inside a body's name
 
 
 def _before_sentence_end(name: str) -> str:
     """A name up to a full stop that ends its sentence ("... Institute of Politics. Twenty-four"), past the ones of
-    abbreviations ("the Univ. of Mass. Lowell", "Ipsos Corp. for Reuters")."""
+    abbreviations ("the Univ. of Mass. Lowell", "Ipsos Corp. for Reuters") unless a sentence's first word follows
+    ("... of Calif. Most voters")."""
     for stop in _SENTENCE_STOP.finditer(name):
         word = name[: stop.start()].split()[-1].lower()
-        if word not in ABBREVIATIONS and word not in TAG_STATES:
+        following = name[stop.end() :].split(maxsplit=1)[0].lower()
+        abbreviated = word in ABBREVIATIONS or word in TAG_STATES or word in NAME_ABBREVIATIONS
+        if not abbreviated or following in SENTENCE_STARTS or following in OPENERS_AFTER_ABBREVIATION:
             return name[: stop.start()]
     return name
 
@@ -1183,7 +1188,7 @@ class Mention:
 
 @dataclass(frozen=True)
 class Turn:
-    """One turn of a transcript ('TAPPER: Do you think ...', 'A: I think ...'): from its label to the next one."""
+    """One turn of a transcript ('TAPPER: Do you think ...', 'A: I think ...'): from its label to where it ends."""
 
     start: int
     end: int
@@ -1192,51 +1197,60 @@ class Turn:
     @property
     def key(self) -> str:
         """Who the label names, however often the transcript shortens it ('JAKE TAPPER', then 'TAPPER')."""
-        return self.label.split()[-1].lower()
+        return _label_key(self.label)
 
 
 # A line that opens with a speaker's label in capitals and a colon ("JAKE TAPPER: ...", "Q: ...", "A: ..."), as
 # television and interview transcripts print them; a title-case label ("Sanders: Win in a walk.") is a heading.
 _TURN_LABEL = re.compile(r"^(?P<label>[QA]|[A-Z][A-Z'\u2019.\-]+(?: [A-Z][A-Z'\u2019.\-]+){0,3}):[ \t]+(?=\S)", re.M)
 NOT_TURN_LABELS = frozenset(_LINK_WORDS["not_turn_labels"])  # "UPDATE:", "WATCH:": no speaker
+GENERATIONAL_SUFFIXES = frozenset(_LINK_WORDS["generational_suffixes"])  # "JOHN SMITH III" is known as "SMITH"
 INTERVIEWER, INTERVIEWEE = "Q", "A"
 READER_PRONOUNS = frozenset(word for word, kind in _LINK_WORDS["pronouns"].items() if kind == "reader")  # "you", "your"
 INTERVIEW_CUES = tuple(_LINK_WORDS["interview_cues"])  # "sat down with", "interview": a "Q:" / "A:" text is an interview
+# A capitalised word and the capitalised word after it ("Mary Fallin", "Gov. Fallin"): who the text gives a surname.
+_WORD_THEN_SURNAME = re.compile(r"\b(?P<word>[A-Z][a-z]+)\.?\s+(?=(?P<surname>[A-Z][\w'\u2019-]+))")
+ADDRESSEE_REACH = 8  # "you" is someone who spoke in the last (or next) eight turns
+INTERVIEWEE_AFTER_CUE = 60  # "sat down with Vice President Joe Biden": the name at most this far after the cue
+DENSE_TRANSCRIPT = 0.5  # the share of paragraphs between the first and last labels that are labelled turns
 
 
-def transcript_turns(text: str) -> list[Turn]:
+def _label_key(label: str) -> str:
+    words = [w for w in label.lower().split() if w not in GENERATIONAL_SUFFIXES] or label.lower().split()
+    return words[-1]
+
+
+@lru_cache(maxsize=16)
+def transcript_turns(text: str) -> tuple[Turn, ...]:
     """The turns of the transcript the text holds, in order: where at least two lines open with the labels of at
     least two speakers, each label "Q", "A" or a person's name ("JAKE TAPPER", "FALLIN" where the text names a Mary
-    Fallin or a Gov. Fallin; not "THE FACTS" or "WHY IT MATTERS"). A turn runs over the paragraphs up to the next line
-    that opens with a label of any kind (a fact-check's "THE FACTS:" ends the quoted speaker's turn); the last one to
-    the end of its paragraph, since what follows a transcript is the writer's again."""
+    Fallin or a Gov. Fallin; not "THE FACTS" or "WHY IT MATTERS"). A turn is its paragraph; in a dense transcript
+    (most paragraphs labelled) it runs on over the unlabelled paragraphs after it, up to the next line that opens with
+    a label of any kind (a fact-check's "THE FACTS:") or a paragraph that names its speaker ("Fallin's comments came
+    a day after ..." is the writer's again)."""
     found = list(_TURN_LABEL.finditer(text))
-    named_in_full = {m.group("label").split()[-1] for m in found if m.group("label").split()[0].lower() in FIRST_NAMES}
-    # "TAPPER" after "JAKE TAPPER:" names the same man
-    labels = [m for m in found if m.group("label").lower() not in NOT_TURN_LABELS
-              and (m.group("label").split()[-1] in named_in_full or _names_someone(m.group("label"), text))]
-    if len(labels) < 2 or len({m.group("label").split()[-1] for m in labels}) < 2:
-        return []
+    named_in_full = {_label_key(m.group("label")) for m in found if m.group("label").split()[0].lower() in FIRST_NAMES}
+    surnames = {m.group("surname").lower() for m in _WORD_THEN_SURNAME.finditer(text) if m.group("word").lower() in FIRST_NAMES
+                or m.group("word") in DOTTED_TITLES or m.group("word").lower() in HONORIFICS}
+    labels = [m for m in found if m.group("label").lower() not in NOT_TURN_LABELS and (
+        m.group("label") in (INTERVIEWER, INTERVIEWEE) or _label_key(m.group("label")) in named_in_full | surnames)]
+    if len(labels) < 2 or len({_label_key(m.group("label")) for m in labels}) < 2:
+        return ()
+    starts = {m.start() for m in found}
+    paragraphs = [(p.start(), p.end()) for p in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    spanned = [p for p in paragraphs if labels[0].start() <= p[0] <= labels[-1].start()]
+    dense = sum(p[0] in starts for p in spanned) >= DENSE_TRANSCRIPT * len(spanned)
     turns = []
     for label in labels:
-        following = next((m.start() for m in found if m.start() > label.start()), None)
-        paragraph_end = text.find("\n", label.end())
-        end = following if following is not None else len(text) if paragraph_end < 0 else paragraph_end
+        at = next(n for n, p in enumerate(paragraphs) if p[0] == label.start())
+        end = paragraphs[at][1]
+        speaker = name_case(_label_key(label.group("label")))
+        for start, stop in paragraphs[at + 1 :] if dense and label != labels[-1] else ():
+            if start in starts or re.search(rf"\b{re.escape(speaker)}\b", text[start:stop]):
+                break
+            end = stop
         turns.append(Turn(label.start(), end, label.group("label")))
-    return turns
-
-
-def _names_someone(label: str, text: str) -> bool:
-    """Whether a turn's label names a speaker: "Q", "A", a name with a first name ("JAKE TAPPER"), or a surname the
-    text gives someone after a first name or a title ("FALLIN": "Mary Fallin", "Gov. Fallin")."""
-    words = label.split()
-    if label in (INTERVIEWER, INTERVIEWEE) or words[0].lower() in FIRST_NAMES:
-        return True
-    surname = re.escape(name_case(words[-1]))
-    for before in re.finditer(rf"\b(?P<word>[A-Z][a-z]+)\.?\s+{surname}\b", text):
-        if before.group("word").lower() in FIRST_NAMES or before.group("word") in DOTTED_TITLES or before.group("word").lower() in HONORIFICS:
-            return True
-    return False
+    return tuple(turns)
 
 
 # "the Communications Workers of America": capitalised words and "of" before a place name the run ends in
@@ -1279,6 +1293,10 @@ class ArticleIndex:
         self.knighted: dict[str, Entity] = {}  # "Sir Howard" -> the "Sir Howard Newby" named in full
         self.signatures = _letter_signatures(text)
         self.turns = transcript_turns(text)  # a transcript's turns: whose "I" and "you" each one holds
+        self._turn_starts = [turn.start for turn in self.turns]
+        # Lines opening with capitals and a colon that name no speaker ("THE FACTS:"): never a source's name.
+        self.unnamed_labels = {m.start() for m in _TURN_LABEL.finditer(text)} - set(self._turn_starts) if self.turns else set()
+        self._interviewed: tuple[Entity | None] | None = None  # who answers the "A:" turns, once known
         self.works = named_works(text)  # "The film" is the documentary "13th" named before it
         found, titled = self._named_runs(text)
         self._merge_titled_surnames(found, titled)
@@ -1630,7 +1648,8 @@ class ArticleIndex:
 
     def turn_at(self, position: int) -> Turn | None:
         """The transcript turn that holds ``position``, if the article is a transcript and it lies in one."""
-        return next((turn for turn in self.turns if turn.start <= position < turn.end), None)
+        at = bisect.bisect_right(self._turn_starts, position) - 1
+        return self.turns[at] if at >= 0 and position < self.turns[at].end else None
 
     def turn_speaker(self, turn: Turn) -> Entity | None:
         """Who speaks in ``turn``: the person its label names ("TAPPER" is the Jake Tapper named before), the
@@ -1640,7 +1659,9 @@ class ArticleIndex:
                 return Entity(self.author, "person")
             return Entity(self.publisher, "media") if self.publisher else None
         if turn.label == INTERVIEWEE:
-            return self._interviewee()
+            if self._interviewed is None:  # worked out once: it reads every question
+                self._interviewed = (self._interviewee(),)
+            return self._interviewed[0]
         named = self.person_by_surname(turn.key)
         if named is not None and named.type == "person":
             return named
@@ -1649,27 +1670,38 @@ class ArticleIndex:
 
     def turn_addressee(self, turn: Turn) -> Entity | None:
         """Whom ``turn`` speaks to: the speaker of the nearest turn with another label, before it, else after it."""
-        at = self.turns.index(turn)
-        others = [t for t in reversed(self.turns[:at]) if t.key != turn.key] + [t for t in self.turns[at + 1 :] if t.key != turn.key]
-        return self.turn_speaker(others[0]) if others else None
+        at = bisect.bisect_left(self._turn_starts, turn.start)
+        before = next((t for t in reversed(self.turns[max(0, at - ADDRESSEE_REACH) : at]) if t.key != turn.key), None)
+        after = next((t for t in self.turns[at + 1 : at + 1 + ADDRESSEE_REACH] if t.key != turn.key), None)
+        other = before or after
+        return self.turn_speaker(other) if other is not None else None
 
     def _interviewee(self) -> Entity | None:
-        """Who answers an interview printed as "Q:" and "A:": the one person named in full whose surname its headline
-        holds ("Q&A with Vice President Joe Biden"), else the person named most often before the first question,
-        else in the whole article. Nobody where the questions speak in the reader's voice ("Will my premium go up?")
-        and nothing before them speaks of an interview (`interview_cues`): then the writer answers."""
+        """Who answers an interview printed as "Q:" and "A:": the person named right after a cue that names whom
+        ("sat down with Vice President Joe Biden"), else the one person named in full whose surname its headline holds
+        ("Q&A with Joe Biden"), else the person named most often before the first question, else in the whole
+        article. Nobody where the questions speak in the reader's voice ("Will my premium go up?") and nothing
+        before them speaks of an interview (`interview_cues`): then the writer answers."""
         first = self.turns[0].start if self.turns else len(self.text)
+        opening = self.text[:first].lower()
         questions = [w.strip(".,;:?!\"'\u201c\u201d").lower() for t in self.turns if t.label == INTERVIEWER for w in self.text[t.start : t.end].split()]
         asks_someone = sum(w in READER_PRONOUNS for w in questions) > sum(w in FIRST_PERSON for w in questions)
-        if not asks_someone and not any(cue in self.text[:first].lower() for cue in INTERVIEW_CUES):
+        cues = [(m.end(), cue) for cue in INTERVIEW_CUES for m in re.finditer(rf"\b{re.escape(cue)}\b", opening)]
+        if not asks_someone and not cues:
             # "Q: Will my premium go up? A: For most people, no.": questions in the reader's voice, no interview
             # spoken of: the writer answers, as the article's own voice
             return None
+        people = {m.entity.name: m.entity for m in self.mentions if m.entity.type == "person" and not m.entity.vague}
+        for cue_end, _ in sorted(cues):
+            # "Politico's Jane Doe talks with Joe Biden": the one named after "talks with", not the interviewer
+            after = next((m for m in self.mentions if cue_end <= m.position <= cue_end + INTERVIEWEE_AFTER_CUE
+                          and not re.search(r"\n|[.!?]\s", self.text[cue_end : m.position])), None)  # in the cue's sentence
+            if after is not None and after.entity.name in people:
+                return self.person_by_surname(after.entity.name.split()[-1]) or after.entity
         headline = set(_words(self.text[: max(0, self.text.find("\n"))].lower()))
         in_headline = {e.name: e for surname, e in self.by_surname.items() if surname in headline and e.type == "person"}
         if len(in_headline) == 1:
             return next(iter(in_headline.values()))
-        people = {m.entity.name: m.entity for m in self.mentions if m.entity.type == "person" and not m.entity.vague}
         for before in (first, len(self.text)):
             counts = Counter(m.entity.name for m in self.mentions if m.position < before and m.entity.name in people)
             if counts:
@@ -2414,6 +2446,13 @@ def _resolve_mention(
     counted = _counted_people(words, position, index, skip)
     if counted is not None:  # "the two", "both men", "all three candidates"
         return counted, "description"
+    labelled = index.turn_at(position)
+    if labelled is not None and labelled.start == position:
+        # the tagger took the turn's label ("FALLIN", "A") for the source: who the label names
+        speaker = index.turn_speaker(labelled)
+        return (speaker, "named") if speaker is not None else (None, "unresolved")
+    if position in index.unnamed_labels:
+        return None, "unresolved"  # "THE FACTS: ...", "WHY IT MATTERS: ...": a heading of the writer's, nobody
     kind = mention_kind(mention)
     if kind == "pronoun":
         pronoun = words[0]

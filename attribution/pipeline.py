@@ -553,7 +553,7 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
                 # '"A," she said. "B. C," the director added.': a second act of saying, a second statement
                 and not _closed_by_own_clause(out, position, text)
                 # "TAPPER: Some voters say they are not convinced. What do you tell them?": the question is the turn's
-                and not _other_than_turn_speaker(before, sentence, turns)
+                and not _other_than_turn_speaker(before, sentence, first.content, turns, text)
             )
             if continues:
                 assert before is not None and previous is not None and first.content is not None
@@ -608,11 +608,17 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
     return [replace(s, attributions=[replace(a, key=(s.index, n)) for n, a in enumerate(s.attributions)]) for s in out]
 
 
-def _other_than_turn_speaker(before: Attribution | None, sentence: SentenceResult, turns: Sequence[link.Turn]) -> bool:
-    """Whether ``sentence`` lies in a transcript turn that ``before`` (the statement it would carry on) does not
-    speak for: a statement of another turn, or one the turn's speaker reported ("Some voters say ...")."""
+def _other_than_turn_speaker(
+    before: Attribution | None, sentence: SentenceResult, content: TextSpan | None, turns: Sequence[link.Turn], text: str
+) -> bool:
+    """Whether ``sentence``, whose words ``content`` carry on no quotation, lies in a transcript turn that ``before``
+    (the statement it would carry on) does not speak for: a statement of another turn, or one the turn's speaker
+    reported ("Some voters say ..."). A quotation carried on ('A: "It will not," Smith said. "Most will pay less."')
+    stays the quoted speaker's."""
     turn = next((t for t in turns if t.start <= sentence.start < t.end), None)
-    if turn is None or before is None:
+    if turn is None or before is None or content is None:
+        return False
+    if text[content.start : content.start + 1] in QUOTATION_MARKS or text[max(0, content.start - 1) : content.start] in QUOTATION_MARKS:
         return False
     return before.source is None or before.source.start != turn.start
 

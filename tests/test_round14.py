@@ -54,10 +54,10 @@ def test_without_a_name_in_the_headline_the_interviewee_is_who_the_introduction_
 
 def test_headings_and_a_single_label_make_no_transcript() -> None:
     """'Sanders: Win in a walk.' lines are headings; 'UPDATE:' names nobody; one labelled line is a quotation."""
-    assert transcript_turns("Sanders: Win in a walk.\n\nClinton: Keep it close.\n\nRubio: Finish second.") == []
-    assert transcript_turns("UPDATE: The vote was delayed.\n\nTRUMP: I will win.") == []
-    assert transcript_turns("The senator spoke.\n\nTRUMP: I will win.") == []
-    assert transcript_turns("JAKE TAPPER: Why?\n\nTHE FACTS: Not so.\n\nWHY IT MATTERS: Votes.") == []
+    assert transcript_turns("Sanders: Win in a walk.\n\nClinton: Keep it close.\n\nRubio: Finish second.") == ()
+    assert transcript_turns("UPDATE: The vote was delayed.\n\nTRUMP: I will win.") == ()
+    assert transcript_turns("The senator spoke.\n\nTRUMP: I will win.") == ()
+    assert transcript_turns("JAKE TAPPER: Why?\n\nTHE FACTS: Not so.\n\nWHY IT MATTERS: Votes.") == ()
     turns = transcript_turns("Gov. Mary Fallin spoke.\n\nJAKE TAPPER: Why?\n\nFALLIN: I think so.\n\nTAPPER: Thanks.")
     assert [(t.label, t.key) for t in turns] == [("JAKE TAPPER", "tapper"), ("FALLIN", "fallin"), ("TAPPER", "tapper")]
 
@@ -189,3 +189,60 @@ def test_a_producers_name_keeps_its_abbreviations() -> None:
 
     text = "A poll by the Univ. of Mass. Lowell found support. A survey conducted by Ipsos Corp. for Reuters agreed."
     assert [name for _, _, name in named_works(text)] == ["Univ. of Mass. Lowell poll", "Ipsos Corp. for Reuters survey"]
+
+
+def test_a_paragraph_that_names_the_speaker_is_the_writers_again() -> None:
+    text = ("Oklahoma Gov. Mary Fallin spoke to Jake Tapper on CNN on Sunday.\n\nJAKE TAPPER: Is he a healer?\n\n"
+            "FALLIN: I think so.\n\nFallin's comments came a day after the primary. I asked her aides about it.\n\n"
+            "TAPPER: Will you campaign?\n\nFALLIN: Yes.\n\nAnd I mean it.\n\nTAPPER: Thanks.")
+    index = ArticleIndex(text, [0], author="Sam Writer")
+    assert index.turn_at(text.index("I asked her aides")) is None
+    continued = index.turn_at(text.index("And I mean it"))
+    assert continued is not None and continued.label == "FALLIN"
+
+
+def test_a_quotation_carried_on_inside_a_turn_stays_the_quoted_speakers() -> None:
+    from attribution.ingest import article_from_text
+    from attribution.link import resolve_article
+    from attribution.pipeline import merge_continuations
+    from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
+    from attribution.segment import split_sentences
+
+    text = ("Health Secretary Ann Smith answered questions on Monday.\n\nQ: Will my premium go up?\n\n"
+            'A: "It will not," Smith said. "Most people will pay less."\n\nQ: Can I keep my doctor?\n\nA: Usually.')
+
+    def span(part: str) -> TextSpan:
+        start = text.index(part)
+        return TextSpan(start, start + len(part), part)
+
+    sentences = [SentenceResult(i, s.start, s.end, s.text_of(text), "quote", 0.9) for i, s in enumerate(split_sentences(text))]
+    said = next(s for s in sentences if '"It will not,"' in s.text)
+    more = next(s for s in sentences if s.text.startswith('"Most people'))
+    said.attributions = [Attribution(span("Smith"), span("said"), span('"It will not,"'), 0.9)]
+    more.attributions = [Attribution(None, None, span('"Most people will pay less."'), 0.9)]
+    result = resolve_article(ArticleResult(article_from_text(text, "t"), merge_continuations(sentences, text), "test"))
+    carried = next(s for s in result.sentences if s.text.startswith('"Most people')).attributions[0]
+    assert carried.entity == "Ann Smith"
+
+
+def test_the_interviewee_is_the_one_named_after_the_cue() -> None:
+    text = ("Jane Doe talks with Joe Biden\n\nPolitico's Jane Doe talks with Vice President Joe Biden about the race. "
+            "Doe has covered him for years.\n\nQ: Do you think you will run?\n\nA: I believe I have to decide soon.")
+    found = resolve(text, [("I", "believe", "I have to decide soon")])
+    assert found[0].entity == "Joe Biden"
+
+
+def test_a_label_taken_for_the_source_is_whom_it_names() -> None:
+    text = ("Oklahoma Gov. Mary Fallin spoke on CNN on Sunday about the race.\n\nJAKE TAPPER: Is he a healer?\n\n"
+            "FALLIN: He is trying to heal.\n\nTHE FACTS: Polls show no change.")
+    found = resolve(text, [("FALLIN", ":", "He is trying to heal."), ("THE FACTS", ":", "Polls show no change.")])
+    assert [a.entity for a in found] == ["Mary Fallin", None]
+
+
+def test_abbreviations_in_a_producers_name_and_a_sentence_after_one() -> None:
+    from attribution.link import named_works
+
+    text = ("A poll by Warner Bros. Entertainment found support. A survey by the Public Policy Institute of Calif. "
+            "Most voters agreed.")
+    assert [name for _, _, name in named_works(text)] == ["Warner Bros. Entertainment poll",
+                                                          "Public Policy Institute of Calif survey"]
