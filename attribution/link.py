@@ -1216,6 +1216,7 @@ DENSE_TRANSCRIPT = 0.5  # the share of paragraphs between the first and last lab
 
 
 def _label_key(label: str) -> str:
+    """The word a label is known by: its surname, lower-case, past a generational suffix ("JOHN SMITH III": smith)."""
     words = [w for w in label.lower().split() if w not in GENERATIONAL_SUFFIXES] or label.lower().split()
     return words[-1]
 
@@ -1240,9 +1241,10 @@ def transcript_turns(text: str) -> tuple[Turn, ...]:
     paragraphs = [(p.start(), p.end()) for p in re.finditer(r"[^\n]*\S[^\n]*", text)]
     spanned = [p for p in paragraphs if labels[0].start() <= p[0] <= labels[-1].start()]
     dense = sum(p[0] in starts for p in spanned) >= DENSE_TRANSCRIPT * len(spanned)
+    paragraph_at = {start: number for number, (start, _) in enumerate(paragraphs)}  # a label opens its paragraph
     turns = []
     for label in labels:
-        at = next(n for n, p in enumerate(paragraphs) if p[0] == label.start())
+        at = paragraph_at[label.start()]
         end = paragraphs[at][1]
         speaker = name_case(_label_key(label.group("label")))
         for start, stop in paragraphs[at + 1 :] if dense and label != labels[-1] else ():
