@@ -1255,6 +1255,12 @@ def transcript_turns(text: str) -> tuple[Turn, ...]:
     return tuple(turns)
 
 
+def turn_holding(turns: Sequence[Turn], position: int) -> Turn | None:
+    """The turn of ``turns`` (in order, as ``transcript_turns`` gives them) that holds ``position``, if any."""
+    at = bisect.bisect_right(turns, position, key=lambda turn: turn.start) - 1
+    return turns[at] if at >= 0 and position < turns[at].end else None
+
+
 # "the Communications Workers of America": capitalised words and "of" before a place name the run ends in
 _BODY_OF_PLACE = re.compile(r"(?P<name>(?:[A-Z][\w&.'\u2019-]*\s+){1,5}of\s+(?:the\s+)?)\Z")
 # "Fox News and the Drudge Report": two names joined by "and", the second one ending right before the relative
@@ -1295,7 +1301,7 @@ class ArticleIndex:
         self.knighted: dict[str, Entity] = {}  # "Sir Howard" -> the "Sir Howard Newby" named in full
         self.signatures = _letter_signatures(text)
         self.turns = transcript_turns(text)  # a transcript's turns: whose "I" and "you" each one holds
-        self._turn_starts = [turn.start for turn in self.turns]
+        self._turn_starts = [turn.start for turn in self.turns]  # where each turn starts, to find the one before
         # Lines opening with capitals and a colon that name no speaker ("THE FACTS:"): never a source's name.
         self.unnamed_labels = {m.start() for m in _TURN_LABEL.finditer(text)} - set(self._turn_starts) if self.turns else set()
         self._interviewed: tuple[Entity | None] | None = None  # who answers the "A:" turns, once known
@@ -1650,8 +1656,7 @@ class ArticleIndex:
 
     def turn_at(self, position: int) -> Turn | None:
         """The transcript turn that holds ``position``, if the article is a transcript and it lies in one."""
-        at = bisect.bisect_right(self._turn_starts, position) - 1
-        return self.turns[at] if at >= 0 and position < self.turns[at].end else None
+        return turn_holding(self.turns, position)
 
     def turn_speaker(self, turn: Turn) -> Entity | None:
         """Who speaks in ``turn``: the person its label names ("TAPPER" is the Jake Tapper named before), the

@@ -615,7 +615,7 @@ def _other_than_turn_speaker(
     (the statement it would carry on) does not speak for: a statement of another turn, or one the turn's speaker
     reported ("Some voters say ..."). A quotation carried on ('A: "It will not," Smith said. "Most will pay less."')
     stays the quoted speaker's."""
-    turn = next((t for t in turns if t.start <= sentence.start < t.end), None)
+    turn = link.turn_holding(turns, sentence.start)
     if turn is None or before is None or content is None:
         return False
     if text[content.start : content.start + 1] in QUOTATION_MARKS or text[max(0, content.start - 1) : content.start] in QUOTATION_MARKS:

@@ -4,7 +4,21 @@ turn's speaker and "you" the other side, and a speaker's label in capitals is th
 
 from __future__ import annotations
 
-from attribution.link import ArticleIndex, Entity, parse_named, transcript_turns
+from attribution.ingest import article_from_text
+from attribution.link import (
+    ArticleIndex,
+    Entity,
+    _country_by_its_name,
+    _resolve_mention,
+    name_case,
+    named_works,
+    parse_named,
+    resolve_article,
+    transcript_turns,
+)
+from attribution.pipeline import merge_continuations
+from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
+from attribution.segment import split_sentences
 from tests.test_issue13 import resolve
 
 LABELLED = (
@@ -22,8 +36,6 @@ def test_in_a_labelled_transcript_i_is_the_turns_speaker_and_you_the_other_side(
 
 
 def test_a_speakers_we_in_a_transcript_is_not_the_publisher() -> None:
-    from attribution.link import _resolve_mention
-
     index = ArticleIndex(LABELLED, [0], author="Sam Writer", publisher="The Daily")
     inside = LABELLED.index("Well, I think") + len("Well, ")
     assert _resolve_mention("we", inside, index, []) == (None, "unresolved")
@@ -81,8 +93,6 @@ def test_the_self_of_a_self_described_phrase_is_the_person_it_describes() -> Non
 
 
 def test_a_pollster_named_at_a_sentences_end_stops_at_its_full_stop() -> None:
-    from attribution.link import named_works
-
     text = "Support grew, according to a new poll by the Harvard University Institute of Politics. Twenty-four percent agreed."
     assert [name for _, _, name in named_works(text)] == ["Harvard University Institute of Politics poll"]
 
@@ -96,40 +106,40 @@ def test_a_country_is_one_source_by_any_of_its_names() -> None:
 
 
 def test_a_lower_case_us_is_a_pronoun_not_a_country() -> None:
-    from attribution.link import _country_by_its_name
-
     assert _country_by_its_name(Entity("us", "group")) == Entity("us", "group")
     assert _country_by_its_name(Entity("Us", "group")) == Entity("Us", "group")  # opening a sentence
     assert _country_by_its_name(Entity("the U.S.", "organization")).name == "United States"  # type: ignore[union-attr]
 
 
+def _merged_and_resolved(text: str, label: str, tagged: dict[str, tuple[str | None, str | None, str]]) -> dict[str, Attribution]:
+    """The tagger's output as given (``tagged``: words of a sentence -> its source, cue and content, each by its
+    words), carried through continuations and resolution; the first attribution of each tagged sentence."""
+
+    def span(part: str | None) -> TextSpan | None:
+        if part is None:
+            return None
+        start = text.index(part)
+        return TextSpan(start, start + len(part), part)
+
+    sentences = [SentenceResult(i, s.start, s.end, s.text_of(text), label, 0.9) for i, s in enumerate(split_sentences(text))]
+    for words, (source, cue, content) in tagged.items():
+        sentence = next(s for s in sentences if words in s.text)
+        sentence.attributions = [Attribution(span(source), span(cue), span(content), 0.9)]
+    result = resolve_article(ArticleResult(article_from_text(text, "t"), merge_continuations(sentences, text), "test"))
+    return {words: next(s for s in result.sentences if words in s.text).attributions[0] for words in tagged}
+
+
 def test_a_sentence_with_no_speaker_of_its_own_in_a_turn_is_the_turns_speakers() -> None:
     """The model tags 'Some voters' as the source of the first sentence of Tapper's turn; the question after it
     names no one: it is Tapper's, not a continuation of what the voters say."""
-    from attribution.ingest import article_from_text
-    from attribution.link import resolve_article
-    from attribution.pipeline import merge_continuations
-    from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
-    from attribution.segment import split_sentences
-
     text = ("Gov. Mary Fallin was asked about the race.\n\nJAKE TAPPER: Is he a healer?\n\nFALLIN: I think so.\n\n"
             "TAPPER: Some voters say they are not convinced. What do you tell them?\n\nFALLIN: Look at his record.")
-
-    def span(part: str, after: int = 0) -> TextSpan:
-        start = text.index(part, after)
-        return TextSpan(start, start + len(part), part)
-
-    sentences = [SentenceResult(i, s.start, s.end, s.text_of(text), "claim", 0.9) for i, s in enumerate(split_sentences(text))]
-    voters = next(s for s in sentences if "Some voters" in s.text)
-    question = next(s for s in sentences if s.text.startswith("What do you"))
-    voters.attributions = [Attribution(span("Some voters"), span("say"), span("they are not convinced."), 0.9)]
-    question.attributions = [Attribution(None, None, span("What do you tell them?"), 0.8)]
-    merged = merge_continuations(sentences, text)
-    result = resolve_article(ArticleResult(article_from_text(text, "t"), merged, "test"))
-    asked = next(s for s in result.sentences if s.text.startswith("What do you")).attributions[0]
+    found = _merged_and_resolved(text, "claim", {"Some voters": ("Some voters", "say", "they are not convinced."),
+                                                 "What do you": (None, None, "What do you tell them?")})
+    asked = found["What do you"]
     assert (asked.entity, asked.source.text if asked.source else None) == ("Jake Tapper", "TAPPER")
     assert asked.content is not None and asked.content.text == "What do you tell them?"
-    said = next(s for s in result.sentences if "Some voters" in s.text).attributions[0]
+    said = found["Some voters"]
     assert said.entity == "Some voters" and said.content is not None and said.content.text == "they are not convinced."
 
 
@@ -166,8 +176,6 @@ def test_questions_the_writer_answers_are_no_interview() -> None:
 
 
 def test_an_i_quoted_inside_a_turn_is_not_the_turns_speaker() -> None:
-    from attribution.link import _resolve_mention
-
     text = ('Oklahoma Gov. Mary Fallin spoke on CNN on Sunday about the race.\n\nJAKE TAPPER: Why?\n\n'
             'FALLIN: Trump told me, "I think we can win." And I believe him.')
     index = ArticleIndex(text, [0])
@@ -178,15 +186,11 @@ def test_an_i_quoted_inside_a_turn_is_not_the_turns_speaker() -> None:
 
 
 def test_names_in_capitals_are_cased_as_names_are() -> None:
-    from attribution.link import name_case
-
     assert [name_case(n) for n in ("MITCH MCCONNELL", "BETO O'ROURKE", "ILEANA ROS-LEHTINEN", "CLINTON'S")] == [
         "Mitch McConnell", "Beto O'Rourke", "Ileana Ros-Lehtinen", "Clinton's"]
 
 
 def test_a_producers_name_keeps_its_abbreviations() -> None:
-    from attribution.link import named_works
-
     text = "A poll by the Univ. of Mass. Lowell found support. A survey conducted by Ipsos Corp. for Reuters agreed."
     assert [name for _, _, name in named_works(text)] == ["Univ. of Mass. Lowell poll", "Ipsos Corp. for Reuters survey"]
 
@@ -202,27 +206,11 @@ def test_a_paragraph_that_names_the_speaker_is_the_writers_again() -> None:
 
 
 def test_a_quotation_carried_on_inside_a_turn_stays_the_quoted_speakers() -> None:
-    from attribution.ingest import article_from_text
-    from attribution.link import resolve_article
-    from attribution.pipeline import merge_continuations
-    from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
-    from attribution.segment import split_sentences
-
     text = ("Health Secretary Ann Smith answered questions on Monday.\n\nQ: Will my premium go up?\n\n"
             'A: "It will not," Smith said. "Most people will pay less."\n\nQ: Can I keep my doctor?\n\nA: Usually.')
-
-    def span(part: str) -> TextSpan:
-        start = text.index(part)
-        return TextSpan(start, start + len(part), part)
-
-    sentences = [SentenceResult(i, s.start, s.end, s.text_of(text), "quote", 0.9) for i, s in enumerate(split_sentences(text))]
-    said = next(s for s in sentences if '"It will not,"' in s.text)
-    more = next(s for s in sentences if s.text.startswith('"Most people'))
-    said.attributions = [Attribution(span("Smith"), span("said"), span('"It will not,"'), 0.9)]
-    more.attributions = [Attribution(None, None, span('"Most people will pay less."'), 0.9)]
-    result = resolve_article(ArticleResult(article_from_text(text, "t"), merge_continuations(sentences, text), "test"))
-    carried = next(s for s in result.sentences if s.text.startswith('"Most people')).attributions[0]
-    assert carried.entity == "Ann Smith"
+    found = _merged_and_resolved(text, "quote", {'"It will not,"': ("Smith", "said", '"It will not,"'),
+                                                 '"Most people': (None, None, '"Most people will pay less."')})
+    assert found['"Most people'].entity == "Ann Smith"
 
 
 def test_the_interviewee_is_the_one_named_after_the_cue() -> None:
@@ -240,8 +228,6 @@ def test_a_label_taken_for_the_source_is_whom_it_names() -> None:
 
 
 def test_abbreviations_in_a_producers_name_and_a_sentence_after_one() -> None:
-    from attribution.link import named_works
-
     text = ("A poll by Warner Bros. Entertainment found support. A survey by the Public Policy Institute of Calif. "
             "Most voters agreed.")
     assert [name for _, _, name in named_works(text)] == ["Warner Bros. Entertainment poll",
