@@ -931,6 +931,8 @@ _OWNED_PHRASE_BEFORE = re.compile(
     r"(?<![\w-])(?P<owner>[Hh]is|[Hh]er|[Tt]heir|(?:[A-Z][\w.-]*\s)*[A-Z][\w-]*['\u2019]s)\s+(?:[\w\u2019'-]+\s+){0,4}[\w\u2019'-]+\s*,?\s*\Z"
 )
 _DEFINITE_PHRASE_BEFORE = re.compile(r"(?<![\w-])(?P<phrase>(?:the|this|that)\s+(?:[\w\u2019'-]+\s+){0,3}[\w\u2019'-]+)\s*,?\s*\Z", re.IGNORECASE)
+# the words a relative pronoun follows when no name stands there: "Hacker", "Hollywood Actor", "An NBC reporter"
+_DESCRIPTION_BEFORE_RELATIVE = re.compile(r"(?:^|(?<=[\n.!?:]\s))(?P<phrase>(?:[\w\u2019'-]+\s+){0,3}[\w\u2019'-]+)\s+\Z")
 _APPOSITIVE_BEFORE_RELATIVE = re.compile(r",\s+(?:a|an|the)\s+(?P<description>[^,;.!?\"\u201c\u201d()\n]{1,100}?)\s*,?\s*\Z")
 # what may stand between a name and its appositive: nothing, a party-state tag, a nickname in parentheses
 # What may stand between a name and its appositive: a party tag, "of California" ("Sen. Dianne Feinstein of California,")
@@ -950,6 +952,10 @@ _OWNED = re.compile(r"\b(?:its|his|her|their|[A-Z][\w-]*['\u2019]s?)\s+(?:[\w-]+
 _IN_A_DOCUMENT = re.compile(r"\b[Ii]n\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}\Z")  # "In a statement, X said"
 _RELATIVE_BY_FIRST_NAME = re.compile(
     r"(?P<owner>[A-Z][\w-]+)['\u2019]s\s+(?:" + "|".join(_LINK_WORDS["family_words"]) + r"),\s+(?P<first>[A-Z][a-z]+),?\Z"
+)
+# "Trump's wife, Melania,", "Clinton's husband, Bill": a relative named by the first name alone
+_RELATIVE_FIRST_NAME = re.compile(
+    r"\b(?P<owner>[A-Z][\w-]+)['\u2019]s\s+(?P<relation>" + "|".join(_LINK_WORDS["family_words"]) + r"),\s+(?P<first>[A-Z][a-z]+)\b(?!\s+[A-Z])"
 )
 _CAMPAIGN_NAMED = re.compile(r"\b([A-Z][\w-]+)(?:['\u2019]s)?\s+campaign\b")
 _DOCUMENT_OWNER = re.compile(r"(?P<owner>[A-Z][\w-]+)(?:'s|\u2019s)?\s+(?P<campaign>campaign\s+)?\Z")  # "a Clinton campaign memo"
@@ -1310,6 +1316,7 @@ class ArticleIndex:
         self._merge_titled_surnames(found, titled)
         self._full_organisations = [f for f in found if f[2].type == "organization"]
         found += self._single_words(text, found)
+        found += self._relatives_by_first_name(text, found)
         # "IMF" is the "International Monetary Fund" the article names in full.
         self.acronyms: dict[str, Entity] = {}
         for _, _, e in found:  # the first body with those initials, unless the article spells one out: "(EC)"
@@ -1529,6 +1536,22 @@ class ArticleIndex:
                 said = gender_of(entity, titled.get(a))
                 if said:  # "Mr Spector" says what "Phil Spector" did not: he is a man
                     self.gender.setdefault(named.name, said)
+
+    def _relatives_by_first_name(self, text: str, named: Sequence[tuple[int, int, Entity]]) -> list[tuple[int, int, Entity]]:
+        """"Trump's wife, Melania," names Melania Trump, a woman, whom a later "she" may mean (a first name alone after
+        a relative word of a surname that names a person where it stands)."""
+        covered = [(a, b) for a, b, _ in named]
+        found: list[tuple[int, int, Entity]] = []
+        for match in _RELATIVE_FIRST_NAME.finditer(text):
+            # whom the surname names where it stands ("Trump" is Donald Trump there, though Ivanka Trump shares it)
+            owner = next((e for a, b, e in named if a <= match.start("owner") < b and e.type == "person"), None)
+            owner = owner or self.by_surname.get(match.group("owner").lower())
+            if owner is None or owner.name.split()[-1] != match.group("owner") or any(a <= match.start("first") < b for a, b in covered):
+                continue
+            relative = Entity(f"{match.group('first')} {owner.name.split()[-1]}", "person")
+            self.gender.setdefault(relative.name, GENDERED_WORDS[match.group("relation").lower()])
+            found.append((match.start("first"), match.end("first"), relative))
+        return found
 
     def _single_words(self, text: str, named: Sequence[tuple[int, int, Entity]]) -> list[tuple[int, int, Entity]]:
         """Bare surnames of people named in full ("Kirby"), and places ("Mexico").
@@ -2506,6 +2529,15 @@ def _resolve_mention(
             if antecedent is not None and mention_kind(antecedent.group("phrase")) == "description":
                 # "the group, whose members ...": the relative pronoun is the description it follows
                 return _resolve_mention(antecedent.group("phrase"), antecedent.start("phrase"), index, sources, skip)
+            described_first = _DESCRIPTION_BEFORE_RELATIVE.search(index.text, max(0, position - APPOSITIVE_REACH), position)
+            if described_first is not None and pronoun in PERSON_RELATIVES:
+                # "Hollywood Actor Who Endorsed Ted Cruz ...": the person the next sentences name with that word ("Actor
+                # Clint Howard"); a headline's capitals are no name
+                phrase = described_first.group("phrase").lower()
+                later = _named_later_as(phrase if phrase.split()[0] in INDEFINITE_ARTICLES | DEFINITE_DETERMINERS else f"a {phrase}",
+                                        described_first.start("phrase"), position, index)
+                if later is not None:
+                    return later, "pronoun"
             if pronoun not in PERSON_PRONOUNS:
                 return None, "unresolved"  # "a key email in 2014 that ...": no one the article names
         addressee = _addressee(pronoun, position, index)
