@@ -127,6 +127,21 @@ def gold_results(dev: Path, names: set[str] | None = None) -> dict[str, object]:
     return results
 
 
+def linked_source(result: object, judged: dict) -> tuple[str | None, str | None]:
+    """The linker's entity for the judged mention, and the source span's text: the source span that holds the
+    judged one, else one it overlaps (a judge's span may run a dash or a comma past the gold span)."""
+    found = overlapping = None
+    text = None
+    for sentence in result.sentences:  # type: ignore[attr-defined]
+        for attribution in sentence.attributions:
+            source = attribution.source
+            if source is not None and source.start <= judged["start"] < source.end + 1 and judged["end"] <= source.end + 1:
+                found, text = attribution.entity, source.text
+            elif source is not None and source.start < judged["end"] and judged["start"] < source.end:
+                overlapping, text = attribution.entity, text or source.text
+    return found or overlapping, text
+
+
 def score_split(judgements_path: Path, split_dir: Path, show_errors: bool) -> tuple[int, int]:
     """Print per-kind shares for one judgement file; return (right, total) over named referents."""
     judgements = [json.loads(line) for line in judgements_path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -135,17 +150,7 @@ def score_split(judgements_path: Path, split_dir: Path, show_errors: bool) -> tu
     for judged in judgements:
         if not judged["named"] or not judged["entity"]:
             continue
-        result = results[judged["article"]]
-        found = None
-        overlapping = None  # a judge's span may run a dash or a comma past the gold span: the span it overlaps
-        for sentence in result.sentences:  # type: ignore[attr-defined]
-            for attribution in sentence.attributions:
-                source = attribution.source
-                if source is not None and source.start <= judged["start"] < source.end + 1 and judged["end"] <= source.end + 1:
-                    found = attribution.entity
-                elif source is not None and source.start < judged["end"] and judged["start"] < source.end:
-                    overlapping = attribution.entity
-        found = found or overlapping
+        found, _ = linked_source(results[judged["article"]], judged)
         kind = judged["kind"]
         ok = same_entity(found, judged["entity"])
         tally[(kind, "total")] += 1

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from resolution_accuracy import SETS, gold_results, same_entity  # noqa: E402
+from resolution_accuracy import SETS, gold_results, linked_source, same_entity  # noqa: E402
 
 GROUPS = {
     "read": ("dev", "train", "final", "read", "read2", "read3", "read4"),
@@ -71,15 +71,7 @@ def tally(names: tuple[str, ...]) -> tuple[Counter, Counter]:
             if not judged["named"] or not judged["entity"] or judged["kind"] != "pronoun":
                 continue
             result = results[judged["article"]]
-            found = overlapping = source_text = None
-            for sentence in result.sentences:  # type: ignore[attr-defined]
-                for attribution in sentence.attributions:
-                    source = attribution.source
-                    if source is not None and source.start <= judged["start"] < source.end + 1 and judged["end"] <= source.end + 1:
-                        found, source_text = attribution.entity, source.text
-                    elif source is not None and source.start < judged["end"] and judged["start"] < source.end:
-                        overlapping, source_text = attribution.entity, source_text or source.text
-            found = found or overlapping
+            found, source_text = linked_source(result, judged)
             if judged["article"] not in indexes:  # the index as the linker builds it: sentences, byline, contents
                 sentences = result.sentences  # type: ignore[attr-defined]
                 article = result.article  # type: ignore[attr-defined]
