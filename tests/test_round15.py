@@ -60,15 +60,22 @@ def test_a_headlines_who_stays_unresolved_when_the_lead_names_nobody_so() -> Non
 
 
 def test_resolution_leaves_the_given_sentences_unchanged() -> None:
-    """The index's new mentions are its own: resolving returns new objects (the pipeline's one-way data flow)."""
+    """The relative the index reads is the resolver's own: the given attribution keeps no entity, the returned one
+    names Edith Marlow (the pipeline's one-way data flow)."""
     from attribution.ingest import article_from_text
-    from attribution.results import ArticleResult, SentenceResult
+    from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
 
     spans = split_sentences(FAMILY)
     sentences = [SentenceResult(i, s.start, s.end, s.text_of(FAMILY), "context", 0.9) for i, s in enumerate(spans)]
-    result = ArticleResult(article_from_text(FAMILY, "t"), sentences, "test")
-    resolved = resolve_article(result)
-    assert resolved is not result and all(s.attributions == [] for s in result.sentences)
+
+    def at(part: str) -> TextSpan:
+        return TextSpan(FAMILY.index(part), FAMILY.index(part) + len(part), part)
+
+    given = Attribution(at("She"), at("told"), at("that her husband would win"), 0.9)
+    sentences[-1].label, sentences[-1].attributions = "claim", [given]
+    resolved = resolve_article(ArticleResult(article_from_text(FAMILY, "t"), sentences, "test"))
+    assert resolved.sentences[-1].attributions[0].entity == "Edith Marlow"
+    assert given.entity is None and sentences[-1].attributions == [given]
 
 
 def test_the_misses_benchmark_places_a_judged_entity_by_how_the_index_reads_the_article(monkeypatch: pytest.MonkeyPatch) -> None:
