@@ -950,12 +950,14 @@ _ISSUED_BY = re.compile(  # what follows a document noun to say who issued it: "
 )
 _OWNED = re.compile(r"\b(?:its|his|her|their|[A-Z][\w-]*['\u2019]s?)\s+(?:[\w-]+\s+)?\Z")  # "its letter", "Exxon's letter"
 _IN_A_DOCUMENT = re.compile(r"\b[Ii]n\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}\Z")  # "In a statement, X said"
+# an owner written with a title ("Mr Begg's father, Azmat") is the same surname
+_OWNER_TITLE = r"(?:(?:" + "|".join(_LINK_WORDS["surname_titles"]) + r")\.?\s+)?"
 _RELATIVE_BY_FIRST_NAME = re.compile(
-    r"(?P<owner>[A-Z][\w-]+)['\u2019]s\s+(?:" + "|".join(_LINK_WORDS["family_words"]) + r"),\s+(?P<first>[A-Z][a-z]+),?\Z"
+    _OWNER_TITLE + r"(?P<owner>[A-Z][\w-]+)['\u2019]s\s+(?:" + "|".join(_LINK_WORDS["family_words"]) + r"),\s+(?P<first>[A-Z][a-z]+),?\Z"
 )
 # "Trump's wife, Melania,", "Clinton's husband, Bill": a relative named by the first name alone
 _RELATIVE_FIRST_NAME = re.compile(
-    r"\b(?P<owner>[A-Z][\w-]+)['\u2019]s\s+(?P<relation>" + "|".join(_LINK_WORDS["family_words"]) + r"),\s+(?P<first>[A-Z][a-z]+)\b(?!\s+[A-Z])"
+    r"\b" + _OWNER_TITLE + r"(?P<owner>[A-Z][\w-]+)['\u2019]s\s+(?P<relation>" + "|".join(_LINK_WORDS["family_words"]) + r"),\s+(?P<first>[A-Z][a-z]+)\b(?!\s+[A-Z])"
 )
 _CAMPAIGN_NAMED = re.compile(r"\b([A-Z][\w-]+)(?:['\u2019]s)?\s+campaign\b")
 _DOCUMENT_OWNER = re.compile(r"(?P<owner>[A-Z][\w-]+)(?:'s|\u2019s)?\s+(?P<campaign>campaign\s+)?\Z")  # "a Clinton campaign memo"

@@ -157,6 +157,7 @@ def group_spans(sentence: Span, text: str, prediction: SentencePrediction) -> li
         span_confidence = sum(s.confidence for s in members) / len(members)
         cue = text_span(group["CUE"])
         source_span = _complete_name(text_span([source]), text) if source else None
+        source_span = _head_of_relative_clause(source_span, cue, sentence, text)
         attributions.append(
             Attribution(
                 source=_relative_speaker(cue, sentence, text) or source_span or _speaker_after(cue, sentence, text),
@@ -210,6 +211,27 @@ def _relative_speaker(cue: TextSpan | None, sentence: Span, text: str) -> TextSp
     if found is None or found.end() != cue.start:
         return None
     return TextSpan(found.start(1), found.end(1), repair(found.group(1)))
+
+
+# "The Oscar-nominated actor, whose films include ... The Phantom Menace, said": the sentence's first phrase, then a
+# relative clause of a person that a comma closes before the cue
+_CLAUSE_HEAD = re.compile(
+    r"[\s\"'\u201c\u2018]*(?P<head>[A-Z][^,;:\"\u201c\u201d]{1,80}?),\s+(?:"
+    + "|".join(_PIPELINE_WORDS["person_relatives"]) + r")\b[^;\"\u201c\u201d]*?$"
+)
+
+
+def _head_of_relative_clause(source: TextSpan | None, cue: TextSpan | None, sentence: Span, text: str) -> TextSpan | None:
+    """A source the model found inside the relative clause that separates the sentence's subject from its cue
+    is a name the clause mentions, not the speaker: the speaker is the subject the clause describes.  Returns
+    the span from the subject to the model's source (the linker reads the subject and drops the clause, as it
+    does for "Mr Cook, who is giving evidence ..."), or the source as it was."""
+    if source is None or cue is None or text[source.end : cue.start].strip() != ",":
+        return source
+    opened = _CLAUSE_HEAD.match(text, sentence.start, source.end)
+    if opened is None or opened.end("head") >= source.start or len(opened.group("head").split()) > 8:
+        return source  # no such clause, or the model's source already starts with the subject
+    return TextSpan(opened.start("head"), source.end, repair(text[opened.start("head") : source.end]))
 
 
 # "..., claims US" / "..., said Ana Ruiz.": the speaker after the cue, ending the sentence (headlines, inverted clauses).
