@@ -1,7 +1,7 @@
 """Round 16 of the who-said-what rules (issue 13): speakers a high-confidence statement credited to the wrong
 name. A name inside a relative clause between the subject and the cue is no speaker ("The actor, whose films
-include ... The Phantom Menace, said"); "Mr Begg's father, Azmat," is Azmat Begg. Texts are composed here (no
-corpus text)."""
+include ... The Phantom Menace, said"); "Mr Begg's father, Azmat," is Azmat Begg; "the state's Republican governor"
+is no statement of the state. Texts are composed here (no corpus text)."""
 
 from __future__ import annotations
 
@@ -70,3 +70,10 @@ def test_a_relative_named_by_the_first_name_after_a_titled_surname_takes_the_sur
             "his son for 20 minutes.")
     found = resolve(text, [(f"{title}Rahim's father, Azmat", "said", "he had been told")])
     assert [a.entity for a in found] == ["Azmat Rahim"]
+
+
+@pytest.mark.parametrize("owner", ["state", "county", "province"])
+def test_a_role_the_state_gives_is_no_statement_of_the_state(owner: str) -> None:
+    text = (f"Voters in Georgia went to the polls on Tuesday. The {owner}'s Republican governor said the count was fair.")
+    (found,) = resolve(text, [(f"The {owner}'s Republican governor", "said", "the count was fair")])
+    assert found.entity not in ("Georgia", f"The {owner}")  # the governor speaks, not the place
