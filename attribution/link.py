@@ -1844,6 +1844,10 @@ class ArticleIndex:
 
     def salient(self, position: int, skip: tuple[int, int] | None = None, window: int = 6) -> list[Entity]:
         """Entities by salience at ``position``: recent, repeated and quoted ones first."""
+        return [entity for entity, _ in self.salience(position, skip, window)]
+
+    def salience(self, position: int, skip: tuple[int, int] | None = None, window: int = 6) -> list[tuple[Entity, float]]:
+        """Entities by salience at ``position``, each with its score (what ``salient`` ranks by)."""
         sentence_of = self.sentence_of
         here = sentence_of(position)
         scores: dict[str, float] = {}
@@ -1865,7 +1869,7 @@ class ArticleIndex:
             last[name] = max(last.get(name, -1), mention.position)
             entities.setdefault(name, mention.entity)
         ranked = sorted(scores, key=lambda n: (-scores[n], -last[n]))
-        return [entities[n] for n in ranked]
+        return [(entities[n], scores[n]) for n in ranked]
 
     def before(self, position: int, skip: tuple[int, int] | None = None) -> Iterator[Entity]:
         for mention in reversed(self.mentions):
@@ -2365,6 +2369,8 @@ def _holder_named(entity: Entity | None, mention: TextSpan, index: ArticleIndex)
     return next(iter(holders.values())) if len(holders) == 1 else None
 
 
+# A pronoun's referent more than this many times as salient as any other person it may mean is no guess.
+CLEAR_LEAD = 2.0
 # How sure a resolution is of its entity, by how it was made (multiplies the model's span confidence).
 CERTAINTY = {"named": 1.0, "alias": 0.97, "fuzzy": 0.8, "pronoun": 0.93, "pronoun-competing": 0.7, "role": 0.95,
              "office": 0.85, "description": 0.8, "description-guess": 0.6,
@@ -2388,10 +2394,14 @@ def _certainty(
         pronoun = words[0] if words else ""
         if pronoun not in PERSON_PRONOUNS:
             return CERTAINTY["pronoun"]
-        # Another person who fits the pronoun and is about as salient: the choice is a guess.
-        rivals = [e for e in index.salient(position, skip)[:3] if e.name != entity.name
+        # Another person who fits the pronoun and is about as salient: the choice is a guess. A rival far behind
+        # (the chosen one more than CLEAR_LEAD times as salient) leaves it sure; "John Smith met Peter Jones. He
+        # said" (the subject counts double: exactly twice) stays a guess.
+        ranked = index.salience(position, skip)
+        chosen = next((score for e, score in ranked if e.name == entity.name), 0.0)
+        rivals = [score for e, score in ranked[:3] if e.name != entity.name
                   and _pronoun_fits(pronoun, e, index.gender.get(e.name)) and " and " not in e.name]
-        return CERTAINTY["pronoun-competing"] if rivals else CERTAINTY["pronoun"]
+        return CERTAINTY["pronoun-competing"] if rivals and chosen <= CLEAR_LEAD * max(rivals) else CERTAINTY["pronoun"]
     if resolution == "description":
         if is_office_mention(entity.name, entity.role):
             return CERTAINTY["office"]

@@ -77,3 +77,28 @@ def test_a_role_the_state_gives_is_no_statement_of_the_state(owner: str) -> None
     text = (f"Voters in Georgia went to the polls on Tuesday. The {owner}'s Republican governor said the count was fair.")
     (found,) = resolve(text, [(f"The {owner}'s Republican governor", "said", "the count was fair")])
     assert found.entity not in ("Georgia", f"The {owner}")  # the governor speaks, not the place
+
+
+def test_a_rival_far_less_salient_leaves_the_pronoun_sure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reed, the subject named twice, is far more salient than Hale, named once as an object: "He" is Reed and Hale is
+    no competing antecedent; counted as one, the statement's confidence would carry the competing certainty."""
+    import attribution.link as link
+
+    text = "Tom Reed said taxes would fall. Reed met Jim Hale on Monday. He said the plan would pass."
+    (sure,) = resolve(text, [("He", "said", "the plan would pass")])
+    assert sure.entity == "Tom Reed" and sure.confidence == round(0.9 * link.CERTAINTY["pronoun"], 4)
+    monkeypatch.setattr(link, "CLEAR_LEAD", 1e9)  # any rival at all competes
+    (guess,) = resolve(text, [("He", "said", "the plan would pass")])
+    assert guess.entity == "Tom Reed" and guess.confidence == round(0.9 * link.CERTAINTY["pronoun-competing"], 4)
+
+
+@pytest.mark.parametrize("text", [
+    "John Smith met Peter Jones. He said the plan would pass.",  # the subject counts double: exactly twice, a guess
+    ("Tom Reed said taxes would fall. Reed said spending would rise. Reed told reporters the plan was sound. "
+     "Jim Hale sat beside him. He said the plan would pass."),
+])
+def test_a_rival_about_as_salient_keeps_the_pronoun_a_guess(text: str) -> None:
+    import attribution.link as link
+
+    (found,) = resolve(text, [("He", "said", "the plan would pass")])
+    assert found.confidence == round(0.9 * link.CERTAINTY["pronoun-competing"], 4)
