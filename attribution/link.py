@@ -963,6 +963,7 @@ _CAMPAIGN_NAMED = re.compile(r"\b([A-Z][\w-]+)(?:['\u2019]s)?\s+campaign\b")
 _DOCUMENT_OWNER = re.compile(r"(?P<owner>[A-Z][\w-]+)(?:'s|\u2019s)?\s+(?P<campaign>campaign\s+)?\Z")  # "a Clinton campaign memo"
 _CAMPAIGN_OF = re.compile(r"(?:'s|\u2019s)?\s+campaign\b")
 WORK_NAMED_AFTER = 2  # sentences after "a new poll" in which the article names whose poll it is
+DEMONSTRATIVE_REACH = 2  # sentences back "these officials" still points to the last unnamed group
 EPITHET_SPEAKER_REACH = 6  # sentences back a speaker is still the one "the former ambassador" continues
 PAIR_WINDOW = 6  # "the candidates": the two people of the last six sentences (three missed a pair quoted in turn)
 PLURAL_PRONOUNS = set(_LINK_WORDS["plural_pronouns"])
@@ -1878,6 +1879,18 @@ class ArticleIndex:
             yield mention.entity
 
 
+def _group_just_named(position: int, index: ArticleIndex) -> Entity | None:
+    """What "these officials" points back to: the unnamed group the article mentioned last, in this sentence or the
+    two before ("a story quoting unnamed sources from the US and its allies")."""
+    here = index.sentence_of(position)
+    for mention in sorted((m for m in index.mentions if m.position < position), key=lambda m: -m.position):
+        if here - index.sentence_of(mention.position) > DEMONSTRATIVE_REACH:
+            return None
+        if mention.entity.vague and mention.entity.type in ("anonymous", "group") and not mention.entity.members:
+            return mention.entity
+    return None
+
+
 def _unnamed_one(entity: Entity) -> bool:
     """An unnamed single speaker ("an executive spokeswoman", "a senior official", "a spokeswoman for the
     Electoral Commission"): "she said" may mean her."""
@@ -2468,6 +2481,10 @@ def _resolve_mention(
         words = words[:1]
     elif len(words) > 1 and words[0] in DEMONSTRATIVES and words[1] in AFTER_DEMONSTRATIVES:
         return None, "unresolved"  # "those who ...": no one named
+    elif len(words) == 2 and words[0] in DEMONSTRATIVES and DESCRIPTION_HEADS.get(words[1]) == "group":
+        pointed = _group_just_named(position, index)
+        if pointed is not None:  # "quoting unnamed sources from the US and its allies ... citing these officials"
+            return pointed, "description"
     elif len(words) > 1 and words[0] in POSSESSIVE_DETERMINERS:
         return _possessed(text, position, index, sources, skip)
     if len(words) > 1 and words[0] in INDEFINITE_ARTICLES and words[-1] not in GO_BETWEEN_HEADS:

@@ -29,6 +29,10 @@ def test_seed_article_sources(tracker: Tracker) -> None:
     assert "John Kirby" in entities("he revealed that Shoigu visited")
     assert _sentence(result, "he revealed that Shoigu visited").attributions[0].resolution == "pronoun"
     assert "US officials" in entities("the officials further said")
+    # "citing these officials" two sentences after "a New York Times story quoting unnamed sources from the US and
+    # its allies": those sources, via the paper
+    cited = [a for a in _sentence(result, "citing these officials").attributions if a.entity is not None]
+    assert {(a.entity, a.via) for a in cited} == {("Unnamed sources from the US and its allies", "New York Times")}
     interfax = _sentence(result, "Interfax reported that")
     shoigu = [a for a in interfax.attributions if a.entity == "Sergei Shoigu"]
     assert shoigu and shoigu[0].via == "Interfax"

@@ -102,3 +102,19 @@ def test_a_rival_about_as_salient_keeps_the_pronoun_a_guess(text: str) -> None:
 
     (found,) = resolve(text, [("He", "said", "the plan would pass")])
     assert found.confidence == round(0.9 * link.CERTAINTY["pronoun-competing"], 4)
+
+
+def test_these_officials_are_the_unnamed_group_just_quoted() -> None:
+    text = ("Kim will travel to Russia, according to a New York Times story quoting unnamed sources from the US and its "
+            "allies. The trip would be his first abroad since 2019. On Monday, the Times reported that Kim would go by "
+            "train, citing these officials.")
+    found = resolve(text, [("unnamed sources from the US and its allies", "quoting", "Kim will travel to Russia"),
+                           ("these officials", "citing", "Kim would go by train")])
+    assert [a.entity for a in found] == ["Unnamed sources from the US and its allies"] * 2
+
+
+def test_these_officials_with_no_group_just_named_stay_as_written() -> None:
+    text = ("Kim will travel to Russia. The trip would be his first abroad since 2019. It will be long. "
+            "On Monday, the Times reported that Kim would go by train, citing these officials.")
+    (found,) = resolve(text, [("these officials", "citing", "Kim would go by train")])
+    assert found.entity == "These officials"
