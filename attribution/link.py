@@ -117,6 +117,7 @@ APPOSITIVE_HEADS = frozenset(_LINK_WORDS["appositive_heads"])
 INITIALS_SKIPPED = frozenset(_LINK_WORDS["initials_skipped"])  # "International Monetary Fund" -> "IMF"
 RELATIVE_PRONOUNS = frozenset(_LINK_WORDS["relative_pronouns"])
 DEMONSTRATIVES = frozenset(_LINK_WORDS["demonstratives"])  # "those who ..."
+UNNAMED_SOURCE_HEADS = frozenset(_LINK_WORDS["unnamed_source_heads"])  # "these officials" may be "unnamed sources"
 AFTER_DEMONSTRATIVES = frozenset(_LINK_WORDS["after_demonstratives"])
 GOVERNMENT_HEADS = frozenset(_LINK_WORDS["government_heads"])  # "the government" is the government
 OWN_VOICE_POSSESSIVES = frozenset(_LINK_WORDS["own_voice_possessives"])  # "our correspondent"
@@ -1879,15 +1880,20 @@ class ArticleIndex:
             yield mention.entity
 
 
-def _group_just_named(position: int, index: ArticleIndex) -> Entity | None:
-    """What "these officials" points back to: the unnamed group the article mentioned last, in this sentence or the
-    two before ("a story quoting unnamed sources from the US and its allies")."""
+def _group_just_named(head: str, position: int, index: ArticleIndex) -> Entity | None:
+    """What "these officials" points back to: the unnamed group of that noun ("officials" and "sources" name one)
+    the article mentioned last, in this sentence or the two before ("a story quoting unnamed sources from the US and
+    its allies"); never "some analysts" or "local residents"."""
     here = index.sentence_of(position)
     for mention in sorted((m for m in index.mentions if m.position < position), key=lambda m: -m.position):
         if here - index.sentence_of(mention.position) > DEMONSTRATIVE_REACH:
             return None
-        if mention.entity.vague and mention.entity.type in ("anonymous", "group") and not mention.entity.members:
-            return mention.entity
+        entity = mention.entity
+        if not entity.vague or entity.type not in ("anonymous", "group") or entity.members:
+            continue
+        named_by = _head_word(entity.name)
+        if named_by == head or {named_by, head} <= UNNAMED_SOURCE_HEADS:
+            return entity
     return None
 
 
@@ -2482,7 +2488,7 @@ def _resolve_mention(
     elif len(words) > 1 and words[0] in DEMONSTRATIVES and words[1] in AFTER_DEMONSTRATIVES:
         return None, "unresolved"  # "those who ...": no one named
     elif len(words) == 2 and words[0] in DEMONSTRATIVES and DESCRIPTION_HEADS.get(words[1]) == "group":
-        pointed = _group_just_named(position, index)
+        pointed = _group_just_named(words[1], position, index)
         if pointed is not None:  # "quoting unnamed sources from the US and its allies ... citing these officials"
             return pointed, "description"
     elif len(words) > 1 and words[0] in POSSESSIVE_DETERMINERS:

@@ -221,6 +221,9 @@ _CLAUSE_HEAD = re.compile(
 )
 
 
+_CLAUSE_ENDS = re.compile(r"[,;]\s+[a-z]")
+
+
 def _head_of_relative_clause(source: TextSpan | None, cue: TextSpan | None, sentence: Span, text: str) -> TextSpan | None:
     """A source the model found inside the relative clause that separates the sentence's subject from its cue
     is a name the clause mentions, not the speaker: the speaker is the subject the clause describes.  Returns
@@ -231,6 +234,11 @@ def _head_of_relative_clause(source: TextSpan | None, cue: TextSpan | None, sent
     opened = _CLAUSE_HEAD.match(text, sentence.start, source.end)
     if opened is None or opened.end("head") >= source.start or len(opened.group("head").split()) > 8:
         return source  # no such clause, or the model's source already starts with the subject
+    if _CLAUSE_ENDS.search(text, opened.end("head") + 1, source.start):
+        # "John Smith, who founded the firm, has stepped down and its chairman, Peter Jones, said": the clause ended
+        # before the source (a comma before a lower-case word: a verb or a new clause; a list of names goes on
+        # in capitals), so the source is a subject of its own
+        return source
     return TextSpan(opened.start("head"), source.end, repair(text[opened.start("head") : source.end]))
 
 

@@ -51,6 +51,9 @@ def test_a_source_the_model_starts_at_the_relative_pronoun_takes_the_subject_bef
     ('Fans who met Tom Reed said: "He was kind."', "Tom Reed"),
     # a clause of a thing, not a person ("which"): not this rule's
     ('The report, which Tom Reed wrote, said: "Costs will rise."', "Tom Reed"),
+    # the clause ended before the source, which is the subject of a clause of its own
+    ('John Smith, who founded the firm, has stepped down and its chairman, Peter Jones, said: "He will be missed."', "Peter Jones"),
+    ('Police, who were called at 10pm, found the body, and a neighbour, Ann Lee, said: "It was awful."', "a neighbour, Ann Lee"),
 ])
 def test_other_sources_are_left_as_the_model_marked_them(text: str, source: str) -> None:
     attribution = _attribution_of(text, source)
@@ -118,3 +121,11 @@ def test_these_officials_with_no_group_just_named_stay_as_written() -> None:
             "On Monday, the Times reported that Kim would go by train, citing these officials.")
     (found,) = resolve(text, [("these officials", "citing", "Kim would go by train")])
     assert found.entity == "These officials"
+
+
+@pytest.mark.parametrize("other", ["Some analysts", "Local residents"])
+def test_these_officials_are_never_another_group(other: str) -> None:
+    text = f"Unnamed officials said the talks had stalled. {other} said a deal was possible. These officials said the gap was wide."
+    found = resolve(text, [("Unnamed officials", "said", "the talks had stalled"), (other, "said", "a deal was possible"),
+                           ("These officials", "said", "the gap was wide")])
+    assert [a.entity for a in found] == ["Unnamed officials", other, "Unnamed officials"]
