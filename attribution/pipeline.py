@@ -217,7 +217,7 @@ def _relative_speaker(cue: TextSpan | None, sentence: Span, text: str) -> TextSp
 # relative clause of a person that a comma closes before the cue
 _CLAUSE_HEAD = re.compile(
     r"[\s\"'\u201c\u2018]*(?P<head>[A-Z][^,;:\"\u201c\u201d]{1,80}?),\s+(?:"
-    + "|".join(_PIPELINE_WORDS["person_relatives"]) + r")\b[^;\"\u201c\u201d]*?$"
+    + "|".join(sorted(link.PERSON_RELATIVES)) + r")\b[^;\"\u201c\u201d]*?$"
 )
 
 
