@@ -126,3 +126,17 @@ def fake_embedder() -> Iterator[FakeEmbedder]:
     similarity.set_embedder(embedder)
     yield embedder
     similarity.set_embedder(None)
+
+
+@pytest.fixture(scope="session")
+def statement_scorer():  # noqa: ANN201 - a module loaded from a path
+    """``benchmarks/statement_correctness.py`` as a module (benchmarks are scripts, not a package)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("statement_correctness", PROJECT / "benchmarks" / "statement_correctness.py")
+    assert spec is not None and spec.loader is not None
+    scorer = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = scorer  # its dataclasses look their module up
+    spec.loader.exec_module(scorer)
+    return scorer

@@ -119,17 +119,8 @@ def test_an_indefinite_description_after_a_name_and_a_comma_is_that_name() -> No
     assert spokesman.entity != "Harbour Bank"  # "At Harbour Bank": someone new, not the bank's name in apposition
 
 
-def test_the_statement_scorer_takes_a_name_spelled_out_for_the_acronym_a_judge_wrote() -> None:
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "statement_correctness.py"
-    spec = importlib.util.spec_from_file_location("statement_correctness", path)
-    assert spec is not None and spec.loader is not None
-    scorer = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = scorer  # its dataclasses look their module up
-    spec.loader.exec_module(scorer)
+def test_the_statement_scorer_takes_a_name_spelled_out_for_the_acronym_a_judge_wrote(statement_scorer) -> None:  # noqa: ANN001
+    scorer = statement_scorer
     gold = scorer.GoldStatement(1, "bbc-1", "the EU", (), False, "claim", ((0, 5),), False)
     assert scorer.names_speaker("European Union", gold)
     assert not scorer.names_speaker("European Commission", gold)
