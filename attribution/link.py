@@ -262,6 +262,8 @@ def _affiliation(role: str) -> str | None:
     # "Former Conservative" -> Conservative; "Minister", "Shadow", "Ex-Home Secretary" name no body.
     words = [re.sub(r"(?i)^ex-|[\u2019']s$", "", w) for w in match.group(1).split()]
     kept = [w for w in words if w and not _is_role(w) and w.lower() not in ROLE_MODIFIERS]
+    if [w.lower() for w in kept] in (["a"], ["an"], ["the"]):  # "A spokesman for ...": a sentence's capital, no body
+        return None
     return " ".join(kept) if kept else None
 
 
@@ -393,6 +395,8 @@ def _without_lowercase_tail(words: list[str]) -> list[str]:
     opener = tail[0] in NAME_TAIL_OPENERS or (tail[0] in OFFICE_TAIL_ROLES and tail[1:2] in (["of"], ["at"]))
     if last - first >= 1 and direct and named_person and opener and all(w.islower() for w in tail):
         return words[: last + 1]
+    if first == last == 0 and direct and tail[0] in NAME_TAIL_OPENERS and all(w.islower() for w in tail):
+        return words[:1]  # "Castaignede ahead of the tie", "Blair earlier": a time, never a name's part
     return words
 
 
@@ -508,8 +512,13 @@ def parse_named(mention: str) -> Entity:
             return named
     if text.count(", ") >= 2 and text.split()[0].lower() in DETERMINERS:
         last_part = text.rsplit(", ", 1)[1].split()
-        if 2 <= len(last_part) <= 3 and all(_is_capitalised(w) for w in last_part) and last_part[0].lower() in FIRST_NAMES:
-            # "A spokesman for US Immigration, Customs and Enforcement, Dean Boyd": the name closes the description
+        spokesperson = text.split()[1].lower() in PERSON_HEADS and len(last_part) == 2 and not any(
+            _is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES or w.isupper() for w in last_part)
+        if 2 <= len(last_part) <= 3 and all(_is_capitalised(w) for w in last_part) and (
+            last_part[0].lower() in FIRST_NAMES or spokesperson
+        ):
+            # "A spokesman for US Immigration, Customs and Enforcement, Dean Boyd": the name closes the description (a
+            # first name the list lacks too, "Dean", after a person's head word: "A spokesman ..., Dean Boyd")
             return Entity(" ".join(last_part), "person", False, text.rsplit(", ", 1)[0])
     if ", " in text:  # "The chairman of the Bar Council, Guy Mansfield QC": the person the appositive_words names
         head, _, rest = text.partition(", ")
@@ -600,7 +609,7 @@ def parse_named(mention: str) -> Entity:
             size -= 1  # "deputy prime minister Mr Prescott" -> Prescott; "Lord Chancellor Lord Falconer" keeps "Lord"
         name = " ".join(words[len(words) - size :])
         role = " ".join(w for w in words[: len(words) - size] if w.lower().strip(".") not in _PLAIN_TITLES - PEER_TITLES)
-        role = role[4:] if role.lower().startswith("the ") else role
+        role = (role[4:] if role.lower().startswith("the ") else role).rstrip(",;")  # "A spokesman for X, Dean Boyd"
         return Entity(name, "person", False, role, _affiliation(role))
     sandwiched = {i for i in range(1, len(words) - 1) if words[i] in NAME_CONNECTORS and _is_capitalised(words[i - 1]) and _is_capitalised(words[i + 1])}
     if run >= 2 and any(w.islower() and w not in DETERMINERS and i not in sandwiched for i, w in enumerate(words[: len(words) - run])):
@@ -1300,6 +1309,8 @@ class ArticleIndex:
         self.namesakes: dict[str, list[Entity]] = {}  # surname -> the people named in full who carry it
         self._organisations: dict[str, bool] = {}  # name -> whether the article treats it as an organisation
         self.last_speaker: tuple[int, Entity] | None = None  # the source resolved last, where it was mentioned
+        self.last_spoke = -1  # the last sentence the last speaker's words reach (a quotation over sentences)
+        self.named_at: dict[str, int] = {}  # a speaker -> where a source last named them (not a pronoun)
         self.speakers: set[int] = set()  # where resolved sources stand: people who spoke, not people named
         self._descriptions: list[tuple[int, str, list[str]]] | None = None  # (position, person, words describing it)
         self._proper: dict[str, bool] = {}  # one word -> whether it stands capitalised after a lower-case word
@@ -1804,6 +1815,14 @@ class ArticleIndex:
     def sentence_of(self, position: int) -> int:
         return bisect.bisect_right(self.sentence_starts, position)
 
+    def spoke_lately(self, position: int) -> bool:
+        """Whether the last speaker spoke before ``position`` and their words reach this sentence or the one
+        before: 'A spokesman said: "A. B." He said' is one sentence on from the quotation's end, two from the cue."""
+        last = self.last_speaker
+        if last is None or last[0] >= position:
+            return False
+        return self.sentence_of(position) - max(self.sentence_of(last[0]), self.last_spoke) <= 1
+
     def sentence_span(self, sentence: int) -> tuple[int, int]:
         """Where sentence number ``sentence`` (as ``sentence_of`` counts) starts and ends."""
         opening = self.sentence_starts[sentence - 1] if sentence > 0 else 0
@@ -2052,6 +2071,8 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
                     role=previous.role, affiliation=previous.affiliation, via=previous.via,
                     confidence=min(attribution.confidence, previous.confidence), resolution="continuation",
                 ))
+                if index.last_speaker is not None and index.last_speaker[1].name == previous.entity:
+                    index.last_spoke = index.sentence_of(sentence.start)  # the last speaker's quotation goes on here
                 continue
             if attribution.source is None:
                 attributions.append(replace(attribution, resolution="unresolved"))
@@ -2099,6 +2120,9 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
             if attribution.source.start not in index.speakers:  # once per mention, however many cues it has
                 index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT, end=attribution.source.end)
                 index.last_speaker = (attribution.source.start, entity)
+                index.last_spoke = index.sentence_of(attribution.source.start)
+                if resolution != "pronoun":
+                    index.named_at[entity.name] = attribution.source.start
                 index.speakers.add(attribution.source.start)
             if entity.type == "person" and not entity.vague and len(entity.name.split()) > 1 and entity.name.split()[-1].lower() not in index.namesakes_of_many:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)
@@ -2584,7 +2608,7 @@ def _resolve_mention(
             pool = index.salient(position, skip)
             last = index.last_speaker
             if (
-                last is not None and last[0] < position and index.sentence_of(position) - index.sentence_of(last[0]) <= 1
+                last is not None and index.spoke_lately(position)
                 and _unnamed_one(last[1]) and _pronoun_fits(pronoun, last[1], None) and not addressee(last[1])
             ):
                 # 'A spokesman for the UK Film Council said: "..." He added: ...': the unnamed speaker of the sentence
@@ -2611,7 +2635,7 @@ def _resolve_mention(
                 if same[0] is None or not addressee(same[0]):
                     return same
         elif pronoun in ("it", "its") and index.last_speaker is not None and index.unmarked_name(index.last_speaker[1]) and (
-            index.sentence_of(position) - index.sentence_of(index.last_speaker[0]) <= 1
+            index.spoke_lately(position)
         ):  # '"...," said Seagate. "...," it said.': the one-word speaker nothing marks as a person is a body
             return replace(index.last_speaker[1], type="organization"), "pronoun"
         else:  # "it", "they": a named body of the same or the previous sentence, then earlier sources; a place
@@ -3015,11 +3039,12 @@ def _body_spokesperson(pronoun: str, position: int, index: ArticleIndex) -> Enti
     """The body whose spokesman or spokeswoman ('A spokesman for the Business Software Alliance said') was quoted in
     this sentence or the one before, credited to that body, when "he" or "she" fits the spokesperson."""
     last = index.last_speaker
-    if last is None or last[0] >= position or index.sentence_of(position) - index.sentence_of(last[0]) > 1:
+    if last is None or not index.spoke_lately(position):
         return None
     if last[1].type not in ("organization", "government", "media") or last[1].vague:
         return None
-    said = _SPOKESPERSON_FOR.match(index.text, last[0])
+    # where the body's spokesperson was named: 'A spokesman for X said ... He said ... He said' goes on with X
+    said = _SPOKESPERSON_FOR.match(index.text, index.named_at.get(last[1].name, last[0]))
     if said is None:
         return None
     head = said.group("head").lower()

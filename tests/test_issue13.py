@@ -22,11 +22,16 @@ from attribution.store import save_result, save_results
 from tests.test_store import make_result
 
 
-def resolve(text: str, statements: list[tuple[str, str, str]], published: str | None = None) -> list[Attribution]:
+def resolve(
+    text: str, statements: list[tuple[str, str, str]], published: str | None = None, quoted: tuple[str, ...] = ()
+) -> list[Attribution]:
     """(mention, cue, content) per statement, each in the first sentence holding its content; resolved in order
-    (in an article published on ``published``, where given)."""
+    (in an article published on ``published``, where given). The sentences holding ``quoted`` are labelled quotes,
+    as the model labels a quotation's later sentences, so that they carry on a statement whose quotation is open."""
     spans = split_sentences(text)
     sentences = [SentenceResult(i, s.start, s.end, s.text_of(text), "context", 0.9) for i, s in enumerate(spans)]
+    for words in quoted:
+        next(s for s in sentences if s.start <= text.index(words) < s.end).label = "quote"
     where = []
     for mention, cue, content in statements:
         start = text.index(content)
