@@ -262,7 +262,7 @@ def _affiliation(role: str) -> str | None:
     # "Former Conservative" -> Conservative; "Minister", "Shadow", "Ex-Home Secretary" name no body.
     words = [re.sub(r"(?i)^ex-|[\u2019']s$", "", w) for w in match.group(1).split()]
     kept = [w for w in words if w and not _is_role(w) and w.lower() not in ROLE_MODIFIERS]
-    if [w.lower() for w in kept] in (["a"], ["an"], ["the"]):  # "A spokesman for ...": a sentence's capital, no body
+    if len(kept) == 1 and kept[0].lower() in ARTICLES:  # "A spokesman for ...": a sentence's capital, no body
         return None
     return " ".join(kept) if kept else None
 
@@ -295,6 +295,7 @@ _RELATIONAL = re.compile(
 )
 _RELATIVE_CLAUSE = re.compile(r",?\s+(?:" + "|".join(_LINK_WORDS["relative_clause_words"]) + r")\b.*$", re.IGNORECASE | re.DOTALL)
 SURNAME_TITLES = tuple(_LINK_WORDS["surname_titles"])  # written before a surname: "Mr Blair", "Dr. Fox"
+_TITLED_SURNAME = re.compile(r"(?:" + "|".join(SURNAME_TITLES) + r")\.?\s+(?P<surname>[A-Z][\w'\u2019-]+)")
 _MID_HONORIFIC = re.compile(r"\s(?=(?:" + "|".join(SURNAME_TITLES) + r")\.?\s+[A-Z])")
 _TRAILING_CONJUNCTION = re.compile(r"\s+(?:" + "|".join(_LINK_WORDS["trailing_conjunctions"]) + r")$")
 _ARTICLE_OPENING = re.compile(r"^(?:" + "|".join(_LINK_WORDS["articles"]) + r")\s+", re.IGNORECASE)
@@ -395,7 +396,8 @@ def _without_lowercase_tail(words: list[str]) -> list[str]:
     opener = tail[0] in NAME_TAIL_OPENERS or (tail[0] in OFFICE_TAIL_ROLES and tail[1:2] in (["of"], ["at"]))
     if last - first >= 1 and direct and named_person and opener and all(w.islower() for w in tail):
         return words[: last + 1]
-    if first == last == 0 and direct and tail[0] in NAME_TAIL_OPENERS and all(w.islower() for w in tail):
+    one_word_name = first == last == 0 and words[0].lower() not in PRONOUNS and words[0].lower() not in DETERMINERS
+    if one_word_name and direct and tail[0] in NAME_TAIL_OPENERS and all(w.islower() for w in tail):
         return words[:1]  # "Castaignede ahead of the tie", "Blair earlier": a time, never a name's part
     return words
 
@@ -432,6 +434,9 @@ def name_case(text: str) -> str:
 def parse_named(mention: str) -> Entity:
     """Split titles and appositives: 'White House ... spokesperson John Kirby' -> John Kirby, role, affiliation."""
     text = _unshouted(trim_name(clean_mention(mention)))
+    titled_surname = _TITLED_SURNAME.fullmatch(text)
+    if titled_surname:  # "Mr Blair", "Ms Coventry": a person, whatever else the surname names (a city, a country)
+        return Entity(titled_surname.group("surname"), "person")
     lead = text.split(" ")
     if len(lead) >= 2 and lead[0].lower() in ORGANISATION_DESCRIPTORS and lead[0][:1].isupper() and all(_is_capitalised(w) for w in lead[1:]):
         # "Miner Highland Gold said": a description capitalised as its sentence's first word, then the body
@@ -513,7 +518,8 @@ def parse_named(mention: str) -> Entity:
     if text.count(", ") >= 2 and text.split()[0].lower() in DETERMINERS:
         last_part = text.rsplit(", ", 1)[1].split()
         spokesperson = text.split()[1].lower() in PERSON_HEADS and len(last_part) == 2 and not any(
-            _is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES or w.isupper() for w in last_part)
+            _is_role(w) or w.lower() in ORGANIZATION_WORDS | GOVERNMENT_WORDS | PLACES | NATIONALITIES | CALENDAR_WORDS
+            or w.isupper() for w in last_part)
         if 2 <= len(last_part) <= 3 and all(_is_capitalised(w) for w in last_part) and (
             last_part[0].lower() in FIRST_NAMES or spokesperson
         ):
@@ -2119,10 +2125,13 @@ def _resolve_in_order(result: ArticleResult) -> ArticleResult:
             # A speaker stays salient: "he ... he" continues from here (once for "X said ..., adding ...").
             if attribution.source.start not in index.speakers:  # once per mention, however many cues it has
                 index.add(attribution.source.start, entity, weight=SPEAKER_WEIGHT, end=attribution.source.end)
+                carried_on = index.last_speaker is not None and index.last_speaker[1].name == entity.name
                 index.last_speaker = (attribution.source.start, entity)
                 index.last_spoke = index.sentence_of(attribution.source.start)
                 if resolution != "pronoun":
                     index.named_at[entity.name] = attribution.source.start
+                elif not carried_on:  # a pronoun that comes back to a body after others spoke: no spokesman's chain
+                    index.named_at.pop(entity.name, None)
                 index.speakers.add(attribution.source.start)
             if entity.type == "person" and not entity.vague and len(entity.name.split()) > 1 and entity.name.split()[-1].lower() not in index.namesakes_of_many:
                 index.by_surname.setdefault(entity.name.split()[-1].lower(), entity)

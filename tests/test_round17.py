@@ -76,3 +76,24 @@ def test_a_british_city_that_speaks_is_no_person_a_description_may_mean() -> Non
     found = resolve(text, [("Newcastle", "expressing", "their interest"),
                            ("the England striker", "said", "he is not ready to return home")])
     assert [a.entity for a in found] == ["Newcastle", "Michael Owen"]
+
+
+def test_a_body_that_speaks_again_after_others_has_no_spokesmans_chain() -> None:
+    text = ('A spokesman for the Software Alliance said the firm would appeal. Mr Jones said the firm was wrong. '
+            'Ms Lee said it was fine. Mr Brown said the law was clear. The Software Alliance lost the case on Monday. '
+            '"We will fight on," it said. He said the ruling was unfair.')
+    found = resolve(text, [("A spokesman for the Software Alliance", "said", "the firm would appeal"),
+                           ("Mr Jones", "said", "the firm was wrong"), ("Ms Lee", "said", "it was fine"),
+                           ("Mr Brown", "said", "the law was clear"), ("it", "said", '"We will fight on,"'),
+                           ("He", "said", "the ruling was unfair")])
+    assert found[-1].entity != "Software Alliance"  # the spokesman spoke five sentences and three speakers before
+
+
+@pytest.mark.parametrize("mention", ["Mr Birmingham", "Ms Coventry"])
+def test_a_titled_surname_that_is_also_a_city_is_a_person(mention: str) -> None:
+    entity = parse_named(mention)
+    assert (entity.name, entity.type) == (mention.split()[1], "person")
+
+
+def test_a_pronoun_before_a_time_is_no_one_word_name() -> None:
+    assert trim_name("He later") == "He later"  # left to the pronoun rules, never a person named "He"
