@@ -330,6 +330,9 @@ def trim_content(content: TextSpan | None, cue: TextSpan | None, sentence: Span,
         closing = [position for position, opens in marks if not opens]
         if closing and closing[0] == marks[-1][0] and len(text[closing[0] + 1 : content.end].split()) >= 2:
             content = _span(text, content.start, closing[0] + 1)
+    saying = _OBJECT_THEN_SAYING.match(text, content.start, content.end)
+    if saying is not None and cue is not None and set(_bare_words(cue.text)) & _OBJECT_CUES and len(text[saying.end() : content.end].split()) >= 3:
+        content = _span(text, saying.end(), content.end)  # "attacked [positive discrimination, saying] it is ..."
     addressee = _ADDRESSEE.match(text, content.start, content.end)
     if addressee is not None and cue is not None and _bare_words(cue.text)[-1:] and _bare_words(cue.text)[-1] in ADDRESSEE_CUES:
         content = _span(text, addressee.end(), content.end)  # "told [the Times] that truancy was bad"
@@ -381,6 +384,9 @@ ADDRESSEE_CUES = frozenset(_PIPELINE_WORDS["addressee_cues"])
 TELL_CUES = frozenset(_PIPELINE_WORDS["tell_cues"])
 _ADDRESSEE = re.compile(r"(?:" + "|".join(a + " " for a in link.ARTICLES) + r")?(?:[\w\u2019'&.-]+ ){0,5}?that\s+")
 _COORDINATION_PARTICLES = frozenset(_PIPELINE_WORDS["coordination_particles"])
+_OBJECT_CUES = frozenset(_PIPELINE_WORDS["object_cues"])
+# the object of such a cue, up to eight words with no quotation mark, then 'saying (that)'
+_OBJECT_THEN_SAYING = re.compile(r"(?:[^\s\"\u201c\u201d]+\s+){0,7}[^\s\"\u201c\u201d]+?,?\s+saying\s+(?:that\s+)?")
 _COORDINATED = re.compile(r"(?<![,;])\s+and\s+([a-z]+)\b")  # "..., and responded to ..." stays one statement
 
 
@@ -528,6 +534,46 @@ def _quotation_end(text: str, sentence: SentenceResult) -> int | None:
     return None
 
 
+_SPEAKER_VOICE = frozenset(_PIPELINE_WORDS["speaker_voice"])
+
+
+def _next_mark_closes(text: str, start: int) -> bool:
+    """Whether the first double quotation mark at or after ``start`` closes a quotation (read as if one is open);
+    ``False`` when it opens one or when no mark follows."""
+    for position in range(start, len(text)):
+        mark = text[position]
+        if mark not in QUOTATION_MARKS:
+            continue
+        if mark in "\u201c\u201d":
+            return mark == "\u201d"
+        before = text[position - 1] if position > 0 else " "
+        after = text[position + 1] if position + 1 < len(text) else " "
+        can_open = before in _OPENS_AFTER and not after.isspace()
+        can_close = after in _CLOSES_BEFORE and not before.isspace()
+        return can_close or not can_open
+    return False
+
+
+def _quotation_lost_its_close(text: str, sentence: SentenceResult) -> bool:
+    """Whether ``sentence``, which starts while a quotation is open, is no part of it: the quotation lost its closing
+    mark (BBC records drop the line breaks, and now and then a mark).  The sentence does not open a new paragraph
+    of the quotation (no mark at its start), the next mark opens another quotation or none follows ('"... one or
+    two seconds. Freddie Ljungberg is likely to be used ... Gunners boss Arsene Wenger said: "Freddie is ...'),
+    and its words before any mark are not the speaker's voice (no first- or second-person word)."""
+    if text[sentence.start : sentence.end].lstrip()[:1] in QUOTATION_MARKS or _next_mark_closes(text, sentence.start):
+        return False
+    head = re.split(r"[\"\u201c\u201d]", text[sentence.start : sentence.end], maxsplit=1)[0]
+    words = {w.strip(".,;:!?()'\u2018\u2019").replace("\u2019", "'").lower() for w in head.split()}
+    return not words & _SPEAKER_VOICE
+
+
+def _new_act_of_saying(out: list[SentenceResult], position: int, text: str) -> bool:
+    """Whether ``out[position]``, which starts while a quotation is open, opens a paragraph that is an act of saying
+    of its own: its quotation ends with its own attribution clause ('Monfils said: "This is my first win ...
+    "I play my best tennis ...," he said.'), as '"A," she said. "B. C," the director added.' is two statements."""
+    return text[out[position].start : out[position].end].lstrip()[:1] in QUOTATION_MARKS and _closed_by_own_clause(out, position, text)
+
+
 def _opened_by(text: str, sentence: SentenceResult, inside: bool) -> int | None:
     """The attribution of ``sentence`` whose quotation is still open at the sentence's end, if any."""
     marks, open_at_end = quotation_marks(text, sentence.start, sentence.end, inside)
@@ -559,6 +605,8 @@ def merge_continuations(sentences: list[SentenceResult], text: str) -> list[Sent
     inside = False  # whether a quotation is open at the end of the last sentence
     for position, sentence in enumerate(out):
         current = None
+        if opened is not None and (_new_act_of_saying(out, position, text) or _quotation_lost_its_close(text, sentence)):
+            opened, inside = None, False  # the quotation ended with the last sentence
         starts_inside, was_inside = opened is not None, inside
         if opened is not None:
             current = _carry_quotation(out, position, opened, text)
