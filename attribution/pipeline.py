@@ -62,6 +62,9 @@ FIGURE_OPENERS = [[w] for w in _STATEMENTS["figure_openers"]]  # "a loss of", "i
 _AMOUNT = re.compile(r"[\d$\u00a3\u20ac%]")  # a figure has a number or a currency
 DATA_SOURCES = frozenset(_STATEMENTS["data_sources"])
 DATA_CUES = frozenset(_STATEMENTS["data_cues"])
+VERDICT_CUES = frozenset(_STATEMENTS["verdict_cues"])
+CLAIM_NOUNS = frozenset(_STATEMENTS["claim_nouns"])
+CLAUSE_WORDS = frozenset(_STATEMENTS["clause_words"])
 
 
 def _bare_words(text: str) -> list[str]:
@@ -108,11 +111,25 @@ def is_statement(attribution: Attribution) -> bool:
             return False  # "AMR reported a loss of $387m": figures, not a statement
         if main and main[0] in EXPLAINING_CUES and opening[:1] == ["why"]:
             return False  # "Explaining why it has asked the WTO ...": a reason for an act, nothing said
+        if _verdict_without_content(attribution, cue, quoted):
+            return False  # "has criticised the US-led tsunami aid coalition": an act, nothing said
         plain = [w for w in cue if w not in CUE_ADVERBS]  # "are also said to"
         passive = any(a in _BE_FORMS and b in PASSIVE_PARTICIPLES for a, b in zip(plain, plain[1:]))
         if passive and "by" not in cue:
             return False
     return True
+
+
+def _verdict_without_content(attribution: Attribution, cue: list[str], quoted: bool) -> bool:
+    """A verdict cue ('criticised', 'welcomed') whose content is only its object, right after it: nothing quoted,
+    no pronoun subject ('he', 'it') opening a clause, no clause or words of someone's ('that', 'claims')."""
+    content = attribution.content
+    if content is None or attribution.cue is None or quoted or not set(cue) & VERDICT_CUES:
+        return False
+    if content.start - attribution.cue.end > 2:  # 'rejected that idea, saying ...': the content is what follows 'saying'
+        return False
+    words = _bare_words(content.text)
+    return bool(words) and words[0] not in _SOURCE_PRONOUNS and not set(words) & CLAUSE_WORDS and not set(words[:4]) & CLAIM_NOUNS
 
 
 def _has_content_word(text: str) -> bool:

@@ -12,7 +12,7 @@ import pytest
 
 from attribution.ingest import article_from_text
 from attribution.link import resolve_article
-from attribution.pipeline import _span, merge_continuations, trim_content
+from attribution.pipeline import _span, is_statement, merge_continuations, trim_content
 from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
 from attribution.segment import Span, split_sentences
 
@@ -126,3 +126,22 @@ def test_the_object_of_an_attack_is_no_part_of_what_was_said(cue: str, content: 
     span = trim_content(_span(text, text.index(content), text.index(content) + len(content)),
                         _span(text, text.index(cue), text.index(cue) + len(cue)), Span(0, len(text)), text)
     assert span is not None and span.text == said
+
+
+@pytest.mark.parametrize(("cue", "content", "statement"), [
+    ("has criticised", "the US-led tsunami aid coalition", False),
+    ("have welcomed", "efforts to improve competitiveness and invest more in skills", False),
+    ("attacked", "Tory plans to process asylum claims abroad", False),
+    # someone's words as the object, a clause of what was said, a quotation, a pronoun opening a clause: reported
+    ("has angrily rejected", "claims that she and her sister are a declining force", True),
+    ("strongly reject", "the charges against their chairman", True),
+    ("attacked", 'the plan as "a disgrace"', True),
+    ("criticised", "it would cost too much", True),
+    ("said", "the US-led tsunami aid coalition was too slow", True),
+])
+def test_a_verdict_on_something_with_nothing_said_is_no_statement(cue: str, content: str, statement: bool) -> None:
+    text = f"The minister {cue} {content}."
+    attribution = Attribution(TextSpan(0, 12, "The minister"), TextSpan(13, 13 + len(cue), cue),
+                              TextSpan(14 + len(cue), 14 + len(cue) + len(content), content), 0.9)
+    assert text[attribution.content.start : attribution.content.end] == content  # type: ignore[union-attr]
+    assert is_statement(attribution) is statement
