@@ -3653,9 +3653,11 @@ def _nested_attribution(
 
 
 _INNER_VERBS = "|".join(_LINK_WORDS["inner_speech_verbs"]["verbs"])
+_INNER_ADVERBS = r"(?:(?:" + "|".join(_LINK_WORDS["inner_speech_verbs"]["adverbs"]) + r")\s+)?"
+_INNER_ROLE = r"(?:(?:" + "|".join(map(re.escape, sorted(ROLE_WORDS, key=len, reverse=True))) + r")\s+){0,4}"  # "chief operating officer Peter Chernin"
 _INNER_SPEAKER = re.compile(
-    r"^(?:that\s+)?(?:(?P<mention>[A-Z][\w'\u2019.&-]*(?:\s+(?:of\s+)?[A-Z][\w'\u2019.&-]*){0,3})\s+(?:had\s+)?"
-    r"|(?P<described>the\s+[a-z]+)\s+had\s+)(?:(?:told|assured|informed)\s+(?:[\w'\u2019.-]+\s+){1,4}?that\s+|(?:"
+    r"^(?:that\s+)?(?:" + _INNER_ROLE + r"(?P<mention>[A-Z][\w'\u2019.&-]*(?:\s+(?:of\s+)?[A-Z][\w'\u2019.&-]*){0,6})\s+(?:had\s+)?"
+    + _INNER_ADVERBS + r"|(?P<described>the\s+[a-z]+)\s+had\s+" + _INNER_ADVERBS + r")(?:(?:told|assured|informed)\s+(?:[\w'\u2019.-]+\s+){1,4}?that\s+|(?:"
     + _INNER_VERBS + r")\s+(?:(?:" + "|".join(_LINK_WORDS["inner_speech_verbs"]["addressees"]) + r")\s+)?(?:that\s+)?)(?P<content>\S.*)$",
     re.DOTALL,
 )

@@ -15,6 +15,7 @@ from attribution.link import resolve_article
 from attribution.pipeline import _span, is_statement, merge_continuations, trim_content
 from attribution.results import ArticleResult, Attribution, SentenceResult, TextSpan
 from attribution.segment import Span, split_sentences
+from tests.test_issue13 import resolve
 
 Tagged = tuple[str | None, str | None, str]
 
@@ -145,3 +146,24 @@ def test_a_verdict_on_something_with_nothing_said_is_no_statement(cue: str, cont
                               TextSpan(14 + len(cue), 14 + len(cue) + len(content), content), 0.9)
     assert text[attribution.content.start : attribution.content.end] == content  # type: ignore[union-attr]
     assert is_statement(attribution) is statement
+
+
+@pytest.mark.parametrize(("text", "statement", "speaker", "via", "said"), [
+    ("News Corp is looking at games firms. The Financial Times reported that chief operating officer Peter Chernin said "
+     "that News Corp is kicking the tyres of games companies.",
+     ("The Financial Times", "reported", "chief operating officer Peter Chernin said that News Corp is kicking the tyres of games companies"),
+     "Peter Chernin", "Financial Times", "News Corp is kicking the tyres of games companies"),
+    ("Mark Oaten spoke on Sunday. The Conservatives said Mr Oaten had initially said he accepted Mr Blunkett's word on it.",
+     ("The Conservatives", "said", "Mr Oaten had initially said he accepted Mr Blunkett's word on it"),
+     "Mark Oaten", "Conservative Party", "he accepted Mr Blunkett's word on it"),
+    # a relative clause is no nested report: "the figures [that] Gordon Brown said were wrong" stays the firm's
+    ("Sales fell. The firm said the figures the Chancellor Gordon Brown said were wrong came from the Treasury.",
+     ("The firm", "said", "the figures the Chancellor Gordon Brown said were wrong came from the Treasury"),
+     "The firm", None, "the figures the Chancellor Gordon Brown said were wrong came from the Treasury"),
+])
+def test_a_nested_report_after_a_role_or_an_adverb_is_the_inner_speakers(
+    text: str, statement: tuple[str, str, str], speaker: str, via: str | None, said: str
+) -> None:
+    found = resolve(text, [statement])[0]
+    assert (found.entity, found.via) == (speaker, via)
+    assert found.content is not None and found.content.text == said
